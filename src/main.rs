@@ -1,1 +1,37 @@
-fn main() {}
+//! feedctl: connect cargo to a private Azure Artifacts feed. `main` parses, runs, and turns
+//! an error into one message and an exit code (see [`exit`]).
+
+mod atomic_file;
+mod cargo_config;
+mod cli;
+mod commands;
+mod environment;
+mod exit;
+mod feed;
+mod ui;
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    ui::set_verbose(cli.verbose);
+    let result = environment::Environment::capture()
+        .and_then(|env| commands::run(&cli.command, &env));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            ui::error(format!("{err:#}"));
+            ExitCode::from(exit::code_of(&err) as u8)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<io::Error>())
+        .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}

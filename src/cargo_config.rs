@@ -1,0 +1,507 @@
+//! Cargo config files: finding them, reading them, and the one wrapper through which every
+//! edit goes.
+//!
+//! Edits keep everything feedctl does not own byte for byte: comments, key order, spacing,
+//! unrelated keys, a UTF-8 byte-order mark and CRLF line endings. Parent tables feedctl has to
+//! create are implicit (no empty `[source]` header), an overwritten value keeps the old value's
+//! comments, and tables left empty by a removal disappear. [`update`] is the only writer: it
+//! plans without touching anything, then takes the file's lock, re-reads and re-applies the
+//! edit, and replaces the file atomically.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
+
+use crate::atomic_file;
+
+const BOM: &str = "\u{feff}";
+
+/// A cargo config file held in memory with its original text.
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    path: PathBuf,
+    original: Option<String>,
+    doc: DocumentMut,
+    bom: bool,
+    crlf: bool,
+}
+
+/// How a parent table that has to be created should look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewParent {
+    /// `[a.b]` header (the default for config sections such as `[source.crates-io]`).
+    Header,
+    /// `b = { … }` inside `[a]`, as the Azure docs write registries.
+    Inline,
+}
+
+impl ConfigFile {
+    /// Reads `path`; a missing file is an empty config.
+    pub fn load(path: &Path) -> Result<ConfigFile> {
+        let bytes = match fs::read(path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) if path.is_dir() => {
+                return Err(e).with_context(|| {
+                    format!("`{}` is a directory, not a config file", path.display())
+                });
+            }
+            Err(e) => return Err(e).with_context(|| format!("failed to read `{}`", path.display())),
+        };
+        let original = bytes
+            .map(|b| {
+                String::from_utf8(b).map_err(|e| {
+                    let at = e.utf8_error().valid_up_to();
+                    anyhow::anyhow!(
+                        "`{}` is not valid UTF-8 (invalid byte at offset {at}); cargo cannot read \
+                         it either — fix or re-save it as UTF-8",
+                        path.display()
+                    )
+                })
+            })
+            .transpose()?;
+        let text = original.as_deref().unwrap_or("");
+        let bom = text.starts_with(BOM);
+        let body = text.strip_prefix(BOM).unwrap_or(text);
+        let crlf = body.contains("\r\n") && !body.replace("\r\n", "").contains('\n');
+        let doc: DocumentMut = body.parse().map_err(|e: toml_edit::TomlError| {
+            anyhow::anyhow!(
+                "failed to parse `{}`: {}",
+                path.display(),
+                e.to_string().trim_end()
+            )
+        })?;
+        Ok(ConfigFile {
+            path: path.to_path_buf(),
+            original,
+            doc,
+            bom,
+            crlf,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the file existed when it was read.
+    pub fn exists(&self) -> bool {
+        self.original.is_some()
+    }
+
+    /// The text the file had when read (empty for a missing file).
+    pub fn original_text(&self) -> &str {
+        self.original.as_deref().unwrap_or("")
+    }
+
+    /// The text the file would have now.
+    pub fn render(&self) -> String {
+        let mut text = self.doc.to_string();
+        if self.crlf {
+            text = text.replace("\r\n", "\n").replace('\n', "\r\n");
+        }
+        if self.bom {
+            text.insert_str(0, BOM);
+        }
+        text
+    }
+
+    /// Whether the edits so far change the file.
+    pub fn is_changed(&self) -> bool {
+        self.render() != self.original_text()
+    }
+
+    /// A unified diff from the original text to the edited one (empty when unchanged).
+    pub fn diff(&self) -> String {
+        let new = self.render();
+        let shown = self.path.display();
+        let old_name = if self.exists() {
+            format!("{shown}")
+        } else {
+            "/dev/null".to_string()
+        };
+        similar::TextDiff::from_lines(self.original_text(), &new)
+            .unified_diff()
+            .header(&old_name, &format!("{shown}"))
+            .to_string()
+    }
+
+    /// The item at a dotted path, through standard, inline and dotted tables alike.
+    pub fn get(&self, path: &[&str]) -> Option<&Item> {
+        let (last, parents) = path.split_last()?;
+        let mut table: &dyn TableLike = self.doc.as_table();
+        for key in parents {
+            table = table.get(key)?.as_table_like()?;
+        }
+        table.get(last)
+    }
+
+    /// The string at a dotted path, if it is one.
+    pub fn get_str(&self, path: &[&str]) -> Option<&str> {
+        self.get(path)?.as_str()
+    }
+
+    /// The keys of the table at a dotted path (empty when there is no such table).
+    pub fn keys(&self, path: &[&str]) -> Vec<String> {
+        let table = if path.is_empty() {
+            Some(self.doc.as_table() as &dyn TableLike)
+        } else {
+            self.get(path).and_then(Item::as_table_like)
+        };
+        table
+            .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Sets the value at a dotted path, creating missing parents (the outermost as an implicit
+    /// `[header]` table, the one holding the value as `new_parent` says). An existing value
+    /// keeps its surrounding comments and spacing.
+    pub fn set(&mut self, path: &[&str], value: impl Into<Value>, new_parent: NewParent) -> Result<()> {
+        let (last, parents) = path.split_last().expect("a non-empty path");
+        let file = self.path.display().to_string();
+        let created_before = self.doc.as_table().len();
+        let mut table: &mut dyn TableLike = self.doc.as_table_mut();
+        for (depth, key) in parents.iter().enumerate() {
+            let holds_value = depth + 1 == parents.len();
+            let item = table.entry(key).or_insert_with(|| {
+                if holds_value && depth > 0 && new_parent == NewParent::Inline {
+                    Item::Value(Value::InlineTable(InlineTable::new()))
+                } else {
+                    let mut t = Table::new();
+                    t.set_implicit(true);
+                    Item::Table(t)
+                }
+            });
+            let dotted = path[..=depth].join(".");
+            table = item.as_table_like_mut().with_context(|| {
+                format!("`{dotted}` in `{file}` is not a table; feedctl will not overwrite it")
+            })?;
+        }
+        let mut value = value.into();
+        match table.get_mut(last) {
+            Some(Item::Value(old)) => {
+                *value.decor_mut() = old.decor().clone();
+                *old = value;
+            }
+            Some(_) => {
+                bail!(
+                    "`{}` in `{file}` is a table, not a value; feedctl will not overwrite it",
+                    path.join(".")
+                )
+            }
+            None => {
+                table.insert(last, Item::Value(value));
+            }
+        }
+        if self.doc.as_table().len() > created_before && !self.original_text().trim().is_empty() {
+            self.separate_new_top_level_table();
+        }
+        Ok(())
+    }
+
+    /// Removes the value at a dotted path, then every parent table the removal left empty.
+    /// Returns whether anything was removed.
+    pub fn remove(&mut self, path: &[&str]) -> bool {
+        fn remove_in(table: &mut dyn TableLike, path: &[&str]) -> bool {
+            match path {
+                [] => false,
+                [last] => table.remove(last).is_some(),
+                [first, rest @ ..] => {
+                    let Some(child) = table.get_mut(first).and_then(Item::as_table_like_mut) else {
+                        return false;
+                    };
+                    let removed = remove_in(child, rest);
+                    if removed && child.is_empty() {
+                        table.remove(first);
+                    }
+                    removed
+                }
+            }
+        }
+        remove_in(self.doc.as_table_mut(), path)
+    }
+
+    /// New top-level tables are appended at the end of the file; give them a blank line
+    /// before their header, as a person would.
+    fn separate_new_top_level_table(&mut self) {
+        let original = self.original_text().to_string();
+        for (_, item) in self.doc.as_table_mut().iter_mut() {
+            if let Item::Table(table) = item
+                && table.position().is_none()
+            {
+                for_each_header(table, &mut |t| {
+                    if t.decor().prefix().is_none() && !original.is_empty() {
+                        t.decor_mut().set_prefix("\n");
+                    }
+                });
+                // Only the first header a new table renders needs the blank line.
+                break;
+            }
+        }
+    }
+
+    /// Writes the edited text, replacing the file atomically. Use [`update`] for the
+    /// locked read-modify-write cycle.
+    fn save(&self) -> Result<()> {
+        atomic_file::write(&self.path, self.render().as_bytes())
+    }
+}
+
+/// Calls `f` on the first table in `table`'s subtree that renders a header.
+fn for_each_header(table: &mut Table, f: &mut dyn FnMut(&mut Table)) {
+    if !table.is_implicit() || table.iter().any(|(_, v)| !v.is_table()) {
+        f(table);
+        return;
+    }
+    if let Some((_, Item::Table(child))) = table.iter_mut().next() {
+        for_each_header(child, f);
+    }
+}
+
+/// What [`update`] did.
+#[derive(Debug)]
+pub struct Updated {
+    /// The file as it was planned (resolved through symlinks), before and after.
+    pub file: ConfigFile,
+    /// Whether the file was (or, in a dry run, would be) changed.
+    pub changed: bool,
+}
+
+/// Applies `edit` to the config at `path` and writes it back unless `dry_run`.
+///
+/// `edit` runs first on a private copy with nothing locked, so bad input and conflicts fail
+/// before anything is created or touched. If there is something to write, the file is
+/// locked, re-read and edited again (another feedctl may have written meanwhile), then
+/// replaced atomically. An unchanged file is never rewritten.
+pub fn update(
+    path: &Path,
+    dry_run: bool,
+    edit: impl Fn(&mut ConfigFile) -> Result<()>,
+) -> Result<Updated> {
+    let target = atomic_file::resolve(path)?;
+    let mut planned = ConfigFile::load(&target)?;
+    edit(&mut planned)?;
+    if dry_run || !planned.is_changed() {
+        let changed = planned.is_changed();
+        return Ok(Updated {
+            file: planned,
+            changed,
+        });
+    }
+    let _lock = atomic_file::lock(&target)?;
+    let mut current = ConfigFile::load(&target)?;
+    edit(&mut current)?;
+    let changed = current.is_changed();
+    if changed {
+        current.save()?;
+    }
+    Ok(Updated {
+        file: current,
+        changed,
+    })
+}
+
+/// The config file cargo reads in `dir/.cargo/`: the legacy extension-less `config` when it
+/// exists (cargo prefers it when both exist), else `config.toml`. The second value is a
+/// warning to show when both exist.
+pub fn config_in(dir: &Path) -> (PathBuf, Option<String>) {
+    let cargo_dir = dir.join(".cargo");
+    let legacy = cargo_dir.join("config");
+    let modern = cargo_dir.join("config.toml");
+    match (legacy.is_file(), modern.exists()) {
+        (true, true) => {
+            let warning = format!(
+                "both `{}` and `{}` exist; cargo reads `config`, so feedctl edits that one",
+                legacy.display(),
+                modern.display()
+            );
+            (legacy, Some(warning))
+        }
+        (true, false) => (legacy, None),
+        _ => (modern, None),
+    }
+}
+
+/// The directory whose `.cargo/config.toml` applies to the whole workspace containing `cwd`:
+/// the workspace root as `cargo locate-project --workspace` would find it, or `cwd` itself
+/// outside any package.
+pub fn workspace_root(cwd: &Path) -> Result<PathBuf> {
+    let Some(package_dir) = cwd
+        .ancestors()
+        .find(|dir| dir.join("Cargo.toml").is_file())
+    else {
+        return Ok(cwd.to_path_buf());
+    };
+    let package_manifest = read_manifest(&package_dir.join("Cargo.toml"))?;
+    // An explicit `package.workspace = "../.."` names the root outright.
+    if let Some(explicit) = package_manifest
+        .get("package")
+        .and_then(|p| p.get("workspace"))
+        .and_then(Item::as_str)
+    {
+        return Ok(package_dir.join(explicit));
+    }
+    for dir in package_dir.ancestors() {
+        let manifest_path = dir.join("Cargo.toml");
+        if !manifest_path.is_file() {
+            continue;
+        }
+        let manifest = if dir == package_dir {
+            package_manifest.clone()
+        } else {
+            read_manifest(&manifest_path)?
+        };
+        let Some(workspace) = manifest.get("workspace") else {
+            continue;
+        };
+        let excluded = workspace
+            .get("exclude")
+            .and_then(Item::as_array)
+            .is_some_and(|list| {
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .any(|ex| package_dir.starts_with(dir.join(ex)))
+            });
+        if !excluded {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    Ok(package_dir.to_path_buf())
+}
+
+fn read_manifest(path: &Path) -> Result<DocumentMut> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+    text.parse().map_err(|e: toml_edit::TomlError| {
+        anyhow::anyhow!("failed to parse `{}`: {}", path.display(), e.to_string().trim_end())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(before: &str, f: impl Fn(&mut ConfigFile) -> Result<()>) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, before).unwrap();
+        let mut file = ConfigFile::load(&path).unwrap();
+        f(&mut file).unwrap();
+        file.render()
+    }
+
+    fn add_registry(file: &mut ConfigFile) -> Result<()> {
+        file.set(&["registries", "feed", "index"], "sparse+https://x/", NewParent::Inline)?;
+        file.set(&["source", "crates-io", "replace-with"], "feed", NewParent::Header)
+    }
+
+    #[test]
+    fn new_tables_look_like_the_docs() {
+        assert_eq!(
+            edit("", add_registry),
+            "[registries]\nfeed = { index = \"sparse+https://x/\" }\n\n[source.crates-io]\nreplace-with = \"feed\"\n"
+        );
+        assert_eq!(
+            edit("# mine\n[build]\njobs = 2\n", add_registry),
+            "# mine\n[build]\njobs = 2\n\n[registries]\nfeed = { index = \"sparse+https://x/\" }\n\n[source.crates-io]\nreplace-with = \"feed\"\n"
+        );
+    }
+
+    #[test]
+    fn existing_tables_are_extended_in_place() {
+        let before = "[registries]\n# keep\nother = { index = \"sparse+https://o/\" } # tail\n\n[source.crates-io]\nreplace-with = \"old\" # why\n";
+        let after = edit(before, add_registry);
+        assert_eq!(
+            after,
+            "[registries]\n# keep\nother = { index = \"sparse+https://o/\" } # tail\nfeed = { index = \"sparse+https://x/\" }\n\n[source.crates-io]\nreplace-with = \"feed\" # why\n"
+        );
+        let dotted = "registries.feed.index = \"sparse+https://old/\"\n";
+        assert_eq!(edit(dotted, add_registry).lines().next(), Some("registries.feed.index = \"sparse+https://x/\""));
+        let standard = "[registries.feed]\nindex = \"a\" # c\n";
+        assert!(edit(standard, add_registry).starts_with("[registries.feed]\nindex = \"sparse+https://x/\" # c\n"));
+    }
+
+    #[test]
+    fn crlf_and_bom_survive() {
+        let after = edit("\u{feff}[build]\r\njobs = 2\r\n", add_registry);
+        assert!(after.starts_with("\u{feff}[build]\r\njobs = 2\r\n\r\n[registries]\r\n"), "{after:?}");
+        assert!(!after.replace("\r\n", "").contains('\n'));
+    }
+
+    #[test]
+    fn removal_restores_the_original() {
+        // A file without a final newline gains one: the appended tables needed it.
+        let cases = [
+            ("", ""),
+            ("[build]\njobs = 2\n", "[build]\njobs = 2\n"),
+            ("# c\n[registries]\nother = { index = \"o\" }\n", "# c\n[registries]\nother = { index = \"o\" }\n"),
+            ("a = 1", "a = 1\n"),
+        ];
+        for (before, expected) in cases {
+            let after = edit(before, |f| {
+                add_registry(f)?;
+                let text = f.render();
+                *f = ConfigFile { doc: text.parse().unwrap(), ..f.clone() };
+                assert!(f.remove(&["registries", "feed"]));
+                assert!(f.remove(&["source", "crates-io", "replace-with"]));
+                Ok(())
+            });
+            assert_eq!(after, expected);
+        }
+    }
+
+    #[test]
+    fn values_where_tables_belong_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, "registries = \"oops\"\n").unwrap();
+        let mut file = ConfigFile::load(&path).unwrap();
+        let err = file
+            .set(&["registries", "x", "index"], "i", NewParent::Inline)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`registries`") && err.contains("not a table"), "{err}");
+    }
+
+    #[test]
+    fn parse_errors_name_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, "[build]\njobs = = 2\n").unwrap();
+        let err = ConfigFile::load(&path).unwrap_err().to_string();
+        assert!(err.contains("config.toml") && err.contains("line 2, column"), "{err}");
+        fs::write(&path, b"a = \"\xff\"\n").unwrap();
+        let err = ConfigFile::load(&path).unwrap_err().to_string();
+        assert!(err.contains("not valid UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn workspace_roots_are_found_like_cargo() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("crates/a/src")).unwrap();
+        fs::create_dir_all(root.join("tools/x/src")).unwrap();
+        fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"tools\"]\n").unwrap();
+        fs::write(root.join("crates/a/Cargo.toml"), "[package]\nname = \"a\"\n").unwrap();
+        fs::write(root.join("tools/x/Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        assert_eq!(workspace_root(&root.join("crates/a/src")).unwrap(), root);
+        assert_eq!(workspace_root(&root.join("tools/x/src")).unwrap(), root.join("tools/x"));
+        let outside = tempfile::tempdir().unwrap();
+        assert_eq!(workspace_root(outside.path()).unwrap(), outside.path());
+    }
+
+    #[test]
+    fn legacy_config_wins_like_in_cargo() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(".cargo")).unwrap();
+        assert!(config_in(dir.path()).0.ends_with("config.toml"));
+        fs::write(dir.path().join(".cargo/config"), "").unwrap();
+        assert!(config_in(dir.path()).0.ends_with(".cargo/config"));
+        fs::write(dir.path().join(".cargo/config.toml"), "").unwrap();
+        let (path, warning) = config_in(dir.path());
+        assert!(path.ends_with(".cargo/config") && warning.is_some());
+    }
+}

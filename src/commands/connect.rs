@@ -1,0 +1,184 @@
+//! `feedctl connect`: point a project at a feed.
+//!
+//! Arguments become a checked [`Plan`] (feed, registry name, config file) before any file is
+//! read; then the project config is edited through [`cargo_config::update`].
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::cargo_config::{self, ConfigFile, NewParent};
+use crate::cli::{ConnectArgs, FeedArgs};
+use crate::environment::Environment;
+use crate::exit::{Code, Failure};
+use crate::feed::{self, Feed, FeedParts};
+use crate::ui;
+
+/// What `connect` will do, decided from the arguments alone.
+#[derive(Debug)]
+struct Plan {
+    feed: Feed,
+    registry: String,
+    index: String,
+    config: PathBuf,
+    replace_crates_io: bool,
+    force: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Report<'a> {
+    file: String,
+    registry: &'a str,
+    index_url: &'a str,
+    scope: &'a str,
+    replace_crates_io: bool,
+    changed: bool,
+    dry_run: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<String>,
+}
+
+pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
+    let plan = plan(args, env)?;
+    ui::debug(format!("editing `{}`", plan.config.display()));
+    let updated = cargo_config::update(&plan.config, args.dry_run, |file| edit(file, &plan))?;
+    let file = updated.file.path().display().to_string();
+    let diff = updated.file.diff();
+    if args.json {
+        let report = Report {
+            file,
+            registry: &plan.registry,
+            index_url: &plan.index,
+            scope: plan.feed.scope(),
+            replace_crates_io: plan.replace_crates_io,
+            changed: updated.changed,
+            dry_run: args.dry_run,
+            diff: args.dry_run.then_some(diff),
+        };
+        ui::stdout(serde_json::to_string_pretty(&report)? + "\n")?;
+        return Ok(());
+    }
+    match (args.dry_run, updated.changed) {
+        (true, true) => {
+            ui::stdout(diff)?;
+            ui::note(format!("dry run: `{file}` was not changed"));
+        }
+        (true, false) | (false, false) => ui::status(
+            "Unchanged",
+            format!("`{file}` already uses registry `{}` ({})", plan.registry, plan.index),
+        ),
+        (false, true) => {
+            let replaced = if plan.replace_crates_io {
+                ", replacing crates.io"
+            } else {
+                ""
+            };
+            ui::status(
+                "Configured",
+                format!("registry `{}` in `{file}`{replaced}", plan.registry),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
+    let usage = |e: anyhow::Error| Failure::new(Code::Usage, format!("{e:#}"));
+    let feed = resolve_feed(&args.feed).map_err(usage)?;
+    let registry = match &args.name {
+        Some(name) => {
+            feed::check_registry_name(name, "--name").map_err(usage)?;
+            name.clone()
+        }
+        None => {
+            feed::check_registry_name(&feed.name, "--name").map_err(|e| {
+                Failure::new(
+                    Code::Usage,
+                    format!("the feed name cannot be the registry name: {e:#}"),
+                )
+            })?;
+            feed.name.clone()
+        }
+    };
+    let config = match &args.config {
+        Some(path) => env.cwd().join(path),
+        None => {
+            let root = cargo_config::workspace_root(env.cwd())?;
+            let (path, warning) = cargo_config::config_in(&root);
+            if let Some(warning) = warning {
+                ui::warn(warning);
+            }
+            path
+        }
+    };
+    let index = feed.index_url();
+    Ok(Plan {
+        feed,
+        registry,
+        index,
+        config,
+        replace_crates_io: !args.no_replace_crates_io,
+        force: args.force,
+    })
+}
+
+/// The feed named by a URL or by the flags.
+pub fn resolve_feed(args: &FeedArgs) -> Result<Feed> {
+    match &args.url {
+        Some(url) => {
+            let mut feed = Feed::parse_url(url)?;
+            feed.force_auth |= args.force_auth;
+            Ok(feed)
+        }
+        None => Feed::from_parts(&FeedParts {
+            organization: args.organization.as_deref(),
+            server_url: args.server_url.as_deref(),
+            collection: args.collection.as_deref(),
+            project: args.project.as_deref(),
+            feed: args.feed.as_deref(),
+            force_auth: args.force_auth,
+        }),
+    }
+}
+
+/// The edit itself: add the registry, then point crates.io at it. Refuses to overwrite a
+/// registry or replacement that points elsewhere unless forced.
+fn edit(file: &mut ConfigFile, plan: &Plan) -> Result<()> {
+    let shown = file.path().display().to_string();
+    let index_key = ["registries", plan.registry.as_str(), "index"];
+    if let Some(existing) = file.get_str(&index_key)
+        && existing != plan.index
+        && !plan.force
+    {
+        return Err(Failure::new(
+            Code::Refused,
+            format!(
+                "registry `{}` in `{shown}` already points at `{existing}`, not `{}`; pass \
+                 `--force` to replace it, or `--name` to add the feed under another name",
+                plan.registry, plan.index
+            ),
+        )
+        .into());
+    }
+    file.set(&index_key, plan.index.as_str(), NewParent::Inline)?;
+    if plan.replace_crates_io {
+        let key = ["source", "crates-io", "replace-with"];
+        if let Some(existing) = file.get_str(&key)
+            && existing != plan.registry
+            && !plan.force
+        {
+            return Err(Failure::new(
+                Code::Refused,
+                format!(
+                    "crates.io is already replaced with `{existing}` in `{shown}`; pass `--force` \
+                     to replace it with `{}`, or `--no-replace-crates-io` to only add the registry",
+                    plan.registry
+                ),
+            )
+            .into());
+        }
+        file.set(&key, plan.registry.as_str(), NewParent::Header)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! Exit codes, in one table, and the error type that carries one.
+//!
+//! | code | meaning |
+//! |------|---------|
+//! | 0    | success (also: nothing to change) |
+//! | 1    | an error not listed below (bad config file, I/O, a failing child process) |
+//! | 2    | invalid usage: unknown flag, missing or conflicting arguments |
+//! | 3    | refused: the change would overwrite settings that point elsewhere (see `--force`) |
+//! | 4    | the feed rejected the token (HTTP 401/403) or no token was available |
+//! | 5    | the feed was not found (HTTP 404): wrong organization, project or feed |
+//! | 6    | the feed could not be reached (DNS, TLS, timeout, connection refused) |
+//! | 7    | `doctor` found at least one failing check |
+
+use std::fmt;
+
+/// The exit-code table, as printed at the end of `feedctl --help`.
+pub const TABLE: &str = "\
+Exit codes:
+  0  success, or nothing to change
+  1  error (unreadable or invalid config file, I/O error, a failing cargo or az)
+  2  invalid usage (unknown flag, missing or conflicting arguments)
+  3  refused to overwrite settings that point elsewhere (use --force)
+  4  token rejected by the feed (401/403) or no token available
+  5  feed not found (404): check organization, project and feed
+  6  feed unreachable (network, DNS, TLS, timeout)
+  7  doctor found a failing check";
+
+/// Why feedctl failed, when the reason has its own exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Usage = 2,
+    Refused = 3,
+    Auth = 4,
+    NotFound = 5,
+    Unreachable = 6,
+    CheckFailed = 7,
+}
+
+/// An error with an exit code; the message is the whole story told to the user.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: Code,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: Code, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// The exit code for an error chain: the first [`Failure`] in it, else 1.
+pub fn code_of(err: &anyhow::Error) -> i32 {
+    err.chain()
+        .find_map(|e| e.downcast_ref::<Failure>())
+        .map_or(1, |f| f.code as i32)
+}

@@ -1,0 +1,51 @@
+//! What feedctl says to people: cargo-style status lines, warnings and notes on stderr,
+//! data (diffs, JSON, environment lines) on stdout. Colour appears only on terminals.
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anstyle::{AnsiColor, Style};
+
+static VERBOSE: AtomicBool = AtomicBool::new(false);
+
+const STATUS: Style = AnsiColor::Green.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const NOTE: Style = AnsiColor::Cyan.on_default().bold();
+const DEBUG: Style = AnsiColor::BrightBlack.on_default();
+
+pub fn set_verbose(on: bool) {
+    VERBOSE.store(on, Ordering::Relaxed);
+}
+
+/// `    Verb message`, the verb right-aligned like cargo's.
+pub fn status(verb: &str, message: impl AsRef<str>) {
+    anstream::eprintln!("{STATUS}{verb:>12}{STATUS:#} {}", message.as_ref());
+}
+
+pub fn warn(message: impl AsRef<str>) {
+    anstream::eprintln!("{WARNING}warning{WARNING:#}: {}", message.as_ref());
+}
+
+pub fn note(message: impl AsRef<str>) {
+    anstream::eprintln!("{NOTE}note{NOTE:#}: {}", message.as_ref());
+}
+
+pub fn error(message: impl AsRef<str>) {
+    anstream::eprintln!("{ERROR}error{ERROR:#}: {}", message.as_ref());
+}
+
+/// A line for `--verbose` only. Callers never pass secrets here.
+pub fn debug(message: impl AsRef<str>) {
+    if VERBOSE.load(Ordering::Relaxed) {
+        anstream::eprintln!("{DEBUG}debug: {}{DEBUG:#}", message.as_ref());
+    }
+}
+
+/// Writes data to stdout. A closed pipe (`feedctl … | head`) surfaces as an
+/// `io::ErrorKind::BrokenPipe` error, which `main` turns into a quiet exit 0.
+pub fn stdout(text: impl AsRef<str>) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_ref().as_bytes())?;
+    out.flush()
+}
