@@ -1,0 +1,8 @@
+//! feedctl's integration tests: one test binary (faster to link than one per file).
+//!
+//! `support` holds the harness (a fake Azure Artifacts feed and a hermetic sandbox);
+//! every other module is a group of tests. Add new groups as `mod <name>;` here.
+
+mod support;
+
+mod harness;

@@ -1,0 +1,22 @@
+//! Shared test support for feedctl's end-to-end tests.
+//!
+//! - [`FakeFeed`] / [`FeedSpec`]: a loopback sparse registry shaped like an Azure Artifacts
+//!   Cargo feed, serving one real crate (`azdemo` 0.1.0) and logging every request.
+//! - [`Sandbox`]: a temp project + `CARGO_HOME` + `HOME`, with hermetic commands for feedctl
+//!   and the real cargo.
+//! - [`basic`]: the `Authorization` value for an Azure PAT.
+//! - [`http::get`]: a tiny HTTP client for talking to a feed without cargo.
+//!
+//! ```ignore
+//! let feed = FakeFeed::start(FeedSpec::new("contoso", Some("Web Team"), "crates").accept(basic("pat")));
+//! let sandbox = Sandbox::new();
+//! sandbox.cargo().arg("build").env("CARGO_REGISTRIES_AZFEED_TOKEN", basic("pat")).assert().success();
+//! ```
+
+pub mod demo_crate;
+pub mod feed;
+pub mod http;
+pub mod sandbox;
+
+pub use feed::{FakeFeed, FeedSpec, SeenRequest, basic};
+pub use sandbox::Sandbox;

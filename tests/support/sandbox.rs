@@ -1,0 +1,162 @@
+//! A throw-away world for one test: a cargo project, `CARGO_HOME`, `HOME` and a target dir,
+//! all inside one [`TempDir`], plus commands that run feedctl and the real cargo in it with a
+//! hermetic environment.
+//!
+//! Hermetic means: the child's environment is cleared, then only `PATH`, `HOME`,
+//! `CARGO_HOME`, `RUSTUP_HOME`, `RUSTUP_TOOLCHAIN` (if set), `RUST_BACKTRACE=0`,
+//! `CARGO_TERM_COLOR=never` and `CARGO_TARGET_DIR` are set. Nothing from the developer's
+//! `~/.cargo` (config, credentials, caches) can leak in, and nothing is written there.
+//! Tests add what they need (e.g. `CARGO_REGISTRIES_<NAME>_TOKEN`) with `.env(..)`.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+const APP_MANIFEST: &str = r#"[package]
+name = "app"
+version = "0.1.0"
+edition = "2021"
+
+[dependencies]
+azdemo = "0.1"
+"#;
+
+const APP_MAIN: &str = "fn main() {\n    println!(\"{}\", azdemo::answer());\n}\n";
+
+/// A temp dir holding `project/` (the `app` binary crate depending on `azdemo = "0.1"`),
+/// `cargo-home/`, `home/` and `target/`. Everything is deleted on drop.
+pub struct Sandbox {
+    _root: TempDir,
+    project: PathBuf,
+    cargo_home: PathBuf,
+    home: PathBuf,
+    target: PathBuf,
+}
+
+impl Sandbox {
+    /// Creates the world. The project is not built; no config files exist yet.
+    pub fn new() -> Sandbox {
+        let root = tempfile::Builder::new()
+            .prefix("feedctl-sandbox-")
+            .tempdir()
+            .expect("create sandbox temp dir");
+        let sandbox = Sandbox {
+            project: root.path().join("project"),
+            cargo_home: root.path().join("cargo-home"),
+            home: root.path().join("home"),
+            target: root.path().join("target"),
+            _root: root,
+        };
+        for dir in [&sandbox.cargo_home, &sandbox.home] {
+            fs::create_dir_all(dir).expect("create sandbox dirs");
+        }
+        sandbox.write_project_file("Cargo.toml", APP_MANIFEST);
+        sandbox.write_project_file("src/main.rs", APP_MAIN);
+        sandbox
+    }
+
+    /// The `app` project directory (cwd of [`feedctl`](Self::feedctl) and [`cargo`](Self::cargo)).
+    pub fn project(&self) -> &Path {
+        &self.project
+    }
+
+    /// The sandbox's `CARGO_HOME` (holds `config.toml`, `credentials.toml`, registry caches).
+    pub fn cargo_home(&self) -> &Path {
+        &self.cargo_home
+    }
+
+    /// The sandbox's `HOME`.
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// The feedctl binary under test, run in the project dir with the hermetic environment.
+    #[allow(dead_code)] // the smoke tests use real cargo only; feature tests use this
+    pub fn feedctl(&self) -> Command {
+        self.hermetic(assert_cmd::cargo::cargo_bin!("feedctl").as_os_str())
+    }
+
+    /// The real cargo (the one running this test suite), in the project dir with the hermetic
+    /// environment.
+    pub fn cargo(&self) -> Command {
+        self.hermetic(&real_cargo())
+    }
+
+    /// Writes `$CARGO_HOME/config.toml`, replacing what was there.
+    pub fn write_home_config(&self, toml: &str) {
+        write_file(&self.cargo_home.join("config.toml"), toml);
+    }
+
+    /// Writes a file below the project dir, creating parent dirs (e.g. `.cargo/config.toml`).
+    pub fn write_project_file(&self, rel: &str, contents: &str) {
+        write_file(&self.project.join(rel), contents);
+    }
+
+    /// Reads a file below the project dir; panics with the path if it cannot.
+    pub fn read_project_file(&self, rel: &str) -> String {
+        read_file(&self.project.join(rel))
+    }
+
+    /// Reads a file below `$CARGO_HOME` (e.g. `credentials.toml`); `None` if it does not exist.
+    pub fn read_cargo_home_file(&self, rel: &str) -> Option<String> {
+        let path = self.cargo_home.join(rel);
+        path.exists().then(|| read_file(&path))
+    }
+
+    fn hermetic(&self, program: &std::ffi::OsStr) -> Command {
+        let mut cmd = Command::new(program);
+        apply_hermetic_env(&mut cmd, &self.home, &self.cargo_home, &self.target);
+        cmd.current_dir(&self.project);
+        cmd
+    }
+}
+
+/// The real cargo binary: `$CARGO` as `cargo test` sets it for test processes, else `cargo`
+/// from `PATH` (the rustup proxy, which works because `RUSTUP_HOME` is passed on).
+pub fn real_cargo() -> OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// The real cargo with the hermetic environment built from the given dirs (no cwd set).
+pub(crate) fn hermetic_cargo(home: &Path, cargo_home: &Path, target: &Path) -> Command {
+    let mut cmd = Command::new(real_cargo());
+    apply_hermetic_env(&mut cmd, home, cargo_home, target);
+    cmd
+}
+
+fn apply_hermetic_env(cmd: &mut Command, home: &Path, cargo_home: &Path, target: &Path) {
+    cmd.env_clear();
+    if let Some(path) = std::env::var_os("PATH") {
+        cmd.env("PATH", path);
+    }
+    // rustup's proxies (`rustc` on PATH) look for their toolchains under `$HOME/.rustup`
+    // unless told otherwise, and HOME is about to change.
+    let rustup_home = std::env::var_os("RUSTUP_HOME").or_else(|| {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".rustup").into_os_string())
+    });
+    if let Some(rustup_home) = rustup_home {
+        cmd.env("RUSTUP_HOME", rustup_home);
+    }
+    if let Some(toolchain) = std::env::var_os("RUSTUP_TOOLCHAIN") {
+        cmd.env("RUSTUP_TOOLCHAIN", toolchain);
+    }
+    cmd.env("HOME", home)
+        .env("CARGO_HOME", cargo_home)
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUST_BACKTRACE", "0")
+        .env("CARGO_TERM_COLOR", "never");
+}
+
+fn write_file(path: &Path, contents: &str) {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).unwrap_or_else(|e| panic!("create {}: {e}", parent.display()));
+    }
+    fs::write(path, contents).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+fn read_file(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
