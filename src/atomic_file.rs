@@ -19,8 +19,9 @@ pub fn resolve(path: &Path) -> Result<PathBuf> {
     for _ in 0..40 {
         match fs::symlink_metadata(&current) {
             Ok(meta) if meta.file_type().is_symlink() => {
-                let target = fs::read_link(&current)
-                    .with_context(|| format!("failed to read the symlink `{}`", current.display()))?;
+                let target = fs::read_link(&current).with_context(|| {
+                    format!("failed to read the symlink `{}`", current.display())
+                })?;
                 current = match current.parent() {
                     Some(parent) if target.is_relative() => parent.join(target),
                     _ => target,
@@ -145,7 +146,12 @@ mod tests {
         let target = resolve(&link).unwrap();
         assert_eq!(target, real);
         write(&target, b"new").unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
     }
 

@@ -49,7 +49,9 @@ impl ConfigFile {
                     format!("`{}` is a directory, not a config file", path.display())
                 });
             }
-            Err(e) => return Err(e).with_context(|| format!("failed to read `{}`", path.display())),
+            Err(e) => {
+                return Err(e).with_context(|| format!("failed to read `{}`", path.display()));
+            }
         };
         let original = bytes
             .map(|b| {
@@ -159,7 +161,12 @@ impl ConfigFile {
     /// Sets the value at a dotted path, creating missing parents (the outermost as an implicit
     /// `[header]` table, the one holding the value as `new_parent` says). An existing value
     /// keeps its surrounding comments and spacing.
-    pub fn set(&mut self, path: &[&str], value: impl Into<Value>, new_parent: NewParent) -> Result<()> {
+    pub fn set(
+        &mut self,
+        path: &[&str],
+        value: impl Into<Value>,
+        new_parent: NewParent,
+    ) -> Result<()> {
         let (last, parents) = path.split_last().expect("a non-empty path");
         let file = self.path.display().to_string();
         let created_before = self.doc.as_table().len();
@@ -329,10 +336,7 @@ pub fn config_in(dir: &Path) -> (PathBuf, Option<String>) {
 /// the workspace root as `cargo locate-project --workspace` would find it, or `cwd` itself
 /// outside any package.
 pub fn workspace_root(cwd: &Path) -> Result<PathBuf> {
-    let Some(package_dir) = cwd
-        .ancestors()
-        .find(|dir| dir.join("Cargo.toml").is_file())
-    else {
+    let Some(package_dir) = cwd.ancestors().find(|dir| dir.join("Cargo.toml").is_file()) else {
         return Ok(cwd.to_path_buf());
     };
     let package_manifest = read_manifest(&package_dir.join("Cargo.toml"))?;
@@ -376,7 +380,11 @@ fn read_manifest(path: &Path) -> Result<DocumentMut> {
     let text =
         fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))?;
     text.parse().map_err(|e: toml_edit::TomlError| {
-        anyhow::anyhow!("failed to parse `{}`: {}", path.display(), e.to_string().trim_end())
+        anyhow::anyhow!(
+            "failed to parse `{}`: {}",
+            path.display(),
+            e.to_string().trim_end()
+        )
     })
 }
 
@@ -394,8 +402,16 @@ mod tests {
     }
 
     fn add_registry(file: &mut ConfigFile) -> Result<()> {
-        file.set(&["registries", "feed", "index"], "sparse+https://x/", NewParent::Inline)?;
-        file.set(&["source", "crates-io", "replace-with"], "feed", NewParent::Header)
+        file.set(
+            &["registries", "feed", "index"],
+            "sparse+https://x/",
+            NewParent::Inline,
+        )?;
+        file.set(
+            &["source", "crates-io", "replace-with"],
+            "feed",
+            NewParent::Header,
+        )
     }
 
     #[test]
@@ -419,15 +435,24 @@ mod tests {
             "[registries]\n# keep\nother = { index = \"sparse+https://o/\" } # tail\nfeed = { index = \"sparse+https://x/\" }\n\n[source.crates-io]\nreplace-with = \"feed\" # why\n"
         );
         let dotted = "registries.feed.index = \"sparse+https://old/\"\n";
-        assert_eq!(edit(dotted, add_registry).lines().next(), Some("registries.feed.index = \"sparse+https://x/\""));
+        assert_eq!(
+            edit(dotted, add_registry).lines().next(),
+            Some("registries.feed.index = \"sparse+https://x/\"")
+        );
         let standard = "[registries.feed]\nindex = \"a\" # c\n";
-        assert!(edit(standard, add_registry).starts_with("[registries.feed]\nindex = \"sparse+https://x/\" # c\n"));
+        assert!(
+            edit(standard, add_registry)
+                .starts_with("[registries.feed]\nindex = \"sparse+https://x/\" # c\n")
+        );
     }
 
     #[test]
     fn crlf_and_bom_survive() {
         let after = edit("\u{feff}[build]\r\njobs = 2\r\n", add_registry);
-        assert!(after.starts_with("\u{feff}[build]\r\njobs = 2\r\n\r\n[registries]\r\n"), "{after:?}");
+        assert!(
+            after.starts_with("\u{feff}[build]\r\njobs = 2\r\n\r\n[registries]\r\n"),
+            "{after:?}"
+        );
         assert!(!after.replace("\r\n", "").contains('\n'));
     }
 
@@ -437,14 +462,20 @@ mod tests {
         let cases = [
             ("", ""),
             ("[build]\njobs = 2\n", "[build]\njobs = 2\n"),
-            ("# c\n[registries]\nother = { index = \"o\" }\n", "# c\n[registries]\nother = { index = \"o\" }\n"),
+            (
+                "# c\n[registries]\nother = { index = \"o\" }\n",
+                "# c\n[registries]\nother = { index = \"o\" }\n",
+            ),
             ("a = 1", "a = 1\n"),
         ];
         for (before, expected) in cases {
             let after = edit(before, |f| {
                 add_registry(f)?;
                 let text = f.render();
-                *f = ConfigFile { doc: text.parse().unwrap(), ..f.clone() };
+                *f = ConfigFile {
+                    doc: text.parse().unwrap(),
+                    ..f.clone()
+                };
                 assert!(f.remove(&["registries", "feed"]));
                 assert!(f.remove(&["source", "crates-io", "replace-with"]));
                 Ok(())
@@ -463,7 +494,10 @@ mod tests {
             .set(&["registries", "x", "index"], "i", NewParent::Inline)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("`registries`") && err.contains("not a table"), "{err}");
+        assert!(
+            err.contains("`registries`") && err.contains("not a table"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -472,7 +506,10 @@ mod tests {
         let path = dir.path().join("config.toml");
         fs::write(&path, "[build]\njobs = = 2\n").unwrap();
         let err = ConfigFile::load(&path).unwrap_err().to_string();
-        assert!(err.contains("config.toml") && err.contains("line 2, column"), "{err}");
+        assert!(
+            err.contains("config.toml") && err.contains("line 2, column"),
+            "{err}"
+        );
         fs::write(&path, b"a = \"\xff\"\n").unwrap();
         let err = ConfigFile::load(&path).unwrap_err().to_string();
         assert!(err.contains("not valid UTF-8"), "{err}");
@@ -484,11 +521,22 @@ mod tests {
         let root = dir.path();
         fs::create_dir_all(root.join("crates/a/src")).unwrap();
         fs::create_dir_all(root.join("tools/x/src")).unwrap();
-        fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"tools\"]\n").unwrap();
-        fs::write(root.join("crates/a/Cargo.toml"), "[package]\nname = \"a\"\n").unwrap();
+        fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"tools\"]\n",
+        )
+        .unwrap();
+        fs::write(
+            root.join("crates/a/Cargo.toml"),
+            "[package]\nname = \"a\"\n",
+        )
+        .unwrap();
         fs::write(root.join("tools/x/Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
         assert_eq!(workspace_root(&root.join("crates/a/src")).unwrap(), root);
-        assert_eq!(workspace_root(&root.join("tools/x/src")).unwrap(), root.join("tools/x"));
+        assert_eq!(
+            workspace_root(&root.join("tools/x/src")).unwrap(),
+            root.join("tools/x")
+        );
         let outside = tempfile::tempdir().unwrap();
         assert_eq!(workspace_root(outside.path()).unwrap(), outside.path());
     }

@@ -63,7 +63,9 @@ impl Feed {
             }
             (Some(org), None) => {
                 if parts.collection.is_some() {
-                    bail!("`--collection` goes with `--server-url` (Azure DevOps Server), not `--org`");
+                    bail!(
+                        "`--collection` goes with `--server-url` (Azure DevOps Server), not `--org`"
+                    );
                 }
                 check_organization(org)?;
                 Host::Services {
@@ -106,12 +108,15 @@ impl Feed {
     pub fn parse_url(input: &str) -> Result<Feed> {
         let trimmed = input.trim();
         let without_sparse = trimmed.strip_prefix("sparse+").unwrap_or(trimmed);
-        let url = Url::parse(without_sparse)
-            .with_context(|| format!("`{input}` is not a URL"))?;
+        let url = Url::parse(without_sparse).with_context(|| format!("`{input}` is not a URL"))?;
         check_scheme(&url, input)?;
         let segments: Vec<String> = url
             .path_segments()
-            .map(|s| s.filter(|s| !s.is_empty()).map(decode).collect::<Result<_>>())
+            .map(|s| {
+                s.filter(|s| !s.is_empty())
+                    .map(decode)
+                    .collect::<Result<_>>()
+            })
             .transpose()?
             .unwrap_or_default();
         let (before, feed) = if let Some(i) = segments.iter().position(|s| s == "_packaging") {
@@ -129,7 +134,9 @@ impl Feed {
             (&segments[..i], feed.as_str())
         } else if let Some(i) = segments.iter().position(|s| s == "_artifacts") {
             if segments.get(i + 1).map(String::as_str) != Some("feed") {
-                bail!("`{input}` is an Artifacts page but not a feed's: open the feed and copy its URL");
+                bail!(
+                    "`{input}` is an Artifacts page but not a feed's: open the feed and copy its URL"
+                );
             }
             let feed = segments.get(i + 2).with_context(|| {
                 format!("`{input}` ends at `_artifacts/feed`: the feed name should follow it")
@@ -354,14 +361,17 @@ fn decode(segment: &str) -> Result<String> {
 }
 
 fn parse_server_url(input: &str) -> Result<Url> {
-    let mut url = Url::parse(input)
-        .with_context(|| format!("`--server-url {input}` is not a URL (e.g. `https://tfs.contoso.com/tfs`)"))?;
+    let mut url = Url::parse(input).with_context(|| {
+        format!("`--server-url {input}` is not a URL (e.g. `https://tfs.contoso.com/tfs`)")
+    })?;
     check_scheme(&url, input)?;
     if url.query().is_some() || url.fragment().is_some() {
         bail!("`--server-url {input}` must not carry a query or fragment");
     }
     if !url.username().is_empty() || url.password().is_some() {
-        bail!("`--server-url` must not carry credentials: cargo refuses index URLs with a password");
+        bail!(
+            "`--server-url` must not carry credentials: cargo refuses index URLs with a password"
+        );
     }
     // Normalise `https://host/tfs/` and `https://host/tfs` to the same base.
     let path = url.path().trim_end_matches('/').to_string();
@@ -418,7 +428,10 @@ fn check_feed_name(feed: &str) -> Result<()> {
     }
     let ok = !feed.is_empty()
         && feed.len() <= 64
-        && feed.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && feed
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
         && feed
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
@@ -435,12 +448,15 @@ fn check_feed_name(feed: &str) -> Result<()> {
 /// or `.`, no trailing `.`, at most 64 characters.
 fn check_segment(what: &str, flag: &str, value: &str) -> Result<()> {
     const RESERVED: &[char] = &[
-        '/', '\\', ':', '*', '?', '"', '<', '>', '|', ';', '#', '$', '{', '}', ',', '+', '=',
-        '[', ']', '%', '&',
+        '/', '\\', ':', '*', '?', '"', '<', '>', '|', ';', '#', '$', '{', '}', ',', '+', '=', '[',
+        ']', '%', '&',
     ];
     let problem = if value.trim().is_empty() {
         Some("it is empty".to_string())
-    } else if let Some(c) = value.chars().find(|c| RESERVED.contains(c) || c.is_control()) {
+    } else if let Some(c) = value
+        .chars()
+        .find(|c| RESERVED.contains(c) || c.is_control())
+    {
         Some(format!("`{}` is not allowed", c.escape_default()))
     } else if value.starts_with(['_', '.']) {
         Some("it starts with `_` or `.`".to_string())
@@ -483,20 +499,53 @@ mod tests {
         let web_index =
             "sparse+https://pkgs.dev.azure.com/contoso/Web%20Team/_packaging/crates/Cargo/index/";
         let cases: &[(&str, &Feed, &str)] = &[
-            ("https://dev.azure.com/contoso/Web%20Team/_artifacts/feed/crates", &web, web_index),
-            ("https://dev.azure.com/contoso/Web Team/_artifacts/feed/crates/connect/cargo", &web, web_index),
-            ("https://dev.azure.com/contoso/Web%20Team/_artifacts/feed/crates?view=overview#x", &web, web_index),
-            ("https://contoso.visualstudio.com/Web%20Team/_artifacts/feed/crates", &web, web_index),
-            ("https://contoso.pkgs.visualstudio.com/Web%20Team/_packaging/crates/Cargo/index/", &web, web_index),
+            (
+                "https://dev.azure.com/contoso/Web%20Team/_artifacts/feed/crates",
+                &web,
+                web_index,
+            ),
+            (
+                "https://dev.azure.com/contoso/Web Team/_artifacts/feed/crates/connect/cargo",
+                &web,
+                web_index,
+            ),
+            (
+                "https://dev.azure.com/contoso/Web%20Team/_artifacts/feed/crates?view=overview#x",
+                &web,
+                web_index,
+            ),
+            (
+                "https://contoso.visualstudio.com/Web%20Team/_artifacts/feed/crates",
+                &web,
+                web_index,
+            ),
+            (
+                "https://contoso.pkgs.visualstudio.com/Web%20Team/_packaging/crates/Cargo/index/",
+                &web,
+                web_index,
+            ),
             (web_index, &web, web_index),
             (&web_index[7..], &web, web_index),
-            ("https://pkgs.dev.azure.com/contoso/Web%20Team/_packaging/crates/Cargo/index", &web, web_index),
-            ("https://pkgs.dev.azure.com/contoso/Web%20Team/_packaging/crates~force-auth/Cargo/index/", &forced,
-             "sparse+https://pkgs.dev.azure.com/contoso/Web%20Team/_packaging/crates~force-auth/Cargo/index/"),
-            ("https://dev.azure.com/contoso/_artifacts/feed/crates", &org,
-             "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/"),
-            ("sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/", &org,
-             "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/"),
+            (
+                "https://pkgs.dev.azure.com/contoso/Web%20Team/_packaging/crates/Cargo/index",
+                &web,
+                web_index,
+            ),
+            (
+                "https://pkgs.dev.azure.com/contoso/Web%20Team/_packaging/crates~force-auth/Cargo/index/",
+                &forced,
+                "sparse+https://pkgs.dev.azure.com/contoso/Web%20Team/_packaging/crates~force-auth/Cargo/index/",
+            ),
+            (
+                "https://dev.azure.com/contoso/_artifacts/feed/crates",
+                &org,
+                "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/",
+            ),
+            (
+                "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/",
+                &org,
+                "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/",
+            ),
         ];
         for (input, model, index) in cases {
             let parsed = Feed::parse_url(input).unwrap_or_else(|e| panic!("{input}: {e:#}"));
@@ -508,22 +557,42 @@ mod tests {
     #[test]
     fn server_urls_keep_their_path_and_round_trip() {
         let cases = [
-            ("https://tfs.contoso.com/tfs/DefaultCollection/web/_artifacts/feed/crates",
-             "https://tfs.contoso.com/tfs", "DefaultCollection", Some("web"),
-             "sparse+https://tfs.contoso.com/tfs/DefaultCollection/web/_packaging/crates/Cargo/index/"),
-            ("https://tfs.contoso.com/tfs/DefaultCollection/_packaging/crates/Cargo/index/",
-             "https://tfs.contoso.com/tfs", "DefaultCollection", None,
-             "sparse+https://tfs.contoso.com/tfs/DefaultCollection/_packaging/crates/Cargo/index/"),
-            ("https://ado.contoso.com/Coll/Proj/_packaging/crates/Cargo/index/",
-             "https://ado.contoso.com/", "Coll", Some("Proj"),
-             "sparse+https://ado.contoso.com/Coll/Proj/_packaging/crates/Cargo/index/"),
-            ("http://127.0.0.1:8080/Coll/_packaging/crates/Cargo/index/",
-             "http://127.0.0.1:8080/", "Coll", None,
-             "sparse+http://127.0.0.1:8080/Coll/_packaging/crates/Cargo/index/"),
+            (
+                "https://tfs.contoso.com/tfs/DefaultCollection/web/_artifacts/feed/crates",
+                "https://tfs.contoso.com/tfs",
+                "DefaultCollection",
+                Some("web"),
+                "sparse+https://tfs.contoso.com/tfs/DefaultCollection/web/_packaging/crates/Cargo/index/",
+            ),
+            (
+                "https://tfs.contoso.com/tfs/DefaultCollection/_packaging/crates/Cargo/index/",
+                "https://tfs.contoso.com/tfs",
+                "DefaultCollection",
+                None,
+                "sparse+https://tfs.contoso.com/tfs/DefaultCollection/_packaging/crates/Cargo/index/",
+            ),
+            (
+                "https://ado.contoso.com/Coll/Proj/_packaging/crates/Cargo/index/",
+                "https://ado.contoso.com/",
+                "Coll",
+                Some("Proj"),
+                "sparse+https://ado.contoso.com/Coll/Proj/_packaging/crates/Cargo/index/",
+            ),
+            (
+                "http://127.0.0.1:8080/Coll/_packaging/crates/Cargo/index/",
+                "http://127.0.0.1:8080/",
+                "Coll",
+                None,
+                "sparse+http://127.0.0.1:8080/Coll/_packaging/crates/Cargo/index/",
+            ),
         ];
         for (input, base, collection, project, index) in cases {
             let feed = Feed::parse_url(input).unwrap_or_else(|e| panic!("{input}: {e:#}"));
-            let Host::Server { base: b, collection: c } = &feed.host else {
+            let Host::Server {
+                base: b,
+                collection: c,
+            } = &feed.host
+            else {
                 panic!("{input} parsed as Services");
             };
             assert_eq!((b.as_str(), c.as_str()), (base, collection), "{input}");
@@ -536,42 +605,182 @@ mod tests {
     #[test]
     fn flags_build_every_scope() {
         let cases = [
-            (FeedParts { organization: Some("contoso"), project: Some("web"), feed: Some("crates"), ..Default::default() },
-             "sparse+https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index/", "project"),
-            (FeedParts { organization: Some("contoso"), feed: Some("crates"), ..Default::default() },
-             "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/", "organization"),
-            (FeedParts { organization: Some("contoso"), project: Some("Web Team"), feed: Some("crates"), force_auth: true, ..Default::default() },
-             "sparse+https://pkgs.dev.azure.com/contoso/Web%20Team/_packaging/crates~force-auth/Cargo/index/", "project"),
-            (FeedParts { server_url: Some("https://tfs.contoso.com/tfs/"), collection: Some("DefaultCollection"), project: Some("web"), feed: Some("crates"), ..Default::default() },
-             "sparse+https://tfs.contoso.com/tfs/DefaultCollection/web/_packaging/crates/Cargo/index/", "project"),
-            (FeedParts { server_url: Some("https://tfs.contoso.com"), collection: Some("Coll"), feed: Some("my.crates~force-auth"), ..Default::default() },
-             "sparse+https://tfs.contoso.com/Coll/_packaging/my.crates~force-auth/Cargo/index/", "collection"),
-            (FeedParts { server_url: Some("http://[::1]:9000"), collection: Some("C"), feed: Some("f"), ..Default::default() },
-             "sparse+http://[::1]:9000/C/_packaging/f/Cargo/index/", "collection"),
+            (
+                FeedParts {
+                    organization: Some("contoso"),
+                    project: Some("web"),
+                    feed: Some("crates"),
+                    ..Default::default()
+                },
+                "sparse+https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index/",
+                "project",
+            ),
+            (
+                FeedParts {
+                    organization: Some("contoso"),
+                    feed: Some("crates"),
+                    ..Default::default()
+                },
+                "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/",
+                "organization",
+            ),
+            (
+                FeedParts {
+                    organization: Some("contoso"),
+                    project: Some("Web Team"),
+                    feed: Some("crates"),
+                    force_auth: true,
+                    ..Default::default()
+                },
+                "sparse+https://pkgs.dev.azure.com/contoso/Web%20Team/_packaging/crates~force-auth/Cargo/index/",
+                "project",
+            ),
+            (
+                FeedParts {
+                    server_url: Some("https://tfs.contoso.com/tfs/"),
+                    collection: Some("DefaultCollection"),
+                    project: Some("web"),
+                    feed: Some("crates"),
+                    ..Default::default()
+                },
+                "sparse+https://tfs.contoso.com/tfs/DefaultCollection/web/_packaging/crates/Cargo/index/",
+                "project",
+            ),
+            (
+                FeedParts {
+                    server_url: Some("https://tfs.contoso.com"),
+                    collection: Some("Coll"),
+                    feed: Some("my.crates~force-auth"),
+                    ..Default::default()
+                },
+                "sparse+https://tfs.contoso.com/Coll/_packaging/my.crates~force-auth/Cargo/index/",
+                "collection",
+            ),
+            (
+                FeedParts {
+                    server_url: Some("http://[::1]:9000"),
+                    collection: Some("C"),
+                    feed: Some("f"),
+                    ..Default::default()
+                },
+                "sparse+http://[::1]:9000/C/_packaging/f/Cargo/index/",
+                "collection",
+            ),
         ];
         for (parts, index, scope) in cases {
             let feed = Feed::from_parts(&parts).unwrap_or_else(|e| panic!("{parts:?}: {e:#}"));
             assert_eq!(feed.index_url(), index);
             assert_eq!(feed.scope(), scope);
-            assert_eq!(Feed::parse_url(index).unwrap(), feed, "round trip of {index}");
+            assert_eq!(
+                Feed::parse_url(index).unwrap(),
+                feed,
+                "round trip of {index}"
+            );
         }
     }
 
     #[test]
     fn bad_input_is_refused_with_a_reason() {
         let flag_cases = [
-            (FeedParts { organization: Some("contoso"), ..Default::default() }, "--feed"),
-            (FeedParts { feed: Some("f"), ..Default::default() }, "--org ORG"),
-            (FeedParts { organization: Some("a"), server_url: Some("https://x"), feed: Some("f"), ..Default::default() }, "not both"),
-            (FeedParts { server_url: Some("https://x"), feed: Some("f"), ..Default::default() }, "--collection"),
-            (FeedParts { server_url: Some("http://tfs.contoso.com"), collection: Some("C"), feed: Some("f"), ..Default::default() }, "plain http"),
-            (FeedParts { server_url: Some("ftp://x"), collection: Some("C"), feed: Some("f"), ..Default::default() }, "scheme `ftp`"),
-            (FeedParts { organization: Some("con/toso"), feed: Some("f"), ..Default::default() }, "organization name"),
-            (FeedParts { organization: Some("c"), project: Some("a/b"), feed: Some("f"), ..Default::default() }, "`/` is not allowed"),
-            (FeedParts { organization: Some("c"), project: Some(""), feed: Some("f"), ..Default::default() }, "it is empty"),
-            (FeedParts { organization: Some("c"), feed: Some("my feed"), ..Default::default() }, "not a valid feed name"),
-            (FeedParts { organization: Some("c"), feed: Some(""), ..Default::default() }, "not a valid feed name"),
-            (FeedParts { organization: Some("c"), feed: Some("f@Release"), ..Default::default() }, "feed view"),
+            (
+                FeedParts {
+                    organization: Some("contoso"),
+                    ..Default::default()
+                },
+                "--feed",
+            ),
+            (
+                FeedParts {
+                    feed: Some("f"),
+                    ..Default::default()
+                },
+                "--org ORG",
+            ),
+            (
+                FeedParts {
+                    organization: Some("a"),
+                    server_url: Some("https://x"),
+                    feed: Some("f"),
+                    ..Default::default()
+                },
+                "not both",
+            ),
+            (
+                FeedParts {
+                    server_url: Some("https://x"),
+                    feed: Some("f"),
+                    ..Default::default()
+                },
+                "--collection",
+            ),
+            (
+                FeedParts {
+                    server_url: Some("http://tfs.contoso.com"),
+                    collection: Some("C"),
+                    feed: Some("f"),
+                    ..Default::default()
+                },
+                "plain http",
+            ),
+            (
+                FeedParts {
+                    server_url: Some("ftp://x"),
+                    collection: Some("C"),
+                    feed: Some("f"),
+                    ..Default::default()
+                },
+                "scheme `ftp`",
+            ),
+            (
+                FeedParts {
+                    organization: Some("con/toso"),
+                    feed: Some("f"),
+                    ..Default::default()
+                },
+                "organization name",
+            ),
+            (
+                FeedParts {
+                    organization: Some("c"),
+                    project: Some("a/b"),
+                    feed: Some("f"),
+                    ..Default::default()
+                },
+                "`/` is not allowed",
+            ),
+            (
+                FeedParts {
+                    organization: Some("c"),
+                    project: Some(""),
+                    feed: Some("f"),
+                    ..Default::default()
+                },
+                "it is empty",
+            ),
+            (
+                FeedParts {
+                    organization: Some("c"),
+                    feed: Some("my feed"),
+                    ..Default::default()
+                },
+                "not a valid feed name",
+            ),
+            (
+                FeedParts {
+                    organization: Some("c"),
+                    feed: Some(""),
+                    ..Default::default()
+                },
+                "not a valid feed name",
+            ),
+            (
+                FeedParts {
+                    organization: Some("c"),
+                    feed: Some("f@Release"),
+                    ..Default::default()
+                },
+                "feed view",
+            ),
         ];
         for (parts, expected) in flag_cases {
             let err = format!("{:#}", Feed::from_parts(&parts).unwrap_err());
@@ -579,12 +788,30 @@ mod tests {
         }
         let url_cases = [
             ("not a url", "is not a URL"),
-            ("http://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/", "plain http"),
-            ("https://example.com/nothing/here", "not an Azure Artifacts feed URL"),
-            ("https://pkgs.dev.azure.com/c/p/_packaging/f/npm/registry/", "`npm` feed URL"),
-            ("https://dev.azure.com/c/p/_artifacts/feed/", "feed name should follow"),
-            ("https://dev.azure.com/a/b/c/_artifacts/feed/f", "unexpected path"),
-            ("https://tfs.contoso.com/_packaging/f/Cargo/index/", "does not name a collection"),
+            (
+                "http://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/",
+                "plain http",
+            ),
+            (
+                "https://example.com/nothing/here",
+                "not an Azure Artifacts feed URL",
+            ),
+            (
+                "https://pkgs.dev.azure.com/c/p/_packaging/f/npm/registry/",
+                "`npm` feed URL",
+            ),
+            (
+                "https://dev.azure.com/c/p/_artifacts/feed/",
+                "feed name should follow",
+            ),
+            (
+                "https://dev.azure.com/a/b/c/_artifacts/feed/f",
+                "unexpected path",
+            ),
+            (
+                "https://tfs.contoso.com/_packaging/f/Cargo/index/",
+                "does not name a collection",
+            ),
         ];
         for (input, expected) in url_cases {
             let err = format!("{:#}", Feed::parse_url(input).unwrap_err());
@@ -606,14 +833,21 @@ mod tests {
         ];
         for (name, problem, suggestion) in cases {
             let err = check_registry_name(name, "--name").unwrap_err().to_string();
-            assert!(err.contains(problem) && err.contains(suggestion), "{name}: {err}");
+            assert!(
+                err.contains(problem) && err.contains(suggestion),
+                "{name}: {err}"
+            );
         }
     }
 
     #[test]
     fn azure_indexes_are_recognised() {
-        assert!(is_azure_index("sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/"));
-        assert!(is_azure_index("sparse+http://127.0.0.1:1/C/P/_packaging/f/Cargo/index/"));
+        assert!(is_azure_index(
+            "sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/"
+        ));
+        assert!(is_azure_index(
+            "sparse+http://127.0.0.1:1/C/P/_packaging/f/Cargo/index/"
+        ));
         assert!(!is_azure_index("sparse+https://index.crates.io/"));
         assert!(!is_azure_index("https://dev.azure.com/c/_artifacts/feed/f"));
     }

@@ -18,8 +18,8 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     ui::set_verbose(cli.verbose);
-    let result = environment::Environment::capture()
-        .and_then(|env| commands::run(&cli.command, &env));
+    let result =
+        environment::Environment::capture().and_then(|env| commands::run(&cli.command, &env));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

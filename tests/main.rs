@@ -5,4 +5,5 @@
 
 mod support;
 
+mod connect;
 mod harness;

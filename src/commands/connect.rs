@@ -66,7 +66,10 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
         }
         (true, false) | (false, false) => ui::status(
             "Unchanged",
-            format!("`{file}` already uses registry `{}` ({})", plan.registry, plan.index),
+            format!(
+                "`{file}` already uses registry `{}` ({})",
+                plan.registry, plan.index
+            ),
         ),
         (false, true) => {
             let replaced = if plan.replace_crates_io {
