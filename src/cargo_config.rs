@@ -311,13 +311,12 @@ pub fn update(
     })
 }
 
-/// The config file cargo reads in `dir/.cargo/`: the legacy extension-less `config` when it
-/// exists (cargo prefers it when both exist), else `config.toml`. The second value is a
-/// warning to show when both exist.
+/// The config file cargo reads in `dir` (a `.cargo` directory or `$CARGO_HOME`): the legacy
+/// extension-less `config` when it exists (cargo prefers it when both exist), else
+/// `config.toml`. The second value is a warning to show when both exist.
 pub fn config_in(dir: &Path) -> (PathBuf, Option<String>) {
-    let cargo_dir = dir.join(".cargo");
-    let legacy = cargo_dir.join("config");
-    let modern = cargo_dir.join("config.toml");
+    let legacy = dir.join("config");
+    let modern = dir.join("config.toml");
     match (legacy.is_file(), modern.exists()) {
         (true, true) => {
             let warning = format!(
@@ -544,12 +543,13 @@ mod tests {
     #[test]
     fn legacy_config_wins_like_in_cargo() {
         let dir = tempfile::tempdir().unwrap();
-        fs::create_dir(dir.path().join(".cargo")).unwrap();
-        assert!(config_in(dir.path()).0.ends_with("config.toml"));
-        fs::write(dir.path().join(".cargo/config"), "").unwrap();
-        assert!(config_in(dir.path()).0.ends_with(".cargo/config"));
-        fs::write(dir.path().join(".cargo/config.toml"), "").unwrap();
-        let (path, warning) = config_in(dir.path());
+        let cargo_dir = dir.path().join(".cargo");
+        fs::create_dir(&cargo_dir).unwrap();
+        assert!(config_in(&cargo_dir).0.ends_with("config.toml"));
+        fs::write(cargo_dir.join("config"), "").unwrap();
+        assert!(config_in(&cargo_dir).0.ends_with(".cargo/config"));
+        fs::write(cargo_dir.join("config.toml"), "").unwrap();
+        let (path, warning) = config_in(&cargo_dir);
         assert!(path.ends_with(".cargo/config") && warning.is_some());
     }
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::exit;
+use crate::providers::Store;
 
 /// Connect cargo to a private Azure Artifacts feed, safely, in one command.
 ///
@@ -32,6 +33,86 @@ pub enum Command {
     ///   feedctl connect --server-url https://tfs.contoso.com/tfs --collection DefaultCollection --feed crates
     #[command(verbatim_doc_comment)]
     Connect(ConnectArgs),
+
+    /// Set cargo's credential providers in `$CARGO_HOME/config.toml` for this OS.
+    ///
+    /// Examples:
+    ///   feedctl providers              # OS store if it works here, else credentials.toml
+    ///   feedctl providers --store file --dry-run
+    #[command(verbatim_doc_comment)]
+    Providers(ProvidersArgs),
+
+    /// Check a token against the feed, then store it with `cargo login`.
+    ///
+    /// Examples:
+    ///   feedctl login                              # prompts (hidden) for a PAT
+    ///   printf '%s\n' "$PAT" | feedctl login --pat-stdin
+    ///   feedctl login --name company --pat-env AZURE_DEVOPS_PAT
+    #[command(verbatim_doc_comment)]
+    Login(LoginArgs),
+
+    /// Remove the stored token for a registry (`cargo logout`).
+    ///
+    /// Example:
+    ///   feedctl logout --name company
+    #[command(verbatim_doc_comment)]
+    Logout(LogoutArgs),
+}
+
+/// Where the token comes from. Without these, feedctl prompts when a terminal is attached.
+#[derive(Debug, Args, Clone, Default)]
+#[group(multiple = false)]
+pub struct TokenArgs {
+    /// Read a personal access token (PAT) from standard input, one line, e.g.
+    /// `printf '%s\n' "$PAT" | feedctl login --pat-stdin`.
+    #[arg(long)]
+    pub pat_stdin: bool,
+
+    /// Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT`
+    /// (keeps the token out of shell history and process lists).
+    #[arg(long, value_name = "VAR")]
+    pub pat_env: Option<String>,
+
+    /// Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT.
+    /// Such tokens expire after about an hour.
+    #[arg(long)]
+    pub azure_cli: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProvidersArgs {
+    /// Where cargo should keep tokens: `auto` uses the OS store (Keychain, Credential
+    /// Manager, Secret Service) when it answers here and falls back to `file`
+    /// (`$CARGO_HOME/credentials.toml`, mode 0600); e.g. `--store file` on CI machines.
+    #[arg(long, value_enum, default_value_t = Store::Auto)]
+    pub store: Store,
+
+    /// Print the change as a unified diff and touch nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Registry to log in to, e.g. `--name company` (default: the only Azure Artifacts
+    /// registry configured for this directory).
+    #[arg(long, value_name = "REGISTRY")]
+    pub name: Option<String>,
+
+    #[command(flatten)]
+    pub token: TokenArgs,
+
+    /// Store the token without first checking it against the feed.
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Registry to log out of, e.g. `--name company` (default: the only Azure Artifacts
+    /// registry configured for this directory).
+    #[arg(long, value_name = "REGISTRY")]
+    pub name: Option<String>,
 }
 
 /// Which feed: a URL, or the flags that build one.
@@ -110,16 +191,18 @@ pub struct ConnectArgs {
     #[arg(long)]
     pub no_providers: bool,
 
+    /// Where cargo should keep tokens (see `feedctl providers --help`), e.g. `--store file`.
+    #[arg(long, value_enum, default_value_t = Store::Auto, conflicts_with = "no_providers")]
+    pub store: Store,
+
     /// Do not log in; print the `feedctl login` command to run later instead.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli"])]
     pub no_login: bool,
 
     /// Store the token without first checking it against the feed.
     #[arg(long)]
     pub no_verify: bool,
 
-    /// Read a personal access token (PAT) from standard input, e.g.
-    /// `printf '%s\n' "$PAT" | feedctl connect … --pat-stdin`.
-    #[arg(long)]
-    pub pat_stdin: bool,
+    #[command(flatten)]
+    pub token: TokenArgs,
 }

@@ -2,13 +2,18 @@
 //! an error into one message and an exit code (see [`exit`]).
 
 mod atomic_file;
+mod azure_cli;
 mod cargo_config;
 mod cli;
 mod commands;
 mod environment;
 mod exit;
 mod feed;
+mod providers;
+mod settings;
+mod token;
 mod ui;
+mod verify;
 
 use std::io;
 use std::process::ExitCode;

@@ -168,8 +168,17 @@ fn edits_keep_the_users_file() {
     }
 }
 
-/// (name, file before, extra args, exit code, words the error must contain)
-const REFUSALS: &[(&str, &str, &[&str], i32, &[&str])] = &[
+/// A run that must fail and leave the file as it was.
+struct Refusal {
+    name: &'static str,
+    before: &'static str,
+    args: &'static [&'static str],
+    code: i32,
+    /// Words the error must contain.
+    words: &'static [&'static str],
+}
+
+const REFUSALS: &[Refusal] = &[
     (
         "registry points elsewhere",
         "[registries]\ncrates = { index = \"sparse+https://elsewhere/\" }\n",
@@ -216,7 +225,14 @@ const REFUSALS: &[(&str, &str, &[&str], i32, &[&str])] = &[
 
 #[test]
 fn refusals_leave_the_file_byte_for_byte() {
-    for (name, before, args, code, words) in REFUSALS {
+    for Refusal {
+        name,
+        before,
+        args,
+        code,
+        words,
+    } in REFUSALS
+    {
         let sandbox = Sandbox::new();
         sandbox.write_project_file(".cargo/config.toml", before);
         let assert = sandbox

@@ -6,4 +6,5 @@
 mod support;
 
 mod connect;
+mod credentials;
 mod harness;

@@ -8,11 +8,14 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::cargo_config::{self, ConfigFile, NewParent};
+use crate::cargo_config::{self, ConfigFile, NewParent, Updated};
 use crate::cli::{ConnectArgs, FeedArgs};
+use crate::commands::{login, providers};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::feed::{self, Feed, FeedParts};
+use crate::settings::{Registry, Settings};
+use crate::token;
 use crate::ui;
 
 /// What `connect` will do, decided from the arguments alone.
@@ -37,53 +40,142 @@ struct Report<'a> {
     dry_run: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    providers_file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    providers_changed: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_stored_in: Option<String>,
 }
 
+/// Project config → providers → login (which verifies), each skippable.
 pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     let plan = plan(args, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
-    let updated = cargo_config::update(&plan.config, args.dry_run, |file| edit(file, &plan))?;
-    let file = updated.file.path().display().to_string();
-    let diff = updated.file.diff();
-    if args.json {
-        let report = Report {
-            file,
-            registry: &plan.registry,
-            index_url: &plan.index,
-            scope: plan.feed.scope(),
-            replace_crates_io: plan.replace_crates_io,
-            changed: updated.changed,
-            dry_run: args.dry_run,
-            diff: args.dry_run.then_some(diff),
-        };
-        ui::stdout(serde_json::to_string_pretty(&report)? + "\n")?;
+    let project = cargo_config::update(&plan.config, args.dry_run, |file| edit(file, &plan))?;
+    let providers = if args.no_providers {
+        None
+    } else {
+        Some(providers::apply(env, args.store, args.dry_run)?)
+    };
+    let file = project.file.path().display().to_string();
+    if args.dry_run {
+        if args.json {
+            let mut report = report(&plan, &project, providers.as_ref(), None);
+            report.diff = Some(project.file.diff());
+            return ui::stdout(serde_json::to_string_pretty(&report)? + "\n").map_err(Into::into);
+        }
+        if project.changed {
+            ui::stdout(project.file.diff())?;
+        }
+        if let Some(providers) = &providers
+            && providers.updated.changed
+        {
+            ui::stdout(providers.updated.file.diff())?;
+        }
+        let nothing = !project.changed && !providers.as_ref().is_some_and(|p| p.updated.changed);
+        ui::note(if nothing {
+            "dry run: everything is already configured".to_string()
+        } else {
+            "dry run: nothing was written, no login and no network request were made".to_string()
+        });
         return Ok(());
     }
-    match (args.dry_run, updated.changed) {
-        (true, true) => {
-            ui::stdout(diff)?;
-            ui::note(format!("dry run: `{file}` was not changed"));
+    if !args.json {
+        report_project(&plan, &project, &file);
+        if let Some(providers) = &providers {
+            providers::report(providers, false)?;
         }
-        (true, false) | (false, false) => ui::status(
+    }
+    let stored = login_step(args, env, &plan)?;
+    if args.json {
+        let report = report(&plan, &project, providers.as_ref(), stored);
+        return ui::stdout(serde_json::to_string_pretty(&report)? + "\n").map_err(Into::into);
+    }
+    if stored.is_some() {
+        ui::status(
+            "Ready",
+            format!("`cargo build` will fetch crates from `{}`", plan.feed),
+        );
+    }
+    Ok(())
+}
+
+fn report<'a>(
+    plan: &'a Plan,
+    project: &Updated,
+    providers: Option<&providers::Outcome>,
+    token_stored_in: Option<String>,
+) -> Report<'a> {
+    Report {
+        file: project.file.path().display().to_string(),
+        registry: &plan.registry,
+        index_url: &plan.index,
+        scope: plan.feed.scope(),
+        replace_crates_io: plan.replace_crates_io,
+        changed: project.changed,
+        dry_run: false,
+        diff: None,
+        providers_file: providers.map(|p| p.updated.file.path().display().to_string()),
+        providers_changed: providers.map(|p| p.updated.changed),
+        token_stored_in,
+    }
+}
+
+fn report_project(plan: &Plan, project: &Updated, file: &str) {
+    if project.changed {
+        let replaced = if plan.replace_crates_io {
+            ", replacing crates.io"
+        } else {
+            ""
+        };
+        ui::status(
+            "Configured",
+            format!("registry `{}` in `{file}`{replaced}", plan.registry),
+        );
+    } else {
+        ui::status(
             "Unchanged",
             format!(
                 "`{file}` already uses registry `{}` ({})",
                 plan.registry, plan.index
             ),
-        ),
-        (false, true) => {
-            let replaced = if plan.replace_crates_io {
-                ", replacing crates.io"
-            } else {
-                ""
-            };
-            ui::status(
-                "Configured",
-                format!("registry `{}` in `{file}`{replaced}", plan.registry),
-            );
-        }
+        );
     }
-    Ok(())
+}
+
+/// Logs in when a token source is at hand; otherwise says what to run next.
+fn login_step(args: &ConnectArgs, env: &Environment, plan: &Plan) -> Result<Option<String>> {
+    let next = format!(
+        "printf '%s\\n' \"$PAT\" | feedctl login --name {} --pat-stdin",
+        plan.registry
+    );
+    if args.no_login {
+        ui::note(format!(
+            "not logging in (`--no-login`); to store a token later run:\n  {next}"
+        ));
+        return Ok(None);
+    }
+    let Some(source) = token::select_source(&login::source_flags(&args.token), env.interactive())
+    else {
+        ui::note(format!(
+            "no token given and no terminal to ask on; the config is written. To store a \
+             token, run:\n  {next}"
+        ));
+        return Ok(None);
+    };
+    let settings = Settings::load(env)?;
+    let registry = settings
+        .registries()
+        .into_iter()
+        .find(|r| r.name == plan.registry && r.index == plan.index)
+        .unwrap_or_else(|| Registry {
+            name: plan.registry.clone(),
+            index: plan.index.clone(),
+            file: plan.config.clone(),
+            credential_provider: None,
+        });
+    login::login(env, &settings, &registry, &source, !args.no_verify).map(Some)
 }
 
 fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
@@ -108,7 +200,7 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
         Some(path) => env.cwd().join(path),
         None => {
             let root = cargo_config::workspace_root(env.cwd())?;
-            let (path, warning) = cargo_config::config_in(&root);
+            let (path, warning) = cargo_config::config_in(&root.join(".cargo"));
             if let Some(warning) = warning {
                 ui::warn(warning);
             }

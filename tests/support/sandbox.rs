@@ -76,13 +76,13 @@ impl Sandbox {
     /// The feedctl binary under test, run in the project dir with the hermetic environment.
     #[allow(dead_code)] // the smoke tests use real cargo only; feature tests use this
     pub fn feedctl(&self) -> Command {
-        self.hermetic(assert_cmd::cargo::cargo_bin!("feedctl").as_os_str())
+        self.command(assert_cmd::cargo::cargo_bin!("feedctl").as_os_str())
     }
 
     /// The real cargo (the one running this test suite), in the project dir with the hermetic
     /// environment.
     pub fn cargo(&self) -> Command {
-        self.hermetic(&real_cargo())
+        self.command(real_cargo())
     }
 
     /// Writes `$CARGO_HOME/config.toml`, replacing what was there.
@@ -106,7 +106,10 @@ impl Sandbox {
         path.exists().then(|| read_file(&path))
     }
 
-    fn hermetic(&self, program: &std::ffi::OsStr) -> Command {
+    /// Any program, in the project dir with the hermetic environment (e.g. a wrapper such as
+    /// `dbus-run-session` that runs feedctl and cargo inside it).
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let program = program.as_ref();
         let mut cmd = Command::new(program);
         apply_hermetic_env(&mut cmd, &self.home, &self.cargo_home, &self.target);
         cmd.current_dir(&self.project);

@@ -1,0 +1,125 @@
+//! `feedctl login`: read a token, check it against the feed, then hand it to `cargo login` on
+//! stdin (never argv) so that whichever provider the user configured stores it.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{LoginArgs, TokenArgs};
+use crate::commands::logout::cargo_message;
+use crate::environment::Environment;
+use crate::exit::{Code, Failure};
+use crate::providers;
+use crate::settings::{Registry, Settings};
+use crate::token::{self, Secret, Source, SourceFlags};
+use crate::ui;
+use crate::verify;
+
+pub fn run(args: &LoginArgs, env: &Environment) -> Result<()> {
+    let settings = Settings::load(env)?;
+    let registry = settings.pick(args.name.as_deref())?;
+    let source =
+        token::select_source(&source_flags(&args.token), env.interactive()).ok_or_else(|| {
+            token::no_source_error(&format!("feedctl login --name {}", registry.name))
+        })?;
+    login(env, &settings, &registry, &source, !args.no_verify)?;
+    Ok(())
+}
+
+pub fn source_flags(args: &TokenArgs) -> SourceFlags {
+    SourceFlags {
+        pat_stdin: args.pat_stdin,
+        pat_env: args.pat_env.clone(),
+        azure_cli: args.azure_cli,
+    }
+}
+
+/// Reads, checks and stores a token; returns where it went.
+pub fn login(
+    env: &Environment,
+    settings: &Settings,
+    registry: &Registry,
+    source: &Source,
+    verify: bool,
+) -> Result<String> {
+    let (list, explicit) = settings.providers_for(registry);
+    if !explicit {
+        bail!(Failure::new(
+            Code::Auth,
+            "no credential providers are configured, so cargo would store the token but never \
+             send it (\"authenticated registries require a credential-provider\"); run \
+             `feedctl providers` first"
+        ));
+    }
+    let token = token::read(source, env)?;
+    if verify {
+        verify::check_token(&registry.index, &registry.name, &token)?;
+        ui::status(
+            "Verified",
+            format!("the feed accepted the token for `{}`", registry.name),
+        );
+    } else {
+        ui::warn("not checking the token against the feed (`--no-verify`)");
+    }
+    store_with_cargo(env, registry, &token)?;
+    let cargo_home = env.cargo_home()?;
+    let place = providers::storing_provider(&list)
+        .map(|p| providers::describe_store(p, &cargo_home))
+        .unwrap_or_else(|| "cargo's credential provider".to_string());
+    ui::status(
+        "Stored",
+        format!("the token for `{}` in {place}", registry.name),
+    );
+    let var = registry.token_var();
+    if env.var(&var).is_some_and(|v| !v.is_empty()) {
+        ui::warn(format!(
+            "`{var}` is set in this environment; cargo uses it instead of the stored token \
+             (when `cargo:token` is listed)"
+        ));
+    }
+    Ok(place)
+}
+
+/// `cargo login --registry NAME` with the token on stdin. The index is passed with
+/// `--config` so cargo stores under exactly the URL that was checked, even when the registry
+/// is defined in a file cargo would not read from here.
+fn store_with_cargo(env: &Environment, registry: &Registry, token: &Secret) -> Result<()> {
+    let cargo = env.cargo_program();
+    ui::debug(format!(
+        "running `cargo login --registry {}` with the token on stdin",
+        registry.name
+    ));
+    let mut child = Command::new(&cargo)
+        .args(["login", "--registry", &registry.name])
+        .arg("--config")
+        .arg(format!(
+            "registries.{}.index={:?}",
+            registry.name, registry.index
+        ))
+        .current_dir(env.cwd())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("failed to run `{}`", cargo.to_string_lossy()))?;
+    {
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        stdin
+            .write_all(format!("{}\n", token.expose()).as_bytes())
+            .context("failed to pass the token to `cargo login`")?;
+    }
+    let output = child
+        .wait_with_output()
+        .context("failed to wait for `cargo login`")?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    ui::debug(format!("cargo login: {}", cargo_message(&stderr)));
+    if !output.status.success() {
+        bail!(
+            "`cargo login --registry {}` failed, nothing was stored:\n{}",
+            registry.name,
+            stderr.trim_end()
+        );
+    }
+    Ok(())
+}

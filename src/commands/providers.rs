@@ -1,0 +1,95 @@
+//! `feedctl providers`: set `registry.global-credential-providers` in
+//! `$CARGO_HOME/config.toml`, merging into what is there and never listing an OS store that
+//! cannot work on this machine without saying so.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::cargo_config::{self, Updated};
+use crate::cli::ProvidersArgs;
+use crate::environment::Environment;
+use crate::providers::{self, Probe, Store};
+use crate::ui;
+
+/// What the providers step did, for `connect`'s summary.
+#[derive(Debug)]
+pub struct Outcome {
+    pub updated: Updated,
+    /// The provider `cargo login` will store with.
+    pub storing: Option<String>,
+    pub cargo_home: PathBuf,
+}
+
+pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
+    let outcome = apply(env, args.store, args.dry_run)?;
+    report(&outcome, args.dry_run)
+}
+
+/// Probes the OS store if the choice depends on it, merges and writes the list.
+pub fn apply(env: &Environment, store: Store, dry_run: bool) -> Result<Outcome> {
+    let cargo_home = env.cargo_home()?;
+    let (path, warning) = cargo_config::config_in(&cargo_home);
+    if let Some(warning) = warning {
+        ui::warn(warning);
+    }
+    let probe = match store {
+        Store::File => Probe::Unusable("not wanted".into()),
+        Store::Auto | Store::Os => {
+            ui::debug("probing the OS credential store");
+            providers::probe_os_store()
+        }
+    };
+    ui::debug(format!("OS store probe: {probe:?}"));
+    let choice = providers::choose(store, &probe);
+    if let Some(warning) = &choice.warning {
+        ui::warn(warning);
+    }
+    let updated = cargo_config::update(&path, dry_run, |file| {
+        let current = providers::current(file)?;
+        let wanted = providers::merge(&current, choice.use_os);
+        let os = providers::os_provider();
+        if current.iter().any(|p| p == os) && !choice.use_os {
+            ui::warn(format!(
+                "removing `{os}` from `{}`: it cannot work here and would abort every \
+                 authenticated cargo command",
+                file.path().display()
+            ));
+        }
+        providers::apply(file, &wanted)
+    })?;
+    let list = providers::current(&updated.file)?;
+    let storing = providers::storing_provider(&list).map(str::to_string);
+    Ok(Outcome {
+        updated,
+        storing,
+        cargo_home,
+    })
+}
+
+/// Prints the diff (dry run) or what changed.
+pub fn report(outcome: &Outcome, dry_run: bool) -> Result<()> {
+    let file = outcome.updated.file.path().display();
+    if dry_run && outcome.updated.changed {
+        ui::stdout(outcome.updated.file.diff())?;
+        ui::note(format!("dry run: `{file}` was not changed"));
+        return Ok(());
+    }
+    let list = providers::current(&outcome.updated.file)?;
+    let verb = if outcome.updated.changed {
+        "Configured"
+    } else {
+        "Unchanged"
+    };
+    ui::status(
+        verb,
+        format!("credential providers [{}] in `{file}`", list.join(", ")),
+    );
+    if let Some(storing) = &outcome.storing {
+        ui::note(format!(
+            "`cargo login` will store tokens in {}",
+            providers::describe_store(storing, &outcome.cargo_home)
+        ));
+    }
+    Ok(())
+}

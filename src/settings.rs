@@ -1,0 +1,229 @@
+//! What cargo sees from the current directory: every config file it reads (`.cargo/config.toml`
+//! in the directory and each ancestor, then `$CARGO_HOME/config.toml`), merged the way cargo
+//! merges them. Read-only; edits go through [`crate::cargo_config`].
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use toml_edit::Item;
+
+use crate::cargo_config::{self, ConfigFile};
+use crate::environment::Environment;
+use crate::exit::{Code, Failure};
+use crate::feed;
+use crate::providers;
+
+/// A `[registries]` entry and the file that defines it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registry {
+    pub name: String,
+    pub index: String,
+    pub file: PathBuf,
+    /// `registries.NAME.credential-provider`, which replaces the global list for this registry.
+    pub credential_provider: Option<Vec<String>>,
+}
+
+impl Registry {
+    /// The `CARGO_REGISTRIES_<NAME>_TOKEN` variable cargo reads for this registry.
+    pub fn token_var(&self) -> String {
+        env_var_name(&self.name, "TOKEN")
+    }
+}
+
+/// `CARGO_REGISTRIES_<NAME>_<SUFFIX>` with cargo's mapping: `-` → `_`, then upper case.
+pub fn env_var_name(registry: &str, suffix: &str) -> String {
+    format!(
+        "CARGO_REGISTRIES_{}_{suffix}",
+        registry.replace('-', "_").to_uppercase()
+    )
+}
+
+/// All config files cargo reads here, highest precedence first.
+#[derive(Debug)]
+pub struct Settings {
+    files: Vec<ConfigFile>,
+    home_config: PathBuf,
+}
+
+impl Settings {
+    pub fn load(env: &Environment) -> Result<Settings> {
+        let cargo_home = env.cargo_home()?;
+        let mut paths: Vec<PathBuf> = env
+            .cwd()
+            .ancestors()
+            .map(|dir| cargo_config::config_in(&dir.join(".cargo")).0)
+            .collect();
+        let home_config = cargo_config::config_in(&cargo_home).0;
+        let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        if !paths
+            .iter()
+            .any(|p| canonical(p) == canonical(&home_config))
+        {
+            paths.push(home_config.clone());
+        }
+        let files = paths
+            .iter()
+            .filter(|p| p.is_file())
+            .map(|p| ConfigFile::load(p))
+            .collect::<Result<_>>()?;
+        Ok(Settings { files, home_config })
+    }
+
+    /// `$CARGO_HOME/config.toml` (or the legacy `config` there).
+    pub fn home_config(&self) -> &Path {
+        &self.home_config
+    }
+
+    /// Every registry defined anywhere, the closest definition winning, sorted by name.
+    pub fn registries(&self) -> Vec<Registry> {
+        let mut found: Vec<Registry> = Vec::new();
+        for file in &self.files {
+            for name in file.keys(&["registries"]) {
+                if found.iter().any(|r| r.name == name) {
+                    continue;
+                }
+                let Some(index) = self.first_str(&["registries", &name, "index"]) else {
+                    continue;
+                };
+                let credential_provider = self
+                    .files
+                    .iter()
+                    .find_map(|f| f.get(&["registries", &name, "credential-provider"]))
+                    .and_then(provider_list);
+                found.push(Registry {
+                    name: name.clone(),
+                    index: index.to_string(),
+                    file: file.path().to_path_buf(),
+                    credential_provider,
+                });
+            }
+        }
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        found
+    }
+
+    /// The registries whose index is an Azure Artifacts Cargo feed.
+    pub fn azure_registries(&self) -> Vec<Registry> {
+        self.registries()
+            .into_iter()
+            .filter(|r| feed::is_azure_index(&r.index))
+            .collect()
+    }
+
+    /// `source.crates-io.replace-with`, and the file that sets it.
+    pub fn replace_with(&self) -> Option<(String, PathBuf)> {
+        self.files.iter().find_map(|f| {
+            f.get_str(&["source", "crates-io", "replace-with"])
+                .map(|v| (v.to_string(), f.path().to_path_buf()))
+        })
+    }
+
+    /// `registry.global-credential-providers` merged as cargo merges arrays: lower-precedence
+    /// files first. `None` when no file sets it.
+    pub fn global_providers(&self) -> Option<Vec<String>> {
+        let lists: Vec<Vec<String>> = self
+            .files
+            .iter()
+            .rev()
+            .filter_map(|f| f.get(&providers::KEY).and_then(provider_list))
+            .collect();
+        (!lists.is_empty()).then(|| lists.concat())
+    }
+
+    /// The provider list that applies to `registry`, and whether it was set explicitly
+    /// (cargo's implicit `["cargo:token"]` does not serve registries that require auth).
+    pub fn providers_for(&self, registry: &Registry) -> (Vec<String>, bool) {
+        match registry
+            .credential_provider
+            .clone()
+            .or_else(|| self.global_providers())
+        {
+            Some(list) => (list, true),
+            None => (vec![providers::TOKEN.to_string()], false),
+        }
+    }
+
+    /// The registry to act on: `--name` if given, else the single Azure registry.
+    pub fn pick(&self, name: Option<&str>) -> Result<Registry> {
+        let azure = self.azure_registries();
+        match name {
+            Some(name) => self
+                .registries()
+                .into_iter()
+                .find(|r| r.name == name)
+                .ok_or_else(|| {
+                    Failure::new(
+                        Code::Usage,
+                        format!(
+                            "no registry `{name}` in the cargo config for this directory{}; run \
+                             `feedctl connect` first",
+                            listing(&azure)
+                        ),
+                    )
+                    .into()
+                }),
+            None => match azure.as_slice() {
+                [one] => Ok(one.clone()),
+                [] => Err(Failure::new(
+                    Code::Usage,
+                    "no Azure Artifacts registry in the cargo config for this directory; run \
+                     `feedctl connect <feed-url>` first (or pass `--name`)",
+                )
+                .into()),
+                _ => Err(Failure::new(
+                    Code::Usage,
+                    format!(
+                        "several Azure Artifacts registries are configured{}: pass `--name`",
+                        listing(&azure)
+                    ),
+                )
+                .into()),
+            },
+        }
+    }
+
+    fn first_str(&self, path: &[&str]) -> Option<&str> {
+        self.files.iter().find_map(|f| f.get_str(path))
+    }
+}
+
+fn listing(registries: &[Registry]) -> String {
+    if registries.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = registries.iter().map(|r| format!("`{}`", r.name)).collect();
+    format!(" ({})", names.join(", "))
+}
+
+/// A provider setting: an array of strings, or one string (a single provider with its args).
+fn provider_list(item: &Item) -> Option<Vec<String>> {
+    if let Some(s) = item.as_str() {
+        return Some(vec![s.to_string()]);
+    }
+    item.as_array().map(|a| {
+        a.iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_names_follow_cargo() {
+        assert_eq!(
+            env_var_name("my-feed", "TOKEN"),
+            "CARGO_REGISTRIES_MY_FEED_TOKEN"
+        );
+        assert_eq!(
+            env_var_name("My-Feed_x", "TOKEN"),
+            "CARGO_REGISTRIES_MY_FEED_X_TOKEN"
+        );
+        assert_eq!(
+            env_var_name("my_feed", "TOKEN"),
+            env_var_name("my-feed", "TOKEN")
+        );
+    }
+}

@@ -1,0 +1,401 @@
+//! Credentials: `providers`, `login`, `logout` and one-command onboarding with `connect`,
+//! against the loopback feed and the real cargo — headless, and under a real Secret Service.
+
+use std::fs;
+
+use base64::Engine as _;
+use predicates::prelude::*;
+
+use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
+
+const PAT: &str = "onboard-pat-9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddccbbaa99887766554433221100";
+
+fn feed() -> FakeFeed {
+    FakeFeed::start(FeedSpec::new("DefaultCollection", Some("web"), "crates").accept(basic(PAT)))
+}
+
+fn connect_args(feed: &FakeFeed) -> Vec<String> {
+    [
+        "connect",
+        "--server-url",
+        &feed.server_url(),
+        "--collection",
+        "DefaultCollection",
+        "--project",
+        "web",
+        "--feed",
+        "crates",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// Fails if `text` holds the PAT, its base64 form or the header value.
+fn assert_no_secret(what: &str, text: &str) {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("PAT:{PAT}"));
+    for secret in [PAT, encoded.as_str()] {
+        assert!(!text.contains(secret), "{what} leaks the token:\n{text}");
+    }
+}
+
+fn project_cargo_dir_text(sandbox: &Sandbox) -> String {
+    let dir = sandbox.project().join(".cargo");
+    fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .map(|e| fs::read_to_string(e.unwrap().path()).unwrap_or_default())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn one_connect_with_a_pat_on_stdin_makes_cargo_build_work() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .feedctl()
+        .args(connect_args(&feed))
+        .arg("--pat-stdin")
+        .write_stdin(format!("{PAT}\n"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_no_secret("stdout", &String::from_utf8_lossy(&out.stdout));
+    assert_no_secret("stderr", &stderr);
+    assert_no_secret("the project's .cargo/", &project_cargo_dir_text(&sandbox));
+    // Headless (no D-Bus session in the sandbox): the file store, said out loud.
+    assert!(
+        stderr.contains("OS credential store cannot be used here"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Verified") && stderr.contains("credentials.toml"),
+        "{stderr}"
+    );
+    assert_eq!(
+        sandbox.read_cargo_home_file("config.toml").unwrap(),
+        "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n"
+    );
+    let credentials = sandbox.cargo_home().join("credentials.toml");
+    assert!(
+        fs::read_to_string(&credentials)
+            .unwrap()
+            .contains(&basic(PAT))
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&credentials).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    sandbox
+        .cargo()
+        .args(["build", "--quiet"])
+        .assert()
+        .success();
+    let downloads: Vec<_> = feed
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/download"))
+        .collect();
+    assert_eq!(downloads.len(), 1);
+    assert_eq!(
+        downloads[0].authorization.as_deref(),
+        Some(basic(PAT).as_str())
+    );
+}
+
+#[test]
+fn a_wrong_pat_is_refused_and_nothing_is_stored() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .feedctl()
+        .args(connect_args(&feed))
+        .arg("--pat-stdin")
+        .write_stdin("not-the-pat\n")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("HTTP 401")
+            && stderr.contains("Packaging")
+            && stderr.contains("Nothing was stored"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not-the-pat"), "{stderr}");
+    assert!(sandbox.read_cargo_home_file("credentials.toml").is_none());
+    assert!(
+        feed.authorizations().contains(&basic("not-the-pat")),
+        "the check must really ask the feed"
+    );
+}
+
+#[test]
+fn a_missing_feed_is_named_as_such() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config("[registry]\nglobal-credential-providers = [\"cargo:token\"]\n");
+    let mut args = connect_args(&feed);
+    args[8] = "no-such-feed".into();
+    sandbox
+        .feedctl()
+        .args(args)
+        .arg("--pat-stdin")
+        .write_stdin(format!("{PAT}\n"))
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("HTTP 404").and(predicate::str::contains("feed name")));
+    assert!(sandbox.read_cargo_home_file("credentials.toml").is_none());
+}
+
+#[test]
+fn without_a_token_source_connect_says_what_to_run_next() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    sandbox
+        .feedctl()
+        .args(connect_args(&feed))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "feedctl login --name crates --pat-stdin",
+        ));
+    assert!(
+        sandbox
+            .read_project_file(".cargo/config.toml")
+            .contains(&feed.index_url())
+    );
+    assert!(feed.requests().is_empty(), "no token, no request");
+    sandbox.feedctl().arg("login").assert().code(4).stderr(
+        predicate::str::contains("--pat-stdin")
+            .and(predicate::str::contains("--pat-env"))
+            .and(predicate::str::contains("--azure-cli")),
+    );
+}
+
+#[test]
+fn login_from_an_env_var_then_logout() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    sandbox
+        .feedctl()
+        .args(connect_args(&feed))
+        .args(["--store", "file"])
+        .assert()
+        .success();
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-env", "MY_PAT"])
+        .env("MY_PAT", PAT)
+        .env(
+            "CARGO_REGISTRIES_CRATES_TOKEN",
+            "Basic c29tZXRoaW5nOmVsc2U=",
+        )
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "`CARGO_REGISTRIES_CRATES_TOKEN` is set",
+        ));
+    assert!(
+        sandbox
+            .read_cargo_home_file("credentials.toml")
+            .unwrap()
+            .contains(&basic(PAT))
+    );
+    sandbox
+        .feedctl()
+        .args(["logout"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Logged out"));
+    assert!(
+        !sandbox
+            .read_cargo_home_file("credentials.toml")
+            .unwrap_or_default()
+            .contains("Basic")
+    );
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-env", "UNSET_VAR"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("`UNSET_VAR` is not set"));
+}
+
+#[test]
+fn login_refuses_bad_tokens_before_any_request() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    sandbox
+        .feedctl()
+        .args(connect_args(&feed))
+        .arg("--no-login")
+        .assert()
+        .success();
+    for (input, problem) in [("\n", "empty"), ("two words\n", "whitespace")] {
+        sandbox
+            .feedctl()
+            .args(["login", "--pat-stdin"])
+            .write_stdin(input)
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains(problem));
+    }
+    assert!(feed.requests().is_empty());
+    sandbox
+        .feedctl()
+        .args(["login", "--name", "nope", "--pat-stdin"])
+        .write_stdin("x\n")
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("no registry `nope`")
+                .and(predicate::str::contains("`crates`")),
+        );
+}
+
+#[test]
+fn providers_merge_into_the_users_list() {
+    let sandbox = Sandbox::new();
+    let before = "# my cargo home\n[registry]\nglobal-credential-providers = [\n    \"my-provider\", # corporate SSO\n]\n\n[net]\nretry = 5\n";
+    sandbox.write_home_config(before);
+    let out = sandbox
+        .feedctl()
+        .args(["providers", "--store", "file", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(diff.contains("+    \"cargo:token\","), "{diff}");
+    assert_eq!(
+        sandbox.read_cargo_home_file("config.toml").unwrap(),
+        before,
+        "dry run wrote"
+    );
+    sandbox
+        .feedctl()
+        .args(["providers", "--store", "file"])
+        .assert()
+        .success();
+    let after = sandbox.read_cargo_home_file("config.toml").unwrap();
+    assert_eq!(
+        after,
+        "# my cargo home\n[registry]\nglobal-credential-providers = [\n    \"cargo:token\",\n    \"my-provider\", # corporate SSO\n]\n\n[net]\nretry = 5\n"
+    );
+    sandbox
+        .feedctl()
+        .args(["providers", "--store", "file"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Unchanged"));
+    assert_eq!(sandbox.read_cargo_home_file("config.toml").unwrap(), after);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_headless_trap_is_never_written_and_is_removed() {
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(
+        "[registry]\nglobal-credential-providers = [\"cargo:token\", \"cargo:libsecret\"]\n",
+    );
+    sandbox
+        .feedctl()
+        .arg("providers")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("removing `cargo:libsecret`"));
+    assert_eq!(
+        sandbox.read_cargo_home_file("config.toml").unwrap(),
+        "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n"
+    );
+    sandbox
+        .feedctl()
+        .args(["providers", "--store", "os"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "every authenticated cargo command will fail",
+        ));
+}
+
+/// The OS store for real: a private D-Bus session with an unlocked gnome-keyring. feedctl
+/// must pick `cargo:libsecret`, cargo must store the token there (no credentials.toml) and
+/// read it back for the build.
+#[cfg(target_os = "linux")]
+#[test]
+fn with_a_secret_service_the_token_goes_to_the_keyring() {
+    for tool in ["dbus-run-session", "gnome-keyring-daemon"] {
+        assert!(
+            std::process::Command::new("sh")
+                .args(["-c", &format!("command -v {tool}")])
+                .output()
+                .unwrap()
+                .status
+                .success(),
+            "`{tool}` is missing: install Debian's dbus, gnome-keyring and libsecret-1-0 (see .ci/run)"
+        );
+    }
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    let runtime = sandbox.home().join("runtime");
+    fs::create_dir_all(&runtime).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&runtime, fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let feedctl = assert_cmd::cargo::cargo_bin!("feedctl");
+    let connect = connect_args(&feed)
+        .iter()
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let script = format!(
+        "set -e\n\
+         eval \"$(printf 'test-password' | gnome-keyring-daemon --unlock --components=secrets --daemonize)\"\n\
+         export GNOME_KEYRING_CONTROL\n\
+         printf '%s\\n' \"$FEEDCTL_TEST_PAT\" | '{feedctl}' {connect} --pat-stdin\n\
+         unset FEEDCTL_TEST_PAT\n\
+         cargo build --quiet\n",
+        feedctl = feedctl.display()
+    );
+    let out = sandbox
+        .command("dbus-run-session")
+        .args(["--", "sh", "-c", &script])
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("XDG_DATA_HOME", sandbox.home().join("data"))
+        .env("FEEDCTL_TEST_PAT", PAT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Secret Service keyring (cargo:libsecret)"),
+        "{stderr}"
+    );
+    assert_no_secret("stderr", &stderr);
+    assert_eq!(
+        sandbox.read_cargo_home_file("config.toml").unwrap(),
+        "[registry]\nglobal-credential-providers = [\"cargo:token\", \"cargo:libsecret\"]\n"
+    );
+    assert!(
+        sandbox.read_cargo_home_file("credentials.toml").is_none(),
+        "the token must not be on disk"
+    );
+    let downloads: Vec<_> = feed
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/download"))
+        .collect();
+    assert_eq!(downloads.len(), 1);
+    assert_eq!(
+        downloads[0].authorization.as_deref(),
+        Some(basic(PAT).as_str())
+    );
+}
