@@ -228,7 +228,48 @@ impl ConfigFile {
                 }
             }
         }
-        remove_in(self.doc.as_table_mut(), path)
+        let removed = remove_in(self.doc.as_table_mut(), path);
+        if removed {
+            self.trim_new_leading_blank_lines();
+        }
+        removed
+    }
+
+    /// Removing the first table leaves the next one's blank separator line at the top of the
+    /// file; drop it unless the original started that way too.
+    fn trim_new_leading_blank_lines(&mut self) {
+        let starts_blank = |t: &str| t.trim_start_matches(BOM).starts_with(['\n', '\r']);
+        if !starts_blank(&self.render()) || starts_blank(self.original_text()) {
+            return;
+        }
+        fn first_header(table: &mut Table) -> Option<&mut Table> {
+            let mut best: Option<&mut Table> = None;
+            for (_, item) in table.iter_mut() {
+                if let Item::Table(child) = item {
+                    let candidate =
+                        if child.is_implicit() && child.iter().all(|(_, v)| v.is_table()) {
+                            first_header(child)
+                        } else {
+                            Some(child)
+                        };
+                    if let Some(c) = candidate
+                        && best.as_ref().is_none_or(|b| c.position() < b.position())
+                    {
+                        best = Some(c);
+                    }
+                }
+            }
+            best
+        }
+        if let Some(table) = first_header(self.doc.as_table_mut()) {
+            let prefix = table
+                .decor()
+                .prefix()
+                .and_then(|p| p.as_str())
+                .unwrap_or("");
+            let trimmed = prefix.trim_start_matches(['\n', '\r']).to_string();
+            table.decor_mut().set_prefix(trimmed);
+        }
     }
 
     /// New top-level tables are appended at the end of the file; give them a blank line
@@ -302,7 +343,15 @@ pub fn update(
     let mut current = ConfigFile::load(&target)?;
     edit(&mut current)?;
     let changed = current.is_changed();
-    if changed {
+    if changed && current.render().is_empty() {
+        // Removing the last setting (`disconnect` after a first `connect`) removes the file,
+        // and a `.cargo` directory left empty, so the project is as it was.
+        fs::remove_file(&target)
+            .with_context(|| format!("failed to remove `{}`", target.display()))?;
+        if let Some(dir) = target.parent().filter(|d| d.ends_with(".cargo")) {
+            let _ = fs::remove_dir(dir);
+        }
+    } else if changed {
         current.save()?;
     }
     Ok(Updated {

@@ -57,6 +57,121 @@ pub enum Command {
     ///   feedctl logout --name company
     #[command(verbatim_doc_comment)]
     Logout(LogoutArgs),
+
+    /// Print the environment variables that make cargo authenticate in CI.
+    ///
+    /// Examples:
+    ///   eval "$(feedctl env)"                        # Azure Pipelines, SYSTEM_ACCESSTOKEN mapped
+    ///   feedctl env --format github --pat-env AZURE_DEVOPS_PAT
+    ///   feedctl env --format powershell | Invoke-Expression
+    #[command(verbatim_doc_comment)]
+    Env(EnvArgs),
+
+    /// Show the registries, crates.io replacement, providers and tokens in effect here.
+    ///
+    /// Example:
+    ///   feedctl status --json
+    #[command(verbatim_doc_comment)]
+    Status(StatusArgs),
+
+    /// Check everything between `cargo build` and the feed; name each problem and its fix.
+    ///
+    /// Examples:
+    ///   feedctl doctor
+    ///   feedctl doctor --offline --json
+    #[command(verbatim_doc_comment)]
+    Doctor(DoctorArgs),
+
+    /// Remove a registry (and the crates.io replacement pointing at it) from the project.
+    ///
+    /// Example:
+    ///   feedctl disconnect --name crates --logout
+    #[command(verbatim_doc_comment)]
+    Disconnect(DisconnectArgs),
+
+    /// Print a shell completion script.
+    ///
+    /// Examples:
+    ///   feedctl completions bash > ~/.local/share/bash-completion/completions/feedctl
+    ///   feedctl completions zsh > "${fpath[1]}/_feedctl"
+    #[command(verbatim_doc_comment)]
+    Completions(CompletionsArgs),
+}
+
+/// Output syntax of `feedctl env`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EnvFormat {
+    /// `export NAME='value'` lines for `eval` in sh, bash, zsh.
+    Sh,
+    /// `$env:NAME = 'value'` lines for `Invoke-Expression`.
+    Powershell,
+    /// `NAME=value` lines for `.env` files and `docker --env-file`.
+    Dotenv,
+    /// Append to `$GITHUB_ENV` for later steps; print `::add-mask::` for the secret.
+    Github,
+    /// `##vso[task.setvariable …;issecret=true]` commands for later steps.
+    AzurePipelines,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    /// Registry to emit variables for, repeatable, e.g. `--name crates --name tools`
+    /// (default: every Azure Artifacts registry configured here).
+    #[arg(long = "name", value_name = "REGISTRY")]
+    pub names: Vec<String>,
+
+    /// Output syntax, e.g. `--format github`.
+    #[arg(long, value_enum, default_value_t = EnvFormat::Sh)]
+    pub format: EnvFormat,
+
+    /// The token, when not `SYSTEM_ACCESSTOKEN` (Azure Pipelines' job token, the default).
+    #[command(flatten)]
+    pub token: TokenArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print JSON, e.g. `feedctl status --json | jq .registries`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print JSON: `{"ok": bool, "checks": [{"name", "status", "message", "fix"}]}`.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Skip the checks that contact the feed.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DisconnectArgs {
+    /// Registry to remove, e.g. `--name crates` (default: the only Azure Artifacts registry
+    /// in the file).
+    #[arg(long, value_name = "REGISTRY")]
+    pub name: Option<String>,
+
+    /// Config file to edit, e.g. `--config ../.cargo/config.toml` (default: as for `connect`).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Also remove the stored token (`cargo logout`).
+    #[arg(long)]
+    pub logout: bool,
+
+    /// Print the change as a unified diff and touch nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell, e.g. `bash`.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where the token comes from. Without these, feedctl prompts when a terminal is attached.
@@ -205,4 +320,32 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub token: TokenArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_cli_is_consistent_and_every_flag_is_documented() {
+        let command = Cli::command();
+        command.clone().debug_assert();
+        for sub in command.get_subcommands() {
+            assert!(
+                sub.get_about().is_some(),
+                "`{}` has no help",
+                sub.get_name()
+            );
+            for arg in sub.get_arguments() {
+                assert!(
+                    arg.get_help().is_some(),
+                    "`feedctl {} --{}` has no help text",
+                    sub.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
+    }
 }

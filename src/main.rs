@@ -9,6 +9,7 @@ mod commands;
 mod environment;
 mod exit;
 mod feed;
+mod inspect;
 mod providers;
 mod settings;
 mod token;

@@ -11,6 +11,7 @@ use std::thread;
 use std::time::Duration;
 
 use crate::cargo_config::{ConfigFile, NewParent};
+use crate::environment::Environment;
 
 /// Cargo's built-in provider that reads env vars and `$CARGO_HOME/credentials.toml`.
 pub const TOKEN: &str = "cargo:token";
@@ -53,11 +54,28 @@ pub enum Probe {
 /// Whether this OS's store answers now. On Linux that needs both the `libsecret-1.so.0`
 /// library cargo loads and a Secret Service on the D-Bus session bus; the check reads a
 /// missing entry (it never writes) and gives up after a few seconds.
-pub fn probe_os_store() -> Probe {
+pub fn probe_os_store(env: &Environment) -> Probe {
     #[cfg(all(unix, not(target_os = "macos")))]
-    if let Err(why) = libsecret_loadable() {
-        return Probe::Unusable(why);
+    {
+        if let Err(why) = libsecret_loadable() {
+            return Probe::Unusable(why);
+        }
+        if env
+            .var("DBUS_SESSION_BUS_ADDRESS")
+            .is_none_or(|v| v.is_empty())
+            && env
+                .var("XDG_RUNTIME_DIR")
+                .is_none_or(|d| !std::path::Path::new(&d).join("bus").exists())
+        {
+            return Probe::Unusable(
+                "there is no D-Bus session (`DBUS_SESSION_BUS_ADDRESS` is unset, as over SSH, \
+                 in containers and on CI), so no Secret Service can answer"
+                    .into(),
+            );
+        }
     }
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    let _ = env;
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         let result = keyring::Entry::new("feedctl-probe", "feedctl-probe")

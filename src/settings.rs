@@ -42,7 +42,6 @@ pub fn env_var_name(registry: &str, suffix: &str) -> String {
 #[derive(Debug)]
 pub struct Settings {
     files: Vec<ConfigFile>,
-    home_config: PathBuf,
 }
 
 impl Settings {
@@ -66,12 +65,7 @@ impl Settings {
             .filter(|p| p.is_file())
             .map(|p| ConfigFile::load(p))
             .collect::<Result<_>>()?;
-        Ok(Settings { files, home_config })
-    }
-
-    /// `$CARGO_HOME/config.toml` (or the legacy `config` there).
-    pub fn home_config(&self) -> &Path {
-        &self.home_config
+        Ok(Settings { files })
     }
 
     /// Every registry defined anywhere, the closest definition winning, sorted by name.

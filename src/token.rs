@@ -17,6 +17,11 @@ use crate::exit::{Code, Failure};
 pub struct Secret(String);
 
 impl Secret {
+    /// A value that already is a whole `Authorization` value, as cargo stores and reads it.
+    pub fn verbatim(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
     /// The secret itself, for the one place that must send it somewhere.
     pub fn expose(&self) -> &str {
         &self.0

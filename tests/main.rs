@@ -5,6 +5,8 @@
 
 mod support;
 
+mod ci;
 mod connect;
 mod credentials;
+mod diagnosis;
 mod harness;

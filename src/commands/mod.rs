@@ -1,9 +1,14 @@
 //! One module per subcommand: each turns its arguments into a plan, then carries it out.
 
+pub mod completions;
 pub mod connect;
+pub mod disconnect;
+pub mod doctor;
+pub mod env;
 pub mod login;
 pub mod logout;
 pub mod providers;
+pub mod status;
 
 use anyhow::Result;
 
@@ -16,5 +21,10 @@ pub fn run(command: &Command, env: &Environment) -> Result<()> {
         Command::Providers(args) => providers::run(args, env),
         Command::Login(args) => login::run(args, env),
         Command::Logout(args) => logout::run(args, env),
+        Command::Env(args) => env::run(args, env),
+        Command::Status(args) => status::run(args, env),
+        Command::Doctor(args) => doctor::run(args, env),
+        Command::Disconnect(args) => disconnect::run(args, env),
+        Command::Completions(args) => completions::run(args),
     }
 }

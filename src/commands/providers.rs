@@ -37,7 +37,7 @@ pub fn apply(env: &Environment, store: Store, dry_run: bool) -> Result<Outcome> 
         Store::File => Probe::Unusable("not wanted".into()),
         Store::Auto | Store::Os => {
             ui::debug("probing the OS credential store");
-            providers::probe_os_store()
+            providers::probe_os_store(env)
         }
     };
     ui::debug(format!("OS store probe: {probe:?}"));

@@ -1,0 +1,191 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'feedctl'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'feedctl' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Point this project at a feed: registry, crates.io replacement, providers and login.')
+            [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Set cargo''s credential providers in `$CARGO_HOME/config.toml` for this OS.')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check a token against the feed, then store it with `cargo login`.')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored token for a registry (`cargo logout`).')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the environment variables that make cargo authenticate in CI.')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the registries, crates.io replacement, providers and tokens in effect here.')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check everything between `cargo build` and the feed; name each problem and its fix.')
+            [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Remove a registry (and the crates.io replacement pointing at it) from the project.')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'feedctl;connect' {
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Azure DevOps Services organization, e.g. `--org contoso` for dev.azure.com/contoso')
+            [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Azure DevOps Server base URL, path included, e.g. `--server-url https://tfs.contoso.com/tfs`')
+            [CompletionResult]::new('--collection', '--collection', [CompletionResultType]::ParameterName, 'Azure DevOps Server collection, e.g. `--collection DefaultCollection`')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project of a project-scoped feed, e.g. `--project "Web Team"`; omit for an organization- or collection-scoped feed')
+            [CompletionResult]::new('--feed', '--feed', [CompletionResultType]::ParameterName, 'Feed name, e.g. `--feed crates`')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Registry name in cargo''s config (default: the feed name), e.g. `--name company`. Letters, digits, `_` and `-`; `crates-io` is reserved')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: `.cargo/config.toml` at the workspace root, or in the current directory outside a workspace)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where cargo should keep tokens (see `feedctl providers --help`), e.g. `--store file`')
+            [CompletionResult]::new('--pat-env', '--pat-env', [CompletionResultType]::ParameterName, 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)')
+            [CompletionResult]::new('--force-auth', '--force-auth', [CompletionResultType]::ParameterName, 'Use `FEED~force-auth` so cargo always sends a token. Needed on PUBLIC feeds by feed owners, publishers and "Feed and Upstream Reader" members: without it cargo reads anonymously and cannot save new crates from upstream sources. Private feeds never need it')
+            [CompletionResult]::new('--no-replace-crates-io', '--no-replace-crates-io', [CompletionResultType]::ParameterName, 'Only add the registry; leave `[source.crates-io]` alone, so crates.io stays the default source and the feed is used only by dependencies with `registry = "NAME"`')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite a registry of the same name with a different index, or a crates.io replacement that points at another source')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the changes as a unified diff and touch nothing (no network either)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a machine-readable JSON result to stdout')
+            [CompletionResult]::new('--no-providers', '--no-providers', [CompletionResultType]::ParameterName, 'Leave `$CARGO_HOME/config.toml`''s credential providers as they are')
+            [CompletionResult]::new('--no-login', '--no-login', [CompletionResultType]::ParameterName, 'Do not log in; print the `feedctl login` command to run later instead')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Store the token without first checking it against the feed')
+            [CompletionResult]::new('--pat-stdin', '--pat-stdin', [CompletionResultType]::ParameterName, 'Read a personal access token (PAT) from standard input, one line, e.g. `printf ''%s\n'' "$PAT" | feedctl login --pat-stdin`')
+            [CompletionResult]::new('--azure-cli', '--azure-cli', [CompletionResultType]::ParameterName, 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;providers' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where cargo should keep tokens: `auto` uses the OS store (Keychain, Credential Manager, Secret Service) when it answers here and falls back to `file` (`$CARGO_HOME/credentials.toml`, mode 0600); e.g. `--store file` on CI machines')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the change as a unified diff and touch nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;login' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Registry to log in to, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)')
+            [CompletionResult]::new('--pat-env', '--pat-env', [CompletionResultType]::ParameterName, 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)')
+            [CompletionResult]::new('--pat-stdin', '--pat-stdin', [CompletionResultType]::ParameterName, 'Read a personal access token (PAT) from standard input, one line, e.g. `printf ''%s\n'' "$PAT" | feedctl login --pat-stdin`')
+            [CompletionResult]::new('--azure-cli', '--azure-cli', [CompletionResultType]::ParameterName, 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Store the token without first checking it against the feed')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;logout' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Registry to log out of, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;env' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Registry to emit variables for, repeatable, e.g. `--name crates --name tools` (default: every Azure Artifacts registry configured here)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output syntax, e.g. `--format github`')
+            [CompletionResult]::new('--pat-env', '--pat-env', [CompletionResultType]::ParameterName, 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)')
+            [CompletionResult]::new('--pat-stdin', '--pat-stdin', [CompletionResultType]::ParameterName, 'Read a personal access token (PAT) from standard input, one line, e.g. `printf ''%s\n'' "$PAT" | feedctl login --pat-stdin`')
+            [CompletionResult]::new('--azure-cli', '--azure-cli', [CompletionResultType]::ParameterName, 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;status' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON, e.g. `feedctl status --json | jq .registries`')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;doctor' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: `{"ok": bool, "checks": [{"name", "status", "message", "fix"}]}`')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Skip the checks that contact the feed')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;disconnect' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Registry to remove, e.g. `--name crates` (default: the only Azure Artifacts registry in the file)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: as for `connect`)')
+            [CompletionResult]::new('--logout', '--logout', [CompletionResultType]::ParameterName, 'Also remove the stored token (`cargo logout`)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the change as a unified diff and touch nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;completions' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;help' {
+            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Point this project at a feed: registry, crates.io replacement, providers and login.')
+            [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Set cargo''s credential providers in `$CARGO_HOME/config.toml` for this OS.')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check a token against the feed, then store it with `cargo login`.')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored token for a registry (`cargo logout`).')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the environment variables that make cargo authenticate in CI.')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the registries, crates.io replacement, providers and tokens in effect here.')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check everything between `cargo build` and the feed; name each problem and its fix.')
+            [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Remove a registry (and the crates.io replacement pointing at it) from the project.')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'feedctl;help;connect' {
+            break
+        }
+        'feedctl;help;providers' {
+            break
+        }
+        'feedctl;help;login' {
+            break
+        }
+        'feedctl;help;logout' {
+            break
+        }
+        'feedctl;help;env' {
+            break
+        }
+        'feedctl;help;status' {
+            break
+        }
+        'feedctl;help;doctor' {
+            break
+        }
+        'feedctl;help;disconnect' {
+            break
+        }
+        'feedctl;help;completions' {
+            break
+        }
+        'feedctl;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

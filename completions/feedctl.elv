@@ -1,0 +1,165 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[feedctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'feedctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'feedctl'= {
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand connect 'Point this project at a feed: registry, crates.io replacement, providers and login.'
+            cand providers 'Set cargo''s credential providers in `$CARGO_HOME/config.toml` for this OS.'
+            cand login 'Check a token against the feed, then store it with `cargo login`.'
+            cand logout 'Remove the stored token for a registry (`cargo logout`).'
+            cand env 'Print the environment variables that make cargo authenticate in CI.'
+            cand status 'Show the registries, crates.io replacement, providers and tokens in effect here.'
+            cand doctor 'Check everything between `cargo build` and the feed; name each problem and its fix.'
+            cand disconnect 'Remove a registry (and the crates.io replacement pointing at it) from the project.'
+            cand completions 'Print a shell completion script.'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'feedctl;connect'= {
+            cand --org 'Azure DevOps Services organization, e.g. `--org contoso` for dev.azure.com/contoso'
+            cand --server-url 'Azure DevOps Server base URL, path included, e.g. `--server-url https://tfs.contoso.com/tfs`'
+            cand --collection 'Azure DevOps Server collection, e.g. `--collection DefaultCollection`'
+            cand --project 'Project of a project-scoped feed, e.g. `--project "Web Team"`; omit for an organization- or collection-scoped feed'
+            cand --feed 'Feed name, e.g. `--feed crates`'
+            cand --name 'Registry name in cargo''s config (default: the feed name), e.g. `--name company`. Letters, digits, `_` and `-`; `crates-io` is reserved'
+            cand --config 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: `.cargo/config.toml` at the workspace root, or in the current directory outside a workspace)'
+            cand --store 'Where cargo should keep tokens (see `feedctl providers --help`), e.g. `--store file`'
+            cand --pat-env 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)'
+            cand --force-auth 'Use `FEED~force-auth` so cargo always sends a token. Needed on PUBLIC feeds by feed owners, publishers and "Feed and Upstream Reader" members: without it cargo reads anonymously and cannot save new crates from upstream sources. Private feeds never need it'
+            cand --no-replace-crates-io 'Only add the registry; leave `[source.crates-io]` alone, so crates.io stays the default source and the feed is used only by dependencies with `registry = "NAME"`'
+            cand --force 'Overwrite a registry of the same name with a different index, or a crates.io replacement that points at another source'
+            cand --dry-run 'Print the changes as a unified diff and touch nothing (no network either)'
+            cand --json 'Print a machine-readable JSON result to stdout'
+            cand --no-providers 'Leave `$CARGO_HOME/config.toml`''s credential providers as they are'
+            cand --no-login 'Do not log in; print the `feedctl login` command to run later instead'
+            cand --no-verify 'Store the token without first checking it against the feed'
+            cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `printf ''%s\n'' "$PAT" | feedctl login --pat-stdin`'
+            cand --azure-cli 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;providers'= {
+            cand --store 'Where cargo should keep tokens: `auto` uses the OS store (Keychain, Credential Manager, Secret Service) when it answers here and falls back to `file` (`$CARGO_HOME/credentials.toml`, mode 0600); e.g. `--store file` on CI machines'
+            cand --dry-run 'Print the change as a unified diff and touch nothing'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;login'= {
+            cand --name 'Registry to log in to, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)'
+            cand --pat-env 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)'
+            cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `printf ''%s\n'' "$PAT" | feedctl login --pat-stdin`'
+            cand --azure-cli 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
+            cand --no-verify 'Store the token without first checking it against the feed'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;logout'= {
+            cand --name 'Registry to log out of, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;env'= {
+            cand --name 'Registry to emit variables for, repeatable, e.g. `--name crates --name tools` (default: every Azure Artifacts registry configured here)'
+            cand --format 'Output syntax, e.g. `--format github`'
+            cand --pat-env 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)'
+            cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `printf ''%s\n'' "$PAT" | feedctl login --pat-stdin`'
+            cand --azure-cli 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;status'= {
+            cand --json 'Print JSON, e.g. `feedctl status --json | jq .registries`'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;doctor'= {
+            cand --json 'Print JSON: `{"ok": bool, "checks": [{"name", "status", "message", "fix"}]}`'
+            cand --offline 'Skip the checks that contact the feed'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;disconnect'= {
+            cand --name 'Registry to remove, e.g. `--name crates` (default: the only Azure Artifacts registry in the file)'
+            cand --config 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: as for `connect`)'
+            cand --logout 'Also remove the stored token (`cargo logout`)'
+            cand --dry-run 'Print the change as a unified diff and touch nothing'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;completions'= {
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;help'= {
+            cand connect 'Point this project at a feed: registry, crates.io replacement, providers and login.'
+            cand providers 'Set cargo''s credential providers in `$CARGO_HOME/config.toml` for this OS.'
+            cand login 'Check a token against the feed, then store it with `cargo login`.'
+            cand logout 'Remove the stored token for a registry (`cargo logout`).'
+            cand env 'Print the environment variables that make cargo authenticate in CI.'
+            cand status 'Show the registries, crates.io replacement, providers and tokens in effect here.'
+            cand doctor 'Check everything between `cargo build` and the feed; name each problem and its fix.'
+            cand disconnect 'Remove a registry (and the crates.io replacement pointing at it) from the project.'
+            cand completions 'Print a shell completion script.'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'feedctl;help;connect'= {
+        }
+        &'feedctl;help;providers'= {
+        }
+        &'feedctl;help;login'= {
+        }
+        &'feedctl;help;logout'= {
+        }
+        &'feedctl;help;env'= {
+        }
+        &'feedctl;help;status'= {
+        }
+        &'feedctl;help;doctor'= {
+        }
+        &'feedctl;help;disconnect'= {
+        }
+        &'feedctl;help;completions'= {
+        }
+        &'feedctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

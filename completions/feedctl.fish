@@ -1,0 +1,114 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_feedctl_global_optspecs
+    string join \n v/verbose h/help V/version
+end
+
+function __fish_feedctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_feedctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_feedctl_using_subcommand
+    set -l cmd (__fish_feedctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c feedctl -n "__fish_feedctl_needs_command" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
+complete -c feedctl -n "__fish_feedctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c feedctl -n "__fish_feedctl_needs_command" -s V -l version -d 'Print version'
+complete -c feedctl -n "__fish_feedctl_needs_command" -f -a "connect" -d 'Point this project at a feed: registry, crates.io replacement, providers and login.'
+complete -c feedctl -n "__fish_feedctl_needs_command" -f -a "providers" -d 'Set cargo\'s credential providers in `$CARGO_HOME/config.toml` for this OS.'
+complete -c feedctl -n "__fish_feedctl_needs_command" -f -a "login" -d 'Check a token against the feed, then store it with `cargo login`.'
+complete -c feedctl -n "__fish_feedctl_needs_command" -f -a "logout" -d 'Remove the stored token for a registry (`cargo logout`).'
+complete -c feedctl -n "__fish_feedctl_needs_command" -f -a "env" -d 'Print the environment variables that make cargo authenticate in CI.'
+complete -c feedctl -n "__fish_feedctl_needs_command" -f -a "status" -d 'Show the registries, crates.io replacement, providers and tokens in effect here.'
+complete -c feedctl -n "__fish_feedctl_needs_command" -f -a "doctor" -d 'Check everything between `cargo build` and the feed; name each problem and its fix.'
+complete -c feedctl -n "__fish_feedctl_needs_command" -f -a "disconnect" -d 'Remove a registry (and the crates.io replacement pointing at it) from the project.'
+complete -c feedctl -n "__fish_feedctl_needs_command" -f -a "completions" -d 'Print a shell completion script.'
+complete -c feedctl -n "__fish_feedctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l org -d 'Azure DevOps Services organization, e.g. `--org contoso` for dev.azure.com/contoso' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l server-url -d 'Azure DevOps Server base URL, path included, e.g. `--server-url https://tfs.contoso.com/tfs`' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l collection -d 'Azure DevOps Server collection, e.g. `--collection DefaultCollection`' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l project -d 'Project of a project-scoped feed, e.g. `--project "Web Team"`; omit for an organization- or collection-scoped feed' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l feed -d 'Feed name, e.g. `--feed crates`' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l name -d 'Registry name in cargo\'s config (default: the feed name), e.g. `--name company`. Letters, digits, `_` and `-`; `crates-io` is reserved' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l config -d 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: `.cargo/config.toml` at the workspace root, or in the current directory outside a workspace)' -r -F
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l store -d 'Where cargo should keep tokens (see `feedctl providers --help`), e.g. `--store file`' -r -f -a "auto\t'The OS store if it works here, else `$CARGO_HOME/credentials.toml`'
+os\t'The OS store (Keychain, Credential Manager, Secret Service), even if the probe fails'
+file\t'`$CARGO_HOME/credentials.toml` (mode 0600) only'"
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l pat-env -d 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l force-auth -d 'Use `FEED~force-auth` so cargo always sends a token. Needed on PUBLIC feeds by feed owners, publishers and "Feed and Upstream Reader" members: without it cargo reads anonymously and cannot save new crates from upstream sources. Private feeds never need it'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-replace-crates-io -d 'Only add the registry; leave `[source.crates-io]` alone, so crates.io stays the default source and the feed is used only by dependencies with `registry = "NAME"`'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l force -d 'Overwrite a registry of the same name with a different index, or a crates.io replacement that points at another source'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l dry-run -d 'Print the changes as a unified diff and touch nothing (no network either)'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l json -d 'Print a machine-readable JSON result to stdout'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-providers -d 'Leave `$CARGO_HOME/config.toml`\'s credential providers as they are'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-login -d 'Do not log in; print the `feedctl login` command to run later instead'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-verify -d 'Store the token without first checking it against the feed'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `printf \'%s\\n\' "$PAT" | feedctl login --pat-stdin`'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l azure-cli -d 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -l store -d 'Where cargo should keep tokens: `auto` uses the OS store (Keychain, Credential Manager, Secret Service) when it answers here and falls back to `file` (`$CARGO_HOME/credentials.toml`, mode 0600); e.g. `--store file` on CI machines' -r -f -a "auto\t'The OS store if it works here, else `$CARGO_HOME/credentials.toml`'
+os\t'The OS store (Keychain, Credential Manager, Secret Service), even if the probe fails'
+file\t'`$CARGO_HOME/credentials.toml` (mode 0600) only'"
+complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -l dry-run -d 'Print the change as a unified diff and touch nothing'
+complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
+complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l name -d 'Registry to log in to, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l pat-env -d 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `printf \'%s\\n\' "$PAT" | feedctl login --pat-stdin`'
+complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l azure-cli -d 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
+complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l no-verify -d 'Store the token without first checking it against the feed'
+complete -c feedctl -n "__fish_feedctl_using_subcommand login" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
+complete -c feedctl -n "__fish_feedctl_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c feedctl -n "__fish_feedctl_using_subcommand logout" -l name -d 'Registry to log out of, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand logout" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
+complete -c feedctl -n "__fish_feedctl_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l name -d 'Registry to emit variables for, repeatable, e.g. `--name crates --name tools` (default: every Azure Artifacts registry configured here)' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l format -d 'Output syntax, e.g. `--format github`' -r -f -a "sh\t'`export NAME=\'value\'` lines for `eval` in sh, bash, zsh'
+powershell\t'`$env:NAME = \'value\'` lines for `Invoke-Expression`'
+dotenv\t'`NAME=value` lines for `.env` files and `docker --env-file`'
+github\t'Append to `$GITHUB_ENV` for later steps; print `::add-mask::` for the secret'
+azure-pipelines\t'`##vso[task.setvariable …;issecret=true]` commands for later steps'"
+complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l pat-env -d 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `printf \'%s\\n\' "$PAT" | feedctl login --pat-stdin`'
+complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l azure-cli -d 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
+complete -c feedctl -n "__fish_feedctl_using_subcommand env" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
+complete -c feedctl -n "__fish_feedctl_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c feedctl -n "__fish_feedctl_using_subcommand status" -l json -d 'Print JSON, e.g. `feedctl status --json | jq .registries`'
+complete -c feedctl -n "__fish_feedctl_using_subcommand status" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
+complete -c feedctl -n "__fish_feedctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c feedctl -n "__fish_feedctl_using_subcommand doctor" -l json -d 'Print JSON: `{"ok": bool, "checks": [{"name", "status", "message", "fix"}]}`'
+complete -c feedctl -n "__fish_feedctl_using_subcommand doctor" -l offline -d 'Skip the checks that contact the feed'
+complete -c feedctl -n "__fish_feedctl_using_subcommand doctor" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
+complete -c feedctl -n "__fish_feedctl_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l name -d 'Registry to remove, e.g. `--name crates` (default: the only Azure Artifacts registry in the file)' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l config -d 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: as for `connect`)' -r -F
+complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l logout -d 'Also remove the stored token (`cargo logout`)'
+complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l dry-run -d 'Print the change as a unified diff and touch nothing'
+complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
+complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c feedctl -n "__fish_feedctl_using_subcommand completions" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
+complete -c feedctl -n "__fish_feedctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c feedctl -n "__fish_feedctl_using_subcommand help; and not __fish_seen_subcommand_from connect providers login logout env status doctor disconnect completions help" -f -a "connect" -d 'Point this project at a feed: registry, crates.io replacement, providers and login.'
+complete -c feedctl -n "__fish_feedctl_using_subcommand help; and not __fish_seen_subcommand_from connect providers login logout env status doctor disconnect completions help" -f -a "providers" -d 'Set cargo\'s credential providers in `$CARGO_HOME/config.toml` for this OS.'
+complete -c feedctl -n "__fish_feedctl_using_subcommand help; and not __fish_seen_subcommand_from connect providers login logout env status doctor disconnect completions help" -f -a "login" -d 'Check a token against the feed, then store it with `cargo login`.'
+complete -c feedctl -n "__fish_feedctl_using_subcommand help; and not __fish_seen_subcommand_from connect providers login logout env status doctor disconnect completions help" -f -a "logout" -d 'Remove the stored token for a registry (`cargo logout`).'
+complete -c feedctl -n "__fish_feedctl_using_subcommand help; and not __fish_seen_subcommand_from connect providers login logout env status doctor disconnect completions help" -f -a "env" -d 'Print the environment variables that make cargo authenticate in CI.'
+complete -c feedctl -n "__fish_feedctl_using_subcommand help; and not __fish_seen_subcommand_from connect providers login logout env status doctor disconnect completions help" -f -a "status" -d 'Show the registries, crates.io replacement, providers and tokens in effect here.'
+complete -c feedctl -n "__fish_feedctl_using_subcommand help; and not __fish_seen_subcommand_from connect providers login logout env status doctor disconnect completions help" -f -a "doctor" -d 'Check everything between `cargo build` and the feed; name each problem and its fix.'
+complete -c feedctl -n "__fish_feedctl_using_subcommand help; and not __fish_seen_subcommand_from connect providers login logout env status doctor disconnect completions help" -f -a "disconnect" -d 'Remove a registry (and the crates.io replacement pointing at it) from the project.'
+complete -c feedctl -n "__fish_feedctl_using_subcommand help; and not __fish_seen_subcommand_from connect providers login logout env status doctor disconnect completions help" -f -a "completions" -d 'Print a shell completion script.'
+complete -c feedctl -n "__fish_feedctl_using_subcommand help; and not __fish_seen_subcommand_from connect providers login logout env status doctor disconnect completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,212 @@
+//! `feedctl env`: the environment variables that make cargo authenticate in CI, for every
+//! Azure registry, in the syntax of the shell or CI system at hand.
+//!
+//! The token goes only where the chosen format sends it (stdout for `eval`, `$GITHUB_ENV`,
+//! Azure Pipelines' secret variables); feedctl's own messages never contain it.
+
+use std::collections::BTreeMap;
+use std::fs::OpenOptions;
+use std::hash::{BuildHasher, RandomState};
+use std::io::Write;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{EnvArgs, EnvFormat};
+use crate::commands::login::source_flags;
+use crate::environment::Environment;
+use crate::exit::{Code, Failure};
+use crate::settings::{self, Registry, Settings};
+use crate::token::{self, Secret, Source};
+use crate::ui;
+
+/// Azure Pipelines' job access token, which must be mapped into a step's environment.
+const SYSTEM_ACCESSTOKEN: &str = "SYSTEM_ACCESSTOKEN";
+
+pub fn run(args: &EnvArgs, env: &Environment) -> Result<()> {
+    let settings = Settings::load(env)?;
+    let registries = select(&settings, &args.names)?;
+    warn_on_collisions(&registries);
+    let secret = read_token(args, env)?;
+    let vars: Vec<(String, Variable)> = registries
+        .iter()
+        .flat_map(|r| {
+            [
+                (r.token_var(), Variable::Secret(secret.clone())),
+                (
+                    settings::env_var_name(&r.name, "CREDENTIAL_PROVIDER"),
+                    Variable::Plain("cargo:token".to_string()),
+                ),
+            ]
+        })
+        .collect();
+    let text = emit(args.format, &vars, env)?;
+    ui::stdout(text)?;
+    let names: Vec<&str> = registries.iter().map(|r| r.name.as_str()).collect();
+    ui::debug(format!("emitted variables for {}", names.join(", ")));
+    Ok(())
+}
+
+/// A variable's value: secrets are masked or marked wherever the format allows.
+#[derive(Debug, Clone)]
+enum Variable {
+    Secret(Secret),
+    Plain(String),
+}
+
+impl Variable {
+    fn value(&self) -> &str {
+        match self {
+            Variable::Secret(s) => s.expose(),
+            Variable::Plain(p) => p,
+        }
+    }
+}
+
+fn select(settings: &Settings, names: &[String]) -> Result<Vec<Registry>> {
+    if names.is_empty() {
+        let azure = settings.azure_registries();
+        if azure.is_empty() {
+            bail!(Failure::new(
+                Code::Usage,
+                "no Azure Artifacts registry in the cargo config for this directory: run \
+                 `feedctl connect` (and commit `.cargo/config.toml`) or pass `--name`"
+            ));
+        }
+        return Ok(azure);
+    }
+    names.iter().map(|n| settings.pick(Some(n))).collect()
+}
+
+fn warn_on_collisions(registries: &[Registry]) {
+    let mut by_var: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for r in registries {
+        by_var.entry(r.token_var()).or_default().push(&r.name);
+    }
+    for (var, names) in by_var.iter().filter(|(_, n)| n.len() > 1) {
+        ui::warn(format!(
+            "registries {} read the same variable `{var}` (cargo maps `-` to `_`), so they get the same token",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ));
+    }
+}
+
+fn read_token(args: &EnvArgs, env: &Environment) -> Result<Secret> {
+    if let Some(source) = token::select_source(&source_flags(&args.token), false) {
+        return match &source {
+            Source::EnvVar(var) if env.var(var).is_none_or(|v| v.trim().is_empty()) => {
+                bail!(Failure::new(
+                    Code::Auth,
+                    format!("`--pat-env {var}`: the variable `{var}` is unset or empty")
+                ))
+            }
+            _ => token::read(&source, env),
+        };
+    }
+    match env.var(SYSTEM_ACCESSTOKEN).filter(|v| !v.trim().is_empty()) {
+        Some(access_token) => Ok(token::bearer(&access_token)),
+        None => bail!(Failure::new(
+            Code::Auth,
+            format!(
+                "`{SYSTEM_ACCESSTOKEN}` is unset or empty. In Azure Pipelines, secrets are not \
+                 in a step's environment unless mapped; add to the step:\n  env:\n    \
+                 {SYSTEM_ACCESSTOKEN}: $(System.AccessToken)\nElsewhere, pass a PAT with \
+                 `--pat-env VAR` or `--pat-stdin`, or use `--azure-cli`."
+            )
+        )),
+    }
+}
+
+fn emit(format: EnvFormat, vars: &[(String, Variable)], env: &Environment) -> Result<String> {
+    let mut out = String::new();
+    for (_, var) in vars {
+        if var.value().contains(['\n', '\r']) {
+            bail!("a value contains a line break and cannot be written safely");
+        }
+    }
+    match format {
+        EnvFormat::Sh => {
+            for (name, var) in vars {
+                out += &format!("export {name}={}\n", sh_quote(var.value()));
+            }
+        }
+        EnvFormat::Powershell => {
+            for (name, var) in vars {
+                out += &format!("$env:{name} = '{}'\n", var.value().replace('\'', "''"));
+            }
+        }
+        EnvFormat::Dotenv => {
+            for (name, var) in vars {
+                out += &format!("{name}={}\n", var.value());
+            }
+        }
+        EnvFormat::Github => {
+            let path = env.var("GITHUB_ENV").filter(|p| !p.is_empty()).ok_or_else(|| {
+                Failure::new(
+                    Code::Usage,
+                    "`--format github` appends to the file named by `$GITHUB_ENV`, which is not \
+                     set: run this inside a GitHub Actions step",
+                )
+            })?;
+            let mut block = String::new();
+            for (name, var) in vars {
+                if let Variable::Secret(secret) = var {
+                    // Mask the whole header and the credential alone (logs may show either).
+                    out += &format!("::add-mask::{}\n", secret.expose());
+                    if let Some((_, credential)) = secret.expose().split_once(' ') {
+                        out += &format!("::add-mask::{credential}\n");
+                    }
+                }
+                let delimiter = loop {
+                    let candidate =
+                        format!("ghadelimiter_{:016x}", RandomState::new().hash_one(name));
+                    if !var.value().contains(&candidate) {
+                        break candidate;
+                    }
+                };
+                block += &format!("{name}<<{delimiter}\n{}\n{delimiter}\n", var.value());
+            }
+            OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(block.as_bytes()))
+                .with_context(|| format!("failed to append to `$GITHUB_ENV` (`{path}`)"))?;
+            let names: Vec<&str> = vars.iter().map(|(n, _)| n.as_str()).collect();
+            ui::status(
+                "Exported",
+                format!("{} to later steps via `$GITHUB_ENV`", names.join(", ")),
+            );
+        }
+        EnvFormat::AzurePipelines => {
+            for (name, var) in vars {
+                let secret = matches!(var, Variable::Secret(_));
+                out += &format!(
+                    "##vso[task.setvariable variable={name}{}]{}\n",
+                    if secret { ";issecret=true" } else { "" },
+                    var.value()
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Single-quotes a value for POSIX shells (`'` becomes `'\''`).
+fn sh_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_quoting_survives_eval() {
+        assert_eq!(sh_quote("Basic abc="), "'Basic abc='");
+        assert_eq!(sh_quote("it's"), r"'it'\''s'");
+    }
+}

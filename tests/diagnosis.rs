@@ -1,0 +1,306 @@
+//! `status`, `doctor`, `disconnect` and completions: what feedctl says about a setup, staged
+//! broken on purpose against the loopback feed.
+
+use std::fs;
+
+use predicates::prelude::*;
+
+use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
+
+const PAT: &str = "doctor-pat-00112233445566778899aabbccddeeff";
+const TOKEN_PROVIDERS: &str = "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
+
+fn connected(feed: &FakeFeed, home_config: &str) -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(home_config);
+    sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--no-providers", "--no-login"])
+        .assert()
+        .success();
+    sandbox
+}
+
+fn doctor(sandbox: &Sandbox, token: Option<&str>) -> (i32, String) {
+    let mut cmd = sandbox.feedctl();
+    cmd.arg("doctor");
+    if let Some(token) = token {
+        cmd.env("CARGO_REGISTRIES_CRATES_TOKEN", token);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_healthy_setup_passes_every_check() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
+    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    let (code, out) = doctor(&sandbox, Some(&basic(PAT)));
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("FAIL") && !out.contains("warn"), "{out}");
+    assert!(out.contains("is accepted"), "{out}");
+    assert!(!out.contains(PAT) && !out.contains(&basic(PAT)), "{out}");
+}
+
+#[test]
+fn each_feed_answer_is_named_with_its_cause() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
+    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    let (code, out) = doctor(&sandbox, Some(&basic("expired-pat")));
+    assert_eq!(code, 7, "{out}");
+    assert!(
+        out.contains("HTTP 401")
+            && out.contains("expired or was revoked")
+            && out.contains("Packaging"),
+        "{out}"
+    );
+    feed.set_forced_status(Some(403));
+    let (code, out) = doctor(&sandbox, Some(&basic(PAT)));
+    assert_eq!(code, 7, "{out}");
+    assert!(
+        out.contains("HTTP 403") && out.contains("Feed Reader"),
+        "{out}"
+    );
+    feed.set_forced_status(Some(404));
+    let (code, out) = doctor(&sandbox, Some(&basic(PAT)));
+    assert_eq!(code, 7, "{out}");
+    assert!(
+        out.contains("HTTP 404") && out.contains("organization-scoped"),
+        "{out}"
+    );
+    feed.set_forced_status(None);
+    drop(feed);
+    let (code, out) = doctor(&sandbox, Some(&basic(PAT)));
+    assert_eq!(code, 7, "{out}");
+    assert!(
+        out.contains("could not reach") && out.contains("connection failed"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_public_feed_without_force_auth_is_flagged() {
+    let feed = FakeFeed::start(
+        FeedSpec::new("Coll", None, "open")
+            .public()
+            .accept(basic(PAT)),
+    );
+    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    let out = sandbox
+        .feedctl()
+        .arg("doctor")
+        .env("CARGO_REGISTRIES_OPEN_TOKEN", basic(PAT))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("public feed") && stdout.contains("~force-auth"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&feed.force_auth_index_url()),
+        "the fix must name the exact URL:\n{stdout}"
+    );
+}
+
+#[test]
+fn local_misconfigurations_are_named_offline() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates"));
+    let cases: &[(&str, Option<&str>, &str)] = &[
+        (
+            "",
+            Some("Basic x"),
+            "authenticated registries require a credential-provider",
+        ),
+        (TOKEN_PROVIDERS, None, "no token for `crates`"),
+        (
+            TOKEN_PROVIDERS,
+            Some("cGF0OnBhdA=="),
+            "no `Basic ` or `Bearer ` scheme",
+        ),
+        (
+            "[registry]\nglobal-credential-providers = [\"cargo:wincred\"]\n",
+            Some("Basic x"),
+            "cargo ignores it",
+        ),
+    ];
+    for (home, token, expected) in cases {
+        let sandbox = connected(&feed, home);
+        let mut cmd = sandbox.feedctl();
+        cmd.args(["doctor", "--offline"]);
+        if let Some(token) = token {
+            cmd.env("CARGO_REGISTRIES_CRATES_TOKEN", token);
+        }
+        cmd.assert()
+            .code(7)
+            .stdout(predicate::str::contains(*expected))
+            .stdout(predicate::str::contains("fix: "));
+    }
+    assert!(feed.requests().is_empty(), "--offline made requests");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_headless_libsecret_trap_is_diagnosed() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates"));
+    let sandbox = connected(
+        &feed,
+        "[registry]\nglobal-credential-providers = [\"cargo:token\", \"cargo:libsecret\"]\n",
+    );
+    sandbox
+        .feedctl()
+        .args(["doctor", "--offline"])
+        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(PAT))
+        .assert()
+        .code(7)
+        .stdout(
+            predicate::str::contains("FAIL  libsecret")
+                .and(predicate::str::contains("headless-Linux trap")),
+        );
+}
+
+#[test]
+fn status_json_describes_the_setup_without_the_token() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates"));
+    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    let out = sandbox
+        .feedctl()
+        .args(["status", "--json"])
+        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(PAT))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains(&basic(PAT)));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let registry = &json["registries"][0];
+    assert_eq!(registry["name"], "crates");
+    assert_eq!(registry["index_url"], feed.index_url());
+    assert_eq!(registry["scope"], "project");
+    assert_eq!(registry["token"], "env var `CARGO_REGISTRIES_CRATES_TOKEN`");
+    assert!(
+        registry["defined_in"]
+            .as_str()
+            .unwrap()
+            .ends_with(".cargo/config.toml")
+    );
+    assert_eq!(json["crates_io_replaced_with"], "crates");
+    assert_eq!(
+        json["credential_providers"],
+        serde_json::json!(["cargo:token"])
+    );
+}
+
+#[test]
+fn disconnect_restores_the_file_byte_for_byte() {
+    let before = "# team config\r\n[build]\r\njobs = 2 # ci\r\n\r\n[registries]\r\nother = { index = \"sparse+https://o/\" }\r\n";
+    for existing in [Some(before), None] {
+        let sandbox = Sandbox::new();
+        if let Some(text) = existing {
+            sandbox.write_project_file(".cargo/config.toml", text);
+        }
+        sandbox
+            .feedctl()
+            .args([
+                "connect",
+                "--org",
+                "contoso",
+                "--feed",
+                "crates",
+                "--no-providers",
+                "--no-login",
+            ])
+            .assert()
+            .success();
+        sandbox
+            .feedctl()
+            .args(["disconnect", "--dry-run"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("-[source.crates-io]"));
+        sandbox
+            .feedctl()
+            .arg("disconnect")
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("Removed registry `crates`"));
+        match existing {
+            Some(text) => assert_eq!(sandbox.read_project_file(".cargo/config.toml"), text),
+            None => assert!(
+                !sandbox.project().join(".cargo").exists(),
+                "an emptied file and .cargo/ are removed"
+            ),
+        }
+        sandbox
+            .feedctl()
+            .arg("disconnect")
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("Unchanged"));
+    }
+}
+
+#[test]
+fn disconnect_keeps_a_replacement_it_does_not_own_and_can_log_out() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
+    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin(format!("{PAT}\n"))
+        .assert()
+        .success();
+    assert!(
+        sandbox
+            .read_cargo_home_file("credentials.toml")
+            .unwrap()
+            .contains("Basic")
+    );
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        &format!("[registries]\ncrates = {{ index = \"{}\" }}\n\n[source.crates-io]\nreplace-with = \"vendored\"\n", feed.index_url()),
+    );
+    sandbox
+        .feedctl()
+        .args(["disconnect", "--logout"])
+        .assert()
+        .success();
+    assert_eq!(
+        sandbox.read_project_file(".cargo/config.toml"),
+        "[source.crates-io]\nreplace-with = \"vendored\"\n"
+    );
+    assert!(
+        !sandbox
+            .read_cargo_home_file("credentials.toml")
+            .unwrap_or_default()
+            .contains("Basic")
+    );
+}
+
+#[test]
+fn checked_in_completions_are_fresh() {
+    let sandbox = Sandbox::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "feedctl.bash"),
+        ("zsh", "_feedctl"),
+        ("fish", "feedctl.fish"),
+        ("powershell", "_feedctl.ps1"),
+        ("elvish", "feedctl.elv"),
+    ] {
+        let out = sandbox
+            .feedctl()
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let checked_in = fs::read(root.join(file)).unwrap_or_default();
+        assert!(
+            out.stdout == checked_in,
+            "completions/{file} is stale: run `cargo run -- completions {shell} > completions/{file}`"
+        );
+    }
+}
