@@ -21,6 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'feedctl' {
+            [CompletionResult]::new('--cargo-plugin', '--cargo-plugin', [CompletionResultType]::ParameterName, 'Run as a cargo credential provider (cargo starts feedctl this way after `feedctl connect --auth azure-cli`; not for people)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -49,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: `.cargo/config.toml` at the workspace root, or in the current directory outside a workspace)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where cargo should keep tokens (see `feedctl providers --help`), e.g. `--store file`')
             [CompletionResult]::new('--pat-env', '--pat-env', [CompletionResultType]::ParameterName, 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'How cargo gets a token: `pat` (default) stores a verified PAT with `cargo login`; `azure-cli` makes feedctl hand cargo a fresh Entra ID token from `az` on every build, storing nothing, e.g. `--auth azure-cli` after `az login`')
             [CompletionResult]::new('--force-auth', '--force-auth', [CompletionResultType]::ParameterName, 'Use `FEED~force-auth` so cargo always sends a token. Needed on PUBLIC feeds by feed owners, publishers and "Feed and Upstream Reader" members: without it cargo reads anonymously and cannot save new crates from upstream sources. Private feeds never need it')
             [CompletionResult]::new('--no-replace-crates-io', '--no-replace-crates-io', [CompletionResultType]::ParameterName, 'Only add the registry; leave `[source.crates-io]` alone, so crates.io stays the default source and the feed is used only by dependencies with `registry = "NAME"`')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite a registry of the same name with a different index, or a crates.io replacement that points at another source')
@@ -66,6 +68,8 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             break
         }
         'feedctl;providers' {
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, '`azure-cli` makes feedctl cargo''s credential provider for one registry in `$CARGO_HOME/config.toml` (needs `az login`), e.g. `--auth azure-cli --name crates`')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'With `--auth azure-cli`: the registry, e.g. `--name crates` (default: the only Azure Artifacts registry configured here)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where cargo should keep tokens: `auto` uses the OS store (Keychain, Credential Manager, Secret Service) when it answers here and falls back to `file` (`$CARGO_HOME/credentials.toml`, mode 0600); e.g. `--store file` on CI machines')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the change as a unified diff and touch nothing')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')

@@ -83,7 +83,7 @@ _feedctl() {
 
     case "${cmd}" in
         feedctl)
-            opts="-v -h -V --verbose --help --version connect providers login logout env status doctor disconnect completions help"
+            opts="-v -h -V --cargo-plugin --verbose --help --version connect providers login logout env status doctor disconnect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -111,7 +111,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__connect)
-            opts="-v -h --org --server-url --collection --project --feed --force-auth --name --config --no-replace-crates-io --force --dry-run --json --no-providers --store --no-login --no-verify --pat-stdin --pat-env --azure-cli --verbose --help"
+            opts="-v -h --org --server-url --collection --project --feed --force-auth --name --config --no-replace-crates-io --force --dry-run --json --no-providers --store --no-login --no-verify --pat-stdin --pat-env --azure-cli --auth --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -151,6 +151,10 @@ _feedctl() {
                     ;;
                 --pat-env)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "pat azure-cli" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -417,12 +421,20 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__providers)
-            opts="-v -h --store --dry-run --verbose --help"
+            opts="-v -h --auth --name --store --dry-run --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --auth)
+                    COMPREPLY=($(compgen -W "pat azure-cli" -- "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -W "auto os file" -- "${cur}"))
                     return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_feedctl_global_optspecs
-    string join \n v/verbose h/help V/version
+    string join \n cargo-plugin v/verbose h/help V/version
 end
 
 function __fish_feedctl_needs_command
@@ -24,6 +24,7 @@ function __fish_feedctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c feedctl -n "__fish_feedctl_needs_command" -l cargo-plugin -d 'Run as a cargo credential provider (cargo starts feedctl this way after `feedctl connect --auth azure-cli`; not for people)'
 complete -c feedctl -n "__fish_feedctl_needs_command" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c feedctl -n "__fish_feedctl_needs_command" -s V -l version -d 'Print version'
@@ -48,6 +49,8 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l store -d 'Wh
 os\t'The OS store (Keychain, Credential Manager, Secret Service), even if the probe fails'
 file\t'`$CARGO_HOME/credentials.toml` (mode 0600) only'"
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l pat-env -d 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l auth -d 'How cargo gets a token: `pat` (default) stores a verified PAT with `cargo login`; `azure-cli` makes feedctl hand cargo a fresh Entra ID token from `az` on every build, storing nothing, e.g. `--auth azure-cli` after `az login`' -r -f -a "pat\t'A personal access token, checked and stored once with `cargo login`'
+azure-cli\t'A fresh Microsoft Entra ID token from `az` for every cargo command, via feedctl as cargo\'s credential provider for this registry. Nothing secret is stored'"
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l force-auth -d 'Use `FEED~force-auth` so cargo always sends a token. Needed on PUBLIC feeds by feed owners, publishers and "Feed and Upstream Reader" members: without it cargo reads anonymously and cannot save new crates from upstream sources. Private feeds never need it'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-replace-crates-io -d 'Only add the registry; leave `[source.crates-io]` alone, so crates.io stays the default source and the feed is used only by dependencies with `registry = "NAME"`'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l force -d 'Overwrite a registry of the same name with a different index, or a crates.io replacement that points at another source'
@@ -60,6 +63,9 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l pat-stdin -d
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l azure-cli -d 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -l auth -d '`azure-cli` makes feedctl cargo\'s credential provider for one registry in `$CARGO_HOME/config.toml` (needs `az login`), e.g. `--auth azure-cli --name crates`' -r -f -a "pat\t'A personal access token, checked and stored once with `cargo login`'
+azure-cli\t'A fresh Microsoft Entra ID token from `az` for every cargo command, via feedctl as cargo\'s credential provider for this registry. Nothing secret is stored'"
+complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -l name -d 'With `--auth azure-cli`: the registry, e.g. `--name crates` (default: the only Azure Artifacts registry configured here)' -r
 complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -l store -d 'Where cargo should keep tokens: `auto` uses the OS store (Keychain, Credential Manager, Secret Service) when it answers here and falls back to `file` (`$CARGO_HOME/credentials.toml`, mode 0600); e.g. `--store file` on CI machines' -r -f -a "auto\t'The OS store if it works here, else `$CARGO_HOME/credentials.toml`'
 os\t'The OS store (Keychain, Credential Manager, Secret Service), even if the probe fails'
 file\t'`$CARGO_HOME/credentials.toml` (mode 0600) only'"

@@ -13,10 +13,22 @@ use crate::providers::Store;
 /// sets up cargo's credential providers, checks a token against the feed before cargo stores
 /// it, prepares CI jobs and explains what is wrong when `cargo build` gets a 401.
 #[derive(Debug, Parser)]
-#[command(name = "feedctl", version, after_help = exit::TABLE, max_term_width = 100)]
+#[command(
+    name = "feedctl",
+    version,
+    after_help = exit::TABLE,
+    max_term_width = 100,
+    arg_required_else_help = true,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+
+    /// Run as a cargo credential provider (cargo starts feedctl this way after
+    /// `feedctl connect --auth azure-cli`; not for people).
+    #[arg(long, hide = true)]
+    pub cargo_plugin: bool,
 
     /// Print what feedctl reads, runs and requests (never a token), to stderr.
     #[arg(short, long, global = true)]
@@ -194,8 +206,28 @@ pub struct TokenArgs {
     pub azure_cli: bool,
 }
 
+/// How cargo authenticates to the feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Auth {
+    /// A personal access token, checked and stored once with `cargo login`.
+    Pat,
+    /// A fresh Microsoft Entra ID token from `az` for every cargo command, via feedctl as
+    /// cargo's credential provider for this registry. Nothing secret is stored.
+    AzureCli,
+}
+
 #[derive(Debug, Args)]
 pub struct ProvidersArgs {
+    /// `azure-cli` makes feedctl cargo's credential provider for one registry in
+    /// `$CARGO_HOME/config.toml` (needs `az login`), e.g. `--auth azure-cli --name crates`.
+    #[arg(long, value_enum, default_value_t = Auth::Pat)]
+    pub auth: Auth,
+
+    /// With `--auth azure-cli`: the registry, e.g. `--name crates` (default: the only Azure
+    /// Artifacts registry configured here).
+    #[arg(long, value_name = "REGISTRY", requires = "auth")]
+    pub name: Option<String>,
+
     /// Where cargo should keep tokens: `auto` uses the OS store (Keychain, Credential
     /// Manager, Secret Service) when it answers here and falls back to `file`
     /// (`$CARGO_HOME/credentials.toml`, mode 0600); e.g. `--store file` on CI machines.
@@ -320,6 +352,12 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub token: TokenArgs,
+
+    /// How cargo gets a token: `pat` (default) stores a verified PAT with `cargo login`;
+    /// `azure-cli` makes feedctl hand cargo a fresh Entra ID token from `az` on every build,
+    /// storing nothing, e.g. `--auth azure-cli` after `az login`.
+    #[arg(long, value_enum, default_value_t = Auth::Pat, conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli"])]
+    pub auth: Auth,
 }
 
 #[cfg(test)]

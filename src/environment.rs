@@ -62,6 +62,12 @@ impl Environment {
             .unwrap_or_else(|| "cargo".into())
     }
 
+    /// This program's absolute path, for cargo to run it as a credential provider.
+    pub fn current_exe(&self) -> Result<PathBuf> {
+        let exe = std::env::current_exe().context("failed to find feedctl's own path")?;
+        Ok(exe.canonicalize().unwrap_or(exe))
+    }
+
     /// Reads one line from standard input, without its line ending.
     pub fn read_stdin_line(&self) -> Result<String> {
         let mut line = String::new();

@@ -8,6 +8,7 @@ use anyhow::Result;
 
 use crate::cargo_config::ConfigFile;
 use crate::environment::Environment;
+use crate::plugin;
 use crate::providers;
 use crate::settings::{Registry, Settings};
 use crate::token::Secret;
@@ -47,6 +48,8 @@ pub struct Credentials {
     pub storing: Option<String>,
     pub env_token: Option<FoundToken>,
     pub file_token: Option<FoundToken>,
+    /// The registry's provider is feedctl itself (`--auth azure-cli`): tokens come from `az`.
+    pub azure_cli: bool,
 }
 
 impl Credentials {
@@ -70,6 +73,10 @@ impl Credentials {
 
     /// Where the token lives, in words, without the token.
     pub fn whereabouts(&self, cargo_home: &Path) -> String {
+        if self.azure_cli {
+            return "none stored: feedctl gets a fresh token from `az` for each cargo command"
+                .to_string();
+        }
         if let Some(found) = self.effective() {
             return found.origin.describe();
         }
@@ -98,6 +105,10 @@ pub fn credentials(
     });
     let file_token = credentials_file_token(&env.cargo_home()?, &registry.name)?;
     Ok(Credentials {
+        azure_cli: registry
+            .credential_provider
+            .as_deref()
+            .is_some_and(plugin::is_feedctl_provider),
         providers: list,
         providers_explicit: explicit,
         storing,

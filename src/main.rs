@@ -10,6 +10,7 @@ mod environment;
 mod exit;
 mod feed;
 mod inspect;
+mod plugin;
 mod providers;
 mod settings;
 mod token;
@@ -24,8 +25,14 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     ui::set_verbose(cli.verbose);
-    let result =
-        environment::Environment::capture().and_then(|env| commands::run(&cli.command, &env));
+    let result = environment::Environment::capture().and_then(|env| match &cli.command {
+        _ if cli.cargo_plugin => {
+            cargo_credential::main(plugin::AzureCliProvider::new(env));
+            Ok(())
+        }
+        Some(command) => commands::run(command, &env),
+        None => unreachable!("clap requires a subcommand or `--cargo-plugin`"),
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

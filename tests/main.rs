@@ -5,6 +5,7 @@
 
 mod support;
 
+mod azure_cli;
 mod ci;
 mod connect;
 mod credentials;

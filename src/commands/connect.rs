@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::azure_cli;
 use crate::cargo_config::{self, ConfigFile, NewParent, Updated};
-use crate::cli::{ConnectArgs, FeedArgs};
+use crate::cli::{Auth, ConnectArgs, FeedArgs};
 use crate::commands::{login, providers};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
@@ -17,6 +18,7 @@ use crate::feed::{self, Feed, FeedParts};
 use crate::settings::{Registry, Settings};
 use crate::token;
 use crate::ui;
+use crate::verify;
 
 /// What `connect` will do, decided from the arguments alone.
 #[derive(Debug)]
@@ -58,6 +60,23 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     } else {
         Some(providers::apply(env, args.store, args.dry_run)?)
     };
+    // `--auth azure-cli` makes feedctl this registry's provider; `--auth pat` undoes that.
+    let feedctl_provider = match args.auth {
+        Auth::AzureCli => Some(providers::set_feedctl_provider(
+            env,
+            &plan.registry,
+            true,
+            args.dry_run,
+        )?),
+        Auth::Pat if !args.no_providers => Some(providers::set_feedctl_provider(
+            env,
+            &plan.registry,
+            false,
+            args.dry_run,
+        )?),
+        Auth::Pat => None,
+    }
+    .filter(|updated| updated.changed || args.auth == Auth::AzureCli);
     let file = project.file.path().display().to_string();
     if args.dry_run {
         if args.json {
@@ -68,12 +87,15 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
         if project.changed {
             ui::stdout(project.file.diff())?;
         }
-        if let Some(providers) = &providers
-            && providers.updated.changed
-        {
-            ui::stdout(providers.updated.file.diff())?;
+        let home_edits = providers
+            .iter()
+            .map(|p| &p.updated)
+            .chain(&feedctl_provider);
+        let mut nothing = !project.changed;
+        for updated in home_edits.filter(|u| u.changed) {
+            ui::stdout(updated.file.diff())?;
+            nothing = false;
         }
-        let nothing = !project.changed && !providers.as_ref().is_some_and(|p| p.updated.changed);
         ui::note(if nothing {
             "dry run: everything is already configured".to_string()
         } else {
@@ -87,7 +109,35 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
             providers::report(providers, false)?;
         }
     }
-    let stored = login_step(args, env, &plan)?;
+    if let Some(updated) = &feedctl_provider
+        && !args.json
+    {
+        let verb = if updated.changed {
+            "Configured"
+        } else {
+            "Unchanged"
+        };
+        let what = if args.auth == Auth::AzureCli {
+            "feedctl as"
+        } else {
+            "no longer feedctl as"
+        };
+        ui::status(
+            verb,
+            format!(
+                "{what} the credential provider of `{}` in `{}`",
+                plan.registry,
+                updated.file.path().display()
+            ),
+        );
+    }
+    let stored = match args.auth {
+        Auth::AzureCli => {
+            verify_azure_cli(args, env, &plan)?;
+            Some("nowhere: feedctl asks `az` for a fresh token on every cargo command".to_string())
+        }
+        Auth::Pat => login_step(args, env, &plan)?,
+    };
     if args.json {
         let report = report(&plan, &project, providers.as_ref(), stored);
         return ui::stdout(serde_json::to_string_pretty(&report)? + "\n").map_err(Into::into);
@@ -178,6 +228,24 @@ fn login_step(args: &ConnectArgs, env: &Environment, plan: &Plan) -> Result<Opti
     login::login(env, &settings, &registry, &source, !args.no_verify).map(Some)
 }
 
+/// Checks, once, that the Azure CLI's token opens the feed.
+fn verify_azure_cli(args: &ConnectArgs, env: &Environment, plan: &Plan) -> Result<()> {
+    if args.no_verify {
+        ui::warn("not checking the Azure CLI's token against the feed (`--no-verify`)");
+        return Ok(());
+    }
+    let token = azure_cli::access_token(env)?;
+    verify::check_token(&plan.index, &plan.registry, &token.header)?;
+    ui::status(
+        "Verified",
+        format!(
+            "the feed accepted the Azure CLI's token for `{}`",
+            plan.registry
+        ),
+    );
+    Ok(())
+}
+
 fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
     let usage = |e: anyhow::Error| Failure::new(Code::Usage, format!("{e:#}"));
     let feed = resolve_feed(&args.feed).map_err(usage)?;
@@ -207,6 +275,20 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
             path
         }
     };
+    if args.auth == Auth::AzureCli
+        && !args.no_verify
+        && !args.dry_run
+        && azure_cli::find(env).is_none()
+    {
+        return Err(Failure::new(
+            Code::Auth,
+            "`--auth azure-cli` needs the Azure CLI, and `az` is not on PATH: install it \
+             (https://aka.ms/azure-cli) and run `az login`. On machines without it, use a \
+             personal access token (the default `--auth pat`); feedctl never falls back to \
+             storing one by itself.",
+        )
+        .into());
+    }
     let index = feed.index_url();
     Ok(Plan {
         feed,

@@ -7,6 +7,7 @@ use std::process::Command;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::azure_cli;
 use crate::cli::DoctorArgs;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
@@ -77,9 +78,13 @@ pub fn run(args: &DoctorArgs, env: &Environment) -> Result<()> {
     }
     for registry in &registries {
         let credentials = inspect::credentials(env, &settings, registry)?;
-        check_credentials(registry, &credentials, &mut report);
+        if credentials.azure_cli {
+            check_azure_cli_mode(env, registry, &credentials, &mut report);
+        } else {
+            check_credentials(registry, &credentials, &mut report);
+        }
         if !args.offline {
-            check_online(registry, &credentials, &mut report)?;
+            check_online(env, registry, &credentials, &mut report)?;
         }
     }
     print(&report, args.json)?;
@@ -187,6 +192,39 @@ fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
     }
 }
 
+/// `--auth azure-cli` registries: feedctl itself must be runnable and `az` must be there.
+fn check_azure_cli_mode(
+    env: &Environment,
+    registry: &Registry,
+    credentials: &Credentials,
+    report: &mut Report,
+) {
+    let name = format!("token `{}`", registry.name);
+    let provider = credentials.providers.first().cloned().unwrap_or_default();
+    if !std::path::Path::new(&provider).is_file() {
+        report.fail(
+            &name,
+            format!("the credential provider `{provider}` (feedctl) no longer exists, so cargo cannot get a token"),
+            format!("feedctl providers --auth azure-cli --name {}   (records feedctl's current path)", registry.name),
+        );
+    }
+    match azure_cli::find(env) {
+        Some(az) => report.ok(&name, format!("tokens come from the Azure CLI (`{}`) via feedctl", az.display())),
+        None => report.fail(
+            &name,
+            "`az` is not on PATH, but this registry gets its tokens from the Azure CLI",
+            "install the Azure CLI (https://aka.ms/azure-cli) and run `az login`, or switch to a PAT: feedctl connect … --auth pat",
+        ),
+    }
+    if let Some(found) = &credentials.env_token {
+        report.warn(
+            &name,
+            format!("{} is ignored on this machine: feedctl is this registry's credential provider", found.origin.describe()),
+            "unset it, or remove `credential-provider` for this registry from $CARGO_HOME/config.toml",
+        );
+    }
+}
+
 fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mut Report) {
     let name = format!("token `{}`", registry.name);
     if let Some(found) = &credentials.env_token
@@ -281,7 +319,12 @@ fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mu
     }
 }
 
-fn check_online(registry: &Registry, credentials: &Credentials, report: &mut Report) -> Result<()> {
+fn check_online(
+    env: &Environment,
+    registry: &Registry,
+    credentials: &Credentials,
+    report: &mut Report,
+) -> Result<()> {
     let name = format!("feed `{}`", registry.name);
     let feed = Feed::parse_url(&registry.index)?;
     let url = verify::config_json_url(&registry.index);
@@ -310,6 +353,23 @@ fn check_online(registry: &Registry, credentials: &Credentials, report: &mut Rep
                 return Ok(());
             }
         }
+    }
+    if credentials.azure_cli {
+        match azure_cli::access_token(env) {
+            Ok(token) => {
+                let answer = verify::probe(&registry.index, Some(&token.header))?;
+                match verify::explain(&answer, &registry.index, &registry.name) {
+                    None => report.ok(&name, "the Azure CLI's token is accepted"),
+                    Some(failure) => report.fail(
+                        &name,
+                        format!("the Azure CLI's token: {}", without_nothing_stored(&failure.message)),
+                        "az login   (with an account that has at least Feed Reader on this feed; `--tenant` for the organization's tenant)",
+                    ),
+                }
+            }
+            Err(e) => report.fail(&name, format!("{e:#}"), "az login"),
+        }
+        return Ok(());
     }
     let Some(found) = credentials.effective() else {
         return Ok(());

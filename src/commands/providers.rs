@@ -6,10 +6,12 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::cargo_config::{self, Updated};
-use crate::cli::ProvidersArgs;
+use crate::cargo_config::{self, NewParent, Updated};
+use crate::cli::{Auth, ProvidersArgs};
 use crate::environment::Environment;
+use crate::plugin;
 use crate::providers::{self, Probe, Store};
+use crate::settings::Settings;
 use crate::ui;
 
 /// What the providers step did, for `connect`'s summary.
@@ -22,8 +24,86 @@ pub struct Outcome {
 }
 
 pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
-    let outcome = apply(env, args.store, args.dry_run)?;
-    report(&outcome, args.dry_run)
+    match args.auth {
+        Auth::Pat => {
+            let outcome = apply(env, args.store, args.dry_run)?;
+            report(&outcome, args.dry_run)
+        }
+        Auth::AzureCli => {
+            let registry = Settings::load(env)?.pick(args.name.as_deref())?;
+            let updated = set_feedctl_provider(env, &registry.name, true, args.dry_run)?;
+            report_feedctl_provider(&updated, &registry.name, args.dry_run)
+        }
+    }
+}
+
+/// Makes feedctl (`use_it`) or no longer feedctl the credential provider of one registry, in
+/// `$CARGO_HOME/config.toml`. Per registry rather than in the global list: the global list
+/// keeps `cargo:token` for every other registry and for env tokens, and an `az` that is not
+/// logged in cannot abort the chain for registries that use PATs. The user's file, not the
+/// project's, because the project's is committed and CI authenticates with env tokens.
+pub fn set_feedctl_provider(
+    env: &Environment,
+    registry: &str,
+    use_it: bool,
+    dry_run: bool,
+) -> Result<Updated> {
+    let (path, _) = cargo_config::config_in(&env.cargo_home()?);
+    let key = ["registries", registry, "credential-provider"];
+    let exe = env.current_exe()?;
+    cargo_config::update(&path, dry_run, |file| {
+        let current: Option<Vec<String>> = file.get(&key).map(|item| {
+            item.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_else(|| {
+                    item.as_str()
+                        .map(|s| s.split_whitespace().map(str::to_string).collect())
+                        .unwrap_or_default()
+                })
+        });
+        if use_it {
+            if let Some(current) = &current
+                && !plugin::is_feedctl_provider(current)
+            {
+                ui::warn(format!(
+                    "replacing `{}` as the credential provider of `{registry}` in `{}`",
+                    current.join(" "),
+                    file.path().display()
+                ));
+            }
+            let mut array = toml_edit::Array::new();
+            array.push(exe.to_string_lossy().as_ref());
+            file.set(&key, array, NewParent::Header)
+        } else {
+            if current.as_deref().is_some_and(plugin::is_feedctl_provider) {
+                file.remove(&key);
+            }
+            Ok(())
+        }
+    })
+}
+
+fn report_feedctl_provider(updated: &Updated, registry: &str, dry_run: bool) -> Result<()> {
+    let file = updated.file.path().display();
+    if dry_run && updated.changed {
+        ui::stdout(updated.file.diff())?;
+        ui::note(format!("dry run: `{file}` was not changed"));
+    } else {
+        let verb = if updated.changed {
+            "Configured"
+        } else {
+            "Unchanged"
+        };
+        ui::status(
+            verb,
+            format!("feedctl as the credential provider of `{registry}` in `{file}`"),
+        );
+    }
+    Ok(())
 }
 
 /// Probes the OS store if the choice depends on it, merges and writes the list.
