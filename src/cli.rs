@@ -18,8 +18,7 @@ use crate::providers::Store;
     version,
     after_help = exit::TABLE,
     max_term_width = 100,
-    arg_required_else_help = true,
-    args_conflicts_with_subcommands = true
+    arg_required_else_help = true
 )]
 pub struct Cli {
     #[command(subcommand)]

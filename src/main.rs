@@ -31,7 +31,11 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some(command) => commands::run(command, &env),
-        None => unreachable!("clap requires a subcommand or `--cargo-plugin`"),
+        None => Err(exit::Failure::new(
+            exit::Code::Usage,
+            "no command given: see `feedctl --help`",
+        )
+        .into()),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,3 +11,4 @@ mod connect;
 mod credentials;
 mod diagnosis;
 mod harness;
+mod leaks;
