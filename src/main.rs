@@ -3,6 +3,7 @@
 
 mod atomic_file;
 mod azure_cli;
+mod cargo_cli;
 mod cargo_config;
 mod cli;
 mod commands;

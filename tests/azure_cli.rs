@@ -120,15 +120,9 @@ fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
         .env("PATH", az.path_env())
         .assert()
         .success();
-    let downloads: Vec<_> = feed
-        .requests()
-        .into_iter()
-        .filter(|r| r.path.ends_with("/download"))
-        .collect();
-    assert_eq!(downloads.len(), 1);
     assert_eq!(
-        downloads[0].authorization.as_deref(),
-        Some(format!("Bearer {ENTRA_TOKEN}").as_str())
+        feed.download_authorizations(),
+        [Some(format!("Bearer {ENTRA_TOKEN}"))]
     );
     let calls = az.calls();
     assert_eq!(

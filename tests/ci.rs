@@ -49,15 +49,9 @@ fn eval_of_env_makes_cargo_build_work_on_a_fresh_machine() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains(JOB_TOKEN), "{stderr}");
-    let downloads: Vec<_> = feed
-        .requests()
-        .into_iter()
-        .filter(|r| r.path.ends_with("/download"))
-        .collect();
-    assert_eq!(downloads.len(), 1);
     assert_eq!(
-        downloads[0].authorization.as_deref(),
-        Some(format!("Bearer {JOB_TOKEN}").as_str())
+        feed.download_authorizations(),
+        [Some(format!("Bearer {JOB_TOKEN}"))]
     );
 }
 

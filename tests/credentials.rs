@@ -97,16 +97,7 @@ fn one_connect_with_a_pat_on_stdin_makes_cargo_build_work() {
         .args(["build", "--quiet"])
         .assert()
         .success();
-    let downloads: Vec<_> = feed
-        .requests()
-        .into_iter()
-        .filter(|r| r.path.ends_with("/download"))
-        .collect();
-    assert_eq!(downloads.len(), 1);
-    assert_eq!(
-        downloads[0].authorization.as_deref(),
-        Some(basic(PAT).as_str())
-    );
+    assert_eq!(feed.download_authorizations(), [Some(basic(PAT))]);
 }
 
 #[test]
@@ -388,14 +379,5 @@ fn with_a_secret_service_the_token_goes_to_the_keyring() {
         sandbox.read_cargo_home_file("credentials.toml").is_none(),
         "the token must not be on disk"
     );
-    let downloads: Vec<_> = feed
-        .requests()
-        .into_iter()
-        .filter(|r| r.path.ends_with("/download"))
-        .collect();
-    assert_eq!(downloads.len(), 1);
-    assert_eq!(
-        downloads[0].authorization.as_deref(),
-        Some(basic(PAT).as_str())
-    );
+    assert_eq!(feed.download_authorizations(), [Some(basic(PAT))]);
 }

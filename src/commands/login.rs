@@ -1,18 +1,15 @@
 //! `feedctl login`: read a token, check it against the feed, then hand it to `cargo login` on
 //! stdin (never argv) so that whichever provider the user configured stores it.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use anyhow::{Result, bail};
 
-use anyhow::{Context, Result, bail};
-
+use crate::cargo_cli;
 use crate::cli::{LoginArgs, TokenArgs};
-use crate::commands::logout::cargo_message;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::providers;
 use crate::settings::{Registry, Settings};
-use crate::token::{self, Secret, Source, SourceFlags};
+use crate::token::{self, Source, SourceFlags};
 use crate::ui;
 use crate::verify;
 
@@ -62,7 +59,7 @@ pub fn login(
     } else {
         ui::warn("not checking the token against the feed (`--no-verify`)");
     }
-    store_with_cargo(env, registry, &token)?;
+    cargo_cli::registry_command(env, "login", registry, Some(&token))?;
     let cargo_home = env.cargo_home()?;
     let place = providers::storing_provider(&list)
         .map(|p| providers::describe_store(p, &cargo_home))
@@ -79,47 +76,4 @@ pub fn login(
         ));
     }
     Ok(place)
-}
-
-/// `cargo login --registry NAME` with the token on stdin. The index is passed with
-/// `--config` so cargo stores under exactly the URL that was checked, even when the registry
-/// is defined in a file cargo would not read from here.
-fn store_with_cargo(env: &Environment, registry: &Registry, token: &Secret) -> Result<()> {
-    let cargo = env.cargo_program();
-    ui::debug(format!(
-        "running `cargo login --registry {}` with the token on stdin",
-        registry.name
-    ));
-    let mut child = Command::new(&cargo)
-        .args(["login", "--registry", &registry.name])
-        .arg("--config")
-        .arg(format!(
-            "registries.{}.index={:?}",
-            registry.name, registry.index
-        ))
-        .current_dir(env.cwd())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("failed to run `{}`", cargo.to_string_lossy()))?;
-    {
-        let mut stdin = child.stdin.take().expect("stdin is piped");
-        stdin
-            .write_all(format!("{}\n", token.expose()).as_bytes())
-            .context("failed to pass the token to `cargo login`")?;
-    }
-    let output = child
-        .wait_with_output()
-        .context("failed to wait for `cargo login`")?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    ui::debug(format!("cargo login: {}", cargo_message(&stderr)));
-    if !output.status.success() {
-        bail!(
-            "`cargo login --registry {}` failed, nothing was stored:\n{}",
-            registry.name,
-            stderr.trim_end()
-        );
-    }
-    Ok(())
 }

@@ -175,6 +175,15 @@ impl FakeFeed {
         self.state.log.lock().unwrap().clone()
     }
 
+    /// The `Authorization` header of every `.crate` download so far, in order.
+    pub fn download_authorizations(&self) -> Vec<Option<String>> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path.ends_with("/download"))
+            .map(|r| r.authorization)
+            .collect()
+    }
+
     /// The distinct `Authorization` values seen so far, in order of first appearance.
     pub fn authorizations(&self) -> Vec<String> {
         let mut seen = Vec::new();

@@ -1,0 +1,71 @@
+//! Running the real cargo for what only cargo should do: storing and removing a token through
+//! whichever credential provider the user configured. Tokens travel on stdin, never in argv.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use crate::environment::Environment;
+use crate::settings::Registry;
+use crate::token::Secret;
+use crate::ui;
+
+/// Runs `cargo <verb> --registry NAME` (`login` or `logout`) in the working directory, with
+/// `token` on stdin. The index goes along with `--config`, so cargo acts on exactly the URL
+/// feedctl checked, even when the registry is defined in a file cargo would not read from
+/// here. Returns cargo's own summary line.
+pub fn registry_command(
+    env: &Environment,
+    verb: &str,
+    registry: &Registry,
+    token: Option<&Secret>,
+) -> Result<String> {
+    let cargo = env.cargo_program();
+    let shown = format!("cargo {verb} --registry {}", registry.name);
+    ui::debug(format!(
+        "running `{shown}`{}",
+        if token.is_some() {
+            " with the token on stdin"
+        } else {
+            ""
+        }
+    ));
+    let mut child = Command::new(&cargo)
+        .args([verb, "--registry", &registry.name])
+        .arg("--config")
+        .arg(format!(
+            "registries.{}.index={:?}",
+            registry.name, registry.index
+        ))
+        .current_dir(env.cwd())
+        .stdin(if token.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("failed to run `{}`", cargo.to_string_lossy()))?;
+    if let (Some(token), Some(mut stdin)) = (token, child.stdin.take()) {
+        stdin
+            .write_all(format!("{}\n", token.expose()).as_bytes())
+            .with_context(|| format!("failed to pass the token to `{shown}`"))?;
+    }
+    let output = child
+        .wait_with_output()
+        .with_context(|| format!("failed to wait for `{shown}`"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        bail!("`{shown}` failed, nothing changed:\n{}", stderr.trim_end());
+    }
+    let summary = stderr
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .unwrap_or("done")
+        .to_string();
+    ui::debug(format!("cargo: {summary}"));
+    Ok(summary)
+}
