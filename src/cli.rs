@@ -41,7 +41,8 @@ pub enum Command {
     /// Examples:
     ///   feedctl connect https://dev.azure.com/contoso/web/_artifacts/feed/crates
     ///   feedctl connect --org contoso --project web --feed crates --dry-run
-    ///   feedctl connect --server-url https://tfs.contoso.com/tfs --collection DefaultCollection --feed crates
+    ///   feedctl connect --server-url https://tfs.contoso.com/tfs \
+    ///       --collection DefaultCollection --feed crates
     #[command(verbatim_doc_comment)]
     Connect(ConnectArgs),
 
