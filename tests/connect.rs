@@ -179,48 +179,48 @@ struct Refusal {
 }
 
 const REFUSALS: &[Refusal] = &[
-    (
-        "registry points elsewhere",
-        "[registries]\ncrates = { index = \"sparse+https://elsewhere/\" }\n",
-        &[],
-        3,
-        &["registry `crates`", "sparse+https://elsewhere/", "--force"],
-    ),
-    (
-        "crates.io replaced by another source",
-        "[source.crates-io]\nreplace-with = \"vendored\"\n",
-        &[],
-        3,
-        &["replaced with `vendored`", "--no-replace-crates-io"],
-    ),
-    (
-        "malformed toml",
-        "[registries\ncrates = 1\n",
-        &[],
-        1,
-        &["failed to parse", "config.toml", "line 1, column"],
-    ),
-    (
-        "registries is not a table",
-        "registries = \"nope\"\n",
-        &[],
-        1,
-        &["`registries`", "not a table"],
-    ),
-    (
-        "invalid registry name",
-        "",
-        &["--name", "my.feed"],
-        2,
-        &["`my.feed`", "--name my-feed"],
-    ),
-    (
-        "crates-io name",
-        "",
-        &["--name", "crates-io"],
-        2,
-        &["crates.io itself"],
-    ),
+    Refusal {
+        name: "registry points elsewhere",
+        before: "[registries]\ncrates = { index = \"sparse+https://elsewhere/\" }\n",
+        args: &[],
+        code: 3,
+        words: &["registry `crates`", "sparse+https://elsewhere/", "--force"],
+    },
+    Refusal {
+        name: "crates.io replaced by another source",
+        before: "[source.crates-io]\nreplace-with = \"vendored\"\n",
+        args: &[],
+        code: 3,
+        words: &["replaced with `vendored`", "--no-replace-crates-io"],
+    },
+    Refusal {
+        name: "malformed toml",
+        before: "[registries\ncrates = 1\n",
+        args: &[],
+        code: 1,
+        words: &["failed to parse", "config.toml", "line 1, column"],
+    },
+    Refusal {
+        name: "registries is not a table",
+        before: "registries = \"nope\"\n",
+        args: &[],
+        code: 1,
+        words: &["`registries`", "not a table"],
+    },
+    Refusal {
+        name: "invalid registry name",
+        before: "",
+        args: &["--name", "my.feed"],
+        code: 2,
+        words: &["`my.feed`", "--name my-feed"],
+    },
+    Refusal {
+        name: "crates-io name",
+        before: "",
+        args: &["--name", "crates-io"],
+        code: 2,
+        words: &["crates.io itself"],
+    },
 ];
 
 #[test]
