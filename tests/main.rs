@@ -8,3 +8,4 @@ mod support;
 mod connect;
 mod credentials;
 mod harness;
+mod properties;
