@@ -9,3 +9,4 @@ mod connect;
 mod credentials;
 mod harness;
 mod properties;
+mod stress;
