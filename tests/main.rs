@@ -7,6 +7,7 @@ mod support;
 
 mod connect;
 mod credentials;
+mod edge_files;
 mod harness;
 mod properties;
 mod stress;
