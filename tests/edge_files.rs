@@ -274,6 +274,7 @@ fn providers_creates_a_missing_cargo_home() {
     );
 }
 
+#[cfg(unix)] // the OS error text differs elsewhere
 #[test]
 fn a_cargo_home_under_a_regular_file_is_a_clear_error() {
     let sandbox = Sandbox::new();

@@ -5,7 +5,8 @@
 //! `[source.*]` in every shape cargo accepts, LF / CRLF / mixed line endings, with and
 //! without a final newline or a BOM — must exit 0 (or refuse a conflicting crates.io
 //! replacement with 3, touching nothing), write a file that parses, keep every key/value
-//! and every comment line it does not own, and change nothing when run again.
+//! and every comment line it does not own, and change nothing when run again. A file that
+//! already says what connect would write is not touched at all, however it spells it.
 //!
 //! On arbitrary bytes (random, TOML token soup, mutated or truncated documents) `connect`
 //! and `providers` must never panic or die from a signal: they either make a clean edit or
