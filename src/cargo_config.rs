@@ -123,7 +123,7 @@ impl ConfigFile {
 
     /// A unified diff from the original text to the edited one (empty when unchanged).
     pub fn diff(&self) -> String {
-        if !self.is_changed() {
+        if !self.edited {
             return String::new();
         }
         let new = self.render();
