@@ -2,7 +2,8 @@
 # Benchmark feedctl's release binary against `cargo --version`, on configs with 10, 2,000
 # and 20,000 registries. Run by hand (not a test):
 #
-#   scripts/bench.sh            # RUNS=30 scripts/bench.sh for more runs per command
+#   scripts/bench.sh            # RUNS=40 for more runs per command; BENCH_TOOL=loop to
+#                               # use the bash loop even when hyperfine is installed
 #
 # Uses hyperfine when installed (Debian/Ubuntu: `apt install hyperfine`; elsewhere
 # `cargo install hyperfine`), else a bash loop. Prints a Markdown table of median wall
@@ -41,12 +42,16 @@ done
 
 connect=(connect --org contoso --feed crates --no-providers --no-login --no-replace-crates-io)
 
-if command -v hyperfine >/dev/null; then
+have_hyperfine() { [[ ${BENCH_TOOL:-} != loop ]] && command -v hyperfine >/dev/null; }
+
+if have_hyperfine; then
     tool="hyperfine $(hyperfine --version | awk '{print $2}'), $runs runs after 3 warm-ups"
 else
-    tool="bash loop ($runs runs, no hyperfine)"
-    echo "hyperfine not found; using a bash loop. For better numbers install it:" >&2
-    echo "  sudo apt install hyperfine    # or: cargo install hyperfine" >&2
+    tool="bash loop, $runs runs after 3 warm-ups"
+    if ! command -v hyperfine >/dev/null; then
+        echo "hyperfine not found; using a bash loop. For steadier numbers install it:" >&2
+        echo "  sudo apt install hyperfine    # or: cargo install hyperfine" >&2
+    fi
 fi
 
 # median PREPARE COMMAND... — median wall time of COMMAND in milliseconds. PREPARE (may
@@ -55,7 +60,7 @@ median() {
     local prepare=$1
     shift
     local ms
-    if command -v hyperfine >/dev/null; then
+    if have_hyperfine; then
         local csv=$work/result.csv
         local args=(--shell=none --warmup 3 --runs "$runs" --export-csv "$csv" --style none)
         [[ -n $prepare ]] && args+=(--prepare "$prepare")
