@@ -40,7 +40,8 @@ pub struct Lock {
 }
 
 /// Takes the exclusive write lock for `path` (already [`resolve`]d), creating its directory
-/// if needed, and waits for other feedctl processes that hold it.
+/// if needed, and waits for other feedctl processes that hold it. Then removes the
+/// temporary files of writers that were killed (see [`remove_leftovers`]).
 ///
 /// On Unix the lock is on the containing directory, so no lock file is left next to a
 /// project's `.cargo/config.toml` to be committed by accident, and it survives the rename
@@ -60,7 +61,47 @@ pub fn lock(path: &Path) -> Result<Lock> {
     };
     file.lock()
         .with_context(|| format!("failed to lock `{}` for writing", path.display()))?;
+    remove_leftovers(dir);
     Ok(Lock { _file: file })
+}
+
+const TEMP_PREFIX: &str = ".feedctl-";
+const TEMP_SUFFIX: &str = ".tmp";
+const TEMP_RANDOM: usize = 6;
+
+/// Deletes the `.feedctl-XXXXXX.tmp` files in `dir`: a writer removes its temporary file
+/// itself, except when it is killed (SIGKILL, power loss) between creating it and the
+/// rename, and each such leftover is as big as the config. Called with the lock held: on
+/// Unix it covers the whole directory, so every such file is a leftover; elsewhere the lock
+/// is per file, so only files older than a minute (no live write takes that long) go.
+/// Best effort: a file that cannot be removed stays.
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(random) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TEMP_PREFIX))
+            .and_then(|n| n.strip_suffix(TEMP_SUFFIX))
+        else {
+            continue;
+        };
+        let ours = random.len() == TEMP_RANDOM && random.chars().all(|c| c.is_ascii_alphanumeric());
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        let stale = cfg!(unix)
+            || meta
+                .modified()
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 60);
+        if ours && meta.is_file() && stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Replaces `path` (already [`resolve`]d) with `contents` atomically, keeping its permissions.
@@ -72,7 +113,10 @@ pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
         anyhow::bail!("`{}` is a directory, not a file", path.display());
     }
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".feedctl-").suffix(".tmp");
+    builder
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM);
     #[cfg(unix)]
     let new_file_mode = {
         use std::os::unix::fs::PermissionsExt;

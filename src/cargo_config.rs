@@ -27,6 +27,10 @@ pub struct ConfigFile {
     doc: DocumentMut,
     bom: bool,
     crlf: bool,
+    /// Whether `set` or `remove` changed anything. toml_edit does not render every file
+    /// back byte for byte (mixed line endings, `[a]` then `[a . b]`), so an unedited file
+    /// must not count as changed just because its rendering differs.
+    edited: bool,
 }
 
 /// How a parent table that has to be created should look.
@@ -82,6 +86,7 @@ impl ConfigFile {
             doc,
             bom,
             crlf,
+            edited: false,
         })
     }
 
@@ -113,11 +118,14 @@ impl ConfigFile {
 
     /// Whether the edits so far change the file.
     pub fn is_changed(&self) -> bool {
-        self.render() != self.original_text()
+        self.edited && self.render() != self.original_text()
     }
 
     /// A unified diff from the original text to the edited one (empty when unchanged).
     pub fn diff(&self) -> String {
+        if !self.edited {
+            return String::new();
+        }
         let new = self.render();
         let shown = self.path.display();
         let old_name = if self.exists() {
@@ -189,6 +197,10 @@ impl ConfigFile {
         }
         let mut value = value.into();
         match table.get_mut(last) {
+            // The same string, maybe spelled differently (`'…'`, escapes): keep the user's.
+            Some(Item::Value(old)) if old.as_str().is_some_and(|s| Some(s) == value.as_str()) => {
+                return Ok(());
+            }
             Some(Item::Value(old)) => {
                 *value.decor_mut() = old.decor().clone();
                 *old = value;
@@ -203,6 +215,7 @@ impl ConfigFile {
                 table.insert(last, Item::Value(value));
             }
         }
+        self.edited = true;
         if self.doc.as_table().len() > created_before && !self.original_text().trim().is_empty() {
             self.separate_new_top_level_table();
         }
@@ -229,6 +242,7 @@ impl ConfigFile {
             }
         }
         let removed = remove_in(self.doc.as_table_mut(), path);
+        self.edited |= removed;
         if removed {
             self.trim_new_leading_blank_lines();
         }

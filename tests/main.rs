@@ -10,5 +10,8 @@ mod ci;
 mod connect;
 mod credentials;
 mod diagnosis;
+mod edge_files;
 mod harness;
 mod leaks;
+mod properties;
+mod stress;
