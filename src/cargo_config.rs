@@ -8,6 +8,7 @@
 //! plans without touching anything, then takes the file's lock, re-reads and re-applies the
 //! edit, and replaces the file atomically.
 
+use std::cell::OnceCell;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,9 @@ pub struct ConfigFile {
     /// back byte for byte (mixed line endings, `[a]` then `[a . b]`), so an unedited file
     /// must not count as changed just because its rendering differs.
     edited: bool,
+    /// The rendering of `doc`, computed once per state (a large file renders in
+    /// milliseconds, and `update` needs it several times).
+    rendered: OnceCell<String>,
 }
 
 /// How a parent table that has to be created should look.
@@ -72,7 +76,7 @@ impl ConfigFile {
         let text = original.as_deref().unwrap_or("");
         let bom = text.starts_with(BOM);
         let body = text.strip_prefix(BOM).unwrap_or(text);
-        let crlf = body.contains("\r\n") && !body.replace("\r\n", "").contains('\n');
+        let crlf = uses_crlf_only(body);
         let doc: DocumentMut = body.parse().map_err(|e: toml_edit::TomlError| {
             anyhow::anyhow!(
                 "failed to parse `{}`: {}",
@@ -87,6 +91,7 @@ impl ConfigFile {
             bom,
             crlf,
             edited: false,
+            rendered: OnceCell::new(),
         })
     }
 
@@ -105,15 +110,17 @@ impl ConfigFile {
     }
 
     /// The text the file would have now.
-    pub fn render(&self) -> String {
-        let mut text = self.doc.to_string();
-        if self.crlf {
-            text = text.replace("\r\n", "\n").replace('\n', "\r\n");
-        }
-        if self.bom {
-            text.insert_str(0, BOM);
-        }
-        text
+    pub fn render(&self) -> &str {
+        self.rendered.get_or_init(|| {
+            let mut text = self.doc.to_string();
+            if self.crlf {
+                text = text.replace("\r\n", "\n").replace('\n', "\r\n");
+            }
+            if self.bom {
+                text.insert_str(0, BOM);
+            }
+            text
+        })
     }
 
     /// Whether the edits so far change the file.
@@ -133,7 +140,7 @@ impl ConfigFile {
         } else {
             "/dev/null".to_string()
         };
-        similar::TextDiff::from_lines(self.original_text(), &new)
+        similar::TextDiff::from_lines(self.original_text(), new)
             .unified_diff()
             .header(&old_name, &format!("{shown}"))
             .to_string()
@@ -219,6 +226,7 @@ impl ConfigFile {
         if self.doc.as_table().len() > created_before && !self.original_text().trim().is_empty() {
             self.separate_new_top_level_table();
         }
+        self.rendered = OnceCell::new();
         Ok(())
     }
 
@@ -244,7 +252,9 @@ impl ConfigFile {
         let removed = remove_in(self.doc.as_table_mut(), path);
         self.edited |= removed;
         if removed {
+            self.rendered = OnceCell::new();
             self.trim_new_leading_blank_lines();
+            self.rendered = OnceCell::new();
         }
         removed
     }
@@ -253,7 +263,7 @@ impl ConfigFile {
     /// file; drop it unless the original started that way too.
     fn trim_new_leading_blank_lines(&mut self) {
         let starts_blank = |t: &str| t.trim_start_matches(BOM).starts_with(['\n', '\r']);
-        if !starts_blank(&self.render()) || starts_blank(self.original_text()) {
+        if !starts_blank(self.render()) || starts_blank(self.original_text()) {
             return;
         }
         fn first_header(table: &mut Table) -> Option<&mut Table> {
@@ -289,13 +299,13 @@ impl ConfigFile {
     /// New top-level tables are appended at the end of the file; give them a blank line
     /// before their header, as a person would.
     fn separate_new_top_level_table(&mut self) {
-        let original = self.original_text().to_string();
+        let original_empty = self.original_text().is_empty();
         for (_, item) in self.doc.as_table_mut().iter_mut() {
             if let Item::Table(table) = item
                 && table.position().is_none()
             {
                 for_each_header(table, &mut |t| {
-                    if t.decor().prefix().is_none() && !original.is_empty() {
+                    if t.decor().prefix().is_none() && !original_empty {
                         t.decor_mut().set_prefix("\n");
                     }
                 });
@@ -310,6 +320,16 @@ impl ConfigFile {
     fn save(&self) -> Result<()> {
         atomic_file::write(&self.path, self.render().as_bytes())
     }
+}
+
+/// Whether every line ending in `text` is CRLF (and there is at least one).
+fn uses_crlf_only(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.contains(&b'\n')
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| b != b'\n' || (i > 0 && bytes[i - 1] == b'\r'))
 }
 
 /// Calls `f` on the first table in `table`'s subtree that renders a header.
@@ -354,8 +374,19 @@ pub fn update(
         });
     }
     let _lock = atomic_file::lock(&target)?;
-    let mut current = ConfigFile::load(&target)?;
-    edit(&mut current)?;
+    // Usually nobody wrote in between: then the plan stands and the file need not be parsed
+    // again.
+    let unchanged_since = match fs::read(&target) {
+        Ok(bytes) => planned.original.as_deref().map(str::as_bytes) == Some(&bytes[..]),
+        Err(e) => e.kind() == io::ErrorKind::NotFound && planned.original.is_none(),
+    };
+    let current = if unchanged_since {
+        planned
+    } else {
+        let mut current = ConfigFile::load(&target)?;
+        edit(&mut current)?;
+        current
+    };
     let changed = current.is_changed();
     if changed && current.render().is_empty() {
         // Removing the last setting (`disconnect` after a first `connect`) removes the file,
@@ -460,7 +491,7 @@ mod tests {
         fs::write(&path, before).unwrap();
         let mut file = ConfigFile::load(&path).unwrap();
         f(&mut file).unwrap();
-        file.render()
+        file.render().to_string()
     }
 
     fn add_registry(file: &mut ConfigFile) -> Result<()> {

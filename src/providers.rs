@@ -390,7 +390,7 @@ mod tests {
         let mut file = ConfigFile::load(&path).unwrap();
         let wanted = merge(&current(&file).unwrap(), use_os);
         apply(&mut file, &wanted).unwrap();
-        file.render()
+        file.render().to_string()
     }
 
     #[test]
