@@ -381,3 +381,45 @@ fn with_a_secret_service_the_token_goes_to_the_keyring() {
     );
     assert_eq!(feed.download_authorizations(), [Some(basic(PAT))]);
 }
+
+/// A person at a terminal: `script` gives feedctl a pseudo-terminal, so it prompts (hidden,
+/// through /dev/tty) instead of asking for flags.
+#[cfg(target_os = "linux")]
+#[test]
+fn at_a_terminal_login_prompts_without_echo() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    sandbox
+        .feedctl()
+        .args(connect_args(&feed))
+        .args(["--store", "file", "--no-login"])
+        .assert()
+        .success();
+    let feedctl = assert_cmd::cargo::cargo_bin!("feedctl");
+    // Type only once the prompt is up (a terminal echoes type-ahead before feedctl can turn
+    // echo off), as a person would.
+    let script = format!(
+        "(sleep 1; printf '%s\\n' \"$TYPED\") | script -qec \"'{}' login\" /dev/null",
+        feedctl.display()
+    );
+    let out = sandbox
+        .command("sh")
+        .args(["-c", &script])
+        .env("TYPED", PAT)
+        .output()
+        .unwrap();
+    let transcript = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{transcript}");
+    assert!(
+        transcript.contains("Personal access token (input hidden):"),
+        "{transcript}"
+    );
+    assert!(transcript.contains("Stored the token"), "{transcript}");
+    assert_no_secret("the terminal", &transcript);
+    assert!(
+        sandbox
+            .read_cargo_home_file("credentials.toml")
+            .unwrap()
+            .contains(&basic(PAT))
+    );
+}
