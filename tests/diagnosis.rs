@@ -61,7 +61,7 @@ fn each_feed_answer_is_named_with_its_cause() {
     let (code, out) = doctor(&sandbox, Some(&basic(PAT)));
     assert_eq!(code, 7, "{out}");
     assert!(
-        out.contains("HTTP 403") && out.contains("Feed Reader"),
+        out.contains("HTTP 403") && out.contains("fix: ask a feed owner"),
         "{out}"
     );
     feed.set_forced_status(Some(404));

@@ -382,7 +382,10 @@ fn check_online(
         ),
         Some(failure) => {
             let fix = match answer {
-                Answer::Unauthorized | Answer::Forbidden => match &found.origin {
+                Answer::Forbidden => "ask a feed owner (feed settings > Permissions) to give this \
+                                      account at least the Feed Reader role"
+                    .to_string(),
+                Answer::Unauthorized => match &found.origin {
                     inspect::Origin::EnvVar(var) => {
                         format!("replace the token in `{var}` (a new PAT with Packaging > Read)")
                     }
