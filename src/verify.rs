@@ -61,12 +61,16 @@ pub fn probe(index_url: &str, token: Option<&Secret>) -> Result<Answer> {
     Ok(answer)
 }
 
-/// Checks a token before it is stored: `Ok` on 200, otherwise an error saying what to fix.
+/// Checks a token before it is stored: `Ok` on 200, otherwise an error saying what to fix
+/// and that nothing was stored.
 pub fn check_token(index_url: &str, registry: &str, token: &Secret) -> Result<()> {
     let answer = probe(index_url, Some(token))?;
     match explain(&answer, index_url, registry) {
         None => Ok(()),
-        Some(failure) => Err(failure.into()),
+        Some(mut failure) => {
+            failure.message.push_str(" Nothing was stored.");
+            Err(failure.into())
+        }
     }
 }
 
@@ -82,7 +86,7 @@ pub fn explain(answer: &Answer, index_url: &str, registry: &str) -> Option<Failu
                  causes: the PAT expired or was revoked; it lacks the Packaging (Read) scope; it \
                  was made for another organization; or, with `--azure-cli`, you are logged in to \
                  another tenant. Create a PAT with Packaging > Read (Read & write to publish) \
-                 under User settings > Personal access tokens. Nothing was stored."
+                 under User settings > Personal access tokens."
             ),
         ),
         Answer::Forbidden => Failure::new(
@@ -91,7 +95,7 @@ pub fn explain(answer: &Answer, index_url: &str, registry: &str) -> Option<Failu
                 "the token for `{registry}` is valid but may not read this feed (HTTP 403 from \
                  `{url}`): ask a feed owner for at least the Feed Reader role (Feed and Upstream \
                  Reader to pull new crates from crates.io through the feed). On a public feed, \
-                 owners and publishers need `--force-auth`. Nothing was stored."
+                 owners and publishers need `--force-auth`."
             ),
         ),
         Answer::NotFound => Failure::new(
@@ -99,18 +103,18 @@ pub fn explain(answer: &Answer, index_url: &str, registry: &str) -> Option<Failu
             format!(
                 "no Cargo feed at `{url}` (HTTP 404): check the organization (or collection), \
                  the project — omit it for an organization-scoped feed — and the feed name, \
-                 e.g. by copying the feed's URL from its Artifacts page. Nothing was stored."
+                 e.g. by copying the feed's URL from its Artifacts page."
             ),
         ),
         Answer::Other(status) => Failure::new(
             Code::Unreachable,
-            format!("`{url}` answered HTTP {status}; try again later. Nothing was stored."),
+            format!("`{url}` answered HTTP {status}; try again later."),
         ),
         Answer::Unreachable(why) => Failure::new(
             Code::Unreachable,
             format!(
                 "could not reach `{url}`: {why}. Check the network, a proxy (HTTPS_PROXY) or \
-                 the server URL; `--no-verify` skips this check. Nothing was stored."
+                 the server URL; `--no-verify` skips this check."
             ),
         ),
     })

@@ -349,7 +349,7 @@ fn check_online(
                     Answer::NotFound => format!("feedctl connect <feed-url> --name {} --force, with the URL copied from the feed's page", registry.name),
                     _ => "check the network, proxy (HTTPS_PROXY) and the server URL".to_string(),
                 };
-                report.fail(&name, without_nothing_stored(&failure.message), fix);
+                report.fail(&name, failure.message, fix);
                 return Ok(());
             }
         }
@@ -362,7 +362,7 @@ fn check_online(
                     None => report.ok(&name, "the Azure CLI's token is accepted"),
                     Some(failure) => report.fail(
                         &name,
-                        format!("the Azure CLI's token: {}", without_nothing_stored(&failure.message)),
+                        format!("the Azure CLI's token: {}", failure.message),
                         "az login   (with an account that has at least Feed Reader on this feed; `--tenant` for the organization's tenant)",
                     ),
                 }
@@ -400,18 +400,13 @@ fn check_online(
                 format!(
                     "token from {}: {}",
                     found.origin.describe(),
-                    without_nothing_stored(&failure.message)
+                    failure.message
                 ),
                 fix,
             );
         }
     }
     Ok(())
-}
-
-/// The probe messages are written for `login`; doctor stores nothing either way.
-fn without_nothing_stored(message: &str) -> String {
-    message.trim_end_matches(" Nothing was stored.").to_string()
 }
 
 fn print(report: &Report, json: bool) -> Result<()> {
