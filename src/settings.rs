@@ -19,7 +19,8 @@ pub struct Registry {
     pub name: String,
     pub index: String,
     pub file: PathBuf,
-    /// `registries.NAME.credential-provider`, which replaces the global list for this registry.
+    /// `registries.NAME.credential-provider`, which replaces the global list for this
+    /// registry: one provider, as its program and arguments.
     pub credential_provider: Option<Vec<String>>,
 }
 
@@ -83,7 +84,7 @@ impl Settings {
                     .files
                     .iter()
                     .find_map(|f| f.get(&["registries", &name, "credential-provider"]))
-                    .and_then(provider_list);
+                    .and_then(provider_argv);
                 found.push(Registry {
                     name: name.clone(),
                     index: index.to_string(),
@@ -119,7 +120,7 @@ impl Settings {
             .files
             .iter()
             .rev()
-            .filter_map(|f| f.get(&providers::KEY).and_then(provider_list))
+            .filter_map(|f| f.get(&providers::KEY).and_then(provider_entries))
             .collect();
         (!lists.is_empty()).then(|| lists.concat())
     }
@@ -127,9 +128,11 @@ impl Settings {
     /// The provider list that applies to `registry`, and whether it was set explicitly
     /// (cargo's implicit `["cargo:token"]` does not serve registries that require auth).
     pub fn providers_for(&self, registry: &Registry) -> (Vec<String>, bool) {
+        // A per-registry provider is one entry of the list, written as cargo would run it.
         match registry
             .credential_provider
-            .clone()
+            .as_ref()
+            .map(|argv| vec![argv.join(" ")])
             .or_else(|| self.global_providers())
         {
             Some(list) => (list, true),
@@ -189,16 +192,23 @@ fn listing(registries: &[Registry]) -> String {
     format!(" ({})", names.join(", "))
 }
 
-/// A provider setting: an array of strings, or one string (a single provider with its args).
-fn provider_list(item: &Item) -> Option<Vec<String>> {
-    if let Some(s) = item.as_str() {
-        return Some(vec![s.to_string()]);
-    }
+/// `global-credential-providers`: an array whose every string is one provider (with its
+/// arguments, if any).
+fn provider_entries(item: &Item) -> Option<Vec<String>> {
     item.as_array().map(|a| {
         a.iter()
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect()
     })
+}
+
+/// `registries.NAME.credential-provider`: ONE provider, as a string split on whitespace or as
+/// an array of program and arguments (for paths with spaces).
+pub fn provider_argv(item: &Item) -> Option<Vec<String>> {
+    match item.as_str() {
+        Some(s) => Some(s.split_whitespace().map(str::to_string).collect()),
+        None => provider_entries(item),
+    }
 }
 
 #[cfg(test)]
@@ -218,6 +228,23 @@ mod tests {
         assert_eq!(
             env_var_name("my_feed", "TOKEN"),
             env_var_name("my-feed", "TOKEN")
+        );
+    }
+
+    #[test]
+    fn a_per_registry_provider_is_one_program_with_arguments() {
+        let doc: toml_edit::DocumentMut =
+            "a = \"/opt/feedctl --x\"\nb = [\"/my tools/feedctl\", \"--x\"]\nc = [\"cargo:token\", \"cargo:libsecret\"]\n"
+                .parse()
+                .unwrap();
+        assert_eq!(provider_argv(&doc["a"]).unwrap(), ["/opt/feedctl", "--x"]);
+        assert_eq!(
+            provider_argv(&doc["b"]).unwrap(),
+            ["/my tools/feedctl", "--x"]
+        );
+        assert_eq!(
+            provider_entries(&doc["c"]).unwrap(),
+            ["cargo:token", "cargo:libsecret"]
         );
     }
 }

@@ -156,7 +156,7 @@ fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
             settings
                 .registries()
                 .into_iter()
-                .flat_map(|r| r.credential_provider.unwrap_or_default()),
+                .filter_map(|r| r.credential_provider?.into_iter().next()),
         )
         .any(|p| p == providers::LIBSECRET);
     if cfg!(all(unix, not(target_os = "macos"))) && listed_anywhere {
@@ -200,7 +200,12 @@ fn check_azure_cli_mode(
     report: &mut Report,
 ) {
     let name = format!("token `{}`", registry.name);
-    let provider = credentials.providers.first().cloned().unwrap_or_default();
+    let provider = registry
+        .credential_provider
+        .as_ref()
+        .and_then(|argv| argv.first())
+        .cloned()
+        .unwrap_or_default();
     if !std::path::Path::new(&provider).is_file() {
         report.fail(
             &name,

@@ -11,7 +11,7 @@ use crate::cli::{Auth, ProvidersArgs};
 use crate::environment::Environment;
 use crate::plugin;
 use crate::providers::{self, Probe, Store};
-use crate::settings::Settings;
+use crate::settings::{self, Settings};
 use crate::ui;
 
 /// What the providers step did, for `connect`'s summary.
@@ -52,19 +52,7 @@ pub fn set_feedctl_provider(
     let key = ["registries", registry, "credential-provider"];
     let exe = env.current_exe()?;
     cargo_config::update(&path, dry_run, |file| {
-        let current: Option<Vec<String>> = file.get(&key).map(|item| {
-            item.as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_else(|| {
-                    item.as_str()
-                        .map(|s| s.split_whitespace().map(str::to_string).collect())
-                        .unwrap_or_default()
-                })
-        });
+        let current = file.get(&key).and_then(settings::provider_argv);
         if use_it {
             if let Some(current) = &current
                 && !plugin::is_feedctl_provider(current)
