@@ -408,6 +408,20 @@ pub fn update(
     })
 }
 
+/// The project config feedctl edits: `explicit` (from `--config`, relative to `cwd`), else
+/// `.cargo/config.toml` (or the legacy `config`) at the workspace root. A warning about a
+/// legacy file shadowing `config.toml` is shown here.
+pub fn project_config(cwd: &Path, explicit: Option<&Path>) -> Result<PathBuf> {
+    if let Some(path) = explicit {
+        return Ok(cwd.join(path));
+    }
+    let (path, warning) = config_in(&workspace_root(cwd)?.join(".cargo"));
+    if let Some(warning) = warning {
+        crate::ui::warn(warning);
+    }
+    Ok(path)
+}
+
 /// The config file cargo reads in `dir` (a `.cargo` directory or `$CARGO_HOME`): the legacy
 /// extension-less `config` when it exists (cargo prefers it when both exist), else
 /// `config.toml`. The second value is a warning to show when both exist.
@@ -431,7 +445,7 @@ pub fn config_in(dir: &Path) -> (PathBuf, Option<String>) {
 /// The directory whose `.cargo/config.toml` applies to the whole workspace containing `cwd`:
 /// the workspace root as `cargo locate-project --workspace` would find it, or `cwd` itself
 /// outside any package.
-pub fn workspace_root(cwd: &Path) -> Result<PathBuf> {
+fn workspace_root(cwd: &Path) -> Result<PathBuf> {
     let Some(package_dir) = cwd.ancestors().find(|dir| dir.join("Cargo.toml").is_file()) else {
         return Ok(cwd.to_path_buf());
     };

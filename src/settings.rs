@@ -2,6 +2,7 @@
 //! in the directory and each ancestor, then `$CARGO_HOME/config.toml`), merged the way cargo
 //! merges them. Read-only; edits go through [`crate::cargo_config`].
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -37,6 +38,22 @@ pub fn env_var_name(registry: &str, suffix: &str) -> String {
         "CARGO_REGISTRIES_{}_{suffix}",
         registry.replace('-', "_").to_uppercase()
     )
+}
+
+/// Registries that read the same `CARGO_REGISTRIES_<NAME>_TOKEN` (cargo maps `-` to `_`, so
+/// `my-feed` and `my_feed` collide): each shared variable with the registries' names.
+pub fn shared_token_vars(registries: &[Registry]) -> Vec<(String, Vec<&str>)> {
+    let mut by_var: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for registry in registries {
+        by_var
+            .entry(registry.token_var())
+            .or_default()
+            .push(&registry.name);
+    }
+    by_var
+        .into_iter()
+        .filter(|(_, names)| names.len() > 1)
+        .collect()
 }
 
 /// All config files cargo reads here, highest precedence first.

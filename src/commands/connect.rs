@@ -264,17 +264,7 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
             feed.name.clone()
         }
     };
-    let config = match &args.config {
-        Some(path) => env.cwd().join(path),
-        None => {
-            let root = cargo_config::workspace_root(env.cwd())?;
-            let (path, warning) = cargo_config::config_in(&root.join(".cargo"));
-            if let Some(warning) = warning {
-                ui::warn(warning);
-            }
-            path
-        }
-    };
+    let config = cargo_config::project_config(env.cwd(), args.config.as_deref())?;
     if args.auth == Auth::AzureCli
         && !args.no_verify
         && !args.dry_run

@@ -15,10 +15,7 @@ use crate::ui;
 const REPLACE_WITH: [&str; 3] = ["source", "crates-io", "replace-with"];
 
 pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
-    let path = match &args.config {
-        Some(path) => env.cwd().join(path),
-        None => cargo_config::config_in(&cargo_config::workspace_root(env.cwd())?.join(".cargo")).0,
-    };
+    let path = cargo_config::project_config(env.cwd(), args.config.as_deref())?;
     let before = ConfigFile::load(&path)?;
     let name = match &args.name {
         Some(name) => name.clone(),

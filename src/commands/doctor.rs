@@ -1,7 +1,6 @@
 //! `feedctl doctor`: checks every link between `cargo build` and the feed and names each
 //! failure with its fix, so nobody has to search the web for a 401.
 
-use std::collections::BTreeMap;
 use std::process::Command;
 
 use anyhow::Result;
@@ -14,7 +13,7 @@ use crate::exit::{Code, Failure};
 use crate::feed::Feed;
 use crate::inspect::{self, Credentials};
 use crate::providers::{self, Probe};
-use crate::settings::{Registry, Settings};
+use crate::settings::{self, Registry, Settings};
 use crate::ui;
 use crate::verify::{self, Answer};
 
@@ -173,14 +172,8 @@ fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
             ),
         }
     }
-    let mut by_var: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for registry in settings.registries() {
-        by_var
-            .entry(registry.token_var())
-            .or_default()
-            .push(registry.name);
-    }
-    for (var, names) in by_var.into_iter().filter(|(_, n)| n.len() > 1) {
+    let registries = settings.registries();
+    for (var, names) in settings::shared_token_vars(&registries) {
         report.warn(
             "names",
             format!(

@@ -4,7 +4,6 @@
 //! The token goes only where the chosen format sends it (stdout for `eval`, `$GITHUB_ENV`,
 //! Azure Pipelines' secret variables); feedctl's own messages never contain it.
 
-use std::collections::BTreeMap;
 use std::fs::OpenOptions;
 use std::hash::{BuildHasher, RandomState};
 use std::io::Write;
@@ -78,18 +77,11 @@ fn select(settings: &Settings, names: &[String]) -> Result<Vec<Registry>> {
 }
 
 fn warn_on_collisions(registries: &[Registry]) {
-    let mut by_var: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for r in registries {
-        by_var.entry(r.token_var()).or_default().push(&r.name);
-    }
-    for (var, names) in by_var.iter().filter(|(_, n)| n.len() > 1) {
+    for (var, names) in settings::shared_token_vars(registries) {
+        let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
         ui::warn(format!(
             "registries {} read the same variable `{var}` (cargo maps `-` to `_`), so they get the same token",
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(" and ")
+            names.join(" and ")
         ));
     }
 }
