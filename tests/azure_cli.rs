@@ -6,11 +6,12 @@
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use predicates::prelude::*;
 
+use crate::support::sandbox::text_under;
 use crate::support::{FakeFeed, FeedSpec, Sandbox};
 
 const ENTRA_TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.fake-entra-id-token.signature";
@@ -64,22 +65,6 @@ fn feed() -> FakeFeed {
     FakeFeed::start(
         FeedSpec::new("Coll", Some("web"), "crates").accept(format!("Bearer {ENTRA_TOKEN}")),
     )
-}
-
-/// Every file below `dir`, as text.
-fn all_text(dir: &Path) -> String {
-    let mut text = String::new();
-    if let Ok(entries) = fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                text += &all_text(&path);
-            } else {
-                text += &String::from_utf8_lossy(&fs::read(&path).unwrap_or_default());
-            }
-        }
-    }
-    text
 }
 
 #[test]
@@ -141,7 +126,7 @@ fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
         ("the project's .cargo/", &sandbox.project().join(".cargo")),
     ] {
         assert!(
-            !all_text(dir).contains(ENTRA_TOKEN),
+            !text_under(dir).contains(ENTRA_TOKEN),
             "a token was stored in {what}"
         );
     }

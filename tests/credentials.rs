@@ -6,6 +6,7 @@ use std::fs;
 use base64::Engine as _;
 use predicates::prelude::*;
 
+use crate::support::sandbox::text_under;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
 
 const PAT: &str = "onboard-pat-9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddccbbaa99887766554433221100";
@@ -38,17 +39,6 @@ fn assert_no_secret(what: &str, text: &str) {
     }
 }
 
-fn project_cargo_dir_text(sandbox: &Sandbox) -> String {
-    let dir = sandbox.project().join(".cargo");
-    fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .map(|e| fs::read_to_string(e.unwrap().path()).unwrap_or_default())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[test]
 fn one_connect_with_a_pat_on_stdin_makes_cargo_build_work() {
     let feed = feed();
@@ -64,7 +54,10 @@ fn one_connect_with_a_pat_on_stdin_makes_cargo_build_work() {
     assert!(out.status.success(), "{stderr}");
     assert_no_secret("stdout", &String::from_utf8_lossy(&out.stdout));
     assert_no_secret("stderr", &stderr);
-    assert_no_secret("the project's .cargo/", &project_cargo_dir_text(&sandbox));
+    assert_no_secret(
+        "the project's .cargo/",
+        &text_under(&sandbox.project().join(".cargo")),
+    );
     // Headless (no D-Bus session in the sandbox): the file store, said out loud.
     assert!(
         stderr.contains("OS credential store cannot be used here"),

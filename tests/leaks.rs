@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use base64::Engine as _;
 
-use crate::support::sandbox::real_cargo;
+use crate::support::sandbox::{real_cargo, text_under};
 use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
 
 const PAT: &str = "LEAKCANARYpat0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCD";
@@ -176,13 +176,7 @@ fn no_secret_leaks_from_any_subcommand() {
         argv.contains("az account get-access-token"),
         "the spies saw no az call:\n{argv}"
     );
-    let project_cargo: String = fs::read_dir(sandbox.project().join(".cargo"))
-        .map(|d| {
-            d.flatten()
-                .map(|e| fs::read_to_string(e.path()).unwrap_or_default())
-                .collect()
-        })
-        .unwrap_or_default();
+    let project_cargo = text_under(&sandbox.project().join(".cargo"));
     for secret in secrets() {
         assert!(
             !argv.contains(&secret),

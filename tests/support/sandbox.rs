@@ -153,6 +153,21 @@ fn apply_hermetic_env(cmd: &mut Command, home: &Path, cargo_home: &Path, target:
         .env("CARGO_TERM_COLOR", "never");
 }
 
+/// Every file below `dir`, recursively, as one lossy text (empty when `dir` does not exist):
+/// for asserting that a secret is nowhere in a tree.
+pub fn text_under(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            text += &text_under(&path);
+        } else {
+            text += &String::from_utf8_lossy(&fs::read(&path).unwrap_or_default());
+        }
+    }
+    text
+}
+
 fn write_file(path: &Path, contents: &str) {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).unwrap_or_else(|e| panic!("create {}: {e}", parent.display()));
