@@ -1,15 +1,5 @@
-//! Exit codes, in one table, and the error type that carries one.
-//!
-//! | code | meaning |
-//! |------|---------|
-//! | 0    | success (also: nothing to change) |
-//! | 1    | an error not listed below (bad config file, I/O, a failing child process) |
-//! | 2    | invalid usage: unknown flag, missing or conflicting arguments |
-//! | 3    | refused: the change would overwrite settings that point elsewhere (see `--force`) |
-//! | 4    | the feed rejected the token (HTTP 401/403) or no token was available |
-//! | 5    | the feed was not found (HTTP 404): wrong organization, project or feed |
-//! | 6    | the feed could not be reached (DNS, TLS, timeout, connection refused) |
-//! | 7    | `doctor` found at least one failing check |
+//! Exit codes, in one table ([`TABLE`], shown by `--help` and copied into the README), and
+//! the error type that carries one.
 
 use std::fmt;
 
