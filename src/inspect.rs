@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::auth::plugin;
 use crate::cargo_config::ConfigFile;
 use crate::environment::Environment;
-use crate::plugin;
 use crate::providers;
 use crate::settings::{Registry, Settings};
 use crate::token::Secret;

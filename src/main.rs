@@ -2,7 +2,7 @@
 //! an error into one message and an exit code (see [`exit`]).
 
 mod atomic_file;
-mod azure_cli;
+mod auth;
 mod cargo_cli;
 mod cargo_config;
 mod cli;
@@ -11,7 +11,6 @@ mod environment;
 mod exit;
 mod feed;
 mod inspect;
-mod plugin;
 mod providers;
 mod settings;
 mod token;
@@ -28,7 +27,7 @@ fn main() -> ExitCode {
     ui::set_verbose(cli.verbose);
     let result = environment::Environment::capture().and_then(|env| match &cli.command {
         _ if cli.cargo_plugin => {
-            cargo_credential::main(plugin::AzureCliProvider::new(env));
+            cargo_credential::main(auth::plugin::AzureCliProvider::new(env));
             Ok(())
         }
         Some(command) => commands::run(command, &env),

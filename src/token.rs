@@ -99,7 +99,7 @@ pub fn read(source: &Source, env: &Environment) -> Result<Secret> {
                 format!("`--pat-env {var}`: the variable `{var}` is not set")
             )),
         },
-        Source::AzureCli => Ok(crate::azure_cli::access_token(env)?.header),
+        Source::AzureCli => Ok(crate::auth::azure_cli::access_token(env)?.token.header),
     }
 }
 

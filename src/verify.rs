@@ -13,7 +13,10 @@ use crate::ui;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     Ok,
-    Unauthorized,
+    /// 401; `tenant` is the organization's Entra tenant, when the answer names it.
+    Unauthorized {
+        tenant: Option<String>,
+    },
     Forbidden,
     NotFound,
     Other(u16),
@@ -50,7 +53,14 @@ pub fn probe(index_url: &str, token: Option<&Secret>) -> Result<Answer> {
     let answer = match request.send() {
         Ok(response) => match response.status().as_u16() {
             200..=299 => Answer::Ok,
-            401 => Answer::Unauthorized,
+            401 => Answer::Unauthorized {
+                tenant: resource_tenant(
+                    response
+                        .headers()
+                        .iter()
+                        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))),
+                ),
+            },
             403 => Answer::Forbidden,
             404 => Answer::NotFound,
             other => Answer::Other(other),
@@ -79,7 +89,7 @@ pub fn explain(answer: &Answer, index_url: &str, registry: &str) -> Option<Failu
     let url = config_json_url(index_url);
     Some(match answer {
         Answer::Ok => return None,
-        Answer::Unauthorized => Failure::new(
+        Answer::Unauthorized { .. } => Failure::new(
             Code::Auth,
             format!(
                 "the feed rejected the token for `{registry}` (HTTP 401 from `{url}`). Likely \
@@ -120,6 +130,41 @@ pub fn explain(answer: &Answer, index_url: &str, registry: &str) -> Option<Failu
     })
 }
 
+/// The organization's Entra tenant, as Azure DevOps announces it on a 401:
+/// `X-VSS-ResourceTenant: <id>`, or `WWW-Authenticate: Bearer
+/// authorization_uri=https://login.microsoftonline.com/<id>`. Only a tenant GUID counts (it
+/// may end up as an argument of `az.cmd`); the all-zero GUID means "none".
+pub fn resource_tenant<'a>(
+    headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Option<String> {
+    let mut from_challenge = None;
+    for (name, value) in headers {
+        if name.eq_ignore_ascii_case("X-VSS-ResourceTenant") {
+            if let Some(tenant) = value.split(',').map(str::trim).find(|t| is_tenant_id(t)) {
+                return Some(tenant.to_ascii_lowercase());
+            }
+        } else if name.eq_ignore_ascii_case("WWW-Authenticate") && from_challenge.is_none() {
+            from_challenge = value
+                .split_once("authorization_uri=")
+                .and_then(|(_, uri)| uri.trim_start_matches('"').split(['"', ',', ' ']).next())
+                .and_then(|uri| uri.trim_end_matches('/').rsplit('/').next())
+                .filter(|t| is_tenant_id(t))
+                .map(str::to_ascii_lowercase);
+        }
+    }
+    from_challenge
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hex, and not all zeros.
+fn is_tenant_id(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+        && text.bytes().any(|b| b.is_ascii_hexdigit() && b != b'0')
+}
+
 /// `https://…/Cargo/index/config.json` for `sparse+https://…/Cargo/index/`.
 pub fn config_json_url(index_url: &str) -> String {
     let base = index_url.strip_prefix("sparse+").unwrap_or(index_url);
@@ -151,7 +196,11 @@ mod tests {
         let index = "sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/";
         assert!(explain(&Answer::Ok, index, "f").is_none());
         let cases = [
-            (Answer::Unauthorized, Code::Auth, "Packaging (Read) scope"),
+            (
+                Answer::Unauthorized { tenant: None },
+                Code::Auth,
+                "Packaging (Read) scope",
+            ),
             (Answer::Forbidden, Code::Auth, "Feed Reader"),
             (Answer::NotFound, Code::NotFound, "organization-scoped"),
             (Answer::Other(503), Code::Unreachable, "HTTP 503"),
@@ -169,6 +218,49 @@ mod tests {
                 failure
                     .message
                     .contains("https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/config.json")
+            );
+        }
+    }
+
+    #[test]
+    fn the_organizations_tenant_is_read_from_a_401() {
+        let tenant = "72f988bf-0000-4000-8000-00000000aaaa";
+        let bearer = format!("Bearer authorization_uri=https://login.microsoftonline.com/{tenant}");
+        let zero = "Bearer authorization_uri=https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000";
+        let cases: [(&[(&str, &str)], Option<&str>); 6] = [
+            (&[("x-vss-resourcetenant", tenant)], Some(tenant)),
+            (
+                &[
+                    ("WWW-Authenticate", &bearer),
+                    ("WWW-Authenticate", "Basic realm=\"x\""),
+                ],
+                Some(tenant),
+            ),
+            (
+                &[
+                    ("WWW-Authenticate", zero),
+                    (
+                        "X-VSS-ResourceTenant",
+                        "00000000-0000-0000-0000-000000000000",
+                    ),
+                ],
+                None,
+            ),
+            (
+                &[(
+                    "WWW-Authenticate",
+                    "Bearer authorization_uri=https://login.microsoftonline.com/common",
+                )],
+                None,
+            ),
+            (&[("X-VSS-ResourceTenant", "72f988bf\" & calc & \"")], None),
+            (&[("WWW-Authenticate", "Basic realm=\"x\"")], None),
+        ];
+        for (headers, expected) in cases {
+            assert_eq!(
+                resource_tenant(headers.iter().copied()).as_deref(),
+                expected,
+                "{headers:?}"
             );
         }
     }

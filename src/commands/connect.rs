@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::azure_cli;
+use crate::auth::azure_cli;
 use crate::cargo_config::{self, ConfigFile, NewParent, Updated};
 use crate::cli::{Auth, ConnectArgs, FeedArgs};
 use crate::commands::{login, providers};
@@ -234,12 +234,26 @@ fn verify_azure_cli(args: &ConnectArgs, env: &Environment, plan: &Plan) -> Resul
         ui::warn("not checking the Azure CLI's token against the feed (`--no-verify`)");
         return Ok(());
     }
-    let token = azure_cli::access_token(env)?;
-    verify::check_token(&plan.index, &plan.registry, &token.header)?;
+    let token =
+        azure_cli::token_for_feed(env, &plan.index, None).map_err(crate::exit::Failure::from)?;
+    if let Some(warning) = token.outdated_warning() {
+        ui::warn(warning);
+    }
+    let answer = verify::probe(&plan.index, Some(&token.token.header))?;
+    if let Some(failure) = azure_cli::check(&answer, &plan.index, &plan.registry, &token) {
+        return Err(failure.into());
+    }
+    let switched = match &token.switched_from {
+        Some(other) => format!(
+            " (az is logged in to tenant {other}; feedctl asks it for the organization's tenant {})",
+            token.tenant.as_deref().unwrap_or("")
+        ),
+        None => String::new(),
+    };
     ui::status(
         "Verified",
         format!(
-            "the feed accepted the Azure CLI's token for `{}`",
+            "the feed accepted the Azure CLI's token for `{}`{switched}",
             plan.registry
         ),
     );

@@ -6,7 +6,7 @@ use std::process::Command;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::azure_cli;
+use crate::auth::azure_cli;
 use crate::cli::DoctorArgs;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
@@ -207,7 +207,28 @@ fn check_azure_cli_mode(
         );
     }
     match azure_cli::find(env) {
-        Some(az) => report.ok(&name, format!("tokens come from the Azure CLI (`{}`) via feedctl", az.display())),
+        // `az account show` reads the local profile only, so this holds with `--offline` too.
+        Some(az) => match azure_cli::account(env) {
+            Ok(Some(account)) => report.ok(
+                &name,
+                format!(
+                    "tokens come from the Azure CLI (`{}`) via feedctl, logged in as {} ({}) in tenant {}",
+                    az.display(),
+                    account.name,
+                    account.kind.describe(),
+                    account.tenant
+                ),
+            ),
+            Ok(None) => {
+                let advice = azure_cli::not_logged_in(env, None);
+                report.fail(
+                    &name,
+                    format!("{} (`{}`), and this registry gets its tokens from it", advice.summary, az.display()),
+                    advice.fix,
+                );
+            }
+            Err(failure) => report.fail(&name, said(&failure.advice), failure.advice.fix),
+        },
         None => report.fail(
             &name,
             "`az` is not on PATH, but this registry gets its tokens from the Azure CLI",
@@ -220,6 +241,14 @@ fn check_azure_cli_mode(
             format!("{} is ignored on this machine: feedctl is this registry's credential provider", found.origin.describe()),
             "unset it, or remove `credential-provider` for this registry from $CARGO_HOME/config.toml",
         );
+    }
+}
+
+/// An az failure's summary with az's own line.
+fn said(advice: &azure_cli::Advice) -> String {
+    match &advice.quote {
+        Some(quote) => format!("{} (az said: {quote})", advice.summary),
+        None => advice.summary.clone(),
     }
 }
 
@@ -326,7 +355,12 @@ fn check_online(
     let name = format!("feed `{}`", registry.name);
     let feed = Feed::parse_url(&registry.index)?;
     let url = verify::config_json_url(&registry.index);
-    match verify::probe(&registry.index, None)? {
+    let anonymous = verify::probe(&registry.index, None)?;
+    let announced = match &anonymous {
+        Answer::Unauthorized { tenant } => tenant.clone(),
+        _ => None,
+    };
+    match anonymous {
         Answer::Ok if !feed.force_auth => report.warn(
             &name,
             format!("{url} answers anonymously: this is a public feed, and cargo will not send your token to it"),
@@ -338,7 +372,7 @@ fn check_online(
             ),
         ),
         // Anonymous 401 and 403 both mean "private": the token decides below.
-        Answer::Ok | Answer::Unauthorized | Answer::Forbidden => {
+        Answer::Ok | Answer::Unauthorized { .. } | Answer::Forbidden => {
             report.ok(&name, format!("{url} is reachable and requires a token"))
         }
         answer => {
@@ -353,19 +387,32 @@ fn check_online(
         }
     }
     if credentials.azure_cli {
-        match azure_cli::access_token(env) {
+        match azure_cli::token_for_feed(env, &registry.index, announced) {
             Ok(token) => {
-                let answer = verify::probe(&registry.index, Some(&token.header))?;
-                match verify::explain(&answer, &registry.index, &registry.name) {
-                    None => report.ok(&name, "the Azure CLI's token is accepted"),
+                if let Some(warning) = token.outdated_warning() {
+                    let (what, fix) = warning.split_once("; ").unwrap_or((&warning, "az upgrade"));
+                    report.warn(&name, what, fix);
+                }
+                let answer = verify::probe(&registry.index, Some(&token.token.header))?;
+                let tenant = token.tenant.as_deref().unwrap_or("unknown");
+                match azure_cli::check(&answer, &registry.index, &registry.name, &token) {
+                    None => report.ok(
+                        &name,
+                        match &token.switched_from {
+                            Some(other) => format!(
+                                "the Azure CLI's token for the organization's tenant {tenant} is accepted (az is logged in to tenant {other}; feedctl asks it for the organization's)"
+                            ),
+                            None => format!("the Azure CLI's token (tenant {tenant}) is accepted"),
+                        },
+                    ),
                     Some(failure) => report.fail(
                         &name,
-                        format!("the Azure CLI's token: {}", failure.message),
-                        "az login   (with an account that has at least Feed Reader on this feed; `--tenant` for the organization's tenant)",
+                        failure.message,
+                        "az login with an identity that is a member of the organization and has at least Feed Reader on this feed",
                     ),
                 }
             }
-            Err(e) => report.fail(&name, format!("{e:#}"), "az login"),
+            Err(failure) => report.fail(&name, said(&failure.advice), failure.advice.fix),
         }
         return Ok(());
     }
@@ -383,7 +430,7 @@ fn check_online(
                 Answer::Forbidden => "ask a feed owner (feed settings > Permissions) to give this \
                                       account at least the Feed Reader role"
                     .to_string(),
-                Answer::Unauthorized => match &found.origin {
+                Answer::Unauthorized { .. } => match &found.origin {
                     inspect::Origin::EnvVar(var) => {
                         format!("replace the token in `{var}` (a new PAT with Packaging > Read)")
                     }

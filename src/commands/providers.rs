@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use crate::auth::plugin;
 use crate::cargo_config::{self, NewParent, Updated};
 use crate::cli::{Auth, ProvidersArgs};
 use crate::environment::Environment;
-use crate::plugin;
 use crate::providers::{self, Probe, Store};
 use crate::settings::{self, Settings};
 use crate::ui;

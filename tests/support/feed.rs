@@ -15,7 +15,9 @@
 //! Auth: every request needs an `Authorization` header exactly equal to one of
 //! [`FeedSpec::accepted`], except on the plain `FEED` path (no `~force-auth`) of a
 //! [`public`](FeedSpec::public) feed. A refused request gets 401 with Azure's three
-//! `WWW-Authenticate` challenges (Bearer, Basic, TFS-Federated; none is `Cargo login_url=`).
+//! `WWW-Authenticate` challenges (Bearer, Basic, TFS-Federated; none is `Cargo login_url=`),
+//! announcing the organization's Entra tenant ([`FeedSpec::tenant`]) as Azure does: in the
+//! Bearer challenge's `authorization_uri` and in `X-VSS-ResourceTenant`.
 //! `auth-required` in `config.json` is `true` except on that anonymous public path, as on
 //! Azure (that is what `~force-auth` exists for).
 //!
@@ -45,7 +47,13 @@ pub struct FeedSpec {
     pub accepted: Vec<String>,
     /// Anonymous reads are allowed on the plain `FEED` path (not on `FEED~force-auth`).
     pub public: bool,
+    /// The organization's Entra tenant, announced on every 401 (default [`ORG_TENANT`]).
+    pub tenant: Option<String>,
 }
+
+/// The tenant a [`FeedSpec`] announces by default: the organization's tenant of the recorded
+/// Azure CLI states (`tests/fixtures/azure-cli/README.md`).
+pub const ORG_TENANT: &str = "72f988bf-0000-4000-8000-00000000aaaa";
 
 impl FeedSpec {
     /// A private feed that accepts nobody until [`accept`](Self::accept) is called.
@@ -56,6 +64,7 @@ impl FeedSpec {
             feed: feed.to_owned(),
             accepted: Vec::new(),
             public: false,
+            tenant: Some(ORG_TENANT.to_owned()),
         }
     }
 
@@ -68,6 +77,13 @@ impl FeedSpec {
     /// Allow anonymous reads on the plain feed path.
     pub fn public(mut self) -> Self {
         self.public = true;
+        self
+    }
+
+    /// Announce this tenant on 401s (`None`: announce none, as a bare Bearer challenge).
+    #[allow(dead_code)] // for tests of feeds that do not say their tenant
+    pub fn tenant(mut self, tenant: Option<&str>) -> Self {
+        self.tenant = tenant.map(str::to_owned);
         self
     }
 }
@@ -291,13 +307,18 @@ impl State {
             .with_status_code(reply.status)
             .with_header(header("Content-Type", reply.content_type));
         if reply.status == 401 {
+            let bearer = match &self.spec.tenant {
+                Some(tenant) => {
+                    format!("Bearer authorization_uri=https://login.microsoftonline.com/{tenant}")
+                }
+                None => "Bearer".to_owned(),
+            };
             let realm = format!("Basic realm=\"{}/\"", self.server_url);
-            for challenge in [
-                "Bearer authorization_uri=https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000",
-                &realm,
-                "TFS-Federated",
-            ] {
+            for challenge in [&bearer, &realm, "TFS-Federated"] {
                 response.add_header(header("WWW-Authenticate", challenge));
+            }
+            if let Some(tenant) = &self.spec.tenant {
+                response.add_header(header("X-VSS-ResourceTenant", tenant));
             }
         }
         // The client may have hung up already; nothing to do about it.

@@ -4,6 +4,7 @@
 //!   Cargo feed, serving one real crate (`azdemo` 0.1.0) and logging every request.
 //! - [`Sandbox`]: a temp project + `CARGO_HOME` + `HOME`, with hermetic commands for feedctl
 //!   and the real cargo.
+//! - [`fake_az::FakeAz`]: the Azure CLI replaying its recorded outputs, first on `PATH`.
 //! - [`basic`]: the `Authorization` value for an Azure PAT.
 //! - [`http::get`]: a tiny HTTP client for talking to a feed without cargo.
 //!
@@ -14,6 +15,7 @@
 //! ```
 
 pub mod demo_crate;
+pub mod fake_az;
 pub mod feed;
 pub mod http;
 pub mod sandbox;

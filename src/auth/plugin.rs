@@ -2,17 +2,21 @@
 //!
 //! For Azure Artifacts registries it answers `get` with a fresh Entra ID token from the Azure
 //! CLI, cached by cargo until shortly before the token expires, so one cargo run asks `az` at
-//! most once per registry and nothing secret is ever stored. Any other registry gets "URL not
-//! supported", so cargo moves on to the next provider. `login` and `logout` explain that there
-//! is nothing to store.
+//! most once per registry and nothing secret is ever stored. The token is for the tenant the
+//! feed announced on the 401 that cargo passes along (see [`azure_cli::token_for_feed`]). Any
+//! other registry gets "URL not supported", so cargo moves on to the next provider. `login`
+//! and `logout` explain that there is nothing to store.
 
 use cargo_credential::{
     Action, CacheControl, Credential, CredentialResponse, Error, RegistryInfo, Secret,
 };
 
-use crate::azure_cli;
+use super::AccessToken;
+use super::azure_cli;
 use crate::environment::Environment;
 use crate::feed;
+use crate::ui;
+use crate::verify;
 
 /// Seconds before `expires_on` at which cargo should stop reusing a token.
 const EXPIRY_MARGIN: i64 = 300;
@@ -25,6 +29,29 @@ pub struct AzureCliProvider {
 impl AzureCliProvider {
     pub fn new(env: Environment) -> AzureCliProvider {
         AzureCliProvider { env }
+    }
+
+    /// A token for `registry`, whose 401 headers (if cargo got one) name the organization's
+    /// tenant. Warnings go to stderr, which cargo shows.
+    fn access_token(&self, registry: &RegistryInfo<'_>) -> anyhow::Result<AccessToken> {
+        let announced = verify::resource_tenant(
+            registry
+                .headers
+                .iter()
+                .filter_map(|line| line.split_once(':'))
+                .map(|(name, value)| (name.trim(), value.trim())),
+        );
+        let az = azure_cli::token_for_feed(&self.env, registry.index_url, announced)
+            .map_err(crate::exit::Failure::from)?;
+        if let Some(warning) = az.outdated_warning() {
+            ui::warn(warning);
+        }
+        if let Some(other) = &az.switched_from {
+            ui::debug(format!(
+                "az is logged in to tenant {other}; using its token for the organization's tenant"
+            ));
+        }
+        Ok(az.token)
     }
 }
 
@@ -40,7 +67,7 @@ impl Credential for AzureCliProvider {
         }
         match action {
             Action::Get(_) => {
-                let token = azure_cli::access_token(&self.env).map_err(|e| {
+                let token = self.access_token(registry).map_err(|e| {
                     Error::from(format!(
                         "feedctl could not get an Azure DevOps token for `{}`: {e:#}",
                         registry.name.unwrap_or(registry.index_url)
@@ -48,7 +75,7 @@ impl Credential for AzureCliProvider {
                 })?;
                 Ok(CredentialResponse::Get {
                     token: Secret::from(token.header.expose().to_string()),
-                    cache: cache_until(token.expires_on),
+                    cache: cache_until(token.expires_on, time::OffsetDateTime::now_utc()),
                     operation_independent: true,
                 })
             }
@@ -62,13 +89,16 @@ impl Credential for AzureCliProvider {
     }
 }
 
-/// Cache a token until shortly before it expires; without an expiry, for this cargo run only.
-fn cache_until(expires_on: Option<i64>) -> CacheControl {
-    expires_on
-        .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at - EXPIRY_MARGIN).ok())
-        .map_or(CacheControl::Session, |expiration| CacheControl::Expires {
-            expiration,
-        })
+/// Cache a token until shortly before it expires; without an expiry, for this cargo run only;
+/// one that is about to expire, not at all.
+fn cache_until(expires_on: Option<i64>, now: time::OffsetDateTime) -> CacheControl {
+    let Some(at) = expires_on else {
+        return CacheControl::Session;
+    };
+    match time::OffsetDateTime::from_unix_timestamp(at - EXPIRY_MARGIN) {
+        Ok(expiration) if expiration > now => CacheControl::Expires { expiration },
+        _ => CacheControl::Never,
+    }
 }
 
 /// Whether a `credential-provider` setting runs a feedctl binary as a provider.
@@ -86,13 +116,15 @@ mod tests {
 
     #[test]
     fn tokens_are_cached_until_just_before_they_expire() {
-        match cache_until(Some(2_000_000_000)) {
+        let now = time::OffsetDateTime::from_unix_timestamp(1_900_000_000).unwrap();
+        match cache_until(Some(2_000_000_000), now) {
             CacheControl::Expires { expiration } => {
                 assert_eq!(expiration.unix_timestamp(), 2_000_000_000 - EXPIRY_MARGIN);
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(cache_until(None), CacheControl::Session);
+        assert_eq!(cache_until(None, now), CacheControl::Session);
+        assert_eq!(cache_until(Some(1_900_000_100), now), CacheControl::Never);
     }
 
     #[test]
