@@ -227,7 +227,8 @@ mod tests {
         let tenant = "72f988bf-0000-4000-8000-00000000aaaa";
         let bearer = format!("Bearer authorization_uri=https://login.microsoftonline.com/{tenant}");
         let zero = "Bearer authorization_uri=https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000";
-        let cases: [(&[(&str, &str)], Option<&str>); 6] = [
+        type Headers<'a> = &'a [(&'a str, &'a str)];
+        let cases: [(Headers, Option<&str>); 6] = [
             (&[("x-vss-resourcetenant", tenant)], Some(tenant)),
             (
                 &[

@@ -1,81 +1,350 @@
-//! `--auth azure-cli`: feedctl as cargo's credential provider, handing out fresh Entra ID
-//! tokens from a fake `az` placed first on PATH, with the real cargo and the loopback feed.
+//! `--auth azure-cli`: feedctl hands cargo Entra ID tokens from `az`. The `az` here replays
+//! the real Azure CLI's recorded outputs (`tests/fixtures/azure-cli/`, one folder per state),
+//! and every state is checked for what the user is told: through the credential-provider
+//! protocol, `connect --auth azure-cli`, `env --azure-cli` and `doctor` (also `--offline`),
+//! and the important ones end to end with the real cargo against the loopback feed.
 
-#![cfg(unix)]
-
-use std::fs;
-use std::io::{BufRead, BufReader, Write};
-use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::io::Write;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
+use crate::support::fake_az::{self, FakeAz, ORG_TENANT, OTHER_TENANT, STATES, bearer_of};
 use crate::support::sandbox::text_under;
 use crate::support::{FakeFeed, FeedSpec, Sandbox};
 
-const ENTRA_TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.fake-entra-id-token.signature";
 const RESOURCE: &str = "499b84ac-1321-427f-aa17-267ca6975798";
 
-/// A fake `az` in its own bin dir: logs its arguments, one line per call, and either prints
-/// a token like `az account get-access-token --output json` or fails like a logged-out CLI.
-struct FakeAz {
-    bin: PathBuf,
-    log: PathBuf,
+/// The states in which az hands out a token for the organization's tenant.
+const TOKEN_STATES: [&str; 6] = [
+    "user-ok",
+    "user-ok-tz-new-york",
+    "service-principal-ok",
+    "service-principal-ok-tenant-level",
+    "managed-identity-ok",
+    "az-too-old",
+];
+
+/// What the user must be told in each state that yields no usable token (all of it, in any
+/// order), and what must never be said there.
+fn advice(state: &str) -> (Vec<String>, Vec<&'static str>) {
+    let scoped_login =
+        format!("az login --tenant \"{ORG_TENANT}\" --scope \"{RESOURCE}/.default\"");
+    let (told, never): (Vec<String>, Vec<&str>) = match state {
+        "not-logged-in" => (
+            vec![
+                "not logged in".into(),
+                format!("az login --tenant {ORG_TENANT}"),
+            ],
+            vec![],
+        ),
+        "user-ok-other-tenant" => (
+            vec![
+                OTHER_TENANT.into(),
+                ORG_TENANT.into(),
+                format!("az login --tenant {ORG_TENANT}"),
+            ],
+            vec!["PAT"],
+        ),
+        "managed-identity-error" => (
+            vec![
+                "managed identity".into(),
+                "az login --identity".into(),
+                "added to the Azure DevOps organization".into(),
+                "ERROR: 400, Unable to load the proper Managed Identity.".into(),
+            ],
+            vec!["az logout", "`az login`"],
+        ),
+        "user-refresh-expired" => (
+            vec!["expired".into(), "AADSTS700082".into(), scoped_login],
+            vec![],
+        ),
+        "user-mfa-required" => (
+            vec!["multi-factor".into(), "-u/-p".into(), scoped_login],
+            vec![],
+        ),
+        "user-conditional-access" => (
+            vec![
+                "Conditional Access".into(),
+                "logging in again does not help".into(),
+                "92ffc35d-4dd3-4436-9aa3-82f667ff3dc3".into(),
+            ],
+            vec!["az logout", "run `az login"],
+        ),
+        "user-tenant-not-found" => (
+            vec![
+                "AADSTS90002".into(),
+                format!("az login --tenant {ORG_TENANT}"),
+                "AzureCloud".into(),
+            ],
+            vec![],
+        ),
+        "user-cache-missing" => (
+            vec![
+                "token cache".into(),
+                "az account clear".into(),
+                "az login".into(),
+            ],
+            vec![],
+        ),
+        "sp-secret-expired" => (
+            vec![
+                "secret".into(),
+                "AADSTS7000222".into(),
+                "az ad app credential reset --id 22222222-0000-4000-8000-000000000002 --append"
+                    .into(),
+                format!(
+                    "az login --service-principal -u 22222222-0000-4000-8000-000000000002 -p <new-secret> --tenant {ORG_TENANT}"
+                ),
+            ],
+            vec!["az logout", "interactively"],
+        ),
+        "wif-assertion-expired" => (
+            vec![
+                "federated".into(),
+                "AADSTS700024".into(),
+                "--federated-token <fresh-token>".into(),
+            ],
+            vec!["az logout"],
+        ),
+        "wif-subject-mismatch" => (
+            vec![
+                "`repo:contoso/web:ref:refs/heads/main`".into(),
+                "api://AzureADTokenExchange".into(),
+                "https://token.actions.githubusercontent.com".into(),
+            ],
+            vec!["az logout"],
+        ),
+        "offline" => (
+            vec![
+                "could not reach `login.microsoftonline.com`".into(),
+                "HTTPS_PROXY".into(),
+                "No new login is needed".into(),
+                "Connection refused".into(),
+            ],
+            vec!["tenant", "Traceback", "az login"],
+        ),
+        "tls-intercepted" => (
+            vec![
+                "REQUESTS_CA_BUNDLE".into(),
+                "do not turn certificate verification off".into(),
+                "CERTIFICATE_VERIFY_FAILED".into(),
+            ],
+            vec!["tenant", "az login"],
+        ),
+        other => panic!("no advice listed for `{other}`"),
+    };
+    (told, never)
 }
 
-impl FakeAz {
-    fn new(sandbox: &Sandbox, logged_in: bool) -> FakeAz {
-        let bin = sandbox.home().join("fake-bin");
-        fs::create_dir_all(&bin).unwrap();
-        let log = sandbox.home().join("az-calls.log");
-        let answer = if logged_in {
-            format!(
-                "printf '{{\"accessToken\": \"{ENTRA_TOKEN}\", \"expiresOn\": \"2099-01-01 00:00:00.000000\", \
-                 \"expires_on\": 4070908800, \"subscription\": \"0000\", \"tenant\": \"1111\", \"tokenType\": \"Bearer\"}}\\n'"
-            )
-        } else {
-            "echo \"ERROR: Please run 'az login' to setup account.\" >&2; exit 1".to_string()
-        };
-        let script = format!("#!/bin/sh\necho \"$*\" >> '{}'\n{answer}\n", log.display());
-        let az = bin.join("az");
-        fs::write(&az, script).unwrap();
-        fs::set_permissions(&az, fs::Permissions::from_mode(0o755)).unwrap();
-        FakeAz { bin, log }
+fn assert_told(state: &str, via: &str, text: &str) {
+    let (told, never) = advice(state);
+    for phrase in told {
+        assert!(
+            text.contains(&phrase),
+            "{state} via {via}: missing {phrase:?} in:\n{text}"
+        );
     }
-
-    fn path_env(&self) -> String {
-        format!(
-            "{}:{}",
-            self.bin.display(),
-            std::env::var("PATH").unwrap_or_default()
-        )
-    }
-
-    fn calls(&self) -> Vec<String> {
-        fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(String::from)
-            .collect()
+    for phrase in never {
+        assert!(
+            !text.contains(phrase),
+            "{state} via {via}: must not say {phrase:?}:\n{text}"
+        );
     }
 }
 
+/// A feed that accepts the token of every state that has one.
 fn feed() -> FakeFeed {
-    FakeFeed::start(
-        FeedSpec::new("Coll", Some("web"), "crates").accept(format!("Bearer {ENTRA_TOKEN}")),
-    )
+    let mut spec = FeedSpec::new("Coll", Some("web"), "crates");
+    for state in TOKEN_STATES {
+        spec = spec.accept(bearer_of(state));
+    }
+    FakeFeed::start(spec)
+}
+
+/// One `get` through the protocol, as cargo sends it after the feed's 401 (whose headers
+/// it passes along). Returns the answer and feedctl's stderr.
+fn plugin_get(sandbox: &Sandbox, az: &FakeAz, index_url: &str) -> (serde_json::Value, String) {
+    let request = serde_json::json!({
+        "v": 1,
+        "registry": {
+            "index-url": index_url,
+            "name": "crates",
+            "headers": [
+                format!("WWW-Authenticate: Bearer authorization_uri=https://login.microsoftonline.com/{ORG_TENANT}"),
+                "WWW-Authenticate: Basic realm=\"https://pkgsprodeus21.pkgs.visualstudio.com/\"",
+                format!("X-VSS-ResourceTenant: {ORG_TENANT}"),
+            ],
+        },
+        "kind": "get",
+        "operation": "read",
+        "args": [],
+    });
+    let out = sandbox
+        .feedctl()
+        .arg("--cargo-plugin")
+        .envs(az.vars())
+        .write_stdin(format!("{request}\n"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut lines = stdout.lines();
+    assert_eq!(lines.next(), Some(r#"{"v":[1]}"#));
+    let answer = serde_json::from_str(lines.next().expect("an answer")).unwrap();
+    (answer, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn the_recorded_fixtures_are_the_shared_ones() {
+    // CI has the shared folder beside the clone; a fresh clone elsewhere has only the copy.
+    let shared =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/azure-cli");
+    if shared.is_dir() {
+        assert_eq!(text_under(&shared), text_under(&fake_az::fixtures()));
+    }
+    let folders = std::fs::read_dir(fake_az::fixtures())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .count();
+    assert_eq!(folders, STATES.len());
+}
+
+#[test]
+fn every_state_through_the_plugin() {
+    let feed = feed();
+    for state in STATES {
+        let sandbox = Sandbox::new();
+        let az = FakeAz::new(&sandbox, state);
+        let (answer, stderr) = plugin_get(&sandbox, &az, &feed.index_url());
+        if TOKEN_STATES.contains(&state) {
+            let ok = &answer["Ok"];
+            assert_eq!(ok["token"], bearer_of(state), "{state}: {answer}");
+            let cache = if state == "az-too-old" {
+                "session"
+            } else {
+                "expires"
+            };
+            assert_eq!(ok["cache"], cache, "{state}: {answer}");
+            let upgrade = stderr.contains("older than 2.54.0");
+            assert_eq!(upgrade, state == "az-too-old", "{state}: {stderr}");
+        } else {
+            assert_eq!(answer["Err"]["kind"], "other", "{state}: {answer}");
+            let message = answer["Err"]["message"].as_str().unwrap();
+            assert_told(state, "the plugin", message);
+        }
+        let calls = az.calls();
+        assert!(
+            calls[0].starts_with(&format!("account get-access-token --resource {RESOURCE}")),
+            "{state}: {calls:?}"
+        );
+    }
+}
+
+#[test]
+fn every_state_through_connect_env_and_doctor() {
+    let feed = feed();
+    for state in STATES {
+        let sandbox = Sandbox::new();
+        let az = FakeAz::new(&sandbox, state);
+        let ok = TOKEN_STATES.contains(&state);
+
+        let connect = sandbox
+            .feedctl()
+            .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
+            .envs(az.vars())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&connect.stderr);
+        if ok {
+            assert!(connect.status.success(), "{state}: {stderr}");
+            assert!(stderr.contains("Verified"), "{state}: {stderr}");
+        } else {
+            assert_eq!(connect.status.code(), Some(4), "{state}: {stderr}");
+            assert_told(state, "connect", &stderr);
+        }
+
+        let env = sandbox
+            .feedctl()
+            .args(["env", "--azure-cli"])
+            .envs(az.vars())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&env.stderr);
+        if ok {
+            assert!(env.status.success(), "{state}: {stderr}");
+            let stdout = String::from_utf8_lossy(&env.stdout);
+            assert!(stdout.contains(&bearer_of(state)), "{state}: {stdout}");
+        } else {
+            assert_eq!(env.status.code(), Some(4), "{state}: {stderr}");
+            assert_told(state, "env", &stderr);
+        }
+
+        let doctor = sandbox
+            .feedctl()
+            .arg("doctor")
+            .envs(az.vars())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&doctor.stdout);
+        if ok {
+            assert!(doctor.status.success(), "{state}: {stdout}");
+            assert!(stdout.contains("is accepted"), "{state}: {stdout}");
+            if state == "az-too-old" {
+                assert!(
+                    stdout.contains("warn") && stdout.contains("az upgrade"),
+                    "{stdout}"
+                );
+            }
+        } else {
+            assert_eq!(doctor.status.code(), Some(7), "{state}: {stdout}");
+            // The failing check and its fix (the `ok` lines above may name az's tenant).
+            let failing = &stdout[stdout.find("FAIL").unwrap_or(0)..];
+            assert_told(state, "doctor", failing);
+        }
+
+        // Offline, doctor still knows who az is logged in as (a local, fast `az account show`).
+        let offline = sandbox
+            .feedctl()
+            .args(["doctor", "--offline"])
+            .envs(az.vars())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&offline.stdout);
+        let kind = match state {
+            "not-logged-in" => "FAIL  token `crates`: the Azure CLI is not logged in",
+            s if s.starts_with("managed-identity") => "(a system-assigned managed identity)",
+            s if s.starts_with("service-principal")
+                || s.starts_with("sp-")
+                || s.starts_with("wif-") =>
+            {
+                "22222222-0000-4000-8000-000000000002 (a service principal)"
+            }
+            "user-ok-other-tenant" => {
+                "alice@contoso.com (a user) in tenant 0b1f6471-0000-4000-8000-00000000bbbb"
+            }
+            _ => "alice@contoso.com (a user) in tenant 72f988bf-0000-4000-8000-00000000aaaa",
+        };
+        assert!(stdout.contains(kind), "{state}: {stdout}");
+        assert_eq!(
+            offline.status.success(),
+            state != "not-logged-in",
+            "{state}: {stdout}"
+        );
+    }
 }
 
 #[test]
 fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
     let feed = feed();
     let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, true);
+    let az = FakeAz::new(&sandbox, "user-ok");
+    let token = bearer_of("user-ok");
     let out = sandbox
         .feedctl()
         .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .env("PATH", az.path_env())
+        .envs(az.vars())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -84,7 +353,7 @@ fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
         stderr.contains("Verified") && stderr.contains("feedctl as the credential provider"),
         "{stderr}"
     );
-    assert!(!stderr.contains(ENTRA_TOKEN));
+    assert!(!stderr.contains(&token[7..]));
     let home_config = sandbox.read_cargo_home_file("config.toml").unwrap();
     assert!(
         home_config.contains("[registries.crates]\ncredential-provider = [\""),
@@ -97,36 +366,27 @@ fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
         "the committed file stays clean"
     );
     let calls_after_connect = az.calls().len();
-    assert_eq!(calls_after_connect, 1, "connect verifies once");
+    assert_eq!(calls_after_connect, 1, "connect asks az once");
 
     sandbox
         .cargo()
         .args(["build", "--quiet"])
-        .env("PATH", az.path_env())
+        .envs(az.vars())
         .assert()
         .success();
-    assert_eq!(
-        feed.download_authorizations(),
-        [Some(format!("Bearer {ENTRA_TOKEN}"))]
-    );
+    assert_eq!(feed.download_authorizations(), [Some(token.clone())]);
     let calls = az.calls();
     assert_eq!(
         calls.len() - calls_after_connect,
         1,
         "one cargo run asks az at most once: {calls:?}"
     );
-    assert!(
-        calls
-            .iter()
-            .all(|c| c.contains(&format!("--resource {RESOURCE}"))),
-        "{calls:?}"
-    );
     for (what, dir) in [
         ("CARGO_HOME", sandbox.cargo_home()),
         ("the project's .cargo/", &sandbox.project().join(".cargo")),
     ] {
         assert!(
-            !text_under(dir).contains(ENTRA_TOKEN),
+            !text_under(dir).contains(&token[7..]),
             "a token was stored in {what}"
         );
     }
@@ -134,7 +394,7 @@ fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
     let status = sandbox
         .feedctl()
         .args(["status", "--json"])
-        .env("PATH", az.path_env())
+        .envs(az.vars())
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
@@ -147,44 +407,251 @@ fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
     sandbox
         .feedctl()
         .arg("doctor")
-        .env("PATH", az.path_env())
+        .envs(az.vars())
         .assert()
         .success()
-        .stdout(predicate::str::contains("Azure CLI's token is accepted"));
+        .stdout(predicate::str::contains(
+            "the Azure CLI's token (tenant 72f988bf-0000-4000-8000-00000000aaaa) is accepted",
+        ));
+}
+
+/// A login to another tenant is no az error: az returns a token that the feed rejects. Where
+/// az can get one for the organization's tenant, feedctl asks for it and the build works.
+#[test]
+fn a_login_to_another_tenant_gets_a_token_for_the_organizations_tenant() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    let az = FakeAz::new(&sandbox, "user-ok-other-tenant").tenant_state("user-ok");
+    let out = sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
+        .envs(az.vars())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("az is logged in to tenant {OTHER_TENANT}")),
+        "{stderr}"
+    );
+    sandbox
+        .cargo()
+        .args(["build", "--quiet"])
+        .envs(az.vars())
+        .assert()
+        .success();
+    assert_eq!(feed.download_authorizations(), [Some(bearer_of("user-ok"))]);
+    let asked = az.calls();
+    assert!(
+        asked.contains(&format!(
+            "account get-access-token --resource {RESOURCE} --tenant {ORG_TENANT} --output json"
+        )),
+        "{asked:?}"
+    );
+}
+
+/// Where az cannot, cargo's error names both tenants and the exact `az login`.
+#[test]
+fn a_login_to_another_tenant_is_named_end_to_end_with_real_cargo() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    let az = FakeAz::new(&sandbox, "user-ok-other-tenant");
+    sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
+        .envs(az.vars())
+        .assert()
+        .code(4);
+    let out = sandbox
+        .cargo()
+        .args(["build", "--quiet"])
+        .envs(az.vars())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_told("user-ok-other-tenant", "cargo build", &stderr);
+    assert!(
+        feed.requests().iter().all(|r| r.authorization.is_none()),
+        "the other tenant's token is never sent"
+    );
 }
 
 #[test]
 fn a_logged_out_az_makes_cargo_say_az_login() {
     let feed = feed();
     let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, false);
+    let az = FakeAz::new(&sandbox, "not-logged-in");
     sandbox
         .feedctl()
         .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .env("PATH", az.path_env())
+        .envs(az.vars())
         .assert()
-        .code(4)
-        .stderr(predicate::str::contains("run `az login`"));
+        .code(4);
     // Configured anyway (the check comes last); the build then fails with the same advice.
     let out = sandbox
         .cargo()
         .args(["build", "--quiet"])
-        .env("PATH", az.path_env())
+        .envs(az.vars())
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("az login"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    assert_told(
+        "not-logged-in",
+        "cargo build",
+        &String::from_utf8_lossy(&out.stderr),
     );
+}
+
+#[test]
+fn an_az_too_old_to_say_when_tokens_expire_still_builds_and_says_upgrade_once() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    let az = FakeAz::new(&sandbox, "az-too-old");
     sandbox
         .feedctl()
-        .arg("doctor")
-        .env("PATH", az.path_env())
+        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
+        .envs(az.vars())
         .assert()
-        .code(7)
-        .stdout(predicate::str::contains("az login"));
+        .success()
+        .stderr(predicate::str::contains("older than 2.54.0"));
+    let before = az.calls().len();
+    let out = sandbox
+        .cargo()
+        .args(["build"])
+        .envs(az.vars())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("older than 2.54.0").count(), 1, "{stderr}");
+    assert_eq!(az.calls().len() - before, 1, "cached for the cargo run");
+}
+
+#[test]
+fn a_hung_az_ends_with_a_clear_error_instead_of_hanging_cargo() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    let ok = FakeAz::new(&sandbox, "user-ok");
+    sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
+        .envs(ok.vars())
+        .assert()
+        .success();
+    let hung = FakeAz::new(&sandbox, "user-ok").hang(300);
+    let started = Instant::now();
+    let out = sandbox
+        .cargo()
+        .args(["build", "--quiet"])
+        .envs(hung.vars())
+        .env("FEEDCTL_AZ_TIMEOUT", "2")
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+    assert!(
+        stderr.contains("`az account get-access-token` hung: it did not finish within 2 s")
+            && stderr.contains("FEEDCTL_AZ_TIMEOUT"),
+        "{stderr}"
+    );
+    // The child az started (like Python behind az's shell wrapper) was ended with it.
+    #[cfg(unix)] // `kill -0` asks whether a process still exists; Windows has no equivalent command
+    {
+        let pid = hung.hung_pid().expect("the hung child wrote its pid");
+        let alive = || {
+            Command::new("kill")
+                .args(["-0", &pid.to_string()])
+                .stderr(Stdio::null())
+                .status()
+                .unwrap()
+                .success()
+        };
+        // A killed process lingers for a moment until it is reaped.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while alive() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(!alive(), "the hung az child {pid} is still running");
+    }
+}
+
+#[test]
+fn ci_advice_names_the_pipeline_way() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    sandbox
+        .feedctl()
+        .args([
+            "connect",
+            &feed.index_url(),
+            "--auth",
+            "azure-cli",
+            "--no-verify",
+        ])
+        .envs(FakeAz::new(&sandbox, "user-ok").vars())
+        .assert()
+        .success();
+    let cases = [
+        (
+            "not-logged-in",
+            "TF_BUILD",
+            "True",
+            vec![
+                "AzureCLI@2",
+                "clears the login",
+                "SYSTEM_ACCESSTOKEN: $(System.AccessToken)",
+                "feedctl env",
+            ],
+        ),
+        (
+            "not-logged-in",
+            "GITHUB_ACTIONS",
+            "true",
+            vec!["azure/login", "allow-no-subscriptions: true"],
+        ),
+        (
+            "wif-assertion-expired",
+            "GITHUB_ACTIONS",
+            "true",
+            vec![
+                "about 10 minutes",
+                "az cannot renew them",
+                "azure/login again",
+            ],
+        ),
+        (
+            "wif-assertion-expired",
+            "TF_BUILD",
+            "True",
+            vec!["AzureCLI@2", "feedctl env"],
+        ),
+        (
+            "user-mfa-required",
+            "TF_BUILD",
+            "True",
+            vec!["cannot answer an MFA prompt"],
+        ),
+    ];
+    for (state, var, value, told) in cases {
+        let az = FakeAz::new(&sandbox, state);
+        let out = sandbox
+            .cargo()
+            .args(["build", "--quiet"])
+            .envs(az.vars())
+            .env(var, value)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for phrase in told {
+            assert!(
+                stderr.contains(phrase),
+                "{state} {var}: {phrase:?} in {stderr}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -216,11 +683,11 @@ fn without_az_connect_refuses_and_writes_nothing() {
 fn switching_back_to_a_pat_removes_the_provider() {
     let feed = feed();
     let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, true);
+    let az = FakeAz::new(&sandbox, "user-ok");
     sandbox
         .feedctl()
         .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .env("PATH", az.path_env())
+        .envs(az.vars())
         .assert()
         .success();
     sandbox
@@ -248,38 +715,48 @@ fn switching_back_to_a_pat_removes_the_provider() {
 #[test]
 fn the_plugin_speaks_cargos_protocol() {
     let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, true);
+    let az = FakeAz::new(&sandbox, "user-ok");
+    // The headers name the organization's tenant, so feedctl makes no request of its own.
+    let azure = "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/";
     let requests = [
-        r#"{"v":1,"registry":{"index-url":"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/","name":"crates"},"kind":"get","operation":"read","args":[]}"#,
-        r#"{"v":1,"registry":{"index-url":"sparse+https://index.crates.io/","name":"crates-io"},"kind":"get","operation":"read","args":[]}"#,
-        r#"{"v":1,"registry":{"index-url":"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/","name":"crates"},"kind":"login","args":[]}"#,
+        format!(r#"{{"v":1,"registry":{{"index-url":"{azure}","name":"crates","headers":["X-VSS-ResourceTenant: {ORG_TENANT}"]}},"kind":"get","operation":"read","args":[]}}"#),
+        r#"{"v":1,"registry":{"index-url":"sparse+https://index.crates.io/","name":"crates-io"},"kind":"get","operation":"read","args":[]}"#.to_string(),
+        format!(r#"{{"v":1,"registry":{{"index-url":"{azure}","name":"crates"}},"kind":"login","args":[]}}"#),
     ];
     let mut child = Command::new(assert_cmd::cargo::cargo_bin!("feedctl"))
         .arg("--cargo-plugin")
-        .env("PATH", az.path_env())
+        .envs(az.vars())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
     assert_eq!(line.trim(), r#"{"v":[1]}"#);
     let mut answers = Vec::new();
     for request in requests {
         writeln!(stdin, "{request}").unwrap();
         line.clear();
-        stdout.read_line(&mut line).unwrap();
+        std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
         answers.push(serde_json::from_str::<serde_json::Value>(&line).unwrap());
     }
     drop(stdin);
     assert!(child.wait().unwrap().success());
     let get = &answers[0]["Ok"];
     assert_eq!(get["kind"], "get");
-    assert_eq!(get["token"], format!("Bearer {ENTRA_TOKEN}"));
+    assert_eq!(get["token"], bearer_of("user-ok"));
     assert_eq!(get["cache"], "expires");
-    assert_eq!(get["expiration"], 4070908800i64 - 300);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let expiration = get["expiration"].as_i64().unwrap();
+    assert!(
+        (now + 3599 - 300 - 5..=now + 3599 - 300).contains(&expiration),
+        "five minutes before az's expires_on: {get}"
+    );
     assert_eq!(get["operation_independent"], true);
     assert_eq!(answers[1]["Err"]["kind"], "url-not-supported");
     assert_eq!(answers[2]["Err"]["kind"], "other");

@@ -10,6 +10,7 @@ use std::io::Write;
 
 use anyhow::{Context, Result, bail};
 
+use crate::auth::azure_cli;
 use crate::cli::{EnvArgs, EnvFormat};
 use crate::commands::login::source_flags;
 use crate::environment::Environment;
@@ -25,7 +26,7 @@ pub fn run(args: &EnvArgs, env: &Environment) -> Result<()> {
     let settings = Settings::load(env)?;
     let registries = select(&settings, &args.names)?;
     warn_on_collisions(&registries);
-    let secret = read_token(args, env)?;
+    let secret = read_token(args, env, &registries)?;
     let vars: Vec<(String, Variable)> = registries
         .iter()
         .flat_map(|r| {
@@ -86,7 +87,7 @@ fn warn_on_collisions(registries: &[Registry]) {
     }
 }
 
-fn read_token(args: &EnvArgs, env: &Environment) -> Result<Secret> {
+fn read_token(args: &EnvArgs, env: &Environment, registries: &[Registry]) -> Result<Secret> {
     if let Some(source) = token::select_source(&source_flags(&args.token), false) {
         return match &source {
             Source::EnvVar(var) if env.var(var).is_none_or(|v| v.trim().is_empty()) => {
@@ -95,6 +96,7 @@ fn read_token(args: &EnvArgs, env: &Environment) -> Result<Secret> {
                     format!("`--pat-env {var}`: the variable `{var}` is unset or empty")
                 ))
             }
+            Source::AzureCli => azure_cli_token(env, registries),
             _ => token::read(&source, env),
         };
     }
@@ -110,6 +112,21 @@ fn read_token(args: &EnvArgs, env: &Environment) -> Result<Secret> {
             )
         )),
     }
+}
+
+/// A token from az for the organization's tenant of the first registry (the one a build is
+/// most likely to need first), so that a login to another tenant fails here and not in cargo.
+fn azure_cli_token(env: &Environment, registries: &[Registry]) -> Result<Secret> {
+    let token = match registries.first() {
+        Some(registry) => {
+            azure_cli::token_for_feed(env, &registry.index, None).map_err(Failure::from)?
+        }
+        None => azure_cli::access_token(env)?,
+    };
+    if let Some(warning) = token.outdated_warning() {
+        ui::warn(warning);
+    }
+    Ok(token.token.header)
 }
 
 fn emit(format: EnvFormat, vars: &[(String, Variable)], env: &Environment) -> Result<String> {

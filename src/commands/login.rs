@@ -3,13 +3,14 @@
 
 use anyhow::{Result, bail};
 
+use crate::auth::azure_cli;
 use crate::cargo_cli;
 use crate::cli::{LoginArgs, TokenArgs};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::providers;
 use crate::settings::{Registry, Settings};
-use crate::token::{self, Source, SourceFlags};
+use crate::token::{self, Secret, Source, SourceFlags};
 use crate::ui;
 use crate::verify;
 
@@ -49,6 +50,9 @@ pub fn login(
              `feedctl providers` first"
         ));
     }
+    if *source == Source::AzureCli {
+        return login_azure_cli(env, registry, verify, &list);
+    }
     let token = token::read(source, env)?;
     if verify {
         verify::check_token(&registry.index, &registry.name, &token)?;
@@ -59,9 +63,48 @@ pub fn login(
     } else {
         ui::warn("not checking the token against the feed (`--no-verify`)");
     }
-    cargo_cli::registry_command(env, "login", registry, Some(&token))?;
+    store(env, registry, &token, &list)
+}
+
+/// `--azure-cli`: a token from az for the organization's tenant, checked with az's wording.
+fn login_azure_cli(
+    env: &Environment,
+    registry: &Registry,
+    verify: bool,
+    list: &[String],
+) -> Result<String> {
+    let token = azure_cli::token_for_feed(env, &registry.index, None).map_err(Failure::from)?;
+    if verify {
+        let answer = verify::probe(&registry.index, Some(&token.token.header))?;
+        if let Some(mut failure) =
+            azure_cli::check(&answer, &registry.index, &registry.name, &token)
+        {
+            failure.message.push_str(" Nothing was stored.");
+            bail!(failure);
+        }
+        ui::status(
+            "Verified",
+            format!(
+                "the feed accepted the Azure CLI's token for `{}`",
+                registry.name
+            ),
+        );
+    } else {
+        ui::warn("not checking the token against the feed (`--no-verify`)");
+    }
+    store(env, registry, &token.token.header, list)
+}
+
+/// Hands the token to `cargo login`; returns where it went.
+fn store(
+    env: &Environment,
+    registry: &Registry,
+    token: &Secret,
+    list: &[String],
+) -> Result<String> {
+    cargo_cli::registry_command(env, "login", registry, Some(token))?;
     let cargo_home = env.cargo_home()?;
-    let place = providers::storing_provider(&list)
+    let place = providers::storing_provider(list)
         .map(|p| providers::describe_store(p, &cargo_home))
         .unwrap_or_else(|| "cargo's credential provider".to_string());
     ui::status(
