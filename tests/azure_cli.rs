@@ -477,6 +477,42 @@ fn a_login_to_another_tenant_is_named_end_to_end_with_real_cargo() {
     );
 }
 
+/// The right tenant, and still a 401: the identity is not in the organization. cargo would
+/// suggest `cargo login`; feedctl tries the token first and says what is really wrong.
+#[test]
+fn a_token_the_organization_rejects_is_explained_in_az_terms() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates"));
+    let sandbox = Sandbox::new();
+    let az = FakeAz::new(&sandbox, "service-principal-ok");
+    let connect = sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
+        .envs(az.vars())
+        .output()
+        .unwrap();
+    let out = sandbox
+        .cargo()
+        .args(["build", "--quiet"])
+        .envs(az.vars())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let connect = String::from_utf8_lossy(&connect.stderr);
+    let connect_error = &connect[connect.find("error:").expect("connect fails")..];
+    for (via, text) in [
+        ("connect", connect_error),
+        ("cargo build", &String::from_utf8_lossy(&out.stderr)),
+    ] {
+        assert!(
+            text.contains("not a member of the organization")
+                && text.contains("Organization settings > Users")
+                && !text.contains("PAT")
+                && !text.contains("cargo login"),
+            "{via}: {text}"
+        );
+    }
+}
+
 #[test]
 fn a_logged_out_az_makes_cargo_say_az_login() {
     let feed = feed();
@@ -714,10 +750,10 @@ fn switching_back_to_a_pat_removes_the_provider() {
 /// The protocol itself: hello, then one JSON request per line, one answer per line.
 #[test]
 fn the_plugin_speaks_cargos_protocol() {
+    let feed = feed();
     let sandbox = Sandbox::new();
     let az = FakeAz::new(&sandbox, "user-ok");
-    // The headers name the organization's tenant, so feedctl makes no request of its own.
-    let azure = "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/";
+    let azure = feed.index_url();
     let requests = [
         format!(r#"{{"v":1,"registry":{{"index-url":"{azure}","name":"crates","headers":["X-VSS-ResourceTenant: {ORG_TENANT}"]}},"kind":"get","operation":"read","args":[]}}"#),
         r#"{"v":1,"registry":{"index-url":"sparse+https://index.crates.io/","name":"crates-io"},"kind":"get","operation":"read","args":[]}"#.to_string(),

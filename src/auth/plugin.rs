@@ -3,7 +3,8 @@
 //! For Azure Artifacts registries it answers `get` with a fresh Entra ID token from the Azure
 //! CLI, cached by cargo until shortly before the token expires, so one cargo run asks `az` at
 //! most once per registry and nothing secret is ever stored. The token is for the tenant the
-//! feed announced on the 401 that cargo passes along (see [`azure_cli::token_for_feed`]). Any
+//! feed announced on the 401 that cargo passes along (see [`azure_cli::token_for_feed`]), and
+//! is tried once before cargo gets it, so that a rejection is explained in az's terms. Any
 //! other registry gets "URL not supported", so cargo moves on to the next provider. `login`
 //! and `logout` explain that there is nothing to store.
 
@@ -50,6 +51,17 @@ impl AzureCliProvider {
             ui::debug(format!(
                 "az is logged in to tenant {other}; using its token for the organization's tenant"
             ));
+        }
+        // cargo would answer a rejected token with advice about `cargo login` and PATs; one
+        // request first lets a 401 be explained in az's terms. Any other trouble is cargo's
+        // to report, with its own network settings.
+        if let Ok(answer @ verify::Answer::Unauthorized { .. }) =
+            verify::probe(registry.index_url, Some(&az.token.header))
+        {
+            let name = registry.name.unwrap_or(registry.index_url);
+            if let Some(failure) = azure_cli::check(&answer, registry.index_url, name, &az) {
+                return Err(failure.into());
+            }
         }
         Ok(az.token)
     }

@@ -347,8 +347,9 @@ pub fn advise(diagnosis: &Diagnosis, context: &Context) -> Advice {
         }
         Problem::FederatedMismatch { subject } => (
             format!(
-                "no federated credential of the app matches the token az presented{} (issuer, subject and audience must match exactly)",
-                subject.as_ref().map(|s| format!(" (subject `{s}`)")).unwrap_or_default()
+                "no federated credential of the app matches the token az presented{} ({})",
+                subject.as_ref().map(|s| format!(" with subject `{s}`")).unwrap_or_default(),
+                "issuer, subject and audience must match exactly"
             ),
             format!(
                 "on the app registration {} (or the managed identity), add or fix a federated credential with subject {}, issuer `https://token.actions.githubusercontent.com` for GitHub Actions (your CI's issuer elsewhere) and audience `api://AzureADTokenExchange`; other triggers present other subjects, e.g. `repo:ORG/REPO:environment:NAME` or `repo:ORG/REPO:pull_request`",
