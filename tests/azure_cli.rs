@@ -258,6 +258,10 @@ fn every_state_through_connect_env_and_doctor() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&connect.stderr);
         if ok {
+            assert!(
+                !stderr.contains(&bearer_of(state)[7..]),
+                "{state}: the token leaked"
+            );
             assert!(connect.status.success(), "{state}: {stderr}");
             assert!(stderr.contains("Verified"), "{state}: {stderr}");
         } else {

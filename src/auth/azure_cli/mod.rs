@@ -441,3 +441,41 @@ fn is_executable(path: &std::path::Path) -> bool {
         path.is_file()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_tenant_names_both_tenants_the_command_and_azs_refusal() {
+        let account = Account {
+            kind: Kind::User,
+            name: "alice@fabrikam.com".into(),
+            tenant: "0b1f".into(),
+        };
+        let refusal = "ERROR: AADSTS50020: User account 'alice@fabrikam.com' from identity \
+                       provider 'live.com' does not exist in tenant 'Contoso'.\n\
+                       Run the command below to authenticate interactively\naz login --tenant \"72f9\"\n";
+        let message =
+            Failure::from(wrong_tenant("0b1f", "72f9", Some(&account), Some(refusal))).message;
+        assert!(
+            message.contains("logged in to tenant 0b1f as alice@fabrikam.com (a user)"),
+            "{message}"
+        );
+        assert!(message.contains("belongs to tenant 72f9"), "{message}");
+        assert!(
+            message.contains("run `az login --tenant 72f9`"),
+            "{message}"
+        );
+        assert!(message.ends_with("az said: ERROR: AADSTS50020: User account 'alice@fabrikam.com' from identity provider 'live.com' does not exist in tenant 'Contoso'."), "{message}");
+        let identity = Account {
+            kind: Kind::ManagedIdentity { client_id: None },
+            ..account
+        };
+        let message = Failure::from(wrong_tenant("0b1f", "72f9", Some(&identity), None)).message;
+        assert!(
+            message.contains("a managed identity cannot sign in to another tenant"),
+            "{message}"
+        );
+    }
+}

@@ -5,6 +5,8 @@
 //! Python running and holding the output pipes, so on a timeout the whole tree is ended: on
 //! Unix `az` runs in its own process group and the group gets `SIGKILL`; on Windows
 //! `taskkill /T /F` ends the process and its children (taskkill ships with every Windows).
+//! (Its own process group also keeps a Ctrl-C in the terminal from reaching az; az then
+//! finishes or hits the timeout on its own, as feedctl has gone.)
 
 use std::io::Read;
 use std::path::Path;
