@@ -185,7 +185,9 @@ fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
     }
 }
 
-/// `--auth azure-cli` registries: feedctl itself must be runnable and `az` must be there.
+/// `--auth azure-cli` registries: feedctl itself must be runnable, `az` must be there and
+/// logged in (a local `az account show`, so this holds with `--offline`), and who it is
+/// logged in as (a user, a service principal, a managed identity) is shown.
 fn check_azure_cli_mode(
     env: &Environment,
     registry: &Registry,

@@ -209,7 +209,7 @@ impl Az {
                 header: token::bearer(&parsed.access_token),
                 expires_on: parsed.expires_on,
             },
-            tenant: parsed.tenant,
+            tenant: parsed.tenant.or_else(|| token_tenant(&parsed.access_token)),
             outdated: parsed.expires_on.is_none(),
             switched_from: None,
         })
@@ -349,6 +349,17 @@ fn wrong_tenant(
     }
 }
 
+/// The `tid` claim of an access token (a JWT), for an az that does not print `tenant`.
+fn token_tenant(jwt: &str) -> Option<String> {
+    use base64::Engine as _;
+    let payload = jwt.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims["tid"].as_str().map(str::to_string)
+}
+
 /// The reading of the feed's answer to az's token; `None` for success. A 401 gets az's
 /// wording: the token was for the right tenant (or the tenant is unknown), so the identity
 /// itself lacks access to the organization.
@@ -445,6 +456,20 @@ fn is_executable(path: &std::path::Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tenant_is_read_from_the_token_when_az_does_not_say() {
+        // The payload of the recorded `user-ok-other-tenant` token, re-encoded.
+        use base64::Engine as _;
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(r#"{"aud": "499b84ac", "tid": "0b1f6471-0000-4000-8000-00000000bbbb"}"#);
+        let jwt = format!("eyJ0eXAiOiAiSldUIn0.{payload}.ZmFrZQ");
+        assert_eq!(
+            token_tenant(&jwt).as_deref(),
+            Some("0b1f6471-0000-4000-8000-00000000bbbb")
+        );
+        assert_eq!(token_tenant("not-a-jwt"), None);
+    }
 
     #[test]
     fn a_wrong_tenant_names_both_tenants_the_command_and_azs_refusal() {
