@@ -517,6 +517,73 @@ fn a_token_the_organization_rejects_is_explained_in_az_terms() {
     }
 }
 
+/// A feed that does not say its tenant: the 401 still gets az's wording, with both causes.
+#[test]
+fn a_rejection_without_a_named_tenant_names_both_causes() {
+    let feed = FakeFeed::start(
+        FeedSpec::new("Coll", Some("web"), "crates")
+            .accept(bearer_of("user-ok"))
+            .tenant(None),
+    );
+    let sandbox = Sandbox::new();
+    let az = FakeAz::new(&sandbox, "user-ok-other-tenant");
+    let out = sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
+        .envs(az.vars())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    for phrase in [
+        &format!("az's token is for tenant {OTHER_TENANT}"),
+        "az login --tenant <that tenant>",
+        "not a member of the organization",
+    ] {
+        assert!(stderr.contains(phrase), "{phrase:?} in {stderr}");
+    }
+    assert!(
+        !az.calls().iter().any(|c| c.contains("--tenant")),
+        "no tenant to ask for"
+    );
+}
+
+/// `login --azure-cli` stores a token for the organization's tenant, checked in az's terms.
+#[test]
+fn login_with_the_azure_cli_stores_a_token_for_the_organizations_tenant() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    sandbox
+        .feedctl()
+        .args([
+            "connect",
+            &feed.index_url(),
+            "--store",
+            "file",
+            "--no-login",
+        ])
+        .assert()
+        .success();
+    let az = FakeAz::new(&sandbox, "user-ok-other-tenant").tenant_state("user-ok");
+    sandbox
+        .feedctl()
+        .args(["login", "--azure-cli"])
+        .envs(az.vars())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Verified"));
+    let stored = sandbox.read_cargo_home_file("credentials.toml").unwrap();
+    assert!(
+        stored.contains(&bearer_of("user-ok")),
+        "the org tenant's token"
+    );
+    sandbox
+        .cargo()
+        .args(["build", "--quiet"])
+        .assert()
+        .success();
+}
+
 #[test]
 fn a_logged_out_az_makes_cargo_say_az_login() {
     let feed = feed();

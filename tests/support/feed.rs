@@ -81,7 +81,6 @@ impl FeedSpec {
     }
 
     /// Announce this tenant on 401s (`None`: announce none, as a bare Bearer challenge).
-    #[allow(dead_code)] // for tests of feeds that do not say their tenant
     pub fn tenant(mut self, tenant: Option<&str>) -> Self {
         self.tenant = tenant.map(str::to_owned);
         self

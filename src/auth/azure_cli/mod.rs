@@ -360,6 +360,11 @@ fn token_tenant(jwt: &str) -> Option<String> {
     claims["tid"].as_str().map(str::to_string)
 }
 
+/// The fix for an identity that the organization does not know.
+const NOT_A_MEMBER: &str = "ask an organization administrator to add it (Organization settings > \
+                            Users; a service principal or managed identity is added there too), \
+                            or `az login` with an account that is a member";
+
 /// The reading of the feed's answer to az's token; `None` for success. A 401 gets az's
 /// wording: the token was for the right tenant (or the tenant is unknown), so the identity
 /// itself lacks access to the organization.
@@ -374,16 +379,15 @@ pub fn check(answer: &Answer, index_url: &str, registry: &str, token: &AzToken) 
             "az's token is for tenant {tenant}, but the organization belongs to tenant {org}: \
              run `az login --tenant {org}`"
         ),
-        _ => format!(
-            "az's token is for tenant {tenant}{}, so the identity az is logged in with is not a \
-             member of the organization, or lost its access: ask an organization administrator \
-             to add it (Organization settings > Users; a service principal or managed identity \
-             is added there too), or `az login` with an account that is a member",
-            if org.is_some() {
-                ", the organization's"
-            } else {
-                ""
-            }
+        Some(_) => format!(
+            "az's token is for tenant {tenant}, the organization's, so the identity az is logged \
+             in with is not a member of the organization, or lost its access: {NOT_A_MEMBER}"
+        ),
+        None => format!(
+            "az's token is for tenant {tenant}, and the feed did not say which tenant the \
+             organization belongs to. Either it is another one (see Organization settings > \
+             Microsoft Entra; then run `az login --tenant <that tenant>`), or the identity az is \
+             logged in with is not a member of the organization: {NOT_A_MEMBER}"
         ),
     };
     Some(Failure::new(
