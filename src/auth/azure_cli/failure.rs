@@ -272,8 +272,12 @@ pub fn advise(diagnosis: &Diagnosis, context: &Context) -> Advice {
         .unwrap_or_default();
     let kind = context.account.map(|a| &a.kind);
     // az's recommendation is right for a person; otherwise ours, with the org's tenant.
-    let relogin = || match (&diagnosis.az_login, kind) {
-        (Some(az), None | Some(Kind::User)) => az.clone(),
+    let relogin = || match (&diagnosis.az_login, context.account) {
+        (Some(az), None) => az.clone(),
+        (Some(az), Some(account)) if account.kind == Kind::User => az.clone(),
+        (_, Some(account)) if account.kind != Kind::User => {
+            account.login_command(&tenant_of(context))
+        }
         _ => user_login(context),
     };
     let (summary, fix) = match &diagnosis.problem {
@@ -373,9 +377,9 @@ pub fn advise(diagnosis: &Diagnosis, context: &Context) -> Advice {
             let what = code.as_ref().map(|c| format!(" ({c})")).unwrap_or_default();
             match kind {
                 Some(Kind::ManagedIdentity { .. }) => managed_identity(context),
-                Some(account_kind @ Kind::ServicePrincipal) => (
-                    format!("the Azure CLI could not get a token for the service principal{who}{what}"),
-                    format!("log it in again: `{}`", Account { kind: account_kind.clone(), name: app_of(context), tenant: String::new() }.login_command(&tenant_of(context))),
+                Some(Kind::ServicePrincipal) => (
+                    format!("the Azure CLI could not get a token{who}{what}"),
+                    format!("log it in again: `{}`", relogin()),
                 ),
                 _ => (
                     format!("the Azure CLI could not get a token{who}{what}"),
@@ -544,5 +548,38 @@ mod tests {
         );
         assert!(advice.fix.contains("az login --tenant 72f9"), "{advice:?}");
         assert!(advice.fix.contains("invite"), "{advice:?}");
+    }
+
+    #[test]
+    fn azs_own_hint_is_kept_for_people_only() {
+        let stderr = "ERROR: AADSTS700082: The refresh token has expired.\n\
+                      Run the command below to authenticate interactively; additional arguments may be added as needed:\n\
+                      az logout\n\
+                      az login --tenant \"72f9\" --scope \"499b84ac-1321-427f-aa17-267ca6975798/.default\"\n";
+        let person = Account {
+            kind: Kind::User,
+            name: "alice".into(),
+            tenant: "72f9".into(),
+        };
+        let app = Account {
+            kind: Kind::ServicePrincipal,
+            name: "2222".into(),
+            ..person.clone()
+        };
+        let advice = |account| {
+            advise(
+                &diagnose(stderr),
+                &Context {
+                    account: Some(account),
+                    org_tenant: Some("72f9"),
+                    ci: None,
+                },
+            )
+            .fix
+        };
+        assert!(advice(&person).contains(
+            "`az login --tenant \"72f9\" --scope \"499b84ac-1321-427f-aa17-267ca6975798/.default\"`"
+        ));
+        assert!(advice(&app).contains("az login --service-principal -u 2222 --tenant 72f9"));
     }
 }
