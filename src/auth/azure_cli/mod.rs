@@ -225,14 +225,26 @@ impl Az {
         })
     }
 
-    /// Advice for a failed `get-access-token`, tailored by `az account show`.
-    fn advise(&self, env: &Environment, stderr: &str, org_tenant: Option<&str>) -> Advice {
+    /// Advice for a failed `get-access-token`, tailored by `az account show` and, where the
+    /// advice names it, the organization's tenant (`org_tenant` may cost a request; network
+    /// and TLS trouble never needs it).
+    fn advise(
+        &self,
+        env: &Environment,
+        stderr: &str,
+        org_tenant: impl FnOnce() -> Option<String>,
+    ) -> Advice {
+        let diagnosis = failure::diagnose(stderr);
+        let org = match diagnosis.problem {
+            failure::Problem::Network { .. } | failure::Problem::Tls => None,
+            _ => org_tenant(),
+        };
         let account = self.account().ok().flatten();
         failure::advise(
-            &failure::diagnose(stderr),
+            &diagnosis,
             &failure::Context {
                 account: account.as_ref(),
-                org_tenant,
+                org_tenant: org.as_deref(),
                 ci: ci(env),
             },
         )
@@ -247,7 +259,7 @@ pub fn access_token(env: &Environment) -> Result<AzToken> {
             Refused::Broken(failure) => failure,
             Refused::Az(stderr) => AzFailure {
                 code: Code::Auth,
-                advice: az.advise(env, &stderr, None),
+                advice: az.advise(env, &stderr, || None),
             },
         })
         .into()
@@ -275,10 +287,9 @@ pub fn token_for_feed(
         Ok(token) => token,
         Err(Refused::Broken(failure)) => return Err(failure),
         Err(Refused::Az(stderr)) => {
-            let org = org_tenant();
             return Err(AzFailure {
                 code: Code::Auth,
-                advice: az.advise(env, &stderr, org.as_deref()),
+                advice: az.advise(env, &stderr, &mut org_tenant),
             });
         }
     };
