@@ -1,12 +1,20 @@
-//! What cargo sees from the current directory: every config file it reads (`.cargo/config.toml`
-//! in the directory and each ancestor, then `$CARGO_HOME/config.toml`), merged the way cargo
-//! merges them. Read-only; edits go through [`crate::cargo_config`].
+//! What cargo sees from the current directory, read the way cargo reads it: every config file
+//! in the hierarchy (`.cargo/config.toml`, or the legacy `.cargo/config` that cargo prefers,
+//! in the directory and each ancestor, then `$CARGO_HOME/config.toml`), the files each of them
+//! `include`s, and the `CARGO_*` environment variables cargo takes as config. Read-only; edits
+//! go through [`crate::cargo_config`].
+//!
+//! This is our own model rather than the `cargo-config2` crate: that crate ignores `include`
+//! (stable since cargo 1.93, so an included `replace-with` would be missed) and keys
+//! `CARGO_REGISTRIES_<NAME>_*` by the variable's spelling, so `MY_FEED` does not override
+//! `[registries.my-feed]`. The rules below were checked against cargo 1.95 and are tested
+//! against `cargo config get` and real builds (tests/config_model.rs).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-use toml_edit::Item;
+use anyhow::{Context, Result, bail};
+use toml_edit::{Item, Value};
 
 use crate::cargo_config::{self, ConfigFile};
 use crate::environment::Environment;
@@ -19,9 +27,12 @@ use crate::providers;
 pub struct Registry {
     pub name: String,
     pub index: String,
+    /// The config file whose `registries.NAME.index` defines the registry; empty when only
+    /// `CARGO_REGISTRIES_<NAME>_INDEX` does (see [`Settings::index_origin`]).
     pub file: PathBuf,
-    /// `registries.NAME.credential-provider`, which replaces the global list for this
-    /// registry: one provider, as its program and arguments.
+    /// `registries.NAME.credential-provider` (or `CARGO_REGISTRIES_<NAME>_CREDENTIAL_PROVIDER`),
+    /// which replaces the global list for this registry: one provider, as its program and
+    /// arguments.
     pub credential_provider: Option<Vec<String>>,
 }
 
@@ -30,6 +41,41 @@ impl Registry {
     pub fn token_var(&self) -> String {
         env_var_name(&self.name, "TOKEN")
     }
+}
+
+/// Where cargo found a value: a config file (perhaps an `include`d one) or an environment
+/// variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Definition {
+    File(PathBuf),
+    Env(String),
+}
+
+impl Definition {
+    /// `` `path` `` or ``env var `NAME` ``.
+    pub fn describe(&self) -> String {
+        match self {
+            Definition::File(path) => format!("`{}`", path.display()),
+            Definition::Env(var) => format!("env var `{var}`"),
+        }
+    }
+
+    /// The same without backticks, for machine-readable output.
+    pub fn plain(&self) -> String {
+        match self {
+            Definition::File(path) => path.display().to_string(),
+            Definition::Env(var) => format!("env:{var}"),
+        }
+    }
+}
+
+/// cargo's `[http]` settings that decide whether a feed can be reached (config or `CARGO_HTTP_*`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HttpSettings {
+    pub cainfo: Option<PathBuf>,
+    pub proxy: Option<String>,
+    pub timeout: Option<u64>,
+    pub check_revoke: Option<bool>,
 }
 
 /// `CARGO_REGISTRIES_<NAME>_<SUFFIX>` with cargo's mapping: `-` → `_`, then upper case.
@@ -56,62 +102,193 @@ pub fn shared_token_vars(registries: &[Registry]) -> Vec<(String, Vec<&str>)> {
         .collect()
 }
 
-/// All config files cargo reads here, highest precedence first.
+/// The prefixes of the environment variables cargo reads as the config keys feedctl uses.
+const ENV_PREFIXES: [&str; 3] = ["CARGO_REGISTRIES_", "CARGO_REGISTRY_", "CARGO_HTTP_"];
+const GLOBAL_PROVIDERS_VAR: &str = "CARGO_REGISTRY_GLOBAL_CREDENTIAL_PROVIDERS";
+/// cargo's fallback for `http.timeout`.
+const HTTP_TIMEOUT_VAR: &str = "HTTP_TIMEOUT";
+
+/// Everything cargo reads as config here: the files, highest precedence first (each
+/// `include`d file just below the file that includes it), and the variables that override them.
 #[derive(Debug)]
 pub struct Settings {
     files: Vec<ConfigFile>,
+    vars: BTreeMap<String, String>,
+    cwd: PathBuf,
+    registries: Vec<Resolved>,
+}
+
+/// A registry and where its two settings came from.
+#[derive(Debug)]
+struct Resolved {
+    registry: Registry,
+    index_from: Definition,
+    provider_from: Option<Definition>,
 }
 
 impl Settings {
     pub fn load(env: &Environment) -> Result<Settings> {
         let cargo_home = env.cargo_home()?;
-        let mut paths: Vec<PathBuf> = env
-            .cwd()
-            .ancestors()
-            .map(|dir| cargo_config::config_in(&dir.join(".cargo")).0)
-            .collect();
-        let home_config = cargo_config::config_in(&cargo_home).0;
-        let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-        if !paths
-            .iter()
-            .any(|p| canonical(p) == canonical(&home_config))
-        {
-            paths.push(home_config.clone());
+        let mut tops = Vec::new();
+        let mut walked = Vec::new();
+        for dir in env.cwd().ancestors() {
+            let cargo_dir = dir.join(".cargo");
+            tops.extend(existing_config_in(&cargo_dir));
+            walked.push(cargo_dir);
         }
-        let files = paths
-            .iter()
-            .filter(|p| p.is_file())
-            .map(|p| ConfigFile::load(p))
-            .collect::<Result<_>>()?;
-        Ok(Settings { files })
+        // `$CARGO_HOME` is read last, unless the walk already read it as some `.cargo`.
+        if !walked.iter().any(|dir| same_path(dir, &cargo_home)) {
+            tops.extend(existing_config_in(&cargo_home));
+        }
+        let mut files = Vec::new();
+        for top in &tops {
+            load_with_includes(top, &mut HashSet::new(), &mut files)
+                .context("could not load Cargo configuration (cargo fails the same way)")?;
+        }
+        let mut vars = BTreeMap::new();
+        for prefix in ENV_PREFIXES {
+            vars.extend(env.vars_with_prefix(prefix));
+        }
+        if let Some(value) = env.var(HTTP_TIMEOUT_VAR) {
+            vars.insert(HTTP_TIMEOUT_VAR.to_string(), value);
+        }
+        Ok(Settings::from_parts(files, vars, env.cwd().to_path_buf()))
+    }
+
+    fn from_parts(
+        files: Vec<ConfigFile>,
+        vars: BTreeMap<String, String>,
+        cwd: PathBuf,
+    ) -> Settings {
+        let mut settings = Settings {
+            files,
+            vars,
+            cwd,
+            registries: Vec::new(),
+        };
+        settings.registries = settings.resolve_registries();
+        settings
+    }
+
+    /// Every config file cargo reads here, highest precedence first.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(ConfigFile::path)
     }
 
     /// Every registry defined anywhere, the closest definition winning, sorted by name.
     pub fn registries(&self) -> Vec<Registry> {
-        let mut found: Vec<Registry> = Vec::new();
+        self.registries.iter().map(|r| r.registry.clone()).collect()
+    }
+
+    /// Where the index of the registry `name` comes from.
+    pub fn index_origin(&self, name: &str) -> Option<&Definition> {
+        self.resolved(name).map(|r| &r.index_from)
+    }
+
+    /// Where the registry's own `credential-provider` comes from, if it has one.
+    pub fn provider_origin(&self, name: &str) -> Option<&Definition> {
+        self.resolved(name).and_then(|r| r.provider_from.as_ref())
+    }
+
+    fn resolved(&self, name: &str) -> Option<&Resolved> {
+        self.registries.iter().find(|r| r.registry.name == name)
+    }
+
+    fn resolve_registries(&self) -> Vec<Resolved> {
+        let mut found: Vec<Resolved> = Vec::new();
         for file in &self.files {
             for name in file.keys(&["registries"]) {
-                if found.iter().any(|r| r.name == name) {
+                if found.iter().any(|r| r.registry.name == name) {
                     continue;
                 }
-                let Some(index) = self.first_str(&["registries", &name, "index"]) else {
-                    continue;
-                };
-                let credential_provider = self
+                let from_file = self
                     .files
                     .iter()
-                    .find_map(|f| f.get(&["registries", &name, "credential-provider"]))
-                    .and_then(provider_argv);
-                found.push(Registry {
-                    name: name.clone(),
-                    index: index.to_string(),
-                    file: file.path().to_path_buf(),
-                    credential_provider,
-                });
+                    .find_map(|f| Some((f.get_str(&["registries", &name, "index"])?, f.path())));
+                let (index, file, index_from) =
+                    match (self.var(&env_var_name(&name, "INDEX")), from_file) {
+                        (Some(value), file) => (
+                            value.to_string(),
+                            file.map(|(_, path)| path.to_path_buf()).unwrap_or_default(),
+                            Definition::Env(env_var_name(&name, "INDEX")),
+                        ),
+                        (None, Some((index, path))) => (
+                            index.to_string(),
+                            path.to_path_buf(),
+                            Definition::File(path.to_path_buf()),
+                        ),
+                        (None, None) => continue,
+                    };
+                found.push(self.resolved_registry(name, index, file, index_from));
             }
         }
-        found.sort_by(|a, b| a.name.cmp(&b.name));
+        // A registry defined only by `CARGO_REGISTRIES_<NAME>_INDEX`: cargo finds it when
+        // asked for a name that maps to the variable, e.g. by `replace-with`.
+        let replace_with = self.replace_with().map(|(name, _)| name);
+        let env_only: Vec<(String, String)> = self
+            .vars
+            .iter()
+            .filter(|(_, value)| !value.is_empty())
+            .filter_map(|(var, value)| {
+                let key = var
+                    .strip_prefix("CARGO_REGISTRIES_")?
+                    .strip_suffix("_INDEX")?;
+                (!key.is_empty()).then(|| (key.to_string(), value.clone()))
+            })
+            .collect();
+        for (key, index) in env_only {
+            let var = format!("CARGO_REGISTRIES_{key}_INDEX");
+            if found
+                .iter()
+                .any(|r| env_var_name(&r.registry.name, "INDEX") == var)
+            {
+                continue;
+            }
+            let name = replace_with
+                .clone()
+                .filter(|name| env_var_name(name, "INDEX") == var)
+                .unwrap_or_else(|| key.to_lowercase());
+            found.push(self.resolved_registry(name, index, PathBuf::new(), Definition::Env(var)));
+        }
+        found.sort_by(|a, b| a.registry.name.cmp(&b.registry.name));
         found
+    }
+
+    fn resolved_registry(
+        &self,
+        name: String,
+        index: String,
+        file: PathBuf,
+        index_from: Definition,
+    ) -> Resolved {
+        let provider_var = env_var_name(&name, "CREDENTIAL_PROVIDER");
+        // A per-registry provider is not merged across files: the closest one wins whole,
+        // and the variable beats every file.
+        let (credential_provider, provider_from) = match self.var(&provider_var) {
+            Some(value) => (
+                Some(value.split_whitespace().map(str::to_string).collect()),
+                Some(Definition::Env(provider_var)),
+            ),
+            None => self
+                .files
+                .iter()
+                .find_map(|f| {
+                    let argv =
+                        provider_argv(f.get(&["registries", &name, "credential-provider"])?)?;
+                    Some((Some(argv), Some(Definition::File(f.path().to_path_buf()))))
+                })
+                .unwrap_or((None, None)),
+        };
+        Resolved {
+            registry: Registry {
+                name,
+                index,
+                file,
+                credential_provider,
+            },
+            index_from,
+            provider_from,
+        }
     }
 
     /// The registries whose index is an Azure Artifacts Cargo feed.
@@ -122,7 +299,8 @@ impl Settings {
             .collect()
     }
 
-    /// `source.crates-io.replace-with`, and the file that sets it.
+    /// `source.crates-io.replace-with`, and the file that sets it (cargo reads it from files
+    /// only: no environment variable sets it).
     pub fn replace_with(&self) -> Option<(String, PathBuf)> {
         self.files.iter().find_map(|f| {
             f.get_str(&["source", "crates-io", "replace-with"])
@@ -131,15 +309,34 @@ impl Settings {
     }
 
     /// `registry.global-credential-providers` merged as cargo merges arrays: lower-precedence
-    /// files first. `None` when no file sets it.
+    /// files first, then `CARGO_REGISTRY_GLOBAL_CREDENTIAL_PROVIDERS` (split on whitespace).
+    /// `None` when nothing sets it.
     pub fn global_providers(&self) -> Option<Vec<String>> {
-        let lists: Vec<Vec<String>> = self
-            .files
-            .iter()
-            .rev()
-            .filter_map(|f| f.get(&providers::KEY).and_then(provider_entries))
-            .collect();
-        (!lists.is_empty()).then(|| lists.concat())
+        self.global_provider_sources()
+            .map(|list| list.into_iter().map(|(provider, _)| provider).collect())
+    }
+
+    /// [`global_providers`](Self::global_providers), each entry with where it was listed.
+    pub fn global_provider_sources(&self) -> Option<Vec<(String, Definition)>> {
+        let mut set = false;
+        let mut list = Vec::new();
+        for file in self.files.iter().rev() {
+            if let Some(entries) = file.get(&providers::KEY).and_then(provider_entries) {
+                set = true;
+                let from = Definition::File(file.path().to_path_buf());
+                list.extend(entries.into_iter().map(|p| (p, from.clone())));
+            }
+        }
+        if let Some(value) = self.vars.get(GLOBAL_PROVIDERS_VAR) {
+            set = true;
+            let from = Definition::Env(GLOBAL_PROVIDERS_VAR.to_string());
+            list.extend(
+                value
+                    .split_whitespace()
+                    .map(|p| (p.to_string(), from.clone())),
+            );
+        }
+        set.then_some(list)
     }
 
     /// The provider list that applies to `registry`, and whether it was set explicitly
@@ -157,6 +354,46 @@ impl Settings {
         }
     }
 
+    /// cargo's `[http]` settings, each from `CARGO_HTTP_<KEY>` if set, else the closest file.
+    /// A relative `cainfo` is taken, as cargo does, from the directory holding the `.cargo`
+    /// directory of the file that sets it (from the working directory when a variable does).
+    pub fn http(&self) -> HttpSettings {
+        let cainfo = match self.var("CARGO_HTTP_CAINFO") {
+            Some(value) => Some(self.cwd.join(value)),
+            None => self.files.iter().find_map(|f| {
+                let value = f.get_str(&["http", "cainfo"])?;
+                let root = f.path().parent()?.parent()?;
+                Some(root.join(value))
+            }),
+        };
+        let proxy = self
+            .var("CARGO_HTTP_PROXY")
+            .map(str::to_string)
+            .or_else(|| self.first(&["http", "proxy"], |v| v.as_str().map(str::to_string)));
+        let timeout = self
+            .var("CARGO_HTTP_TIMEOUT")
+            .and_then(|v| v.trim().parse().ok())
+            .or_else(|| {
+                self.first(&["http", "timeout"], |v| {
+                    v.as_integer().and_then(|n| u64::try_from(n).ok())
+                })
+            })
+            .or_else(|| {
+                self.var(HTTP_TIMEOUT_VAR)
+                    .and_then(|v| v.trim().parse().ok())
+            });
+        let check_revoke = match self.var("CARGO_HTTP_CHECK_REVOKE") {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            _ => self.first(&["http", "check-revoke"], Value::as_bool),
+        };
+        HttpSettings {
+            cainfo,
+            proxy,
+            timeout,
+            check_revoke,
+        }
+    }
     /// The registry to act on: `--name` if given, else the single Azure registry.
     pub fn pick(&self, name: Option<&str>) -> Result<Registry> {
         let azure = self.azure_registries();
@@ -196,9 +433,115 @@ impl Settings {
         }
     }
 
-    fn first_str(&self, path: &[&str]) -> Option<&str> {
-        self.files.iter().find_map(|f| f.get_str(path))
+    /// The first value at `path`, in precedence order, that `read` accepts.
+    fn first<T>(&self, path: &[&str], read: impl Fn(&Value) -> Option<T>) -> Option<T> {
+        self.files
+            .iter()
+            .find_map(|f| f.get(path)?.as_value().and_then(&read))
     }
+
+    /// A variable cargo would read, if set and not empty.
+    fn var(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// The config file cargo reads in `dir`, if there is one.
+fn existing_config_in(dir: &Path) -> Option<PathBuf> {
+    let (path, _) = cargo_config::config_in(dir);
+    path.is_file().then_some(path)
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    a == b || canonical(a) == canonical(b)
+}
+
+/// Reads `path` and, after it, the files it `include`s (recursively), in precedence order:
+/// the including file beats its includes, and a later include beats an earlier one.
+fn load_with_includes(
+    path: &Path,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<ConfigFile>,
+) -> Result<()> {
+    if !seen.insert(path.to_path_buf()) {
+        bail!(
+            "config `include` cycle detected with path `{}`",
+            path.display()
+        );
+    }
+    let file = ConfigFile::load(path)?;
+    let includes = include_paths(&file)?;
+    out.push(file);
+    for (include, optional) in includes.into_iter().rev() {
+        if !include.is_file() {
+            if optional {
+                continue;
+            }
+            bail!(
+                "failed to read configuration file `{}`, included from `{}`",
+                include.display(),
+                path.display()
+            );
+        }
+        load_with_includes(&include, seen, out)?;
+    }
+    Ok(())
+}
+
+/// The files `include = [...]` names, with whether each is optional, relative paths taken
+/// from the including file's directory. cargo 1.95 accepts only an array of strings or of
+/// `{ path, optional }` tables, and only paths ending in `.toml`.
+fn include_paths(file: &ConfigFile) -> Result<Vec<(PathBuf, bool)>> {
+    let shown = file.path().display();
+    let Some(item) = file.get(&["include"]) else {
+        return Ok(Vec::new());
+    };
+    let mut entries: Vec<(String, bool)> = Vec::new();
+    let table_entry = |table: &dyn toml_edit::TableLike, idx: usize| -> Result<(String, bool)> {
+        let path = table.get("path").and_then(Item::as_str).with_context(|| {
+            format!("missing string field `path` at `include[{idx}]` in `{shown}`")
+        })?;
+        let optional = match table.get("optional") {
+            None => false,
+            Some(v) => v.as_bool().with_context(|| {
+                format!("expected a boolean at `include[{idx}].optional` in `{shown}`")
+            })?,
+        };
+        Ok((path.to_string(), optional))
+    };
+    if let Some(array) = item.as_array() {
+        for (idx, value) in array.iter().enumerate() {
+            match value {
+                Value::String(s) => entries.push((s.value().clone(), false)),
+                Value::InlineTable(t) => entries.push(table_entry(t, idx)?),
+                _ => bail!("expected a string or table at `include[{idx}]` in `{shown}`"),
+            }
+        }
+    } else if let Some(tables) = item.as_array_of_tables() {
+        for (idx, table) in tables.iter().enumerate() {
+            entries.push(table_entry(table, idx)?);
+        }
+    } else {
+        bail!(
+            "expected a list of strings or a list of tables at `include` in `{shown}` (cargo              rejects any other form)"
+        );
+    }
+    let dir = file.path().parent().unwrap_or(Path::new(""));
+    entries
+        .into_iter()
+        .map(|(path, optional)| {
+            if Path::new(&path).extension().is_none_or(|e| e != "toml") {
+                bail!(
+                    "expected a config include path ending with `.toml`, but found `{path}` from                      `{shown}`"
+                );
+            }
+            Ok((dir.join(path), optional))
+        })
+        .collect()
 }
 
 fn listing(registries: &[Registry]) -> String {
