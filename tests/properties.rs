@@ -799,7 +799,7 @@ fn already_connected(before: &str, feed: &str, replace: bool) -> bool {
 }
 
 fn case_path(sandbox: &Sandbox, name: &str) -> PathBuf {
-    let dir = sandbox.project().join(name);
+    let dir = sandbox.project().join(name).join(".cargo");
     fs::create_dir_all(&dir).unwrap();
     dir.join("config.toml")
 }

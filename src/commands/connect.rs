@@ -264,7 +264,13 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
             feed.name.clone()
         }
     };
-    let config = cargo_config::project_config(env.cwd(), args.config.as_deref())?;
+    let config = if args.user {
+        cargo_config::user_config(&env.cargo_home()?)
+    } else {
+        let config = cargo_config::project_config(env.cwd(), args.config.as_deref())?;
+        refuse_user_config_unasked(env, &config)?;
+        config
+    };
     if args.auth == Auth::AzureCli
         && !args.no_verify
         && !args.dry_run
@@ -288,6 +294,31 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
         replace_crates_io: !args.no_replace_crates_io,
         force: args.force,
     })
+}
+
+/// A project config that is `$CARGO_HOME`'s (a workspace at `$HOME`) acts machine-wide: only
+/// with `--user`.
+fn refuse_user_config_unasked(env: &Environment, config: &std::path::Path) -> Result<()> {
+    let home_config = cargo_config::config_in(&env.cargo_home()?).0;
+    let canonical = |p: &std::path::Path| {
+        p.parent()
+            .and_then(|dir| dir.canonicalize().ok())
+            .map(|dir| dir.join(p.file_name().unwrap_or_default()))
+    };
+    if config == home_config
+        || canonical(config).is_some_and(|c| Some(c) == canonical(&home_config))
+    {
+        return Err(Failure::new(
+            Code::Usage,
+            format!(
+                "`{}` is `$CARGO_HOME`'s config, read by cargo in every directory: pass `--user` \
+                 if you mean to configure the feed (and replace crates.io) for all your projects",
+                config.display()
+            ),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// The feed named by a URL or by the flags.
