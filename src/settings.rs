@@ -591,6 +591,121 @@ mod tests {
         );
     }
 
+    /// Settings from files (highest precedence first, with their includes) and variables.
+    fn settings(dir: &Path, files: &[(&str, &str)], vars: &[(&str, &str)]) -> Settings {
+        for (rel, text) in files {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let mut loaded = Vec::new();
+        for (rel, _) in files.iter().filter(|(rel, _)| rel.ends_with("config.toml")) {
+            load_with_includes(&dir.join(rel), &mut HashSet::new(), &mut loaded).unwrap();
+        }
+        let vars = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_parts(loaded, vars, dir.to_path_buf())
+    }
+
+    #[test]
+    fn includes_rank_below_their_includer_and_later_above_earlier() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = settings(
+            dir.path(),
+            &[
+                (
+                    "p/.cargo/config.toml",
+                    "include = [\"a.toml\", \"b.toml\"]\n[registries.x]\nindex = \"own\"\n",
+                ),
+                (
+                    "p/.cargo/a.toml",
+                    "[registries.y]\nindex = \"a\"\n[registries.z]\nindex = \"a\"\n",
+                ),
+                (
+                    "p/.cargo/b.toml",
+                    "[registries.x]\nindex = \"b\"\n[registries.y]\nindex = \"b\"\n",
+                ),
+            ],
+            &[],
+        );
+        let index = |name: &str| {
+            s.registries()
+                .into_iter()
+                .find(|r| r.name == name)
+                .map(|r| r.index)
+        };
+        assert_eq!(index("x").as_deref(), Some("own"));
+        assert_eq!(index("y").as_deref(), Some("b"));
+        assert_eq!(index("z").as_deref(), Some("a"));
+        assert_eq!(
+            s.index_origin("y"),
+            Some(&Definition::File(dir.path().join("p/.cargo/b.toml")))
+        );
+    }
+
+    #[test]
+    fn variables_override_files_and_define_registries() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = settings(
+            dir.path(),
+            &[
+                (
+                    "p/.cargo/config.toml",
+                    "[registries.a-b]\nindex = \"file\"\ncredential-provider = \"cargo:libsecret\"\n\
+                     [source.crates-io]\nreplace-with = \"my-feed\"\n",
+                ),
+                (
+                    "home/config.toml",
+                    "[registries.a-b]\ncredential-provider = [\"/x y/feedctl\", \"--a\"]\n",
+                ),
+            ],
+            &[
+                ("CARGO_REGISTRIES_A_B_INDEX", "env"),
+                ("CARGO_REGISTRIES_MY_FEED_INDEX", "only-env"),
+            ],
+        );
+        let registries = s.registries();
+        assert_eq!(registries.len(), 2);
+        assert_eq!(registries[0].name, "a-b");
+        assert_eq!(registries[0].index, "env");
+        // The closest per-registry provider wins whole; it is not merged.
+        assert_eq!(
+            registries[0].credential_provider.as_deref(),
+            Some(&["cargo:libsecret".to_string()][..])
+        );
+        // Named as `replace-with` asks for it, since the variable maps `-` to `_`.
+        assert_eq!(registries[1].name, "my-feed");
+        assert_eq!(registries[1].file, PathBuf::new());
+        assert_eq!(
+            s.index_origin("my-feed"),
+            Some(&Definition::Env("CARGO_REGISTRIES_MY_FEED_INDEX".into()))
+        );
+    }
+
+    #[test]
+    fn http_settings_come_from_variables_then_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = settings(
+            dir.path(),
+            &[(
+                "p/.cargo/config.toml",
+                "[http]\ncainfo = \"ca.pem\"\ntimeout = 9\ncheck-revoke = true\n",
+            )],
+            &[("CARGO_HTTP_CHECK_REVOKE", "false"), ("HTTP_TIMEOUT", "4")],
+        );
+        assert_eq!(
+            s.http(),
+            HttpSettings {
+                cainfo: Some(dir.path().join("p/ca.pem")),
+                proxy: None,
+                timeout: Some(9),
+                check_revoke: Some(false),
+            }
+        );
+    }
+
     #[test]
     fn a_per_registry_provider_is_one_program_with_arguments() {
         let doc: toml_edit::DocumentMut =

@@ -545,3 +545,53 @@ fn connect_outside_a_project_needs_user_which_writes_cargo_home() {
         None
     );
 }
+
+#[cfg(target_os = "linux")] // cargo:libsecret is a Linux provider
+#[test]
+fn doctor_names_the_project_file_that_lists_libsecret() {
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config("[registry]\nglobal-credential-providers = [\"cargo:token\"]\n");
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        &format!(
+            "[registries.crates]\nindex = \"{}\"\n[registry]\nglobal-credential-providers = [\"cargo:libsecret\"]\n",
+            azure("crates")
+        ),
+    );
+    let out = sandbox
+        .feedctl()
+        .args(["doctor", "--offline"])
+        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(PAT))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(7), "{stdout}");
+    let project_config = sandbox.project().join(".cargo/config.toml");
+    assert!(
+        stdout.contains(&format!(
+            "fix: remove `cargo:libsecret` from `{}`",
+            project_config.display()
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn doctor_reports_a_config_cargo_cannot_load_as_a_failed_check() {
+    let sandbox = Sandbox::new();
+    sandbox.write_project_file(".cargo/config.toml", "include = [\"gone.toml\"]\n");
+    let out = sandbox
+        .feedctl()
+        .args(["doctor", "--offline", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let check = &report["checks"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(check["name"], "config");
+    assert_eq!(check["status"], "fail");
+    assert!(
+        check["message"].as_str().unwrap().contains("gone.toml"),
+        "{report:#}"
+    );
+}

@@ -65,7 +65,19 @@ impl Report {
 pub fn run(args: &DoctorArgs, env: &Environment) -> Result<()> {
     let mut report = Report::default();
     check_cargo(env, &mut report);
-    let settings = Settings::load(env)?;
+    let settings = match Settings::load(env) {
+        Ok(settings) => settings,
+        // A config cargo cannot load fails every cargo command: a failed check, not an abort.
+        Err(e) => {
+            report.fail(
+                "config",
+                format!("{e:#}"),
+                "fix the file named above; until then every cargo command fails the same way",
+            );
+            print(&report, args.json)?;
+            return Err(Failure::new(Code::CheckFailed, "1 check failed").into());
+        }
+    };
     check_setup(env, &settings, &mut report);
     let registries = settings.azure_registries();
     if registries.is_empty() {
