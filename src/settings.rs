@@ -128,21 +128,36 @@ struct Resolved {
 
 impl Settings {
     pub fn load(env: &Environment) -> Result<Settings> {
+        Settings::load_inner(env, None)
+    }
+
+    /// What cargo would see here once `edited` is saved at its path (replacing the file there,
+    /// or created where cargo looks for one): for checking an edit before making it.
+    pub fn load_with(env: &Environment, edited: &ConfigFile) -> Result<Settings> {
+        Settings::load_inner(env, Some(edited))
+    }
+
+    fn load_inner(env: &Environment, edited: Option<&ConfigFile>) -> Result<Settings> {
         let cargo_home = env.cargo_home()?;
+        let is_edited = |path: &Path| edited.is_some_and(|e| same_path(e.path(), path));
+        let in_dir = |dir: &Path| {
+            let (path, _) = cargo_config::config_in(dir);
+            (path.is_file() || is_edited(&path)).then_some(path)
+        };
         let mut tops = Vec::new();
         let mut walked = Vec::new();
         for dir in env.cwd().ancestors() {
             let cargo_dir = dir.join(".cargo");
-            tops.extend(existing_config_in(&cargo_dir));
+            tops.extend(in_dir(&cargo_dir));
             walked.push(cargo_dir);
         }
         // `$CARGO_HOME` is read last, unless the walk already read it as some `.cargo`.
         if !walked.iter().any(|dir| same_path(dir, &cargo_home)) {
-            tops.extend(existing_config_in(&cargo_home));
+            tops.extend(in_dir(&cargo_home));
         }
         let mut files = Vec::new();
         for top in &tops {
-            load_with_includes(top, &mut HashSet::new(), &mut files)
+            load_with_includes(top, edited, &mut HashSet::new(), &mut files)
                 .context("could not load Cargo configuration (cargo fails the same way)")?;
         }
         let mut vars = BTreeMap::new();
@@ -173,6 +188,11 @@ impl Settings {
     /// Every config file cargo reads here, highest precedence first.
     pub fn files(&self) -> impl Iterator<Item = &Path> {
         self.files.iter().map(ConfigFile::path)
+    }
+
+    /// Whether cargo reads `path` here.
+    pub fn reads(&self, path: &Path) -> bool {
+        self.files().any(|file| same_path(file, path))
     }
 
     /// Every registry defined anywhere, the closest definition winning, sorted by name.
@@ -449,14 +469,18 @@ impl Settings {
     }
 }
 
-/// The config file cargo reads in `dir`, if there is one.
-fn existing_config_in(dir: &Path) -> Option<PathBuf> {
-    let (path, _) = cargo_config::config_in(dir);
-    path.is_file().then_some(path)
-}
-
+/// Whether two paths name the same file, even one that does not exist yet (its directory is
+/// compared instead).
 fn same_path(a: &Path, b: &Path) -> bool {
-    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let canonical = |p: &Path| {
+        p.canonicalize()
+            .unwrap_or_else(|_| match (p.parent(), p.file_name()) {
+                (Some(dir), Some(name)) => dir
+                    .canonicalize()
+                    .map_or_else(|_| p.to_path_buf(), |dir| dir.join(name)),
+                _ => p.to_path_buf(),
+            })
+    };
     a == b || canonical(a) == canonical(b)
 }
 
@@ -464,6 +488,7 @@ fn same_path(a: &Path, b: &Path) -> bool {
 /// the including file beats its includes, and a later include beats an earlier one.
 fn load_with_includes(
     path: &Path,
+    edited: Option<&ConfigFile>,
     seen: &mut HashSet<PathBuf>,
     out: &mut Vec<ConfigFile>,
 ) -> Result<()> {
@@ -473,11 +498,14 @@ fn load_with_includes(
             path.display()
         );
     }
-    let file = ConfigFile::load(path)?;
+    let file = match edited {
+        Some(edited) if same_path(edited.path(), path) => edited.clone(),
+        _ => ConfigFile::load(path)?,
+    };
     let includes = include_paths(&file)?;
     out.push(file);
     for (include, optional) in includes.into_iter().rev() {
-        if !include.is_file() {
+        if !include.is_file() && !edited.is_some_and(|e| same_path(e.path(), &include)) {
             if optional {
                 continue;
             }
@@ -487,7 +515,7 @@ fn load_with_includes(
                 path.display()
             );
         }
-        load_with_includes(&include, seen, out)?;
+        load_with_includes(&include, edited, seen, out)?;
     }
     Ok(())
 }
@@ -600,7 +628,7 @@ mod tests {
         }
         let mut loaded = Vec::new();
         for (rel, _) in files.iter().filter(|(rel, _)| rel.ends_with("config.toml")) {
-            load_with_includes(&dir.join(rel), &mut HashSet::new(), &mut loaded).unwrap();
+            load_with_includes(&dir.join(rel), None, &mut HashSet::new(), &mut loaded).unwrap();
         }
         let vars = vars
             .iter()

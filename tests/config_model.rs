@@ -595,3 +595,65 @@ fn doctor_reports_a_config_cargo_cannot_load_as_a_failed_check() {
         "{report:#}"
     );
 }
+
+#[test]
+fn connect_refuses_an_edit_that_a_closer_config_would_shadow() {
+    let sandbox = Sandbox::new();
+    sandbox.write_project_file(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"member\"]\nresolver = \"2\"\n",
+    );
+    let member = sandbox.project().join("member");
+    write(
+        &member.join("Cargo.toml"),
+        "[package]\nname = \"member\"\nversion = \"0.1.0\"\n",
+    );
+    let closer = member.join(".cargo/config.toml");
+    write(
+        &closer,
+        "[registries.mirror]\nindex = \"sparse+http://127.0.0.1:9/index/\"\n[source.crates-io]\nreplace-with = \"mirror\"\n",
+    );
+    let connect = |env: &[(&str, &str)]| {
+        let mut cmd = sandbox.feedctl();
+        cmd.current_dir(&member)
+            .args(["connect", "--org", "contoso", "--feed", "crates"])
+            .args(["--no-providers", "--no-login"])
+            .envs(env.iter().copied());
+        cmd.output().unwrap()
+    };
+    let out = connect(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("replaced with `mirror`") && stderr.contains(&closer.display().to_string()),
+        "{stderr}"
+    );
+    assert!(
+        !sandbox.project().join(".cargo").exists(),
+        "nothing written"
+    );
+    // cargo agrees: from the member, crates.io still goes to `mirror`.
+    assert_eq!(
+        cargo_get(&sandbox, &member, "source.crates-io.replace-with", &[]),
+        Some(Value::String("mirror".into()))
+    );
+
+    // A variable that redefines the registry shadows it just as well.
+    fs::remove_file(&closer).unwrap();
+    let other = azure("elsewhere");
+    let out = connect(&[("CARGO_REGISTRIES_CRATES_INDEX", other.as_str())]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("CARGO_REGISTRIES_CRATES_INDEX"), "{stderr}");
+    assert!(
+        !sandbox.project().join(".cargo").exists(),
+        "nothing written"
+    );
+
+    // Without either, the root config is written and cargo sees it from the member.
+    assert!(connect(&[]).status.success());
+    assert_eq!(
+        cargo_get(&sandbox, &member, "registries.crates.index", &[]),
+        Some(Value::String(azure("crates")))
+    );
+}

@@ -54,6 +54,8 @@ struct Report<'a> {
 pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     let plan = plan(args, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
+    let preview = cargo_config::update(&plan.config, true, |file| edit(file, &plan))?;
+    check_cargo_will_see(env, &plan, &preview.file, args.user)?;
     let project = cargo_config::update(&plan.config, args.dry_run, |file| edit(file, &plan))?;
     let providers = if args.no_providers {
         None
@@ -294,6 +296,69 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
         replace_crates_io: !args.no_replace_crates_io,
         force: args.force,
     })
+}
+
+/// Refuses an edit that cargo would not see from here: a closer config, an `include`d file or
+/// a `CARGO_REGISTRIES_<NAME>_INDEX` that defines the registry otherwise or replaces crates.io
+/// with something else wins over the file being written. With `--user` that is only a warning
+/// (this project overrides the user's config on purpose).
+fn check_cargo_will_see(
+    env: &Environment,
+    plan: &Plan,
+    edited: &ConfigFile,
+    user: bool,
+) -> Result<()> {
+    let settings = Settings::load_with(env, edited)?;
+    let file = edited.path().display();
+    if !settings.reads(edited.path()) {
+        ui::note(format!(
+            "cargo run here does not read `{file}`; it applies where cargo reads it"
+        ));
+        return Ok(());
+    }
+    let mut shadowed = Vec::new();
+    match settings
+        .registries()
+        .iter()
+        .find(|r| r.name == plan.registry)
+    {
+        Some(r) if r.index != plan.index => shadowed.push(format!(
+            "registry `{}` is `{}` from {}, which cargo reads before `{file}`",
+            plan.registry,
+            r.index,
+            settings
+                .index_origin(&r.name)
+                .map_or_else(|| "another file".to_string(), |d| d.describe())
+        )),
+        _ => {}
+    }
+    if plan.replace_crates_io
+        && let Some((name, from)) = settings.replace_with()
+        && name != plan.registry
+    {
+        shadowed.push(format!(
+            "crates.io is replaced with `{name}` in `{}`, which cargo reads before `{file}`",
+            from.display()
+        ));
+    }
+    if shadowed.is_empty() {
+        return Ok(());
+    }
+    let what = shadowed.join("; and ");
+    if user {
+        ui::warn(format!(
+            "{what}: in this directory that setting wins over `--user`"
+        ));
+        return Ok(());
+    }
+    Err(Failure::new(
+        Code::Refused,
+        format!(
+            "{what}: cargo would not use the feed, so nothing was written; change it there, \
+             or pass `--config` with that file"
+        ),
+    )
+    .into())
 }
 
 /// A project config that is `$CARGO_HOME`'s (a workspace at `$HOME`) acts machine-wide: only
