@@ -32,7 +32,7 @@ pub struct Registry {
     pub file: PathBuf,
     /// `registries.NAME.credential-provider` (or `CARGO_REGISTRIES_<NAME>_CREDENTIAL_PROVIDER`),
     /// which replaces the global list for this registry: one provider, as its program and
-    /// arguments.
+    /// arguments, a `[credential-alias]` resolved as cargo resolves it.
     pub credential_provider: Option<Vec<String>>,
 }
 
@@ -103,7 +103,12 @@ pub fn shared_token_vars(registries: &[Registry]) -> Vec<(String, Vec<&str>)> {
 }
 
 /// The prefixes of the environment variables cargo reads as the config keys feedctl uses.
-const ENV_PREFIXES: [&str; 3] = ["CARGO_REGISTRIES_", "CARGO_REGISTRY_", "CARGO_HTTP_"];
+const ENV_PREFIXES: [&str; 4] = [
+    "CARGO_REGISTRIES_",
+    "CARGO_REGISTRY_",
+    "CARGO_HTTP_",
+    "CARGO_CREDENTIAL_ALIAS_",
+];
 const GLOBAL_PROVIDERS_VAR: &str = "CARGO_REGISTRY_GLOBAL_CREDENTIAL_PROVIDERS";
 /// cargo's fallback for `http.timeout`.
 const HTTP_TIMEOUT_VAR: &str = "HTTP_TIMEOUT";
@@ -211,14 +216,19 @@ impl Settings {
     }
 
     fn resolved(&self, name: &str) -> Option<&Resolved> {
-        self.registries.iter().find(|r| r.registry.name == name)
+        // Sorted by name (see `resolve_registries`).
+        self.registries
+            .binary_search_by(|r| r.registry.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.registries[i])
     }
 
     fn resolve_registries(&self) -> Vec<Resolved> {
         let mut found: Vec<Resolved> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for file in &self.files {
             for name in file.keys(&["registries"]) {
-                if found.iter().any(|r| r.registry.name == name) {
+                if !seen.insert(name.clone()) {
                     continue;
                 }
                 let from_file = self
@@ -253,7 +263,9 @@ impl Settings {
                 let key = var
                     .strip_prefix("CARGO_REGISTRIES_")?
                     .strip_suffix("_INDEX")?;
-                (!key.is_empty()).then(|| (key.to_string(), value.clone()))
+                // cargo only ever looks up upper-case names.
+                (!key.is_empty() && key == key.to_uppercase())
+                    .then(|| (key.to_string(), value.clone()))
             })
             .collect();
         for (key, index) in env_only {
@@ -286,7 +298,7 @@ impl Settings {
         // and the variable beats every file.
         let (credential_provider, provider_from) = match self.var(&provider_var) {
             Some(value) => (
-                Some(value.split_whitespace().map(str::to_string).collect()),
+                Some(self.resolve_alias(value.split_whitespace().map(str::to_string).collect())),
                 Some(Definition::Env(provider_var)),
             ),
             None => self
@@ -295,7 +307,10 @@ impl Settings {
                 .find_map(|f| {
                     let argv =
                         provider_argv(f.get(&["registries", &name, "credential-provider"])?)?;
-                    Some((Some(argv), Some(Definition::File(f.path().to_path_buf()))))
+                    Some((
+                        Some(self.resolve_alias(argv)),
+                        Some(Definition::File(f.path().to_path_buf())),
+                    ))
                 })
                 .unwrap_or((None, None)),
         };
@@ -359,7 +374,33 @@ impl Settings {
         set.then_some(list)
     }
 
-    /// The provider list that applies to `registry`, and whether it was set explicitly
+    /// A provider as cargo runs it: one written without arguments may name a
+    /// `[credential-alias]` (or `CARGO_CREDENTIAL_ALIAS_<NAME>`), which replaces it whole.
+    fn resolve_alias(&self, argv: Vec<String>) -> Vec<String> {
+        let [name] = argv.as_slice() else {
+            return argv;
+        };
+        let var = format!(
+            "CARGO_CREDENTIAL_ALIAS_{}",
+            name.replace('-', "_").to_uppercase()
+        );
+        if let Some(value) = self.var(&var) {
+            return value.split_whitespace().map(str::to_string).collect();
+        }
+        self.files
+            .iter()
+            .find_map(|f| provider_argv(f.get(&["credential-alias", name])?))
+            .unwrap_or(argv)
+    }
+
+    /// [`resolve_alias`](Self::resolve_alias) for one entry of the global list.
+    fn resolve_alias_entry(&self, entry: String) -> String {
+        let argv: Vec<String> = entry.split_whitespace().map(str::to_string).collect();
+        self.resolve_alias(argv).join(" ")
+    }
+
+    /// The provider list that applies to `registry` (aliases resolved: what cargo runs), and
+    /// whether it was set explicitly
     /// (cargo's implicit `["cargo:token"]` does not serve registries that require auth).
     pub fn providers_for(&self, registry: &Registry) -> (Vec<String>, bool) {
         // A per-registry provider is one entry of the list, written as cargo would run it.
@@ -367,8 +408,14 @@ impl Settings {
             .credential_provider
             .as_ref()
             .map(|argv| vec![argv.join(" ")])
-            .or_else(|| self.global_providers())
-        {
+            .or_else(|| {
+                let list = self.global_providers()?;
+                Some(
+                    list.into_iter()
+                        .map(|p| self.resolve_alias_entry(p))
+                        .collect(),
+                )
+            }) {
             Some(list) => (list, true),
             None => (vec![providers::TOKEN.to_string()], false),
         }
@@ -709,6 +756,44 @@ mod tests {
         assert_eq!(
             s.index_origin("my-feed"),
             Some(&Definition::Env("CARGO_REGISTRIES_MY_FEED_INDEX".into()))
+        );
+    }
+
+    #[test]
+    fn credential_aliases_are_resolved_as_cargo_runs_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = settings(
+            dir.path(),
+            &[(
+                "p/.cargo/config.toml",
+                "[credential-alias]\nmine = [\"/opt/my tool\", \"--x\"]\n\
+                 [registries.a]\nindex = \"i\"\ncredential-provider = \"mine\"\n\
+                 [registries.b]\nindex = \"i\"\ncredential-provider = \"mine --y\"\n\
+                 [registry]\nglobal-credential-providers = [\"cargo:token\", \"other\"]\n",
+            )],
+            &[("CARGO_CREDENTIAL_ALIAS_OTHER", "/bin/other --z")],
+        );
+        let registries = s.registries();
+        assert_eq!(
+            registries[0].credential_provider.as_deref().unwrap(),
+            ["/opt/my tool", "--x"]
+        );
+        // With arguments it is a program, not an alias.
+        assert_eq!(
+            registries[1].credential_provider.as_deref().unwrap(),
+            ["mine", "--y"]
+        );
+        let plain = Registry {
+            name: "c".into(),
+            index: "i".into(),
+            file: PathBuf::new(),
+            credential_provider: None,
+        };
+        assert_eq!(s.providers_for(&plain).0, ["cargo:token", "/bin/other --z"]);
+        assert_eq!(
+            s.global_providers().unwrap(),
+            ["cargo:token", "other"],
+            "as written"
         );
     }
 

@@ -56,7 +56,11 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     ui::debug(format!("editing `{}`", plan.config.display()));
     let preview = cargo_config::update(&plan.config, true, |file| edit(file, &plan))?;
     check_cargo_will_see(env, &plan, &preview.file, args.user)?;
-    let project = cargo_config::update(&plan.config, args.dry_run, |file| edit(file, &plan))?;
+    let project = if args.dry_run {
+        preview
+    } else {
+        cargo_config::update(&plan.config, false, |file| edit(file, &plan))?
+    };
     let providers = if args.no_providers {
         None
     } else {
