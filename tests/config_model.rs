@@ -226,6 +226,21 @@ fn a_member_config_shadows_the_root_and_a_legacy_file_wins() {
     );
     let ours = assert_agree(&sandbox, &member, &[]);
     assert_eq!(ours["crates_io_replaced_with"], "legacy");
+    let doctor = sandbox
+        .feedctl()
+        .current_dir(&member)
+        .args(["doctor", "--offline"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&doctor.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "warn  config: `{}` exists, so cargo ignores `{}`",
+            member.join(".cargo/config").display(),
+            member.join(".cargo/config.toml").display()
+        )),
+        "{stdout}"
+    );
     assert!(
         ours["registries"]
             .as_array()

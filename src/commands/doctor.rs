@@ -167,6 +167,26 @@ fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
     for registry in settings.azure_registries() {
         check_index(settings, &registry, report);
     }
+    // A legacy `config` beside a `config.toml`: cargo reads only the legacy one, so edits to
+    // `config.toml` silently do nothing.
+    for file in settings.files() {
+        let ignored = file.with_file_name("config.toml");
+        if file.file_name().is_some_and(|n| n == "config") && ignored.is_file() {
+            report.warn(
+                "config",
+                format!(
+                    "`{}` exists, so cargo ignores `{}` next to it",
+                    file.display(),
+                    ignored.display()
+                ),
+                format!(
+                    "merge the two into `{}` and delete `{}`",
+                    ignored.display(),
+                    file.display()
+                ),
+            );
+        }
+    }
 }
 
 /// Every Azure registry needs an explicit provider list: the global one, or its own
