@@ -111,7 +111,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__connect)
-            opts="-v -h --org --server-url --collection --project --feed --force-auth --name --config --no-replace-crates-io --force --dry-run --json --no-providers --store --no-login --no-verify --pat-stdin --pat-env --azure-cli --auth --verbose --help"
+            opts="-v -h --org --server-url --collection --project --feed --force-auth --name --config --user --no-replace-crates-io --force --dry-run --json --no-providers --store --no-login --no-verify --pat-stdin --pat-env --azure-cli --auth --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -165,7 +165,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__disconnect)
-            opts="-v -h --name --config --logout --dry-run --verbose --help"
+            opts="-v -h --name --config --user --logout --dry-run --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

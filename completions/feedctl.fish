@@ -44,7 +44,7 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l collection -
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l project -d 'Project of a project-scoped feed, e.g. `--project "Web Team"`; omit for an organization- or collection-scoped feed' -r
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l feed -d 'Feed name, e.g. `--feed crates`' -r
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l name -d 'Registry name in cargo\'s config (default: the feed name), e.g. `--name company`. Letters, digits, `_` and `-`; `crates-io` is reserved' -r
-complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l config -d 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: `.cargo/config.toml` at the workspace root, or in the current directory outside a workspace)' -r -F
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l config -d 'Config file to edit: a `.cargo/config.toml` (or legacy `.cargo/config`), e.g. `--config ../.cargo/config.toml` (default: `.cargo/config.toml` at the workspace root, or at the package when its `package.workspace` root is not above the current directory)' -r -F
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l store -d 'Where cargo should keep tokens (see `feedctl providers --help`), e.g. `--store file`' -r -f -a "auto\t'The OS store if it works here, else `$CARGO_HOME/credentials.toml`'
 os\t'The OS store (Keychain, Credential Manager, Secret Service), even if the probe fails'
 file\t'`$CARGO_HOME/credentials.toml` (mode 0600) only'"
@@ -52,6 +52,7 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l pat-env -d '
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l auth -d 'How cargo gets a token: `pat` (default) stores a verified PAT with `cargo login`; `azure-cli` makes feedctl hand cargo a fresh Entra ID token from `az` on every build, storing nothing, e.g. `--auth azure-cli` after `az login`' -r -f -a "pat\t'A personal access token, checked and stored once with `cargo login`'
 azure-cli\t'A fresh Microsoft Entra ID token from `az` for every cargo command, via feedctl as cargo\'s credential provider for this registry. Nothing secret is stored'"
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l force-auth -d 'Use `FEED~force-auth` so cargo always sends a token. Needed on PUBLIC feeds by feed owners, publishers and "Feed and Upstream Reader" members: without it cargo reads anonymously and cannot save new crates from upstream sources. Private feeds never need it'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l user -d 'Configure the feed for every project of this user, in `$CARGO_HOME/config.toml`, replacing crates.io there too unless `--no-replace-crates-io`. This is what `cargo install --registry NAME` needs (it ignores project config); without it, feedctl refuses to run outside a cargo project (e.g. in `$HOME`)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-replace-crates-io -d 'Only add the registry; leave `[source.crates-io]` alone, so crates.io stays the default source and the feed is used only by dependencies with `registry = "NAME"`'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l force -d 'Overwrite a registry of the same name with a different index, or a crates.io replacement that points at another source'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l dry-run -d 'Print the changes as a unified diff and touch nothing (no network either)'
@@ -102,6 +103,7 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand doctor" -s v -l verbose 
 complete -c feedctl -n "__fish_feedctl_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l name -d 'Registry to remove, e.g. `--name crates` (default: the only Azure Artifacts registry in the file)' -r
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l config -d 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: as for `connect`)' -r -F
+complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l user -d 'Edit `$CARGO_HOME/config.toml` instead of the project config (undoes `connect --user`)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l logout -d 'Also remove the stored token (`cargo logout`)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l dry-run -d 'Print the change as a unified diff and touch nothing'
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'

@@ -18,6 +18,7 @@ use anyhow::{Context, Result, bail};
 use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use crate::atomic_file;
+use crate::exit::{Code, Failure};
 
 const BOM: &str = "\u{feff}";
 
@@ -408,18 +409,112 @@ pub fn update(
     })
 }
 
-/// The project config feedctl edits: `explicit` (from `--config`, relative to `cwd`), else
-/// `.cargo/config.toml` (or the legacy `config`) at the workspace root. A warning about a
-/// legacy file shadowing `config.toml` is shown here.
+/// The project config feedctl edits: `explicit` (from `--config`, relative to `cwd`), which
+/// must be a file cargo reads as config; else `.cargo/config.toml` (or the legacy `config`)
+/// at the workspace root — or at the package when its `package.workspace` root is not above
+/// `cwd`, because cargo run here never reads that root's `.cargo/`. Outside any cargo project
+/// there is no project config: writing one in `$HOME` or elsewhere would act machine-wide, so
+/// this refuses and points at `--user`. A warning about a legacy file shadowing
+/// `config.toml` is shown here.
 pub fn project_config(cwd: &Path, explicit: Option<&Path>) -> Result<PathBuf> {
     if let Some(path) = explicit {
-        return Ok(cwd.join(path));
+        return checked_explicit(cwd, path);
     }
-    let (path, warning) = config_in(&workspace_root(cwd)?.join(".cargo"));
+    let Some(package_dir) = cwd.ancestors().find(|dir| dir.join("Cargo.toml").is_file()) else {
+        return Err(Failure::new(
+            Code::Usage,
+            format!(
+                "`{}` is not inside a cargo project (no `Cargo.toml` here or above), so there is \
+                 no project config to write, and one here would apply to every project below \
+                 it; run feedctl in your project, pass `--config PATH/.cargo/config.toml`, or \
+                 pass `--user` to configure `$CARGO_HOME/config.toml` for all your projects (what \
+                 `cargo install --registry NAME` needs)",
+                cwd.display()
+            ),
+        )
+        .into());
+    };
+    let root = workspace_root(package_dir)?;
+    let dir = if cwd.starts_with(&root) {
+        root
+    } else {
+        crate::ui::note(format!(
+            "the workspace root `{}` (`package.workspace`) is not above `{}`, so cargo run here \
+             never reads its `.cargo/`; using the package's own `.cargo/` instead (run \
+             feedctl in `{}` too for builds started there)",
+            root.display(),
+            package_dir.display(),
+            root.display()
+        ));
+        package_dir.to_path_buf()
+    };
+    let (path, warning) = config_in(&dir.join(".cargo"));
     if let Some(warning) = warning {
         crate::ui::warn(warning);
     }
     Ok(path)
+}
+
+/// `$CARGO_HOME/config.toml` (or the legacy `config`), for `--user`: read by cargo in every
+/// directory, and the only config `cargo install` reads.
+pub fn user_config(cargo_home: &Path) -> PathBuf {
+    let (path, warning) = config_in(cargo_home);
+    if let Some(warning) = warning {
+        crate::ui::warn(warning);
+    }
+    path
+}
+
+/// A `--config` path cargo reads as config: `…/.cargo/config.toml` or the legacy
+/// `…/.cargo/config`, and not a `config.toml` that a legacy `config` beside it shadows.
+fn checked_explicit(cwd: &Path, path: &Path) -> Result<PathBuf> {
+    let shown = path.display();
+    let refuse = |why: String| -> Result<PathBuf> {
+        Err(Failure::new(Code::Usage, format!("`--config {shown}`: {why}")).into())
+    };
+    let text = path.to_string_lossy();
+    let drive =
+        text.len() >= 2 && text.as_bytes()[1] == b':' && text.as_bytes()[0].is_ascii_alphabetic();
+    if cfg!(not(windows)) && (text.contains('\\') || drive) {
+        return refuse(
+            "looks like a Windows path; on this system paths use `/`, e.g. \
+             `--config ../.cargo/config.toml`"
+                .to_string(),
+        );
+    }
+    let name = path.file_name().and_then(|n| n.to_str());
+    let in_cargo_dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|dir| dir == ".cargo");
+    match name {
+        Some("config.toml" | "config") if in_cargo_dir => {}
+        Some("Cargo.toml") => {
+            return refuse(
+                "cargo does not read registries or source replacements from a manifest; pass \
+                 the project's `.cargo/config.toml`"
+                    .to_string(),
+            );
+        }
+        _ => {
+            return refuse(
+                "cargo does not read that file as config; pass a `.cargo/config.toml` (or the \
+                 legacy `.cargo/config`)"
+                    .to_string(),
+            );
+        }
+    }
+    let full = cwd.join(path);
+    if name == Some("config.toml")
+        && let Some(legacy) = full.parent().map(|dir| dir.join("config"))
+        && legacy.is_file()
+    {
+        return refuse(format!(
+            "cargo reads `{}` instead when both exist; pass that file (or merge the two)",
+            legacy.display()
+        ));
+    }
+    Ok(full)
 }
 
 /// The config file cargo reads in `dir` (a `.cargo` directory or `$CARGO_HOME`): the legacy
@@ -442,13 +537,9 @@ pub fn config_in(dir: &Path) -> (PathBuf, Option<String>) {
     }
 }
 
-/// The directory whose `.cargo/config.toml` applies to the whole workspace containing `cwd`:
-/// the workspace root as `cargo locate-project --workspace` would find it, or `cwd` itself
-/// outside any package.
-fn workspace_root(cwd: &Path) -> Result<PathBuf> {
-    let Some(package_dir) = cwd.ancestors().find(|dir| dir.join("Cargo.toml").is_file()) else {
-        return Ok(cwd.to_path_buf());
-    };
+/// The workspace root of the package in `package_dir`, as `cargo locate-project --workspace`
+/// would find it (the package itself when it is no workspace's member).
+fn workspace_root(package_dir: &Path) -> Result<PathBuf> {
     let package_manifest = read_manifest(&package_dir.join("Cargo.toml"))?;
     // An explicit `package.workspace = "../.."` names the root outright.
     if let Some(explicit) = package_manifest
@@ -456,7 +547,7 @@ fn workspace_root(cwd: &Path) -> Result<PathBuf> {
         .and_then(|p| p.get("workspace"))
         .and_then(Item::as_str)
     {
-        return Ok(package_dir.join(explicit));
+        return Ok(normalize(&package_dir.join(explicit)));
     }
     for dir in package_dir.ancestors() {
         let manifest_path = dir.join("Cargo.toml");
@@ -484,6 +575,21 @@ fn workspace_root(cwd: &Path) -> Result<PathBuf> {
         }
     }
     Ok(package_dir.to_path_buf())
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system (as cargo normalizes manifest paths).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn read_manifest(path: &Path) -> Result<DocumentMut> {
@@ -642,13 +748,78 @@ mod tests {
         )
         .unwrap();
         fs::write(root.join("tools/x/Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
-        assert_eq!(workspace_root(&root.join("crates/a/src")).unwrap(), root);
+        assert_eq!(workspace_root(&root.join("crates/a")).unwrap(), root);
         assert_eq!(
-            workspace_root(&root.join("tools/x/src")).unwrap(),
+            workspace_root(&root.join("tools/x")).unwrap(),
             root.join("tools/x")
         );
+        assert_eq!(
+            project_config(&root.join("crates/a/src"), None).unwrap(),
+            root.join(".cargo/config.toml")
+        );
         let outside = tempfile::tempdir().unwrap();
-        assert_eq!(workspace_root(outside.path()).unwrap(), outside.path());
+        let err = project_config(outside.path(), None).unwrap_err();
+        assert!(err.to_string().contains("--user"), "{err}");
+    }
+
+    #[test]
+    fn a_member_whose_root_is_not_above_it_gets_its_own_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("ws")).unwrap();
+        fs::create_dir_all(root.join("member/src")).unwrap();
+        fs::write(
+            root.join("ws/Cargo.toml"),
+            "[workspace]\nmembers = [\"../member\"]\n",
+        )
+        .unwrap();
+        fs::write(
+            root.join("member/Cargo.toml"),
+            "[package]\nname = \"m\"\nworkspace = \"../ws\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            workspace_root(&root.join("member")).unwrap(),
+            root.join("ws")
+        );
+        assert_eq!(
+            project_config(&root.join("member/src"), None).unwrap(),
+            root.join("member/.cargo/config.toml")
+        );
+    }
+
+    #[test]
+    fn config_flags_must_name_a_file_cargo_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let cwd = dir.path();
+        for bad in [
+            "Cargo.toml",
+            "config.toml",
+            "x/.cargo/settings.toml",
+            // A Windows path is refused on other systems; on Windows it is just a path.
+            if cfg!(windows) {
+                "x/config"
+            } else {
+                "C:\\p\\.cargo\\config.toml"
+            },
+        ] {
+            let err = project_config(cwd, Some(Path::new(bad))).unwrap_err();
+            assert!(
+                err.to_string().contains(&format!("`--config {bad}`")),
+                "{err}"
+            );
+            assert_eq!(crate::exit::code_of(&err), 2);
+        }
+        for good in [".cargo/config.toml", "../p/.cargo/config"] {
+            assert_eq!(
+                project_config(cwd, Some(Path::new(good))).unwrap(),
+                cwd.join(good)
+            );
+        }
+        fs::create_dir(cwd.join(".cargo")).unwrap();
+        fs::write(cwd.join(".cargo/config"), "").unwrap();
+        let err = project_config(cwd, Some(Path::new(".cargo/config.toml"))).unwrap_err();
+        assert!(err.to_string().contains("reads"), "{err}");
     }
 
     #[test]

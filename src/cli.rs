@@ -170,6 +170,10 @@ pub struct DisconnectArgs {
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Edit `$CARGO_HOME/config.toml` instead of the project config (undoes `connect --user`).
+    #[arg(long, conflicts_with = "config")]
+    pub user: bool,
+
     /// Also remove the stored token (`cargo logout`).
     #[arg(long)]
     pub logout: bool,
@@ -311,10 +315,18 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "REGISTRY")]
     pub name: Option<String>,
 
-    /// Config file to edit, e.g. `--config ../.cargo/config.toml` (default: `.cargo/config.toml`
-    /// at the workspace root, or in the current directory outside a workspace).
+    /// Config file to edit: a `.cargo/config.toml` (or legacy `.cargo/config`), e.g.
+    /// `--config ../.cargo/config.toml` (default: `.cargo/config.toml` at the workspace root,
+    /// or at the package when its `package.workspace` root is not above the current directory).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+
+    /// Configure the feed for every project of this user, in `$CARGO_HOME/config.toml`,
+    /// replacing crates.io there too unless `--no-replace-crates-io`. This is what
+    /// `cargo install --registry NAME` needs (it ignores project config); without it,
+    /// feedctl refuses to run outside a cargo project (e.g. in `$HOME`).
+    #[arg(long, conflicts_with = "config")]
+    pub user: bool,
 
     /// Only add the registry; leave `[source.crates-io]` alone, so crates.io stays the
     /// default source and the feed is used only by dependencies with `registry = "NAME"`.

@@ -35,6 +35,17 @@ impl Environment {
         std::env::var(name).ok()
     }
 
+    /// Every variable whose name starts with `prefix`, as (name, value), sorted by name;
+    /// variables that are not valid Unicode are left out.
+    pub fn vars_with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
+        let mut vars: Vec<(String, String)> = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .filter(|(k, _)| k.starts_with(prefix))
+            .collect();
+        vars.sort();
+        vars
+    }
+
     /// Whether a person may be at the keyboard: stdin is a terminal and we are not in CI.
     pub fn interactive(&self) -> bool {
         self.stdin_is_terminal && self.var("CI").is_none_or(|v| v.is_empty() || v == "false")

@@ -1,12 +1,20 @@
-//! What cargo sees from the current directory: every config file it reads (`.cargo/config.toml`
-//! in the directory and each ancestor, then `$CARGO_HOME/config.toml`), merged the way cargo
-//! merges them. Read-only; edits go through [`crate::cargo_config`].
+//! What cargo sees from the current directory, read the way cargo reads it: every config file
+//! in the hierarchy (`.cargo/config.toml`, or the legacy `.cargo/config` that cargo prefers,
+//! in the directory and each ancestor, then `$CARGO_HOME/config.toml`), the files each of them
+//! `include`s, and the `CARGO_*` environment variables cargo takes as config. Read-only; edits
+//! go through [`crate::cargo_config`].
+//!
+//! This is our own model rather than the `cargo-config2` crate: that crate ignores `include`
+//! (stable since cargo 1.93, so an included `replace-with` would be missed) and keys
+//! `CARGO_REGISTRIES_<NAME>_*` by the variable's spelling, so `MY_FEED` does not override
+//! `[registries.my-feed]`. The rules below were checked against cargo 1.95 and are tested
+//! against `cargo config get` and real builds (tests/config_model.rs).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-use toml_edit::Item;
+use anyhow::{Context, Result, bail};
+use toml_edit::{Item, Value};
 
 use crate::cargo_config::{self, ConfigFile};
 use crate::environment::Environment;
@@ -19,9 +27,12 @@ use crate::providers;
 pub struct Registry {
     pub name: String,
     pub index: String,
+    /// The config file whose `registries.NAME.index` defines the registry; empty when only
+    /// `CARGO_REGISTRIES_<NAME>_INDEX` does (see [`Settings::index_origin`]).
     pub file: PathBuf,
-    /// `registries.NAME.credential-provider`, which replaces the global list for this
-    /// registry: one provider, as its program and arguments.
+    /// `registries.NAME.credential-provider` (or `CARGO_REGISTRIES_<NAME>_CREDENTIAL_PROVIDER`),
+    /// which replaces the global list for this registry: one provider, as its program and
+    /// arguments, a `[credential-alias]` resolved as cargo resolves it.
     pub credential_provider: Option<Vec<String>>,
 }
 
@@ -30,6 +41,41 @@ impl Registry {
     pub fn token_var(&self) -> String {
         env_var_name(&self.name, "TOKEN")
     }
+}
+
+/// Where cargo found a value: a config file (perhaps an `include`d one) or an environment
+/// variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Definition {
+    File(PathBuf),
+    Env(String),
+}
+
+impl Definition {
+    /// `` `path` `` or ``env var `NAME` ``.
+    pub fn describe(&self) -> String {
+        match self {
+            Definition::File(path) => format!("`{}`", path.display()),
+            Definition::Env(var) => format!("env var `{var}`"),
+        }
+    }
+
+    /// The same without backticks, for machine-readable output.
+    pub fn plain(&self) -> String {
+        match self {
+            Definition::File(path) => path.display().to_string(),
+            Definition::Env(var) => format!("env:{var}"),
+        }
+    }
+}
+
+/// cargo's `[http]` settings that decide whether a feed can be reached (config or `CARGO_HTTP_*`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HttpSettings {
+    pub cainfo: Option<PathBuf>,
+    pub proxy: Option<String>,
+    pub timeout: Option<u64>,
+    pub check_revoke: Option<bool>,
 }
 
 /// `CARGO_REGISTRIES_<NAME>_<SUFFIX>` with cargo's mapping: `-` → `_`, then upper case.
@@ -56,62 +102,228 @@ pub fn shared_token_vars(registries: &[Registry]) -> Vec<(String, Vec<&str>)> {
         .collect()
 }
 
-/// All config files cargo reads here, highest precedence first.
+/// The prefixes of the environment variables cargo reads as the config keys feedctl uses.
+const ENV_PREFIXES: [&str; 4] = [
+    "CARGO_REGISTRIES_",
+    "CARGO_REGISTRY_",
+    "CARGO_HTTP_",
+    "CARGO_CREDENTIAL_ALIAS_",
+];
+const GLOBAL_PROVIDERS_VAR: &str = "CARGO_REGISTRY_GLOBAL_CREDENTIAL_PROVIDERS";
+/// cargo's fallback for `http.timeout`.
+const HTTP_TIMEOUT_VAR: &str = "HTTP_TIMEOUT";
+
+/// Everything cargo reads as config here: the files, highest precedence first (each
+/// `include`d file just below the file that includes it), and the variables that override them.
 #[derive(Debug)]
 pub struct Settings {
     files: Vec<ConfigFile>,
+    vars: BTreeMap<String, String>,
+    cwd: PathBuf,
+    registries: Vec<Resolved>,
+}
+
+/// A registry and where its two settings came from.
+#[derive(Debug)]
+struct Resolved {
+    registry: Registry,
+    index_from: Definition,
+    provider_from: Option<Definition>,
 }
 
 impl Settings {
     pub fn load(env: &Environment) -> Result<Settings> {
+        Settings::load_inner(env, None)
+    }
+
+    /// What cargo would see here once `edited` is saved at its path (replacing the file there,
+    /// or created where cargo looks for one): for checking an edit before making it.
+    pub fn load_with(env: &Environment, edited: &ConfigFile) -> Result<Settings> {
+        Settings::load_inner(env, Some(edited))
+    }
+
+    fn load_inner(env: &Environment, edited: Option<&ConfigFile>) -> Result<Settings> {
         let cargo_home = env.cargo_home()?;
-        let mut paths: Vec<PathBuf> = env
-            .cwd()
-            .ancestors()
-            .map(|dir| cargo_config::config_in(&dir.join(".cargo")).0)
-            .collect();
-        let home_config = cargo_config::config_in(&cargo_home).0;
-        let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-        if !paths
-            .iter()
-            .any(|p| canonical(p) == canonical(&home_config))
-        {
-            paths.push(home_config.clone());
+        let is_edited = |path: &Path| edited.is_some_and(|e| same_path(e.path(), path));
+        let in_dir = |dir: &Path| {
+            let (path, _) = cargo_config::config_in(dir);
+            (path.is_file() || is_edited(&path)).then_some(path)
+        };
+        let mut tops = Vec::new();
+        let mut walked = Vec::new();
+        for dir in env.cwd().ancestors() {
+            let cargo_dir = dir.join(".cargo");
+            tops.extend(in_dir(&cargo_dir));
+            walked.push(cargo_dir);
         }
-        let files = paths
-            .iter()
-            .filter(|p| p.is_file())
-            .map(|p| ConfigFile::load(p))
-            .collect::<Result<_>>()?;
-        Ok(Settings { files })
+        // `$CARGO_HOME` is read last, unless the walk already read it as some `.cargo`.
+        if !walked.iter().any(|dir| same_path(dir, &cargo_home)) {
+            tops.extend(in_dir(&cargo_home));
+        }
+        let mut files = Vec::new();
+        for top in &tops {
+            load_with_includes(top, edited, &mut HashSet::new(), &mut files)
+                .context("could not load Cargo configuration (cargo fails the same way)")?;
+        }
+        let mut vars = BTreeMap::new();
+        for prefix in ENV_PREFIXES {
+            vars.extend(env.vars_with_prefix(prefix));
+        }
+        if let Some(value) = env.var(HTTP_TIMEOUT_VAR) {
+            vars.insert(HTTP_TIMEOUT_VAR.to_string(), value);
+        }
+        Ok(Settings::from_parts(files, vars, env.cwd().to_path_buf()))
+    }
+
+    fn from_parts(
+        files: Vec<ConfigFile>,
+        vars: BTreeMap<String, String>,
+        cwd: PathBuf,
+    ) -> Settings {
+        let mut settings = Settings {
+            files,
+            vars,
+            cwd,
+            registries: Vec::new(),
+        };
+        settings.registries = settings.resolve_registries();
+        settings
+    }
+
+    /// Every config file cargo reads here, highest precedence first.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(ConfigFile::path)
+    }
+
+    /// Whether cargo reads `path` here.
+    pub fn reads(&self, path: &Path) -> bool {
+        self.files().any(|file| same_path(file, path))
     }
 
     /// Every registry defined anywhere, the closest definition winning, sorted by name.
     pub fn registries(&self) -> Vec<Registry> {
-        let mut found: Vec<Registry> = Vec::new();
+        self.registries.iter().map(|r| r.registry.clone()).collect()
+    }
+
+    /// Where the index of the registry `name` comes from.
+    pub fn index_origin(&self, name: &str) -> Option<&Definition> {
+        self.resolved(name).map(|r| &r.index_from)
+    }
+
+    /// Where the registry's own `credential-provider` comes from, if it has one.
+    pub fn provider_origin(&self, name: &str) -> Option<&Definition> {
+        self.resolved(name).and_then(|r| r.provider_from.as_ref())
+    }
+
+    fn resolved(&self, name: &str) -> Option<&Resolved> {
+        // Sorted by name (see `resolve_registries`).
+        self.registries
+            .binary_search_by(|r| r.registry.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.registries[i])
+    }
+
+    fn resolve_registries(&self) -> Vec<Resolved> {
+        let mut found: Vec<Resolved> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for file in &self.files {
             for name in file.keys(&["registries"]) {
-                if found.iter().any(|r| r.name == name) {
+                if !seen.insert(name.clone()) {
                     continue;
                 }
-                let Some(index) = self.first_str(&["registries", &name, "index"]) else {
-                    continue;
-                };
-                let credential_provider = self
+                let from_file = self
                     .files
                     .iter()
-                    .find_map(|f| f.get(&["registries", &name, "credential-provider"]))
-                    .and_then(provider_argv);
-                found.push(Registry {
-                    name: name.clone(),
-                    index: index.to_string(),
-                    file: file.path().to_path_buf(),
-                    credential_provider,
-                });
+                    .find_map(|f| Some((f.get_str(&["registries", &name, "index"])?, f.path())));
+                let (index, file, index_from) =
+                    match (self.var(&env_var_name(&name, "INDEX")), from_file) {
+                        (Some(value), file) => (
+                            value.to_string(),
+                            file.map(|(_, path)| path.to_path_buf()).unwrap_or_default(),
+                            Definition::Env(env_var_name(&name, "INDEX")),
+                        ),
+                        (None, Some((index, path))) => (
+                            index.to_string(),
+                            path.to_path_buf(),
+                            Definition::File(path.to_path_buf()),
+                        ),
+                        (None, None) => continue,
+                    };
+                found.push(self.resolved_registry(name, index, file, index_from));
             }
         }
-        found.sort_by(|a, b| a.name.cmp(&b.name));
+        // A registry defined only by `CARGO_REGISTRIES_<NAME>_INDEX`: cargo finds it when
+        // asked for a name that maps to the variable, e.g. by `replace-with`.
+        let replace_with = self.replace_with().map(|(name, _)| name);
+        let env_only: Vec<(String, String)> = self
+            .vars
+            .iter()
+            .filter(|(_, value)| !value.is_empty())
+            .filter_map(|(var, value)| {
+                let key = var
+                    .strip_prefix("CARGO_REGISTRIES_")?
+                    .strip_suffix("_INDEX")?;
+                // cargo only ever looks up upper-case names.
+                (!key.is_empty() && key == key.to_uppercase())
+                    .then(|| (key.to_string(), value.clone()))
+            })
+            .collect();
+        for (key, index) in env_only {
+            let var = format!("CARGO_REGISTRIES_{key}_INDEX");
+            if found
+                .iter()
+                .any(|r| env_var_name(&r.registry.name, "INDEX") == var)
+            {
+                continue;
+            }
+            let name = replace_with
+                .clone()
+                .filter(|name| env_var_name(name, "INDEX") == var)
+                .unwrap_or_else(|| key.to_lowercase());
+            found.push(self.resolved_registry(name, index, PathBuf::new(), Definition::Env(var)));
+        }
+        found.sort_by(|a, b| a.registry.name.cmp(&b.registry.name));
         found
+    }
+
+    fn resolved_registry(
+        &self,
+        name: String,
+        index: String,
+        file: PathBuf,
+        index_from: Definition,
+    ) -> Resolved {
+        let provider_var = env_var_name(&name, "CREDENTIAL_PROVIDER");
+        // A per-registry provider is not merged across files: the closest one wins whole,
+        // and the variable beats every file.
+        let (credential_provider, provider_from) = match self.var(&provider_var) {
+            Some(value) => (
+                Some(self.resolve_alias(value.split_whitespace().map(str::to_string).collect())),
+                Some(Definition::Env(provider_var)),
+            ),
+            None => self
+                .files
+                .iter()
+                .find_map(|f| {
+                    let argv =
+                        provider_argv(f.get(&["registries", &name, "credential-provider"])?)?;
+                    Some((
+                        Some(self.resolve_alias(argv)),
+                        Some(Definition::File(f.path().to_path_buf())),
+                    ))
+                })
+                .unwrap_or((None, None)),
+        };
+        Resolved {
+            registry: Registry {
+                name,
+                index,
+                file,
+                credential_provider,
+            },
+            index_from,
+            provider_from,
+        }
     }
 
     /// The registries whose index is an Azure Artifacts Cargo feed.
@@ -122,7 +334,8 @@ impl Settings {
             .collect()
     }
 
-    /// `source.crates-io.replace-with`, and the file that sets it.
+    /// `source.crates-io.replace-with`, and the file that sets it (cargo reads it from files
+    /// only: no environment variable sets it).
     pub fn replace_with(&self) -> Option<(String, PathBuf)> {
         self.files.iter().find_map(|f| {
             f.get_str(&["source", "crates-io", "replace-with"])
@@ -131,18 +344,63 @@ impl Settings {
     }
 
     /// `registry.global-credential-providers` merged as cargo merges arrays: lower-precedence
-    /// files first. `None` when no file sets it.
+    /// files first, then `CARGO_REGISTRY_GLOBAL_CREDENTIAL_PROVIDERS` (split on whitespace).
+    /// `None` when nothing sets it.
     pub fn global_providers(&self) -> Option<Vec<String>> {
-        let lists: Vec<Vec<String>> = self
-            .files
-            .iter()
-            .rev()
-            .filter_map(|f| f.get(&providers::KEY).and_then(provider_entries))
-            .collect();
-        (!lists.is_empty()).then(|| lists.concat())
+        self.global_provider_sources()
+            .map(|list| list.into_iter().map(|(provider, _)| provider).collect())
     }
 
-    /// The provider list that applies to `registry`, and whether it was set explicitly
+    /// [`global_providers`](Self::global_providers), each entry with where it was listed.
+    pub fn global_provider_sources(&self) -> Option<Vec<(String, Definition)>> {
+        let mut set = false;
+        let mut list = Vec::new();
+        for file in self.files.iter().rev() {
+            if let Some(entries) = file.get(&providers::KEY).and_then(provider_entries) {
+                set = true;
+                let from = Definition::File(file.path().to_path_buf());
+                list.extend(entries.into_iter().map(|p| (p, from.clone())));
+            }
+        }
+        if let Some(value) = self.vars.get(GLOBAL_PROVIDERS_VAR) {
+            set = true;
+            let from = Definition::Env(GLOBAL_PROVIDERS_VAR.to_string());
+            list.extend(
+                value
+                    .split_whitespace()
+                    .map(|p| (p.to_string(), from.clone())),
+            );
+        }
+        set.then_some(list)
+    }
+
+    /// A provider as cargo runs it: one written without arguments may name a
+    /// `[credential-alias]` (or `CARGO_CREDENTIAL_ALIAS_<NAME>`), which replaces it whole.
+    fn resolve_alias(&self, argv: Vec<String>) -> Vec<String> {
+        let [name] = argv.as_slice() else {
+            return argv;
+        };
+        let var = format!(
+            "CARGO_CREDENTIAL_ALIAS_{}",
+            name.replace('-', "_").to_uppercase()
+        );
+        if let Some(value) = self.var(&var) {
+            return value.split_whitespace().map(str::to_string).collect();
+        }
+        self.files
+            .iter()
+            .find_map(|f| provider_argv(f.get(&["credential-alias", name])?))
+            .unwrap_or(argv)
+    }
+
+    /// [`resolve_alias`](Self::resolve_alias) for one entry of the global list.
+    fn resolve_alias_entry(&self, entry: String) -> String {
+        let argv: Vec<String> = entry.split_whitespace().map(str::to_string).collect();
+        self.resolve_alias(argv).join(" ")
+    }
+
+    /// The provider list that applies to `registry` (aliases resolved: what cargo runs), and
+    /// whether it was set explicitly
     /// (cargo's implicit `["cargo:token"]` does not serve registries that require auth).
     pub fn providers_for(&self, registry: &Registry) -> (Vec<String>, bool) {
         // A per-registry provider is one entry of the list, written as cargo would run it.
@@ -150,13 +408,59 @@ impl Settings {
             .credential_provider
             .as_ref()
             .map(|argv| vec![argv.join(" ")])
-            .or_else(|| self.global_providers())
-        {
+            .or_else(|| {
+                let list = self.global_providers()?;
+                Some(
+                    list.into_iter()
+                        .map(|p| self.resolve_alias_entry(p))
+                        .collect(),
+                )
+            }) {
             Some(list) => (list, true),
             None => (vec![providers::TOKEN.to_string()], false),
         }
     }
 
+    /// cargo's `[http]` settings, each from `CARGO_HTTP_<KEY>` if set, else the closest file.
+    /// A relative `cainfo` is taken, as cargo does, from the directory holding the `.cargo`
+    /// directory of the file that sets it (from the working directory when a variable does).
+    pub fn http(&self) -> HttpSettings {
+        let cainfo = match self.var("CARGO_HTTP_CAINFO") {
+            Some(value) => Some(self.cwd.join(value)),
+            None => self.files.iter().find_map(|f| {
+                let value = f.get_str(&["http", "cainfo"])?;
+                let root = f.path().parent()?.parent()?;
+                Some(root.join(value))
+            }),
+        };
+        let proxy = self
+            .var("CARGO_HTTP_PROXY")
+            .map(str::to_string)
+            .or_else(|| self.first(&["http", "proxy"], |v| v.as_str().map(str::to_string)));
+        let timeout = self
+            .var("CARGO_HTTP_TIMEOUT")
+            .and_then(|v| v.trim().parse().ok())
+            .or_else(|| {
+                self.first(&["http", "timeout"], |v| {
+                    v.as_integer().and_then(|n| u64::try_from(n).ok())
+                })
+            })
+            .or_else(|| {
+                self.var(HTTP_TIMEOUT_VAR)
+                    .and_then(|v| v.trim().parse().ok())
+            });
+        let check_revoke = match self.var("CARGO_HTTP_CHECK_REVOKE") {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            _ => self.first(&["http", "check-revoke"], Value::as_bool),
+        };
+        HttpSettings {
+            cainfo,
+            proxy,
+            timeout,
+            check_revoke,
+        }
+    }
     /// The registry to act on: `--name` if given, else the single Azure registry.
     pub fn pick(&self, name: Option<&str>) -> Result<Registry> {
         let azure = self.azure_registries();
@@ -196,9 +500,123 @@ impl Settings {
         }
     }
 
-    fn first_str(&self, path: &[&str]) -> Option<&str> {
-        self.files.iter().find_map(|f| f.get_str(path))
+    /// The first value at `path`, in precedence order, that `read` accepts.
+    fn first<T>(&self, path: &[&str], read: impl Fn(&Value) -> Option<T>) -> Option<T> {
+        self.files
+            .iter()
+            .find_map(|f| f.get(path)?.as_value().and_then(&read))
     }
+
+    /// A variable cargo would read, if set and not empty.
+    fn var(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// Whether two paths name the same file, even one that does not exist yet (its directory is
+/// compared instead).
+fn same_path(a: &Path, b: &Path) -> bool {
+    let canonical = |p: &Path| {
+        p.canonicalize()
+            .unwrap_or_else(|_| match (p.parent(), p.file_name()) {
+                (Some(dir), Some(name)) => dir
+                    .canonicalize()
+                    .map_or_else(|_| p.to_path_buf(), |dir| dir.join(name)),
+                _ => p.to_path_buf(),
+            })
+    };
+    a == b || canonical(a) == canonical(b)
+}
+
+/// Reads `path` and, after it, the files it `include`s (recursively), in precedence order:
+/// the including file beats its includes, and a later include beats an earlier one.
+fn load_with_includes(
+    path: &Path,
+    edited: Option<&ConfigFile>,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<ConfigFile>,
+) -> Result<()> {
+    if !seen.insert(path.to_path_buf()) {
+        bail!(
+            "config `include` cycle detected with path `{}`",
+            path.display()
+        );
+    }
+    let file = match edited {
+        Some(edited) if same_path(edited.path(), path) => edited.clone(),
+        _ => ConfigFile::load(path)?,
+    };
+    let includes = include_paths(&file)?;
+    out.push(file);
+    for (include, optional) in includes.into_iter().rev() {
+        if !include.is_file() && !edited.is_some_and(|e| same_path(e.path(), &include)) {
+            if optional {
+                continue;
+            }
+            bail!(
+                "failed to read configuration file `{}`, included from `{}`",
+                include.display(),
+                path.display()
+            );
+        }
+        load_with_includes(&include, edited, seen, out)?;
+    }
+    Ok(())
+}
+
+/// The files `include = [...]` names, with whether each is optional, relative paths taken
+/// from the including file's directory. cargo 1.95 accepts only an array of strings or of
+/// `{ path, optional }` tables, and only paths ending in `.toml`.
+fn include_paths(file: &ConfigFile) -> Result<Vec<(PathBuf, bool)>> {
+    let shown = file.path().display();
+    let Some(item) = file.get(&["include"]) else {
+        return Ok(Vec::new());
+    };
+    let mut entries: Vec<(String, bool)> = Vec::new();
+    let table_entry = |table: &dyn toml_edit::TableLike, idx: usize| -> Result<(String, bool)> {
+        let path = table.get("path").and_then(Item::as_str).with_context(|| {
+            format!("missing string field `path` at `include[{idx}]` in `{shown}`")
+        })?;
+        let optional = match table.get("optional") {
+            None => false,
+            Some(v) => v.as_bool().with_context(|| {
+                format!("expected a boolean at `include[{idx}].optional` in `{shown}`")
+            })?,
+        };
+        Ok((path.to_string(), optional))
+    };
+    if let Some(array) = item.as_array() {
+        for (idx, value) in array.iter().enumerate() {
+            match value {
+                Value::String(s) => entries.push((s.value().clone(), false)),
+                Value::InlineTable(t) => entries.push(table_entry(t, idx)?),
+                _ => bail!("expected a string or table at `include[{idx}]` in `{shown}`"),
+            }
+        }
+    } else if let Some(tables) = item.as_array_of_tables() {
+        for (idx, table) in tables.iter().enumerate() {
+            entries.push(table_entry(table, idx)?);
+        }
+    } else {
+        bail!(
+            "expected a list of strings or a list of tables at `include` in `{shown}` (cargo              rejects any other form)"
+        );
+    }
+    let dir = file.path().parent().unwrap_or(Path::new(""));
+    entries
+        .into_iter()
+        .map(|(path, optional)| {
+            if Path::new(&path).extension().is_none_or(|e| e != "toml") {
+                bail!(
+                    "expected a config include path ending with `.toml`, but found `{path}` from                      `{shown}`"
+                );
+            }
+            Ok((dir.join(path), optional))
+        })
+        .collect()
 }
 
 fn listing(registries: &[Registry]) -> String {
@@ -245,6 +663,159 @@ mod tests {
         assert_eq!(
             env_var_name("my_feed", "TOKEN"),
             env_var_name("my-feed", "TOKEN")
+        );
+    }
+
+    /// Settings from files (highest precedence first, with their includes) and variables.
+    fn settings(dir: &Path, files: &[(&str, &str)], vars: &[(&str, &str)]) -> Settings {
+        for (rel, text) in files {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let mut loaded = Vec::new();
+        for (rel, _) in files.iter().filter(|(rel, _)| rel.ends_with("config.toml")) {
+            load_with_includes(&dir.join(rel), None, &mut HashSet::new(), &mut loaded).unwrap();
+        }
+        let vars = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_parts(loaded, vars, dir.to_path_buf())
+    }
+
+    #[test]
+    fn includes_rank_below_their_includer_and_later_above_earlier() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = settings(
+            dir.path(),
+            &[
+                (
+                    "p/.cargo/config.toml",
+                    "include = [\"a.toml\", \"b.toml\"]\n[registries.x]\nindex = \"own\"\n",
+                ),
+                (
+                    "p/.cargo/a.toml",
+                    "[registries.y]\nindex = \"a\"\n[registries.z]\nindex = \"a\"\n",
+                ),
+                (
+                    "p/.cargo/b.toml",
+                    "[registries.x]\nindex = \"b\"\n[registries.y]\nindex = \"b\"\n",
+                ),
+            ],
+            &[],
+        );
+        let index = |name: &str| {
+            s.registries()
+                .into_iter()
+                .find(|r| r.name == name)
+                .map(|r| r.index)
+        };
+        assert_eq!(index("x").as_deref(), Some("own"));
+        assert_eq!(index("y").as_deref(), Some("b"));
+        assert_eq!(index("z").as_deref(), Some("a"));
+        assert_eq!(
+            s.index_origin("y"),
+            Some(&Definition::File(dir.path().join("p/.cargo/b.toml")))
+        );
+    }
+
+    #[test]
+    fn variables_override_files_and_define_registries() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = settings(
+            dir.path(),
+            &[
+                (
+                    "p/.cargo/config.toml",
+                    "[registries.a-b]\nindex = \"file\"\ncredential-provider = \"cargo:libsecret\"\n\
+                     [source.crates-io]\nreplace-with = \"my-feed\"\n",
+                ),
+                (
+                    "home/config.toml",
+                    "[registries.a-b]\ncredential-provider = [\"/x y/feedctl\", \"--a\"]\n",
+                ),
+            ],
+            &[
+                ("CARGO_REGISTRIES_A_B_INDEX", "env"),
+                ("CARGO_REGISTRIES_MY_FEED_INDEX", "only-env"),
+            ],
+        );
+        let registries = s.registries();
+        assert_eq!(registries.len(), 2);
+        assert_eq!(registries[0].name, "a-b");
+        assert_eq!(registries[0].index, "env");
+        // The closest per-registry provider wins whole; it is not merged.
+        assert_eq!(
+            registries[0].credential_provider.as_deref(),
+            Some(&["cargo:libsecret".to_string()][..])
+        );
+        // Named as `replace-with` asks for it, since the variable maps `-` to `_`.
+        assert_eq!(registries[1].name, "my-feed");
+        assert_eq!(registries[1].file, PathBuf::new());
+        assert_eq!(
+            s.index_origin("my-feed"),
+            Some(&Definition::Env("CARGO_REGISTRIES_MY_FEED_INDEX".into()))
+        );
+    }
+
+    #[test]
+    fn credential_aliases_are_resolved_as_cargo_runs_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = settings(
+            dir.path(),
+            &[(
+                "p/.cargo/config.toml",
+                "[credential-alias]\nmine = [\"/opt/my tool\", \"--x\"]\n\
+                 [registries.a]\nindex = \"i\"\ncredential-provider = \"mine\"\n\
+                 [registries.b]\nindex = \"i\"\ncredential-provider = \"mine --y\"\n\
+                 [registry]\nglobal-credential-providers = [\"cargo:token\", \"other\"]\n",
+            )],
+            &[("CARGO_CREDENTIAL_ALIAS_OTHER", "/bin/other --z")],
+        );
+        let registries = s.registries();
+        assert_eq!(
+            registries[0].credential_provider.as_deref().unwrap(),
+            ["/opt/my tool", "--x"]
+        );
+        // With arguments it is a program, not an alias.
+        assert_eq!(
+            registries[1].credential_provider.as_deref().unwrap(),
+            ["mine", "--y"]
+        );
+        let plain = Registry {
+            name: "c".into(),
+            index: "i".into(),
+            file: PathBuf::new(),
+            credential_provider: None,
+        };
+        assert_eq!(s.providers_for(&plain).0, ["cargo:token", "/bin/other --z"]);
+        assert_eq!(
+            s.global_providers().unwrap(),
+            ["cargo:token", "other"],
+            "as written"
+        );
+    }
+
+    #[test]
+    fn http_settings_come_from_variables_then_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = settings(
+            dir.path(),
+            &[(
+                "p/.cargo/config.toml",
+                "[http]\ncainfo = \"ca.pem\"\ntimeout = 9\ncheck-revoke = true\n",
+            )],
+            &[("CARGO_HTTP_CHECK_REVOKE", "false"), ("HTTP_TIMEOUT", "4")],
+        );
+        assert_eq!(
+            s.http(),
+            HttpSettings {
+                cainfo: Some(dir.path().join("p/ca.pem")),
+                proxy: None,
+                timeout: Some(9),
+                check_revoke: Some(false),
+            }
         );
     }
 

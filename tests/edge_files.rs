@@ -64,9 +64,12 @@ fn assert_success(out: &Output) {
 #[test]
 fn missing_parent_directories_are_created() {
     let sandbox = Sandbox::new();
-    let out = run(feedctl(&sandbox).args(connect_args(Path::new("a/b/c/config.toml"))));
+    let out = run(feedctl(&sandbox).args(connect_args(Path::new("a/b/c/.cargo/config.toml"))));
     assert_success(&out);
-    assert_eq!(sandbox.read_project_file("a/b/c/config.toml"), CONNECTED);
+    assert_eq!(
+        sandbox.read_project_file("a/b/c/.cargo/config.toml"),
+        CONNECTED
+    );
 }
 
 #[test]
@@ -209,8 +212,9 @@ fn symlinks_are_followed_to_their_target() {
     assert!(temp_files(shared.parent().unwrap()).is_empty());
 
     // A dangling link: the target is created, the link stays.
-    let dangling = sandbox.project().join("dangling.toml");
+    let dangling = sandbox.project().join("d/.cargo/config.toml");
     let target = sandbox.home().join("not-yet/there.toml");
+    fs::create_dir_all(dangling.parent().unwrap()).unwrap();
     symlink(&target, &dangling).unwrap();
     assert_success(&run(feedctl(&sandbox).args(connect_args(&dangling))));
     assert!(
@@ -222,9 +226,10 @@ fn symlinks_are_followed_to_their_target() {
     assert_eq!(fs::read_to_string(&target).unwrap(), CONNECTED);
 
     // A loop is an error naming the link.
-    let a = sandbox.project().join("loop-a.toml");
+    let a = sandbox.project().join("l/.cargo/config.toml");
+    fs::create_dir_all(a.parent().unwrap()).unwrap();
     symlink("loop-b.toml", &a).unwrap();
-    symlink("loop-a.toml", sandbox.project().join("loop-b.toml")).unwrap();
+    symlink("config.toml", a.with_file_name("loop-b.toml")).unwrap();
     assert_clear_error(
         &run(feedctl(&sandbox).args(connect_args(&a))),
         &a,
@@ -287,9 +292,9 @@ fn a_cargo_home_under_a_regular_file_is_a_clear_error() {
         "file",
     ]));
     assert_clear_error(&out, &cargo_home.join("config.toml"), &["Not a directory"]);
-    let config = file.join("config.toml");
+    let config = file.join(".cargo/config.toml");
     let out = run(feedctl(&sandbox).args(connect_args(&config)));
-    assert_clear_error(&out, &config, &["Not a directory"]);
+    assert_clear_error(&out, &file.join(".cargo"), &["Not a directory"]);
     assert_eq!(fs::read_to_string(&file).unwrap(), "not a directory");
 }
 
@@ -383,9 +388,11 @@ mod unix {
         // not on the file (like `sed -i` or an editor's atomic save); the 0444 mode is kept.
         let uid = unprivileged();
         let world = world(uid);
-        let config = world.path().join("config.toml");
+        let config = world.path().join(".cargo/config.toml");
+        fs::create_dir(config.parent().unwrap()).unwrap();
         fs::write(&config, "[build]\njobs = 1\n").unwrap();
         if let Some(uid) = uid {
+            chown(config.parent().unwrap(), Some(uid), Some(uid)).unwrap();
             chown(&config, Some(uid), Some(uid)).unwrap();
         }
         set_mode(&config, 0o444);
@@ -396,15 +403,15 @@ mod unix {
             format!("[build]\njobs = 1\n\n{CONNECTED}")
         );
         assert_eq!(mode(&config), 0o444);
-        assert!(temp_files(world.path()).is_empty());
+        assert!(temp_files(config.parent().unwrap()).is_empty());
     }
 
     #[test]
     fn a_read_only_directory_is_a_clear_error() {
         let uid = unprivileged();
         let world = world(uid);
-        let dir = world.path().join("ro");
-        fs::create_dir(&dir).unwrap();
+        let dir = world.path().join("ro/.cargo");
+        fs::create_dir_all(&dir).unwrap();
         let config = dir.join("config.toml");
         fs::write(&config, "[build]\njobs = 1\n").unwrap();
         if let Some(uid) = uid {

@@ -7,6 +7,7 @@ mod support;
 
 mod azure_cli;
 mod ci;
+mod config_model;
 mod connect;
 mod credentials;
 mod diagnosis;

@@ -799,7 +799,7 @@ fn already_connected(before: &str, feed: &str, replace: bool) -> bool {
 }
 
 fn case_path(sandbox: &Sandbox, name: &str) -> PathBuf {
-    let dir = sandbox.project().join(name);
+    let dir = sandbox.project().join(name).join(".cargo");
     fs::create_dir_all(&dir).unwrap();
     dir.join("config.toml")
 }
@@ -937,6 +937,9 @@ fn arbitrary_bytes_never_panic_or_damage_the_file() {
     runner(96)
         .run(&hostile_bytes(), |bytes| {
             fs::write(&project_config, &bytes).unwrap();
+            // connect reads every config cargo reads here: the previous case's broken home
+            // config would (rightly) stop it.
+            let _ = fs::remove_file(&home_config);
             let out = connect(&sandbox, &project_config, "crates-7", true);
             check_hostile(&out, &project_config, &bytes, |before, after| {
                 check_connected(before, after, "crates-7", true)

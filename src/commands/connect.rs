@@ -54,7 +54,13 @@ struct Report<'a> {
 pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     let plan = plan(args, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
-    let project = cargo_config::update(&plan.config, args.dry_run, |file| edit(file, &plan))?;
+    let preview = cargo_config::update(&plan.config, true, |file| edit(file, &plan))?;
+    check_cargo_will_see(env, &plan, &preview.file, args.user)?;
+    let project = if args.dry_run {
+        preview
+    } else {
+        cargo_config::update(&plan.config, false, |file| edit(file, &plan))?
+    };
     let providers = if args.no_providers {
         None
     } else {
@@ -278,7 +284,13 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
             feed.name.clone()
         }
     };
-    let config = cargo_config::project_config(env.cwd(), args.config.as_deref())?;
+    let config = if args.user {
+        cargo_config::user_config(&env.cargo_home()?)
+    } else {
+        let config = cargo_config::project_config(env.cwd(), args.config.as_deref())?;
+        refuse_user_config_unasked(env, &config)?;
+        config
+    };
     if args.auth == Auth::AzureCli
         && !args.no_verify
         && !args.dry_run
@@ -302,6 +314,94 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
         replace_crates_io: !args.no_replace_crates_io,
         force: args.force,
     })
+}
+
+/// Refuses an edit that cargo would not see from here: a closer config, an `include`d file or
+/// a `CARGO_REGISTRIES_<NAME>_INDEX` that defines the registry otherwise or replaces crates.io
+/// with something else wins over the file being written. With `--user` that is only a warning
+/// (this project overrides the user's config on purpose).
+fn check_cargo_will_see(
+    env: &Environment,
+    plan: &Plan,
+    edited: &ConfigFile,
+    user: bool,
+) -> Result<()> {
+    let settings = Settings::load_with(env, edited)?;
+    let file = edited.path().display();
+    if !settings.reads(edited.path()) {
+        ui::note(format!(
+            "cargo run here does not read `{file}`; it applies where cargo reads it"
+        ));
+        return Ok(());
+    }
+    let mut shadowed = Vec::new();
+    match settings
+        .registries()
+        .iter()
+        .find(|r| r.name == plan.registry)
+    {
+        Some(r) if r.index != plan.index => shadowed.push(format!(
+            "registry `{}` is `{}` from {}, which cargo reads before `{file}`",
+            plan.registry,
+            r.index,
+            settings
+                .index_origin(&r.name)
+                .map_or_else(|| "another file".to_string(), |d| d.describe())
+        )),
+        _ => {}
+    }
+    if plan.replace_crates_io
+        && let Some((name, from)) = settings.replace_with()
+        && name != plan.registry
+    {
+        shadowed.push(format!(
+            "crates.io is replaced with `{name}` in `{}`, which cargo reads before `{file}`",
+            from.display()
+        ));
+    }
+    if shadowed.is_empty() {
+        return Ok(());
+    }
+    let what = shadowed.join("; and ");
+    if user {
+        ui::warn(format!(
+            "{what}: in this directory that setting wins over `--user`"
+        ));
+        return Ok(());
+    }
+    Err(Failure::new(
+        Code::Refused,
+        format!(
+            "{what}: cargo would not use the feed, so nothing was written; change it there, \
+             or pass `--config` with that file"
+        ),
+    )
+    .into())
+}
+
+/// A project config that is `$CARGO_HOME`'s (a workspace at `$HOME`) acts machine-wide: only
+/// with `--user`.
+fn refuse_user_config_unasked(env: &Environment, config: &std::path::Path) -> Result<()> {
+    let home_config = cargo_config::config_in(&env.cargo_home()?).0;
+    let canonical = |p: &std::path::Path| {
+        p.parent()
+            .and_then(|dir| dir.canonicalize().ok())
+            .map(|dir| dir.join(p.file_name().unwrap_or_default()))
+    };
+    if config == home_config
+        || canonical(config).is_some_and(|c| Some(c) == canonical(&home_config))
+    {
+        return Err(Failure::new(
+            Code::Usage,
+            format!(
+                "`{}` is `$CARGO_HOME`'s config, read by cargo in every directory: pass `--user` \
+                 if you mean to configure the feed (and replace crates.io) for all your projects",
+                config.display()
+            ),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// The feed named by a URL or by the flags.

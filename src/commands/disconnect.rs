@@ -15,7 +15,11 @@ use crate::ui;
 const REPLACE_WITH: [&str; 3] = ["source", "crates-io", "replace-with"];
 
 pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
-    let path = cargo_config::project_config(env.cwd(), args.config.as_deref())?;
+    let path = if args.user {
+        cargo_config::user_config(&env.cargo_home()?)
+    } else {
+        cargo_config::project_config(env.cwd(), args.config.as_deref())?
+    };
     let before = ConfigFile::load(&path)?;
     let name = match &args.name {
         Some(name) => name.clone(),

@@ -13,7 +13,7 @@ use crate::exit::{Code, Failure};
 use crate::feed::Feed;
 use crate::inspect::{self, Credentials};
 use crate::providers::{self, Probe};
-use crate::settings::{self, Registry, Settings};
+use crate::settings::{self, Definition, Registry, Settings};
 use crate::ui;
 use crate::verify::{self, Answer};
 
@@ -65,7 +65,19 @@ impl Report {
 pub fn run(args: &DoctorArgs, env: &Environment) -> Result<()> {
     let mut report = Report::default();
     check_cargo(env, &mut report);
-    let settings = Settings::load(env)?;
+    let settings = match Settings::load(env) {
+        Ok(settings) => settings,
+        // A config cargo cannot load fails every cargo command: a failed check, not an abort.
+        Err(e) => {
+            report.fail(
+                "config",
+                format!("{e:#}"),
+                "fix the file named above; until then every cargo command fails the same way",
+            );
+            print(&report, args.json)?;
+            return Err(Failure::new(Code::CheckFailed, "1 check failed").into());
+        }
+    };
     check_setup(env, &settings, &mut report);
     let registries = settings.azure_registries();
     if registries.is_empty() {
@@ -136,42 +148,11 @@ fn parse_version(text: &str) -> Option<(u32, u32)> {
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
-/// Checks that do not depend on one registry: providers and name collisions.
+/// Checks of the config cargo reads, offline: providers, the headless-Linux trap, name
+/// collisions and index URLs cargo would reject or could not use against Azure.
 fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
-    match settings.global_providers() {
-        None => report.fail(
-            "providers",
-            "no credential providers are configured; cargo fails with \"authenticated registries \
-             require a credential-provider to be configured\"",
-            "feedctl providers",
-        ),
-        Some(list) => report.ok("providers", format!("[{}]", list.join(", "))),
-    }
-    let listed_anywhere = settings
-        .global_providers()
-        .into_iter()
-        .flatten()
-        .chain(
-            settings
-                .registries()
-                .into_iter()
-                .filter_map(|r| r.credential_provider?.into_iter().next()),
-        )
-        .any(|p| p == providers::LIBSECRET);
-    if cfg!(all(unix, not(target_os = "macos"))) && listed_anywhere {
-        match providers::probe_os_store(env) {
-            Probe::Usable => report.ok("libsecret", "`cargo:libsecret` is listed and the Secret Service answers"),
-            Probe::Unusable(why) => report.fail(
-                "libsecret",
-                format!(
-                    "`cargo:libsecret` is listed but {why}; its error aborts cargo's whole \
-                     provider chain, so every authenticated command fails, even with \
-                     CARGO_REGISTRIES_*_TOKEN set (the headless-Linux trap)"
-                ),
-                "feedctl providers   (drops cargo:libsecret where it cannot work; tokens then live in $CARGO_HOME/credentials.toml)",
-            ),
-        }
-    }
+    check_providers(settings, report);
+    check_libsecret(env, settings, report);
     let registries = settings.registries();
     for (var, names) in settings::shared_token_vars(&registries) {
         report.warn(
@@ -181,6 +162,194 @@ fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
                 names.join(" and ")
             ),
             "rename one registry with `feedctl disconnect --name OLD` then `feedctl connect … --name NEW`",
+        );
+    }
+    for registry in settings.azure_registries() {
+        check_index(settings, &registry, report);
+    }
+    // A legacy `config` beside a `config.toml`: cargo reads only the legacy one, so edits to
+    // `config.toml` silently do nothing.
+    for file in settings.files() {
+        let ignored = file.with_file_name("config.toml");
+        if file.file_name().is_some_and(|n| n == "config") && ignored.is_file() {
+            report.warn(
+                "config",
+                format!(
+                    "`{}` exists, so cargo ignores `{}` next to it",
+                    file.display(),
+                    ignored.display()
+                ),
+                format!(
+                    "merge the two into `{}` and delete `{}`",
+                    ignored.display(),
+                    file.display()
+                ),
+            );
+        }
+    }
+}
+
+/// Every Azure registry needs an explicit provider list: the global one, or its own
+/// `credential-provider` (as the CI recipe sets with `CARGO_REGISTRIES_<NAME>_CREDENTIAL_PROVIDER`).
+fn check_providers(settings: &Settings, report: &mut Report) {
+    if let Some(list) = settings.global_provider_sources() {
+        let entries: Vec<String> = list.iter().map(|(p, _)| p.clone()).collect();
+        let mut from: Vec<String> = Vec::new();
+        for (_, definition) in &list {
+            let shown = definition.describe();
+            if !from.contains(&shown) {
+                from.push(shown);
+            }
+        }
+        return report.ok(
+            "providers",
+            format!("[{}] (from {})", entries.join(", "), from.join(", ")),
+        );
+    }
+    let azure = settings.azure_registries();
+    let (own, missing): (Vec<&Registry>, Vec<&Registry>) =
+        azure.iter().partition(|r| r.credential_provider.is_some());
+    if !azure.is_empty() && missing.is_empty() {
+        let each: Vec<String> = own
+            .iter()
+            .map(|r| {
+                let from = settings
+                    .provider_origin(&r.name)
+                    .map(|d| format!(" from {}", d.describe()))
+                    .unwrap_or_default();
+                let argv = r.credential_provider.as_deref().unwrap_or_default();
+                format!("`{}` uses `{}`{from}", r.name, argv.join(" "))
+            })
+            .collect();
+        return report.ok(
+            "providers",
+            format!(
+                "no global list, but every registry has its own: {}",
+                each.join("; ")
+            ),
+        );
+    }
+    let which = if missing.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = missing.iter().map(|r| format!("`{}`", r.name)).collect();
+        format!(" for {}", names.join(", "))
+    };
+    report.fail(
+        "providers",
+        format!(
+            "no credential providers are configured{which}; cargo fails with \"authenticated \
+             registries require a credential-provider to be configured\""
+        ),
+        "feedctl providers",
+    );
+}
+
+/// `cargo:libsecret` where the Secret Service cannot answer aborts cargo's whole chain; the
+/// fix names where it is listed (`feedctl providers` only edits `$CARGO_HOME/config.toml`).
+fn check_libsecret(env: &Environment, settings: &Settings, report: &mut Report) {
+    if !cfg!(all(unix, not(target_os = "macos"))) {
+        return;
+    }
+    let mut listed_in: Vec<Definition> = settings
+        .global_provider_sources()
+        .into_iter()
+        .flatten()
+        .filter(|(p, _)| p == providers::LIBSECRET)
+        .map(|(_, from)| from)
+        .collect();
+    for registry in settings.registries() {
+        let first = registry
+            .credential_provider
+            .as_ref()
+            .and_then(|argv| argv.first());
+        if first.is_some_and(|p| p == providers::LIBSECRET)
+            && let Some(from) = settings.provider_origin(&registry.name)
+        {
+            listed_in.push(from.clone());
+        }
+    }
+    listed_in.dedup();
+    if listed_in.is_empty() {
+        return;
+    }
+    let why = match providers::probe_os_store(env) {
+        Probe::Usable => {
+            return report.ok(
+                "libsecret",
+                "`cargo:libsecret` is listed and the Secret Service answers",
+            );
+        }
+        Probe::Unusable(why) => why,
+    };
+    let home_config = env
+        .cargo_home()
+        .map(|home| crate::cargo_config::config_in(&home).0)
+        .ok();
+    let fixes: Vec<String> = listed_in
+        .iter()
+        .map(|from| match from {
+            Definition::File(path) if Some(path) == home_config.as_ref() => {
+                "feedctl providers   (drops cargo:libsecret where it cannot work; tokens then live in $CARGO_HOME/credentials.toml)".to_string()
+            }
+            Definition::File(path) => format!(
+                "remove `cargo:libsecret` from `{}` (cargo reads it here; `feedctl providers` only edits $CARGO_HOME/config.toml)",
+                path.display()
+            ),
+            Definition::Env(var) => format!("remove `cargo:libsecret` from the env var `{var}`"),
+        })
+        .collect();
+    let shown: Vec<String> = listed_in.iter().map(Definition::describe).collect();
+    report.fail(
+        "libsecret",
+        format!(
+            "`cargo:libsecret` is listed (in {}) but {why}; its error aborts cargo's whole \
+             provider chain, so every authenticated command fails, even with \
+             CARGO_REGISTRIES_*_TOKEN set (the headless-Linux trap)",
+            shown.join(", ")
+        ),
+        fixes.join("; and "),
+    );
+}
+
+/// An index cargo cannot use against Azure Artifacts: without `sparse+` cargo speaks the git
+/// protocol (Azure serves only the sparse one); a sparse URL must end in `/`.
+fn check_index(settings: &Settings, registry: &Registry, report: &mut Report) {
+    let name = format!("index `{}`", registry.name);
+    let from = settings
+        .index_origin(&registry.name)
+        .map(Definition::describe)
+        .unwrap_or_else(|| format!("`{}`", registry.file.display()));
+    let fixed = Feed::parse_url(&registry.index).map(|feed| feed.index_url());
+    let fix = match &fixed {
+        Ok(url) => format!(
+            "set `registries.{}.index = \"{url}\"` in {from}",
+            registry.name
+        ),
+        Err(_) => format!(
+            "feedctl connect <feed-url> --name {} --force",
+            registry.name
+        ),
+    };
+    if !registry.index.starts_with("sparse+") {
+        report.fail(
+            &name,
+            format!(
+                "`{}` (from {from}) has no `sparse+` prefix, so cargo fetches it with the git \
+                 protocol, which Azure Artifacts does not serve",
+                registry.index
+            ),
+            fix,
+        );
+    } else if !registry.index.ends_with('/') {
+        report.fail(
+            &name,
+            format!(
+                "`{}` (from {from}) does not end in `/`; cargo refuses it (\"sparse registry url \
+                 must end in a slash\")",
+                registry.index
+            ),
+            fix,
         );
     }
 }
