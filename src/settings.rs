@@ -60,6 +60,17 @@ pub fn shared_token_vars(registries: &[Registry]) -> Vec<(String, Vec<&str>)> {
 #[derive(Debug)]
 pub struct Settings {
     files: Vec<ConfigFile>,
+    /// `CARGO_HTTP_*` as set when loading (they beat every file).
+    http_env: HttpSettings,
+}
+
+/// cargo's `[http]` settings that decide whether a feed can be reached (config or `CARGO_HTTP_*`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HttpSettings {
+    pub cainfo: Option<PathBuf>,
+    pub proxy: Option<String>,
+    pub timeout: Option<u64>,
+    pub check_revoke: Option<bool>,
 }
 
 impl Settings {
@@ -83,7 +94,42 @@ impl Settings {
             .filter(|p| p.is_file())
             .map(|p| ConfigFile::load(p))
             .collect::<Result<_>>()?;
-        Ok(Settings { files })
+        let var = |name: &str| env.var(name).filter(|v| !v.is_empty());
+        let http_env = HttpSettings {
+            // cargo takes a relative path in an env var from the working directory.
+            cainfo: var("CARGO_HTTP_CAINFO").map(|p| env.cwd().join(p)),
+            proxy: var("CARGO_HTTP_PROXY"),
+            timeout: var("CARGO_HTTP_TIMEOUT").and_then(|t| t.trim().parse().ok()),
+            check_revoke: var("CARGO_HTTP_CHECK_REVOKE").and_then(|b| b.trim().parse().ok()),
+        };
+        Ok(Settings { files, http_env })
+    }
+
+    /// `[http]` as cargo reads it: `CARGO_HTTP_*`, else the closest file that sets the key.
+    pub fn http(&self) -> HttpSettings {
+        let item = |key: &str| {
+            self.files
+                .iter()
+                .find_map(|f| Some((f, f.get(&["http", key])?)))
+        };
+        // A relative `cainfo` in a file is relative to the directory holding `.cargo/`.
+        let cainfo = item("cainfo").and_then(|(file, item)| {
+            let dir = file.path().parent()?.parent()?;
+            Some(dir.join(item.as_str()?))
+        });
+        let env = self.http_env.clone();
+        HttpSettings {
+            cainfo: env.cainfo.or(cainfo),
+            proxy: env
+                .proxy
+                .or_else(|| item("proxy").and_then(|(_, i)| Some(i.as_str()?.to_string()))),
+            timeout: env
+                .timeout
+                .or_else(|| item("timeout").and_then(|(_, i)| u64::try_from(i.as_integer()?).ok())),
+            check_revoke: env
+                .check_revoke
+                .or_else(|| item("check-revoke").and_then(|(_, i)| i.as_bool())),
+        }
     }
 
     /// Every registry defined anywhere, the closest definition winning, sorted by name.

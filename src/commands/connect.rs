@@ -235,7 +235,8 @@ fn verify_azure_cli(args: &ConnectArgs, env: &Environment, plan: &Plan) -> Resul
         return Ok(());
     }
     let token = azure_cli::access_token(env)?;
-    verify::check_token(&plan.index, &plan.registry, &token.header)?;
+    let http = Settings::load(env)?.http();
+    verify::check_token(&http, &plan.index, &plan.registry, &token.header)?;
     ui::status(
         "Verified",
         format!(

@@ -7,6 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::azure_cli;
+use crate::cargo_config::ConfigFile;
 use crate::cli::DoctorArgs;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
@@ -14,8 +15,9 @@ use crate::feed::Feed;
 use crate::inspect::{self, Credentials};
 use crate::providers::{self, Probe};
 use crate::settings::{self, Registry, Settings};
+use crate::token;
 use crate::ui;
-use crate::verify::{self, Answer};
+use crate::verify::{self, Answer, Prober};
 
 /// cargo's first version with credential providers and sparse auth.
 const MIN_CARGO: (u32, u32) = (1, 74);
@@ -28,65 +30,135 @@ enum Level {
     Fail,
 }
 
-#[derive(Debug, Serialize)]
+/// One check's verdict. `id` is stable (scripts match on it); `registry` is `None` for checks
+/// that concern the whole setup.
+#[derive(Debug, Clone)]
 struct Check {
-    name: String,
+    id: &'static str,
+    registry: Option<String>,
     status: Level,
     message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<String>,
 }
 
+impl Check {
+    /// The label in the human report: the id's area, and the registry.
+    fn label(&self) -> String {
+        let area = self.id.split('.').next().unwrap_or(self.id);
+        match &self.registry {
+            Some(registry) => format!("{area} `{registry}`"),
+            None => area.to_string(),
+        }
+    }
+}
+
+/// The checks of one run, in report order.
 #[derive(Default)]
 struct Report {
     checks: Vec<Check>,
+    /// The registry the next checks concern; `None` for global checks.
+    registry: Option<String>,
 }
 
 impl Report {
-    fn ok(&mut self, name: &str, message: impl Into<String>) {
-        self.push(name, Level::Ok, message.into(), None);
+    fn for_registry(registry: &str) -> Report {
+        Report {
+            checks: Vec::new(),
+            registry: Some(registry.to_string()),
+        }
     }
-    fn warn(&mut self, name: &str, message: impl Into<String>, fix: impl Into<String>) {
-        self.push(name, Level::Warn, message.into(), Some(fix.into()));
+    fn ok(&mut self, id: &'static str, message: impl Into<String>) {
+        self.push(id, Level::Ok, message.into(), None);
     }
-    fn fail(&mut self, name: &str, message: impl Into<String>, fix: impl Into<String>) {
-        self.push(name, Level::Fail, message.into(), Some(fix.into()));
+    fn warn(&mut self, id: &'static str, message: impl Into<String>, fix: impl Into<String>) {
+        self.push(id, Level::Warn, message.into(), Some(fix.into()));
     }
-    fn push(&mut self, name: &str, status: Level, message: String, fix: Option<String>) {
+    fn fail(&mut self, id: &'static str, message: impl Into<String>, fix: impl Into<String>) {
+        self.push(id, Level::Fail, message.into(), Some(fix.into()));
+    }
+    fn push(&mut self, id: &'static str, status: Level, message: String, fix: Option<String>) {
         self.checks.push(Check {
-            name: name.to_string(),
+            id,
+            registry: self.registry.clone(),
             status,
             message,
             fix,
         });
     }
+    fn append(&mut self, other: Report) {
+        self.checks.extend(other.checks);
+    }
 }
 
 pub fn run(args: &DoctorArgs, env: &Environment) -> Result<()> {
-    let mut report = Report::default();
-    check_cargo(env, &mut report);
     let settings = Settings::load(env)?;
-    check_setup(env, &settings, &mut report);
     let registries = settings.azure_registries();
+    let prober = if args.offline {
+        None
+    } else {
+        match Prober::new(&settings.http()) {
+            Ok(prober) => Some(prober),
+            Err(e) => {
+                let mut report = Report::default();
+                report.fail(
+                    "http.settings",
+                    format!("{e:#}; cargo cannot reach any feed with these settings either"),
+                    "fix or remove the `[http]` setting named above (or its CARGO_HTTP_* variable)",
+                );
+                return finish(report, args.json);
+            }
+        }
+    };
+    // Offline checks first (cheap); then the slow parts run at once: `cargo --version` and
+    // each registry's requests (one client, connections reused per host). The report keeps
+    // a fixed order.
+    let offline: Vec<(Report, Option<Credentials>)> = registries
+        .iter()
+        .map(|registry| check_registry(env, &settings, registry))
+        .collect();
+    let (cargo, online) = std::thread::scope(|scope| {
+        let cargo = scope.spawn(|| check_cargo(env));
+        let jobs: Vec<_> = registries
+            .iter()
+            .zip(&offline)
+            .map(|(registry, (_, credentials))| {
+                let prober = prober.as_ref();
+                scope.spawn(move || {
+                    let mut report = Report::for_registry(&registry.name);
+                    if let Some(prober) = prober {
+                        check_online(env, prober, registry, credentials.as_ref(), &mut report);
+                    }
+                    report
+                })
+            })
+            .collect();
+        let online: Vec<Report> = jobs
+            .into_iter()
+            .map(|job| job.join().expect("a doctor check panicked"))
+            .collect();
+        (cargo.join().expect("the cargo check panicked"), online)
+    });
+    let mut report = Report::default();
+    report.append(cargo);
+    check_setup(env, &settings, &mut report);
+    check_credentials_file(env, &mut report);
+    check_committed_tokens(env, &mut report);
     if registries.is_empty() {
         report.fail(
-            "registries",
+            "registries.configured",
             "no Azure Artifacts registry is configured for this directory",
             "feedctl connect <feed-url>",
         );
     }
-    for registry in &registries {
-        let credentials = inspect::credentials(env, &settings, registry)?;
-        if credentials.azure_cli {
-            check_azure_cli_mode(env, registry, &credentials, &mut report);
-        } else {
-            check_credentials(registry, &credentials, &mut report);
-        }
-        if !args.offline {
-            check_online(env, registry, &credentials, &mut report)?;
-        }
+    for ((registry_report, _), online_report) in offline.into_iter().zip(online) {
+        report.append(registry_report);
+        report.append(online_report);
     }
-    print(&report, args.json)?;
+    finish(report, args.json)
+}
+
+fn finish(report: Report, json: bool) -> Result<()> {
+    print(&report, json)?;
     let failed = report
         .checks
         .iter()
@@ -101,32 +173,54 @@ pub fn run(args: &DoctorArgs, env: &Environment) -> Result<()> {
     Ok(())
 }
 
-fn check_cargo(env: &Environment, report: &mut Report) {
+/// The offline checks of one registry's credentials, and what they found.
+fn check_registry(
+    env: &Environment,
+    settings: &Settings,
+    registry: &Registry,
+) -> (Report, Option<Credentials>) {
+    let mut report = Report::for_registry(&registry.name);
+    // An unreadable credentials.toml is reported once, by `check_credentials_file`.
+    let credentials = inspect::credentials(env, settings, registry).ok();
+    if let Some(credentials) = &credentials {
+        if credentials.azure_cli {
+            check_azure_cli_mode(env, registry, credentials, &mut report);
+        } else {
+            check_credentials(registry, credentials, &mut report);
+        }
+    }
+    (report, credentials)
+}
+
+fn check_cargo(env: &Environment) -> Report {
+    let mut report = Report::default();
     let cargo = env.cargo_program();
     let output = Command::new(&cargo).arg("--version").output();
     let text = match output {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
         _ => {
-            return report.fail(
-                "cargo",
+            report.fail(
+                "cargo.version",
                 format!("`{}` could not be run", cargo.to_string_lossy()),
                 "install Rust with rustup (https://rustup.rs) and make sure `cargo` is on PATH",
             );
+            return report;
         }
     };
     match parse_version(&text) {
-        Some(version) if version >= MIN_CARGO => report.ok("cargo", text),
+        Some(version) if version >= MIN_CARGO => report.ok("cargo.version", text),
         Some(_) => report.fail(
-            "cargo",
+            "cargo.version",
             format!("{text} is older than 1.74, which cannot authenticate to sparse registries"),
             "rustup update stable",
         ),
         None => report.warn(
-            "cargo",
+            "cargo.version",
             format!("unrecognised version `{text}`"),
             "rustup update stable",
         ),
     }
+    report
 }
 
 /// `(major, minor)` from `cargo 1.95.0 (f2d3ce0bd 2026-03-21)`.
@@ -140,12 +234,12 @@ fn parse_version(text: &str) -> Option<(u32, u32)> {
 fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
     match settings.global_providers() {
         None => report.fail(
-            "providers",
+            "providers.configured",
             "no credential providers are configured; cargo fails with \"authenticated registries \
              require a credential-provider to be configured\"",
             "feedctl providers",
         ),
-        Some(list) => report.ok("providers", format!("[{}]", list.join(", "))),
+        Some(list) => report.ok("providers.configured", format!("[{}]", list.join(", "))),
     }
     let listed_anywhere = settings
         .global_providers()
@@ -160,9 +254,9 @@ fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
         .any(|p| p == providers::LIBSECRET);
     if cfg!(all(unix, not(target_os = "macos"))) && listed_anywhere {
         match providers::probe_os_store(env) {
-            Probe::Usable => report.ok("libsecret", "`cargo:libsecret` is listed and the Secret Service answers"),
+            Probe::Usable => report.ok("libsecret.usable", "`cargo:libsecret` is listed and the Secret Service answers"),
             Probe::Unusable(why) => report.fail(
-                "libsecret",
+                "libsecret.usable",
                 format!(
                     "`cargo:libsecret` is listed but {why}; its error aborts cargo's whole \
                      provider chain, so every authenticated command fails, even with \
@@ -175,7 +269,7 @@ fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
     let registries = settings.registries();
     for (var, names) in settings::shared_token_vars(&registries) {
         report.warn(
-            "names",
+            "names.collision",
             format!(
                 "registries {} share the env var `{var}` (cargo maps `-` to `_`), so CI gives them one token",
                 names.join(" and ")
@@ -192,7 +286,6 @@ fn check_azure_cli_mode(
     credentials: &Credentials,
     report: &mut Report,
 ) {
-    let name = format!("token `{}`", registry.name);
     let provider = registry
         .credential_provider
         .as_ref()
@@ -201,22 +294,22 @@ fn check_azure_cli_mode(
         .unwrap_or_default();
     if !std::path::Path::new(&provider).is_file() {
         report.fail(
-            &name,
+            "token.provider",
             format!("the credential provider `{provider}` (feedctl) no longer exists, so cargo cannot get a token"),
             format!("feedctl providers --auth azure-cli --name {}   (records feedctl's current path)", registry.name),
         );
     }
     match azure_cli::find(env) {
-        Some(az) => report.ok(&name, format!("tokens come from the Azure CLI (`{}`) via feedctl", az.display())),
+        Some(az) => report.ok("token.provider", format!("tokens come from the Azure CLI (`{}`) via feedctl", az.display())),
         None => report.fail(
-            &name,
+            "token.provider",
             "`az` is not on PATH, but this registry gets its tokens from the Azure CLI",
             "install the Azure CLI (https://aka.ms/azure-cli) and run `az login`, or switch to a PAT: feedctl connect … --auth pat",
         ),
     }
     if let Some(found) = &credentials.env_token {
         report.warn(
-            &name,
+            "token.env-ignored",
             format!("{} is ignored on this machine: feedctl is this registry's credential provider", found.origin.describe()),
             "unset it, or remove `credential-provider` for this registry from $CARGO_HOME/config.toml",
         );
@@ -224,12 +317,11 @@ fn check_azure_cli_mode(
 }
 
 fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mut Report) {
-    let name = format!("token `{}`", registry.name);
     if let Some(found) = &credentials.env_token
         && !credentials.lists_cargo_token()
     {
         report.fail(
-            &name,
+            "token.env-ignored",
             format!(
                 "{} is set but `cargo:token` is not in the provider list, so cargo ignores it",
                 found.origin.describe()
@@ -242,9 +334,19 @@ fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mu
         .flatten()
     {
         let value = found.secret.expose();
-        if !(value.starts_with("Basic ") || value.starts_with("Bearer ")) {
+        if token::unexpanded_macro(value) {
             report.fail(
-                &name,
+                "token.macro",
+                format!(
+                    "the token in {} is an unexpanded Azure Pipelines macro such as \
+                     $(System.AccessToken), not a token: secrets reach a step only when mapped",
+                    found.origin.describe()
+                ),
+                "map it in the step: `env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)`, then `feedctl env`",
+            );
+        } else if !(value.starts_with("Basic ") || value.starts_with("Bearer ")) {
+            report.fail(
+                "token.scheme",
                 format!(
                     "the token in {} has no `Basic ` or `Bearer ` scheme; cargo sends it verbatim \
                      and Azure rejects it",
@@ -289,13 +391,13 @@ fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mu
                     .replace("NAME", &registry.name),
             )
         };
-        report.warn(&name, message, fix);
+        report.warn("token.shadowed", message, fix);
     }
     let visible = credentials.env_token.is_some() || credentials.file_token.is_some();
     match credentials.storing.as_deref() {
         _ if visible => {}
         Some(p) if p == providers::TOKEN || !credentials.providers_explicit => report.fail(
-            &name,
+            "token.present",
             format!(
                 "no token for `{}`: not in `{}` nor in credentials.toml",
                 registry.name,
@@ -304,13 +406,13 @@ fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mu
             format!("feedctl login --name {}", registry.name),
         ),
         Some(store) => report.ok(
-            &name,
+            "token.present",
             format!(
                 "stored by {store}, if `cargo login` was run (OS stores cannot be read by feedctl)"
             ),
         ),
         None => report.fail(
-            &name,
+            "token.present",
             format!("no provider can store a token for `{}`", registry.name),
             "feedctl providers",
         ),
@@ -319,82 +421,119 @@ fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mu
 
 fn check_online(
     env: &Environment,
+    prober: &Prober,
     registry: &Registry,
-    credentials: &Credentials,
+    credentials: Option<&Credentials>,
     report: &mut Report,
-) -> Result<()> {
-    let name = format!("feed `{}`", registry.name);
-    let feed = Feed::parse_url(&registry.index)?;
+) {
     let url = verify::config_json_url(&registry.index);
-    match verify::probe(&registry.index, None)? {
-        Answer::Ok if !feed.force_auth => report.warn(
-            &name,
-            format!("{url} answers anonymously: this is a public feed, and cargo will not send your token to it"),
-            format!(
-                "if you own, publish to or save upstream crates into this feed, use `~force-auth`: \
-                 feedctl connect {} --name {} --force",
-                Feed { force_auth: true, ..feed.clone() }.index_url(),
-                registry.name
+    let force_auth_fix = |feed: &Feed| {
+        format!(
+            "if you own, publish to or save upstream crates into this feed, use `~force-auth`: \
+             feedctl connect {} --name {} --force",
+            Feed {
+                force_auth: true,
+                ..feed.clone()
+            }
+            .index_url(),
+            registry.name
+        )
+    };
+    let anonymous = match prober.probe(&registry.index, None) {
+        Ok(answer) => answer,
+        Err(e) => return report.fail("feed.reachable", format!("{e:#}"), "feedctl doctor -v"),
+    };
+    match &anonymous {
+        Answer::Ok { .. } => match Feed::parse_url(&registry.index) {
+            Ok(feed) if !feed.force_auth => report.warn(
+                "feed.force-auth",
+                format!(
+                    "{url} answers anonymously: this is a public feed, and cargo will not send \
+                     your token to it"
+                ),
+                force_auth_fix(&feed),
             ),
-        ),
-        // Anonymous 401 and 403 both mean "private": the token decides below.
-        Answer::Ok | Answer::Unauthorized | Answer::Forbidden => {
-            report.ok(&name, format!("{url} is reachable and requires a token"))
+            _ => report.ok("feed.reachable", format!("{url} is reachable")),
+        },
+        // Anonymous refusals all mean "private": the token decides below.
+        Answer::Unauthorized { .. } | Answer::Forbidden { .. } | Answer::SignInPage { .. } => {
+            report.ok(
+                "feed.reachable",
+                format!("{url} is reachable and requires a token"),
+            )
         }
         answer => {
-            if let Some(failure) = verify::explain(&answer, &registry.index, &registry.name) {
+            if let Some(failure) = verify::explain(answer, &registry.index, &registry.name) {
                 let fix = match answer {
-                    Answer::NotFound => format!("feedctl connect <feed-url> --name {} --force, with the URL copied from the feed's page", registry.name),
-                    _ => "check the network, proxy (HTTPS_PROXY) and the server URL".to_string(),
+                    Answer::NotFound { .. } | Answer::NotAFeed { html: false, .. } => format!(
+                        "feedctl connect <feed-url> --name {} --force, with the URL copied from \
+                         the feed's page",
+                        registry.name
+                    ),
+                    _ => "check the network, cargo's `http.proxy` / HTTPS_PROXY and the server URL"
+                        .to_string(),
                 };
-                report.fail(&name, failure.message, fix);
-                return Ok(());
+                return report.fail("feed.reachable", failure.message, fix);
             }
         }
     }
+    let Some(credentials) = credentials else {
+        return;
+    };
     if credentials.azure_cli {
         match azure_cli::access_token(env) {
-            Ok(token) => {
-                let answer = verify::probe(&registry.index, Some(&token.header))?;
-                match verify::explain(&answer, &registry.index, &registry.name) {
-                    None => report.ok(&name, "the Azure CLI's token is accepted"),
+            Ok(token) => match prober.probe(&registry.index, Some(&token.header)) {
+                Ok(answer) => match verify::explain(&answer, &registry.index, &registry.name) {
+                    None => report.ok("token.accepted", "the Azure CLI's token is accepted"),
                     Some(failure) => report.fail(
-                        &name,
+                        "token.accepted",
                         format!("the Azure CLI's token: {}", failure.message),
-                        "az login   (with an account that has at least Feed Reader on this feed; `--tenant` for the organization's tenant)",
+                        "az login   (with an account that has at least Feed Reader on this feed; \
+                         `--tenant` for the organization's tenant)",
                     ),
-                }
-            }
-            Err(e) => report.fail(&name, format!("{e:#}"), "az login"),
+                },
+                Err(e) => report.fail("token.accepted", format!("{e:#}"), "feedctl doctor -v"),
+            },
+            Err(e) => report.fail("token.accepted", format!("{e:#}"), "az login"),
         }
-        return Ok(());
+        return;
     }
     let Some(found) = credentials.effective() else {
-        return Ok(());
+        return;
     };
-    let answer = verify::probe(&registry.index, Some(&found.secret))?;
+    let answer = match prober.probe(&registry.index, Some(&found.secret)) {
+        Ok(answer) => answer,
+        Err(e) => return report.fail("token.accepted", format!("{e:#}"), "feedctl doctor -v"),
+    };
     match verify::explain(&answer, &registry.index, &registry.name) {
         None => report.ok(
-            &name,
+            "token.accepted",
             format!("the token from {} is accepted", found.origin.describe()),
         ),
         Some(failure) => {
+            let new_token = match &found.origin {
+                inspect::Origin::EnvVar(var) => {
+                    format!("replace the token in `{var}` (a new PAT with Packaging > Read)")
+                }
+                inspect::Origin::CredentialsFile(_) => {
+                    format!("feedctl login --name {}   (with a new PAT)", registry.name)
+                }
+            };
             let fix = match answer {
-                Answer::Forbidden => "ask a feed owner (feed settings > Permissions) to give this \
-                                      account at least the Feed Reader role"
+                Answer::Forbidden { .. } => "ask a feed owner (feed settings > Permissions) to \
+                                             give this account at least the Feed Reader role"
                     .to_string(),
-                Answer::Unauthorized => match &found.origin {
-                    inspect::Origin::EnvVar(var) => {
-                        format!("replace the token in `{var}` (a new PAT with Packaging > Read)")
-                    }
-                    inspect::Origin::CredentialsFile(_) => {
-                        format!("feedctl login --name {}   (with a new PAT)", registry.name)
-                    }
-                },
-                _ => "check the organization, project and feed name".to_string(),
+                Answer::Unauthorized { .. }
+                | Answer::SignInPage { .. }
+                | Answer::Status(413 | 431) => new_token,
+                Answer::NotFound { .. } | Answer::NotAFeed { html: false, .. } => {
+                    "check the organization, project and feed name".to_string()
+                }
+                _ => "check the network, cargo's `http.proxy` / HTTPS_PROXY, and try again"
+                    .to_string(),
             };
             report.fail(
-                &name,
+                "token.accepted",
                 format!(
                     "token from {}: {}",
                     found.origin.describe(),
@@ -404,13 +543,88 @@ fn check_online(
             );
         }
     }
-    Ok(())
+}
+
+/// A `credentials.toml` cargo cannot parse breaks every cargo command that needs a token.
+fn check_credentials_file(env: &Environment, report: &mut Report) {
+    let Ok(cargo_home) = env.cargo_home() else {
+        return;
+    };
+    for path in inspect::credentials_files(&cargo_home) {
+        if let Err(e) = ConfigFile::load(&path) {
+            report.fail(
+                "credentials.readable",
+                format!(
+                    "{e:#}; cargo fails on it too (its contents are not shown: it holds tokens)"
+                ),
+                format!(
+                    "fix the line named above in `{}`, or delete the file and log in again \
+                     (feedctl login)",
+                    path.display()
+                ),
+            );
+        }
+    }
+}
+
+/// A token in a project config gets committed: it is in git history from then on.
+fn check_committed_tokens(env: &Environment, report: &mut Report) {
+    for (path, key) in inspect::project_config_tokens(env) {
+        let registry = key
+            .strip_prefix("registries.")
+            .and_then(|k| k.strip_suffix(".token"))
+            .map(str::to_string);
+        let login = match &registry {
+            Some(name) => format!("feedctl login --name {name}"),
+            None => "feedctl login".to_string(),
+        };
+        report.checks.push(Check {
+            id: "config.token",
+            registry,
+            status: Level::Fail,
+            message: format!(
+                "`{}` holds a token (`{key}`); a project config is committed, so the token is \
+                 in the repository and its history",
+                path.display()
+            ),
+            fix: Some(format!(
+                "remove the `{key}` line, revoke the PAT and create a new one (it may be in git \
+                 history), then store it outside the project: {login}"
+            )),
+        });
+    }
+}
+
+/// The JSON shape of a check: data only, no Markdown.
+#[derive(Serialize)]
+struct JsonCheck<'a> {
+    id: &'a str,
+    registry: Option<&'a str>,
+    status: Level,
+    message: String,
+    fix: Option<String>,
 }
 
 fn print(report: &Report, json: bool) -> Result<()> {
     if json {
-        let ok = !report.checks.iter().any(|c| c.status == Level::Fail);
-        let value = serde_json::json!({ "ok": ok, "checks": report.checks });
+        let count = |level| report.checks.iter().filter(|c| c.status == level).count();
+        let checks: Vec<JsonCheck> = report
+            .checks
+            .iter()
+            .map(|c| JsonCheck {
+                id: c.id,
+                registry: c.registry.as_deref(),
+                status: c.status,
+                message: plain(&c.message),
+                fix: c.fix.as_deref().map(plain),
+            })
+            .collect();
+        let value = serde_json::json!({
+            "ok": count(Level::Fail) == 0,
+            "failed": count(Level::Fail),
+            "warnings": count(Level::Warn),
+            "checks": checks,
+        });
         ui::stdout(serde_json::to_string_pretty(&value)? + "\n")?;
         return Ok(());
     }
@@ -421,13 +635,18 @@ fn print(report: &Report, json: bool) -> Result<()> {
             Level::Warn => "warn",
             Level::Fail => "FAIL",
         };
-        out += &format!("{label}  {}: {}\n", check.name, check.message);
+        out += &format!("{label}  {}: {}\n", check.label(), check.message);
         if let Some(fix) = &check.fix {
             out += &format!("      fix: {fix}\n");
         }
     }
     ui::stdout(out)?;
     Ok(())
+}
+
+/// Text for JSON: the Markdown backticks of the human report removed.
+fn plain(text: &str) -> String {
+    text.replace('`', "")
 }
 
 #[cfg(test)]

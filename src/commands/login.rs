@@ -4,9 +4,11 @@
 use anyhow::{Result, bail};
 
 use crate::cargo_cli;
+use crate::cargo_config::ConfigFile;
 use crate::cli::{LoginArgs, TokenArgs};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
+use crate::inspect;
 use crate::providers;
 use crate::settings::{Registry, Settings};
 use crate::token::{self, Source, SourceFlags};
@@ -49,9 +51,13 @@ pub fn login(
              `feedctl providers` first"
         ));
     }
+    // cargo stops on a credentials file it cannot parse; say so before anything happens.
+    for path in inspect::credentials_files(&env.cargo_home()?) {
+        ConfigFile::load(&path)?;
+    }
     let token = token::read(source, env)?;
     if verify {
-        verify::check_token(&registry.index, &registry.name, &token)?;
+        verify::check_token(&settings.http(), &registry.index, &registry.name, &token)?;
         ui::status(
             "Verified",
             format!("the feed accepted the token for `{}`", registry.name),

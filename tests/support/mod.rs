@@ -18,5 +18,5 @@ pub mod feed;
 pub mod http;
 pub mod sandbox;
 
-pub use feed::{FakeFeed, FeedSpec, SeenRequest, basic};
+pub use feed::{FakeFeed, FeedSpec, Refusal, SeenRequest, basic};
 pub use sandbox::Sandbox;
