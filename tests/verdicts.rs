@@ -5,6 +5,7 @@
 
 use predicates::prelude::*;
 
+use crate::support::tls::{self, TlsFront};
 use crate::support::{FakeFeed, FeedSpec, Refusal, Sandbox, basic};
 
 const GOOD: &str = "verdict-good-pat-0123456789abcdefghijklmnopqrstuv";
@@ -232,4 +233,56 @@ fn an_unexpanded_pipeline_macro_is_refused_with_the_mapping() {
         .code(4)
         .stderr(predicate::str::contains("unexpanded"));
     assert!(feed.requests().is_empty(), "a macro was sent to the feed");
+}
+
+#[test]
+fn a_private_ca_that_cargo_trusts_through_http_cainfo_works_for_feedctl_too() {
+    let feed = feed(Refusal::Unauthorized);
+    let front = TlsFront::start(&feed);
+    let index = front.index_url(&feed);
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    sandbox
+        .feedctl()
+        .args(["connect", &index, "--no-providers", "--no-login"])
+        .assert()
+        .success();
+    // Untrusted: feedctl and cargo both fail, and feedctl points at `http.cainfo`.
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin(format!("{GOOD}\n"))
+        .assert()
+        .code(6)
+        .stderr(
+            predicate::str::contains("certificate")
+                .and(predicate::str::contains("http.cainfo"))
+                .and(predicate::str::contains("Verified").not()),
+        );
+    sandbox
+        .cargo()
+        .arg("generate-lockfile")
+        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(GOOD))
+        .assert()
+        .failure();
+    // `CARGO_HTTP_CAINFO`, then `http.cainfo` in cargo's config: feedctl trusts what cargo does.
+    sandbox
+        .feedctl()
+        .args(["doctor", "--json"])
+        .env("CARGO_HTTP_CAINFO", tls::test_ca())
+        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(GOOD))
+        .assert()
+        .success();
+    sandbox.write_home_config(&format!(
+        "{TOKEN_PROVIDERS}\n[http]\ncainfo = {:?}\n",
+        tls::test_ca().display().to_string()
+    ));
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin(format!("{GOOD}\n"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Verified"));
+    sandbox.cargo().arg("generate-lockfile").assert().success();
 }
