@@ -93,19 +93,19 @@ impl Report {
 pub fn run(args: &DoctorArgs, env: &Environment) -> Result<()> {
     let settings = Settings::load(env)?;
     let registries = settings.azure_registries();
+    let mut report = Report::default();
     let prober = if args.offline {
         None
     } else {
         match Prober::new(&settings.http()) {
             Ok(prober) => Some(prober),
             Err(e) => {
-                let mut report = Report::default();
                 report.fail(
                     "http.settings",
                     format!("{e:#}; cargo cannot reach any feed with these settings either"),
                     "fix or remove the `[http]` setting named above (or its CARGO_HTTP_* variable)",
                 );
-                return finish(report, args.json);
+                None
             }
         }
     };
@@ -138,8 +138,9 @@ pub fn run(args: &DoctorArgs, env: &Environment) -> Result<()> {
             .collect();
         (cargo.join().expect("the cargo check panicked"), online)
     });
-    let mut report = Report::default();
+    let mut checks = std::mem::take(&mut report.checks);
     report.append(cargo);
+    report.checks.append(&mut checks);
     check_setup(env, &settings, &mut report);
     check_credentials_file(env, &mut report);
     check_committed_tokens(env, &mut report);
