@@ -145,3 +145,25 @@ fn a_token_in_the_project_config_fails_doctor_with_the_fix() {
         .code(7)
         .stdout(predicate::str::contains(PAT).not());
 }
+
+#[test]
+fn an_unexpanded_macro_in_the_env_token_fails_doctor() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
+    let sandbox = connected(&feed);
+    sandbox
+        .feedctl()
+        .args(["doctor", "--offline"])
+        .env(
+            "CARGO_REGISTRIES_CRATES_TOKEN",
+            "Bearer $(System.AccessToken)",
+        )
+        .assert()
+        .code(7)
+        .stdout(
+            predicate::str::contains("FAIL  token `crates`")
+                .and(predicate::str::contains("unexpanded Azure Pipelines macro"))
+                .and(predicate::str::contains(
+                    "SYSTEM_ACCESSTOKEN: $(System.AccessToken)",
+                )),
+        );
+}
