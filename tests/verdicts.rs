@@ -187,20 +187,22 @@ fn env_verify_fails_the_step_and_emits_nothing() {
     // With the right token: verified, emitted, and cargo builds with what was emitted.
     let feed = feed(Refusal::SignInPage);
     let sandbox = connected(&feed);
-    let feedctl = assert_cmd::cargo::cargo_bin!("feedctl");
-    let script = format!(
-        "set -e; eval \"$('{}' env --verify --pat-env PAT)\"; cargo build --quiet",
-        feedctl.display()
-    );
     let out = sandbox
-        .command("sh")
-        .args(["-c", &script])
+        .feedctl()
+        .args(["env", "--verify", "--pat-env", "PAT", "--format", "dotenv"])
         .env("PAT", GOOD)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("Verified"), "{stderr}");
+    let mut cargo = sandbox.cargo();
+    cargo.arg("build");
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let (name, value) = line.split_once('=').unwrap();
+        cargo.env(name, value);
+    }
+    cargo.assert().success();
 }
 
 #[test]
