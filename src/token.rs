@@ -189,6 +189,20 @@ pub fn from_pasted(input: &str, from: &str) -> Result<Secret> {
         ));
         return Ok(bearer(credential));
     }
+    // A JWT (`az account get-access-token` output) is an Entra ID token, never a PAT: PATs
+    // have no dots.
+    if value.starts_with("eyJ")
+        && value.matches('.').count() == 2
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.=".contains(c))
+    {
+        crate::ui::note(format!(
+            "the token from {from} is a Microsoft Entra ID token (a JWT), not a PAT; sending it \
+             as `Bearer`"
+        ));
+        return Ok(bearer(value));
+    }
     basic_from_pat(value, from)
 }
 
@@ -289,6 +303,12 @@ mod tests {
             "Bearer eyJ.abc.def"
         );
         assert_eq!(from_pasted("abc123", "t").unwrap(), basic);
+        assert_eq!(
+            from_pasted("eyJ0eXAi.eyJhdWQi.c2ln\n", "t")
+                .unwrap()
+                .expose(),
+            "Bearer eyJ0eXAi.eyJhdWQi.c2ln"
+        );
         for bad in ["Basic not-base64!", "Basic YWJj", "Bearer ", "Bearer a b"] {
             assert!(from_pasted(bad, "t").is_err(), "{bad}");
         }
