@@ -103,6 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Registry to emit variables for, repeatable, e.g. `--name crates --name tools` (default: every Azure Artifacts registry configured here)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output syntax, e.g. `--format github`')
             [CompletionResult]::new('--pat-env', '--pat-env', [CompletionResultType]::ParameterName, 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'First check the token against every registry''s feed, as cargo will send it; on a refusal fail (exit 4, 5 or 6) without emitting anything')
             [CompletionResult]::new('--pat-stdin', '--pat-stdin', [CompletionResultType]::ParameterName, 'Read a personal access token (PAT) from standard input, one line, e.g. `printf ''%s\n'' "$PAT" | feedctl login --pat-stdin`')
             [CompletionResult]::new('--azure-cli', '--azure-cli', [CompletionResultType]::ParameterName, 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
@@ -120,7 +121,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             break
         }
         'feedctl;doctor' {
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: `{"ok": bool, "checks": [{"name", "status", "message", "fix"}]}`')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: `{"ok", "failed", "warnings", "checks": [{"id", "registry", "status", "message", "fix"}]}` (shapes in the README)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Skip the checks that contact the feed')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')

@@ -201,7 +201,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__env)
-            opts="-v -h --name --format --pat-stdin --pat-env --azure-cli --verbose --help"
+            opts="-v -h --name --format --verify --pat-stdin --pat-env --azure-cli --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -95,6 +95,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --name 'Registry to emit variables for, repeatable, e.g. `--name crates --name tools` (default: every Azure Artifacts registry configured here)'
             cand --format 'Output syntax, e.g. `--format github`'
             cand --pat-env 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)'
+            cand --verify 'First check the token against every registry''s feed, as cargo will send it; on a refusal fail (exit 4, 5 or 6) without emitting anything'
             cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `printf ''%s\n'' "$PAT" | feedctl login --pat-stdin`'
             cand --azure-cli 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
             cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
@@ -110,7 +111,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'feedctl;doctor'= {
-            cand --json 'Print JSON: `{"ok": bool, "checks": [{"name", "status", "message", "fix"}]}`'
+            cand --json 'Print JSON: `{"ok", "failed", "warnings", "checks": [{"id", "registry", "status", "message", "fix"}]}` (shapes in the README)'
             cand --offline 'Skip the checks that contact the feed'
             cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
             cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'

@@ -90,6 +90,7 @@ dotenv\t'`NAME=value` lines for `.env` files and `docker --env-file`'
 github\t'Append to `$GITHUB_ENV` for later steps; print `::add-mask::` for the secret'
 azure-pipelines\t'`##vso[task.setvariable …;issecret=true]` commands for later steps'"
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l pat-env -d 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l verify -d 'First check the token against every registry\'s feed, as cargo will send it; on a refusal fail (exit 4, 5 or 6) without emitting anything'
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `printf \'%s\\n\' "$PAT" | feedctl login --pat-stdin`'
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l azure-cli -d 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
@@ -97,7 +98,7 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand env" -s h -l help -d 'Pr
 complete -c feedctl -n "__fish_feedctl_using_subcommand status" -l json -d 'Print JSON, e.g. `feedctl status --json | jq .registries`'
 complete -c feedctl -n "__fish_feedctl_using_subcommand status" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c feedctl -n "__fish_feedctl_using_subcommand doctor" -l json -d 'Print JSON: `{"ok": bool, "checks": [{"name", "status", "message", "fix"}]}`'
+complete -c feedctl -n "__fish_feedctl_using_subcommand doctor" -l json -d 'Print JSON: `{"ok", "failed", "warnings", "checks": [{"id", "registry", "status", "message", "fix"}]}` (shapes in the README)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand doctor" -l offline -d 'Skip the checks that contact the feed'
 complete -c feedctl -n "__fish_feedctl_using_subcommand doctor" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark feedctl's release binary against `cargo --version`, on configs with 10, 2,000
-# and 20,000 registries. Run by hand (not a test):
+# and 20,000 registries, and `doctor` against 1 and 10 feeds of a loopback registry (a small
+# Python server on 127.0.0.1 that answers like Azure: 401 anonymously, config.json with the
+# token). Run by hand (not a test):
 #
 #   scripts/bench.sh            # RUNS=40 for more runs per command; BENCH_TOOL=loop to
 #                               # use the bash loop even when hyperfine is installed
 #
-# Uses hyperfine when installed (Debian/Ubuntu: `apt install hyperfine`; elsewhere
+# Needs python3 for the loopback feed. Uses hyperfine when installed (Debian/Ubuntu: `apt install hyperfine`; elsewhere
 # `cargo install hyperfine`), else a bash loop. Prints a Markdown table of median wall
 # times, the ratio to `cargo --version` measured in the same run, the release binary's
 # size, and the cost per 1,000 registries at 2,000 and 20,000 (equal when it is linear).
@@ -111,6 +113,60 @@ for n in "${sizes[@]}"; do
 done
 # The write really happened.
 grep -q '^crates = { index = ' "$work/copy-20000.toml" || { echo "the write did not land" >&2; exit 1; }
+
+# doctor against a loopback feed: every feed answers 401 anonymously and config.json with
+# `Basic base64(PAT:bench)`, like Azure; one HTTP/1.1 keep-alive server, threads per connection.
+cat >"$work/feed.py" <<'PY'
+import http.server, json, sys
+TOKEN = "Basic UEFUOmJlbmNo"  # base64("PAT:bench")
+class Feed(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *args):
+        pass
+    def do_GET(self):
+        if not self.path.endswith("/Cargo/index/config.json"):
+            return self.answer(404, "text/plain", b"Not Found")
+        if self.headers.get("Authorization") != TOKEN:
+            return self.answer(401, "text/plain", b"Unauthorized", [
+                ("WWW-Authenticate", "Bearer authorization_uri=https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000"),
+                ("WWW-Authenticate", "Basic realm=\"bench\""), ("WWW-Authenticate", "TFS-Federated")])
+        base = "http://%s:%d%s" % (*self.server.server_address, self.path[: -len("/index/config.json")])
+        body = json.dumps({"dl": base + "/api/v1/crates", "api": base + "/", "auth-required": True})
+        self.answer(200, "application/json", body.encode())
+    def answer(self, status, kind, body, headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+PY
+python3 "$work/feed.py" >"$work/feed.port" &
+feed_pid=$!
+trap 'kill "$feed_pid" 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do [[ -s $work/feed.port ]] && break; sleep 0.1; done
+port=$(cat "$work/feed.port")
+printf '[registry]\nglobal-credential-providers = ["cargo:token"]\n' >"$CARGO_HOME/config.toml"
+for n in 1 10; do
+    project=$work/doctor-$n
+    mkdir -p "$project/.cargo"
+    {
+        echo "[registries]"
+        for ((i = 0; i < n; i++)); do
+            echo "feed$i = { index = \"sparse+http://127.0.0.1:$port/contoso/_packaging/feed$i/Cargo/index/\" }"
+            export "CARGO_REGISTRIES_FEED${i}_TOKEN=Basic UEFUOmJlbmNo"
+        done
+    } >"$project/.cargo/config.toml"
+    pushd "$project" >/dev/null
+    "$bin" doctor >/dev/null || { echo "doctor failed on $n feeds:" >&2; "$bin" doctor >&2; exit 1; }
+    row "doctor --offline, $n feeds" "" "$bin" doctor --offline
+    row "doctor, $n feeds (loopback)" "" "$bin" doctor
+    popd >/dev/null
+done
 
 size_bytes=$(stat -c %s "$bin" 2>/dev/null || stat -f %z "$bin")
 size_mib=$(awk -v b="$size_bytes" 'BEGIN { printf "%.2f", b / 1048576 }')

@@ -56,7 +56,7 @@ pub fn registry_command(
     let output = child
         .wait_with_output()
         .with_context(|| format!("failed to wait for `{shown}`"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = redact(&String::from_utf8_lossy(&output.stderr), token);
     if !output.status.success() {
         bail!("`{shown}` failed, nothing changed:\n{}", stderr.trim_end());
     }
@@ -68,4 +68,57 @@ pub fn registry_command(
         .to_string();
     ui::debug(format!("cargo: {summary}"));
     Ok(summary)
+}
+
+/// cargo's messages without what could hold a secret: the lines of a TOML error that quote the
+/// file (`  2 | token = "…`, and the `|` gutter around them), and the token itself.
+fn redact(stderr: &str, token: Option<&Secret>) -> String {
+    let quotes_a_file = |line: &str| {
+        let rest = line
+            .trim_start()
+            .trim_start_matches(|c: char| c.is_ascii_digit());
+        rest.trim_start().starts_with('|')
+    };
+    let mut out = String::new();
+    let mut dropped = false;
+    for line in stderr.lines() {
+        if quotes_a_file(line) {
+            dropped = true;
+            continue;
+        }
+        if dropped {
+            out += "  (the quoted line is not shown: the file may hold tokens)\n";
+            dropped = false;
+        }
+        out += line;
+        out.push('\n');
+    }
+    if let Some(token) = token {
+        let value = token.expose();
+        for secret in [Some(value), value.split_once(' ').map(|(_, c)| c)]
+            .into_iter()
+            .flatten()
+            .filter(|s| s.len() >= 8)
+        {
+            out = out.replace(secret, "REDACTED");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_errors_lose_quoted_lines_and_tokens() {
+        let stderr = "error: could not parse TOML configuration in `/h/credentials.toml`\n\n\
+                      Caused by:\n  TOML parse error at line 2, column 88\n    |\n  2 | token = \"Basic c2VjcmV0c2VjcmV0\n    |      ^\n  invalid basic string\n\
+                      token Basic c2VjcmV0c2VjcmV0 rejected\n";
+        let token = Secret::verbatim("Basic c2VjcmV0c2VjcmV0");
+        let shown = redact(stderr, Some(&token));
+        assert!(!shown.contains("c2VjcmV0c2VjcmV0"), "{shown}");
+        assert!(shown.contains("line 2, column 88") && shown.contains("invalid basic string"));
+        assert!(shown.contains("not shown"), "{shown}");
+    }
 }

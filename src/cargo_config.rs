@@ -81,13 +81,9 @@ impl ConfigFile {
         let bom = text.starts_with(BOM);
         let body = text.strip_prefix(BOM).unwrap_or(text);
         let crlf = uses_crlf_only(body);
-        let doc: DocumentMut = body.parse().map_err(|e: toml_edit::TomlError| {
-            anyhow::anyhow!(
-                "failed to parse `{}`: {}",
-                path.display(),
-                e.to_string().trim_end()
-            )
-        })?;
+        let doc: DocumentMut = body
+            .parse()
+            .map_err(|e: toml_edit::TomlError| parse_error(path, body, &e))?;
         Ok(ConfigFile {
             path: path.to_path_buf(),
             original,
@@ -595,13 +591,22 @@ fn normalize(path: &Path) -> PathBuf {
 fn read_manifest(path: &Path) -> Result<DocumentMut> {
     let text =
         fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))?;
-    text.parse().map_err(|e: toml_edit::TomlError| {
-        anyhow::anyhow!(
-            "failed to parse `{}`: {}",
-            path.display(),
-            e.to_string().trim_end()
-        )
-    })
+    text.parse()
+        .map_err(|e: toml_edit::TomlError| parse_error(path, &text, &e))
+}
+
+/// A TOML error without toml_edit's snippet of the offending line: config files and
+/// `credentials.toml` may hold tokens, and an error message must never show one.
+fn parse_error(path: &Path, text: &str, err: &toml_edit::TomlError) -> anyhow::Error {
+    let at = err.span().map_or(0, |span| span.start).min(text.len());
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let message = err.message().trim_end().replace('\n', "; ");
+    anyhow::anyhow!(
+        "failed to parse `{}`: line {line}, column {column}: {message}",
+        path.display()
+    )
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ pub enum Command {
     ///
     /// Examples:
     ///   eval "$(feedctl env)"                        # Azure Pipelines, SYSTEM_ACCESSTOKEN mapped
-    ///   feedctl env --format github --pat-env AZURE_DEVOPS_PAT
+    ///   feedctl env --format github --pat-env AZURE_DEVOPS_PAT --verify
     ///   feedctl env --format powershell | Invoke-Expression
     #[command(verbatim_doc_comment)]
     Env(EnvArgs),
@@ -136,6 +136,11 @@ pub struct EnvArgs {
     #[arg(long, value_enum, default_value_t = EnvFormat::Sh)]
     pub format: EnvFormat,
 
+    /// First check the token against every registry's feed, as cargo will send it; on a
+    /// refusal fail (exit 4, 5 or 6) without emitting anything.
+    #[arg(long)]
+    pub verify: bool,
+
     /// The token, when not `SYSTEM_ACCESSTOKEN` (Azure Pipelines' job token, the default).
     #[command(flatten)]
     pub token: TokenArgs,
@@ -150,7 +155,8 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
-    /// Print JSON: `{"ok": bool, "checks": [{"name", "status", "message", "fix"}]}`.
+    /// Print JSON: `{"ok", "failed", "warnings", "checks": [{"id", "registry", "status",
+    /// "message", "fix"}]}` (shapes in the README).
     #[arg(long)]
     pub json: bool,
 

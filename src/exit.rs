@@ -10,9 +10,9 @@ Exit codes:
   1  error (unreadable or invalid config file, I/O error, a failing cargo or az)
   2  invalid usage (unknown flag, missing or conflicting arguments)
   3  refused to overwrite settings that point elsewhere (use --force)
-  4  token rejected by the feed (401/403) or no token available
-  5  feed not found (404): check organization, project and feed
-  6  feed unreachable (network, DNS, TLS, timeout)
+  4  token rejected by the feed (401/403, a sign-in page) or no token available
+  5  feed not found (404) or not a Cargo feed: check organization, project and feed
+  6  feed unreachable (network, DNS, TLS, proxy, timeout, 429, 5xx)
   7  doctor found a failing check";
 
 /// Why feedctl failed, when the reason has its own exit code.

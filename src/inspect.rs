@@ -37,6 +37,15 @@ impl Origin {
     }
 }
 
+/// Where a token is, for machine-readable output.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TokenLocation {
+    /// `env_var`, `credentials_file`, `credential_provider`, `azure_cli` or `none`.
+    pub source: &'static str,
+    /// The variable's name, the file's path or the provider; `null` for `azure_cli`, `none`.
+    pub location: Option<String>,
+}
+
 /// Everything known about one registry's credentials.
 #[derive(Debug, Clone)]
 pub struct Credentials {
@@ -69,6 +78,28 @@ impl Credentials {
         // Within cargo:token the env var beats the file; an OS store listed after cargo:token
         // is asked first, so a file token then only counts if the store has nothing.
         self.env_token.as_ref().or(self.file_token.as_ref())
+    }
+
+    /// Where the token lives, as data: a kind and, where there is one, the variable, file or
+    /// provider. The OS stores cannot be read, so `credential_provider` means "stored there if
+    /// `cargo login` was run".
+    pub fn location(&self) -> TokenLocation {
+        let (source, location) = if self.azure_cli {
+            ("azure_cli", None)
+        } else if let Some(found) = self.effective() {
+            match &found.origin {
+                Origin::EnvVar(var) => ("env_var", Some(var.clone())),
+                Origin::CredentialsFile(path) => {
+                    ("credentials_file", Some(path.display().to_string()))
+                }
+            }
+        } else {
+            match self.storing.as_deref() {
+                Some(p) if p != providers::TOKEN => ("credential_provider", Some(p.to_string())),
+                _ => ("none", None),
+            }
+        };
+        TokenLocation { source, location }
     }
 
     /// Where the token lives, in words, without the token.
@@ -117,13 +148,51 @@ pub fn credentials(
     })
 }
 
-/// `$CARGO_HOME/credentials.toml` (or the legacy `credentials`) `[registries.NAME] token`.
-fn credentials_file_token(cargo_home: &Path, registry: &str) -> Result<Option<FoundToken>> {
-    for name in ["credentials.toml", "credentials"] {
-        let path = cargo_home.join(name);
-        if !path.is_file() {
+/// The credentials files that exist: `$CARGO_HOME/credentials.toml`, the legacy `credentials`.
+pub fn credentials_files(cargo_home: &Path) -> Vec<PathBuf> {
+    ["credentials.toml", "credentials"]
+        .into_iter()
+        .map(|name| cargo_home.join(name))
+        .filter(|path| path.is_file())
+        .collect()
+}
+
+/// Tokens written into project config files (which get committed): each file and key
+/// (`registries.NAME.token` or `registry.token`), never the value. Files that cannot be read
+/// are skipped (loading the settings reports them).
+pub fn project_config_tokens(env: &Environment) -> Vec<(PathBuf, String)> {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let home = env.cargo_home().map(|h| canonical(&h)).ok();
+    let mut found = Vec::new();
+    for dir in env.cwd().ancestors() {
+        let cargo_dir = dir.join(".cargo");
+        if home.as_deref() == Some(canonical(&cargo_dir).as_path()) {
             continue;
         }
+        for name in ["config.toml", "config"] {
+            let path = cargo_dir.join(name);
+            let Ok(file) = ConfigFile::load(&path) else {
+                continue;
+            };
+            if !file.exists() {
+                continue;
+            }
+            if file.get(&["registry", "token"]).is_some() {
+                found.push((path.clone(), "registry.token".to_string()));
+            }
+            for registry in file.keys(&["registries"]) {
+                if file.get(&["registries", &registry, "token"]).is_some() {
+                    found.push((path.clone(), format!("registries.{registry}.token")));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// `$CARGO_HOME/credentials.toml` (or the legacy `credentials`) `[registries.NAME] token`.
+fn credentials_file_token(cargo_home: &Path, registry: &str) -> Result<Option<FoundToken>> {
+    for path in credentials_files(cargo_home) {
         let file = ConfigFile::load(&path)?;
         if let Some(token) = file.get_str(&["registries", registry, "token"]) {
             return Ok(Some(FoundToken {

@@ -89,11 +89,11 @@ pub fn read(source: &Source, env: &Environment) -> Result<Secret> {
     match source {
         Source::Prompt => {
             let pat = env.prompt_secret("Personal access token (input hidden): ")?;
-            basic_from_pat(&pat, "the prompt")
+            from_pasted(&pat, "the prompt")
         }
-        Source::Stdin => basic_from_pat(&env.read_stdin_line()?, "standard input"),
+        Source::Stdin => from_pasted(&env.read_stdin_line()?, "standard input"),
         Source::EnvVar(var) => match env.var(var) {
-            Some(pat) => basic_from_pat(&pat, &format!("`{var}`")),
+            Some(pat) => from_pasted(&pat, &format!("`{var}`")),
             None => bail!(Failure::new(
                 Code::Auth,
                 format!("`--pat-env {var}`: the variable `{var}` is not set")
@@ -101,6 +101,116 @@ pub fn read(source: &Source, env: &Environment) -> Result<Secret> {
         },
         Source::AzureCli => Ok(crate::auth::azure_cli::access_token(env)?.token.header),
     }
+}
+
+/// Whether a value is an Azure Pipelines macro that was never expanded, such as
+/// `$(System.AccessToken)`: what a step sees when a secret is not mapped into it.
+pub fn unexpanded_macro(value: &str) -> bool {
+    value
+        .find("$(")
+        .is_some_and(|start| value[start..].contains(')'))
+}
+
+/// The error for an unexpanded macro given as a token (the value is not shown: it might be a
+/// token after all).
+pub fn macro_error(from: &str) -> Failure {
+    Failure::new(
+        Code::Auth,
+        format!(
+            "the token from {from} is an unexpanded Azure Pipelines macro such as \
+             `$(System.AccessToken)`, not a token. Secrets reach a step only when mapped \
+             into its environment:\n  env:\n    SYSTEM_ACCESSTOKEN: $(System.AccessToken)\n\
+             and a macro in `variables:` or a script body is expanded only when that variable \
+             exists."
+        ),
+    )
+}
+
+/// A token as pasted: a PAT (encoded as `Basic base64(PAT:<pat>)`), or a whole
+/// `Authorization` value (`Basic …`, `Bearer …`, optionally after `Authorization:`), which is
+/// checked and used as it is rather than encoded twice.
+pub fn from_pasted(input: &str, from: &str) -> Result<Secret> {
+    let value = input.trim();
+    if unexpanded_macro(value) {
+        bail!(macro_error(from));
+    }
+    let value = strip_prefix_ignore_case(value, "authorization:")
+        .map(str::trim_start)
+        .unwrap_or(value);
+    if ["basic", "bearer"]
+        .iter()
+        .any(|s| value.eq_ignore_ascii_case(s))
+    {
+        bail!(Failure::new(
+            Code::Auth,
+            format!("the token from {from} is only the word `{value}`, without a token")
+        ));
+    }
+    if let Some(credential) = strip_prefix_ignore_case(value, "basic ") {
+        let credential = credential.trim();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(credential)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        match decoded {
+            Some(pair)
+                if pair.split_once(':').is_some_and(|(_, pat)| {
+                    !pat.is_empty() && pat.chars().all(|c| c.is_ascii_graphic())
+                }) =>
+            {
+                crate::ui::note(format!(
+                    "the token from {from} is already an `Authorization` value (`Basic …`); \
+                     using it as it is"
+                ));
+                return Ok(Secret(format!("Basic {credential}")));
+            }
+            _ => bail!(Failure::new(
+                Code::Auth,
+                format!(
+                    "the token from {from} starts with `Basic ` but the rest is not \
+                     base64(`user:PAT`); paste the PAT alone and feedctl encodes it"
+                )
+            )),
+        }
+    }
+    if let Some(credential) = strip_prefix_ignore_case(value, "bearer ") {
+        let credential = credential.trim();
+        if credential.is_empty() || !credential.chars().all(|c| c.is_ascii_graphic()) {
+            bail!(Failure::new(
+                Code::Auth,
+                format!(
+                    "the token from {from} starts with `Bearer ` but what follows is not a token \
+                     (empty, or with spaces or non-ASCII characters)"
+                )
+            ));
+        }
+        crate::ui::note(format!(
+            "the token from {from} is a `Bearer` token (Microsoft Entra ID); using it as it is"
+        ));
+        return Ok(bearer(credential));
+    }
+    // A JWT (`az account get-access-token` output) is an Entra ID token, never a PAT: PATs
+    // have no dots.
+    if value.starts_with("eyJ")
+        && value.matches('.').count() == 2
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.=".contains(c))
+    {
+        crate::ui::note(format!(
+            "the token from {from} is a Microsoft Entra ID token (a JWT), not a PAT; sending it \
+             as `Bearer`"
+        ));
+        return Ok(bearer(value));
+    }
+    basic_from_pat(value, from)
+}
+
+fn strip_prefix_ignore_case<'a>(value: &'a str, prefix: &str) -> Option<&'a str> {
+    value
+        .get(..prefix.len())
+        .filter(|head| head.eq_ignore_ascii_case(prefix))
+        .map(|_| &value[prefix.len()..])
 }
 
 /// `Basic ` + base64(`PAT:<pat>`) on one line, after checking the PAT.
@@ -111,6 +221,9 @@ pub fn basic_from_pat(pat: &str, from: &str) -> Result<Secret> {
             Code::Auth,
             format!("the token from {from} is empty")
         ));
+    }
+    if unexpanded_macro(pat) {
+        bail!(macro_error(from));
     }
     if let Some(bad) = pat.chars().find(|c| !c.is_ascii_graphic()) {
         let what = if bad.is_whitespace() {
@@ -173,6 +286,50 @@ mod tests {
             let err = basic_from_pat(pat, "stdin").unwrap_err().to_string();
             assert!(err.contains(problem), "{pat:?}: {err}");
         }
+    }
+
+    #[test]
+    fn pasted_headers_are_used_as_they_are() {
+        let basic = basic_from_pat("abc123", "t").unwrap();
+        for pasted in [
+            basic.expose().to_string(),
+            format!("Authorization: {}", basic.expose()),
+            format!("  basic {}\n", &basic.expose()["Basic ".len()..]),
+        ] {
+            assert_eq!(from_pasted(&pasted, "t").unwrap(), basic, "{pasted}");
+        }
+        assert_eq!(
+            from_pasted("Bearer eyJ.abc.def", "t").unwrap().expose(),
+            "Bearer eyJ.abc.def"
+        );
+        assert_eq!(from_pasted("abc123", "t").unwrap(), basic);
+        assert_eq!(
+            from_pasted("eyJ0eXAi.eyJhdWQi.c2ln\n", "t")
+                .unwrap()
+                .expose(),
+            "Bearer eyJ0eXAi.eyJhdWQi.c2ln"
+        );
+        for bad in ["Basic not-base64!", "Basic YWJj", "Bearer ", "Bearer a b"] {
+            assert!(from_pasted(bad, "t").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unexpanded_macros_are_refused_with_the_mapping() {
+        for value in [
+            "$(System.AccessToken)",
+            "Bearer $(System.AccessToken)",
+            "$(MY_PAT)",
+        ] {
+            let err = from_pasted(value, "`SYSTEM_ACCESSTOKEN`").unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.contains("SYSTEM_ACCESSTOKEN: $(System.AccessToken)"),
+                "{text}"
+            );
+            assert_eq!(crate::exit::code_of(&err), Code::Auth as i32);
+        }
+        assert!(!unexpanded_macro("abc$def)"));
     }
 
     #[test]

@@ -391,7 +391,7 @@ fn doctor_agrees_with_cargo_after_the_ci_recipe() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["name"] == "providers")
+        .find(|c| c["id"] == "providers.configured")
         .unwrap();
     assert_eq!(providers["status"], "ok", "{report:#}");
 
@@ -603,7 +603,7 @@ fn doctor_reports_a_config_cargo_cannot_load_as_a_failed_check() {
     assert_eq!(out.status.code(), Some(7));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let check = &report["checks"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!(check["name"], "config");
+    assert_eq!(check["id"], "config.loadable");
     assert_eq!(check["status"], "fail");
     assert!(
         check["message"].as_str().unwrap().contains("gone.toml"),

@@ -180,7 +180,10 @@ fn status_json_describes_the_setup_without_the_token() {
     assert_eq!(registry["name"], "crates");
     assert_eq!(registry["index_url"], feed.index_url());
     assert_eq!(registry["scope"], "project");
-    assert_eq!(registry["token"], "env var `CARGO_REGISTRIES_CRATES_TOKEN`");
+    assert_eq!(
+        registry["token"],
+        serde_json::json!({"source": "env_var", "location": "CARGO_REGISTRIES_CRATES_TOKEN"})
+    );
     assert!(
         registry["defined_in"]
             .as_str()

@@ -118,6 +118,10 @@ fn no_secret_leaks_from_any_subcommand() {
         run(&["-v", "env", "--pat-stdin"])
             .stdin(pat.clone())
             .carrying(),
+        run(&["-v", "env", "--verify"]).carrying(),
+        // A refused token: nothing is emitted, so stdout must not carry it either.
+        run(&["-v", "env", "--verify", "--pat-stdin"]).stdin(format!("{PAT}x\n")),
+        run(&["-v", "login", "--pat-stdin"]).stdin(format!("Authorization: {}\n", basic(PAT))),
         run(&["-v", "logout"]),
         run(&["-v", "connect", &index, "--auth", "azure-cli"]),
         run(&["-v", "disconnect", "--logout", "--dry-run"]),

@@ -56,7 +56,7 @@ impl AzureCliProvider {
         // request first lets a 401 be explained in az's terms. Any other trouble is cargo's
         // to report, with its own network settings.
         if let Ok(answer @ verify::Answer::Unauthorized { .. }) =
-            verify::probe(registry.index_url, Some(&az.token.header))
+            verify::probe_here(&self.env, registry.index_url, Some(&az.token.header))
         {
             let name = registry.name.unwrap_or(registry.index_url);
             if let Some(failure) = azure_cli::check(&answer, registry.index_url, name, &az) {

@@ -245,7 +245,8 @@ fn verify_azure_cli(args: &ConnectArgs, env: &Environment, plan: &Plan) -> Resul
     if let Some(warning) = token.outdated_warning() {
         ui::warn(warning);
     }
-    let answer = verify::probe(&plan.index, Some(&token.token.header))?;
+    let http = Settings::load(env)?.http();
+    let answer = verify::Prober::new(&http)?.probe(&plan.index, Some(&token.token.header))?;
     if let Some(failure) = azure_cli::check(&answer, &plan.index, &plan.registry, &token) {
         return Err(failure.into());
     }

@@ -7,6 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::auth::azure_cli;
+use crate::cargo_config::ConfigFile;
 use crate::cli::DoctorArgs;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
@@ -14,8 +15,9 @@ use crate::feed::Feed;
 use crate::inspect::{self, Credentials};
 use crate::providers::{self, Probe};
 use crate::settings::{self, Definition, Registry, Settings};
+use crate::token;
 use crate::ui;
-use crate::verify::{self, Answer};
+use crate::verify::{self, Answer, Prober};
 
 /// cargo's first version with credential providers and sparse auth.
 const MIN_CARGO: (u32, u32) = (1, 74);
@@ -28,77 +30,148 @@ enum Level {
     Fail,
 }
 
-#[derive(Debug, Serialize)]
+/// One check's verdict. `id` is stable (scripts match on it); `registry` is `None` for checks
+/// that concern the whole setup.
+#[derive(Debug, Clone)]
 struct Check {
-    name: String,
+    id: &'static str,
+    registry: Option<String>,
     status: Level,
     message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<String>,
 }
 
+impl Check {
+    /// The label in the human report: the id's area, and the registry.
+    fn label(&self) -> String {
+        let area = self.id.split('.').next().unwrap_or(self.id);
+        match &self.registry {
+            Some(registry) => format!("{area} `{registry}`"),
+            None => area.to_string(),
+        }
+    }
+}
+
+/// The checks of one run, in report order.
 #[derive(Default)]
 struct Report {
     checks: Vec<Check>,
+    /// The registry the next checks concern; `None` for global checks.
+    registry: Option<String>,
 }
 
 impl Report {
-    fn ok(&mut self, name: &str, message: impl Into<String>) {
-        self.push(name, Level::Ok, message.into(), None);
+    fn for_registry(registry: &str) -> Report {
+        Report {
+            checks: Vec::new(),
+            registry: Some(registry.to_string()),
+        }
     }
-    fn warn(&mut self, name: &str, message: impl Into<String>, fix: impl Into<String>) {
-        self.push(name, Level::Warn, message.into(), Some(fix.into()));
+    fn ok(&mut self, id: &'static str, message: impl Into<String>) {
+        self.push(id, Level::Ok, message.into(), None);
     }
-    fn fail(&mut self, name: &str, message: impl Into<String>, fix: impl Into<String>) {
-        self.push(name, Level::Fail, message.into(), Some(fix.into()));
+    fn warn(&mut self, id: &'static str, message: impl Into<String>, fix: impl Into<String>) {
+        self.push(id, Level::Warn, message.into(), Some(fix.into()));
     }
-    fn push(&mut self, name: &str, status: Level, message: String, fix: Option<String>) {
+    fn fail(&mut self, id: &'static str, message: impl Into<String>, fix: impl Into<String>) {
+        self.push(id, Level::Fail, message.into(), Some(fix.into()));
+    }
+    fn push(&mut self, id: &'static str, status: Level, message: String, fix: Option<String>) {
         self.checks.push(Check {
-            name: name.to_string(),
+            id,
+            registry: self.registry.clone(),
             status,
             message,
             fix,
         });
     }
+    fn append(&mut self, other: Report) {
+        self.checks.extend(other.checks);
+    }
 }
 
 pub fn run(args: &DoctorArgs, env: &Environment) -> Result<()> {
     let mut report = Report::default();
-    check_cargo(env, &mut report);
     let settings = match Settings::load(env) {
         Ok(settings) => settings,
         // A config cargo cannot load fails every cargo command: a failed check, not an abort.
         Err(e) => {
+            report.append(check_cargo(env));
             report.fail(
-                "config",
+                "config.loadable",
                 format!("{e:#}"),
                 "fix the file named above; until then every cargo command fails the same way",
             );
-            print(&report, args.json)?;
-            return Err(Failure::new(Code::CheckFailed, "1 check failed").into());
+            return finish(report, args.json);
         }
     };
-    check_setup(env, &settings, &mut report);
     let registries = settings.azure_registries();
+    let prober = if args.offline {
+        None
+    } else {
+        match Prober::new(&settings.http()) {
+            Ok(prober) => Some(prober),
+            Err(e) => {
+                report.fail(
+                    "http.settings",
+                    format!("{e:#}; cargo cannot reach any feed with these settings either"),
+                    "fix or remove the `[http]` setting named above (or its CARGO_HTTP_* variable)",
+                );
+                None
+            }
+        }
+    };
+    // Offline checks first (cheap); then the slow parts run at once: `cargo --version` and
+    // each registry's requests (one client, connections reused per host). The report keeps
+    // a fixed order.
+    let offline: Vec<(Report, Option<Credentials>)> = registries
+        .iter()
+        .map(|registry| check_registry(env, &settings, registry))
+        .collect();
+    let (cargo, online) = std::thread::scope(|scope| {
+        let cargo = scope.spawn(|| check_cargo(env));
+        let jobs: Vec<_> = registries
+            .iter()
+            .zip(&offline)
+            .map(|(registry, (_, credentials))| {
+                let prober = prober.as_ref();
+                scope.spawn(move || {
+                    let mut report = Report::for_registry(&registry.name);
+                    if let Some(prober) = prober {
+                        check_online(env, prober, registry, credentials.as_ref(), &mut report);
+                    }
+                    report
+                })
+            })
+            .collect();
+        let online: Vec<Report> = jobs
+            .into_iter()
+            .map(|job| job.join().expect("a doctor check panicked"))
+            .collect();
+        (cargo.join().expect("the cargo check panicked"), online)
+    });
+    let mut checks = std::mem::take(&mut report.checks);
+    report.append(cargo);
+    report.checks.append(&mut checks);
+    check_setup(env, &settings, &mut report);
+    check_credentials_file(env, &mut report);
+    check_committed_tokens(env, &mut report);
     if registries.is_empty() {
         report.fail(
-            "registries",
+            "registries.configured",
             "no Azure Artifacts registry is configured for this directory",
             "feedctl connect <feed-url>",
         );
     }
-    for registry in &registries {
-        let credentials = inspect::credentials(env, &settings, registry)?;
-        if credentials.azure_cli {
-            check_azure_cli_mode(env, registry, &credentials, &mut report);
-        } else {
-            check_credentials(registry, &credentials, &mut report);
-        }
-        if !args.offline {
-            check_online(env, registry, &credentials, &mut report)?;
-        }
+    for ((registry_report, _), online_report) in offline.into_iter().zip(online) {
+        report.append(registry_report);
+        report.append(online_report);
     }
-    print(&report, args.json)?;
+    finish(report, args.json)
+}
+
+fn finish(report: Report, json: bool) -> Result<()> {
+    print(&report, json)?;
     let failed = report
         .checks
         .iter()
@@ -113,32 +186,54 @@ pub fn run(args: &DoctorArgs, env: &Environment) -> Result<()> {
     Ok(())
 }
 
-fn check_cargo(env: &Environment, report: &mut Report) {
+/// The offline checks of one registry's credentials, and what they found.
+fn check_registry(
+    env: &Environment,
+    settings: &Settings,
+    registry: &Registry,
+) -> (Report, Option<Credentials>) {
+    let mut report = Report::for_registry(&registry.name);
+    // An unreadable credentials.toml is reported once, by `check_credentials_file`.
+    let credentials = inspect::credentials(env, settings, registry).ok();
+    if let Some(credentials) = &credentials {
+        if credentials.azure_cli {
+            check_azure_cli_mode(env, registry, credentials, &mut report);
+        } else {
+            check_credentials(registry, credentials, &mut report);
+        }
+    }
+    (report, credentials)
+}
+
+fn check_cargo(env: &Environment) -> Report {
+    let mut report = Report::default();
     let cargo = env.cargo_program();
     let output = Command::new(&cargo).arg("--version").output();
     let text = match output {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
         _ => {
-            return report.fail(
-                "cargo",
+            report.fail(
+                "cargo.version",
                 format!("`{}` could not be run", cargo.to_string_lossy()),
                 "install Rust with rustup (https://rustup.rs) and make sure `cargo` is on PATH",
             );
+            return report;
         }
     };
     match parse_version(&text) {
-        Some(version) if version >= MIN_CARGO => report.ok("cargo", text),
+        Some(version) if version >= MIN_CARGO => report.ok("cargo.version", text),
         Some(_) => report.fail(
-            "cargo",
+            "cargo.version",
             format!("{text} is older than 1.74, which cannot authenticate to sparse registries"),
             "rustup update stable",
         ),
         None => report.warn(
-            "cargo",
+            "cargo.version",
             format!("unrecognised version `{text}`"),
             "rustup update stable",
         ),
     }
+    report
 }
 
 /// `(major, minor)` from `cargo 1.95.0 (f2d3ce0bd 2026-03-21)`.
@@ -156,7 +251,7 @@ fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
     let registries = settings.registries();
     for (var, names) in settings::shared_token_vars(&registries) {
         report.warn(
-            "names",
+            "names.collision",
             format!(
                 "registries {} share the env var `{var}` (cargo maps `-` to `_`), so CI gives them one token",
                 names.join(" and ")
@@ -173,7 +268,7 @@ fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
         let ignored = file.with_file_name("config.toml");
         if file.file_name().is_some_and(|n| n == "config") && ignored.is_file() {
             report.warn(
-                "config",
+                "config.legacy",
                 format!(
                     "`{}` exists, so cargo ignores `{}` next to it",
                     file.display(),
@@ -202,7 +297,7 @@ fn check_providers(settings: &Settings, report: &mut Report) {
             }
         }
         return report.ok(
-            "providers",
+            "providers.configured",
             format!("[{}] (from {})", entries.join(", "), from.join(", ")),
         );
     }
@@ -222,7 +317,7 @@ fn check_providers(settings: &Settings, report: &mut Report) {
             })
             .collect();
         return report.ok(
-            "providers",
+            "providers.configured",
             format!(
                 "no global list, but every registry has its own: {}",
                 each.join("; ")
@@ -236,7 +331,7 @@ fn check_providers(settings: &Settings, report: &mut Report) {
         format!(" for {}", names.join(", "))
     };
     report.fail(
-        "providers",
+        "providers.configured",
         format!(
             "no credential providers are configured{which}; cargo fails with \"authenticated \
              registries require a credential-provider to be configured\""
@@ -276,7 +371,7 @@ fn check_libsecret(env: &Environment, settings: &Settings, report: &mut Report) 
     let why = match providers::probe_os_store(env) {
         Probe::Usable => {
             return report.ok(
-                "libsecret",
+                "libsecret.usable",
                 "`cargo:libsecret` is listed and the Secret Service answers",
             );
         }
@@ -301,7 +396,7 @@ fn check_libsecret(env: &Environment, settings: &Settings, report: &mut Report) 
         .collect();
     let shown: Vec<String> = listed_in.iter().map(Definition::describe).collect();
     report.fail(
-        "libsecret",
+        "libsecret.usable",
         format!(
             "`cargo:libsecret` is listed (in {}) but {why}; its error aborts cargo's whole \
              provider chain, so every authenticated command fails, even with \
@@ -315,7 +410,7 @@ fn check_libsecret(env: &Environment, settings: &Settings, report: &mut Report) 
 /// An index cargo cannot use against Azure Artifacts: without `sparse+` cargo speaks the git
 /// protocol (Azure serves only the sparse one); a sparse URL must end in `/`.
 fn check_index(settings: &Settings, registry: &Registry, report: &mut Report) {
-    let name = format!("index `{}`", registry.name);
+    let mut own = Report::for_registry(&registry.name);
     let from = settings
         .index_origin(&registry.name)
         .map(Definition::describe)
@@ -332,8 +427,8 @@ fn check_index(settings: &Settings, registry: &Registry, report: &mut Report) {
         ),
     };
     if !registry.index.starts_with("sparse+") {
-        report.fail(
-            &name,
+        own.fail(
+            "index.sparse",
             format!(
                 "`{}` (from {from}) has no `sparse+` prefix, so cargo fetches it with the git \
                  protocol, which Azure Artifacts does not serve",
@@ -342,8 +437,8 @@ fn check_index(settings: &Settings, registry: &Registry, report: &mut Report) {
             fix,
         );
     } else if !registry.index.ends_with('/') {
-        report.fail(
-            &name,
+        own.fail(
+            "index.sparse",
             format!(
                 "`{}` (from {from}) does not end in `/`; cargo refuses it (\"sparse registry url \
                  must end in a slash\")",
@@ -352,6 +447,7 @@ fn check_index(settings: &Settings, registry: &Registry, report: &mut Report) {
             fix,
         );
     }
+    report.append(own);
 }
 
 /// `--auth azure-cli` registries: feedctl itself must be runnable, `az` must be there and
@@ -363,7 +459,6 @@ fn check_azure_cli_mode(
     credentials: &Credentials,
     report: &mut Report,
 ) {
-    let name = format!("token `{}`", registry.name);
     let provider = registry
         .credential_provider
         .as_ref()
@@ -372,7 +467,7 @@ fn check_azure_cli_mode(
         .unwrap_or_default();
     if !std::path::Path::new(&provider).is_file() {
         report.fail(
-            &name,
+            "token.provider",
             format!("the credential provider `{provider}` (feedctl) no longer exists, so cargo cannot get a token"),
             format!("feedctl providers --auth azure-cli --name {}   (records feedctl's current path)", registry.name),
         );
@@ -381,7 +476,7 @@ fn check_azure_cli_mode(
         // `az account show` reads the local profile only, so this holds with `--offline` too.
         Some(az) => match azure_cli::account(env) {
             Ok(Some(account)) => report.ok(
-                &name,
+                "azure-cli.login",
                 format!(
                     "tokens come from the Azure CLI (`{}`) via feedctl, logged in as {} ({}) in tenant {}",
                     az.display(),
@@ -393,22 +488,22 @@ fn check_azure_cli_mode(
             Ok(None) => {
                 let advice = azure_cli::not_logged_in(env, None);
                 report.fail(
-                    &name,
+                    "azure-cli.login",
                     format!("{} (`{}`), and this registry gets its tokens from it", advice.summary, az.display()),
                     advice.fix,
                 );
             }
-            Err(failure) => report.fail(&name, said(&failure.advice), failure.advice.fix),
+            Err(failure) => report.fail("azure-cli.login", said(&failure.advice), failure.advice.fix),
         },
         None => report.fail(
-            &name,
+            "token.provider",
             "`az` is not on PATH, but this registry gets its tokens from the Azure CLI",
             "install the Azure CLI (https://aka.ms/azure-cli) and run `az login`, or switch to a PAT: feedctl connect … --auth pat",
         ),
     }
     if let Some(found) = &credentials.env_token {
         report.warn(
-            &name,
+            "token.env-ignored",
             format!("{} is ignored on this machine: feedctl is this registry's credential provider", found.origin.describe()),
             "unset it, or remove `credential-provider` for this registry from $CARGO_HOME/config.toml",
         );
@@ -424,12 +519,11 @@ fn said(advice: &azure_cli::Advice) -> String {
 }
 
 fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mut Report) {
-    let name = format!("token `{}`", registry.name);
     if let Some(found) = &credentials.env_token
         && !credentials.lists_cargo_token()
     {
         report.fail(
-            &name,
+            "token.env-ignored",
             format!(
                 "{} is set but `cargo:token` is not in the provider list, so cargo ignores it",
                 found.origin.describe()
@@ -442,9 +536,19 @@ fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mu
         .flatten()
     {
         let value = found.secret.expose();
-        if !(value.starts_with("Basic ") || value.starts_with("Bearer ")) {
+        if token::unexpanded_macro(value) {
             report.fail(
-                &name,
+                "token.macro",
+                format!(
+                    "the token in {} is an unexpanded Azure Pipelines macro such as \
+                     $(System.AccessToken), not a token: secrets reach a step only when mapped",
+                    found.origin.describe()
+                ),
+                "map it in the step: `env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)`, then `feedctl env`",
+            );
+        } else if !(value.starts_with("Basic ") || value.starts_with("Bearer ")) {
+            report.fail(
+                "token.scheme",
                 format!(
                     "the token in {} has no `Basic ` or `Bearer ` scheme; cargo sends it verbatim \
                      and Azure rejects it",
@@ -489,13 +593,13 @@ fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mu
                     .replace("NAME", &registry.name),
             )
         };
-        report.warn(&name, message, fix);
+        report.warn("token.shadowed", message, fix);
     }
     let visible = credentials.env_token.is_some() || credentials.file_token.is_some();
     match credentials.storing.as_deref() {
         _ if visible => {}
         Some(p) if p == providers::TOKEN || !credentials.providers_explicit => report.fail(
-            &name,
+            "token.present",
             format!(
                 "no token for `{}`: not in `{}` nor in credentials.toml",
                 registry.name,
@@ -504,13 +608,13 @@ fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mu
             format!("feedctl login --name {}", registry.name),
         ),
         Some(store) => report.ok(
-            &name,
+            "token.present",
             format!(
                 "stored by {store}, if `cargo login` was run (OS stores cannot be read by feedctl)"
             ),
         ),
         None => report.fail(
-            &name,
+            "token.present",
             format!("no provider can store a token for `{}`", registry.name),
             "feedctl providers",
         ),
@@ -519,56 +623,90 @@ fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mu
 
 fn check_online(
     env: &Environment,
+    prober: &Prober,
     registry: &Registry,
-    credentials: &Credentials,
+    credentials: Option<&Credentials>,
     report: &mut Report,
-) -> Result<()> {
-    let name = format!("feed `{}`", registry.name);
-    let feed = Feed::parse_url(&registry.index)?;
+) {
     let url = verify::config_json_url(&registry.index);
-    let anonymous = verify::probe(&registry.index, None)?;
+    let force_auth_fix = |feed: &Feed| {
+        format!(
+            "if you own, publish to or save upstream crates into this feed, use `~force-auth`: \
+             feedctl connect {} --name {} --force",
+            Feed {
+                force_auth: true,
+                ..feed.clone()
+            }
+            .index_url(),
+            registry.name
+        )
+    };
+    let anonymous = match prober.probe(&registry.index, None) {
+        Ok(answer) => answer,
+        Err(e) => return report.fail("feed.reachable", format!("{e:#}"), "feedctl doctor -v"),
+    };
     let announced = match &anonymous {
-        Answer::Unauthorized { tenant } => tenant.clone(),
+        Answer::Unauthorized { tenant, .. } => tenant.clone(),
         _ => None,
     };
-    match anonymous {
-        Answer::Ok if !feed.force_auth => report.warn(
-            &name,
-            format!("{url} answers anonymously: this is a public feed, and cargo will not send your token to it"),
-            format!(
-                "if you own, publish to or save upstream crates into this feed, use `~force-auth`: \
-                 feedctl connect {} --name {} --force",
-                Feed { force_auth: true, ..feed.clone() }.index_url(),
-                registry.name
+    match &anonymous {
+        Answer::Ok { .. } => match Feed::parse_url(&registry.index) {
+            Ok(feed) if !feed.force_auth => report.warn(
+                "feed.force-auth",
+                format!(
+                    "{url} answers anonymously: this is a public feed, and cargo will not send \
+                     your token to it"
+                ),
+                force_auth_fix(&feed),
             ),
-        ),
-        // Anonymous 401 and 403 both mean "private": the token decides below.
-        Answer::Ok | Answer::Unauthorized { .. } | Answer::Forbidden => {
-            report.ok(&name, format!("{url} is reachable and requires a token"))
+            _ => report.ok("feed.reachable", format!("{url} is reachable")),
+        },
+        // Anonymous refusals all mean "private": the token decides below.
+        Answer::Unauthorized { .. } | Answer::Forbidden { .. } | Answer::SignInPage { .. } => {
+            report.ok(
+                "feed.reachable",
+                format!("{url} is reachable and requires a token"),
+            )
         }
         answer => {
-            if let Some(failure) = verify::explain(&answer, &registry.index, &registry.name) {
+            if let Some(failure) = verify::explain(answer, &registry.index, &registry.name) {
                 let fix = match answer {
-                    Answer::NotFound => format!("feedctl connect <feed-url> --name {} --force, with the URL copied from the feed's page", registry.name),
-                    _ => "check the network, proxy (HTTPS_PROXY) and the server URL".to_string(),
+                    Answer::NotFound { .. } | Answer::NotAFeed { html: false, .. } => format!(
+                        "feedctl connect <feed-url> --name {} --force, with the URL copied from \
+                         the feed's page",
+                        registry.name
+                    ),
+                    _ => "check the network, cargo's `http.proxy` / HTTPS_PROXY and the server URL"
+                        .to_string(),
                 };
-                report.fail(&name, failure.message, fix);
-                return Ok(());
+                return report.fail("feed.reachable", failure.message, fix);
             }
         }
     }
+    let Some(credentials) = credentials else {
+        return;
+    };
     if credentials.azure_cli {
         match azure_cli::token_for_feed(env, &registry.index, announced) {
             Ok(token) => {
                 if let Some(warning) = token.outdated_warning() {
                     let (what, fix) = warning.split_once("; ").unwrap_or((&warning, "az upgrade"));
-                    report.warn(&name, what, fix);
+                    report.warn("azure-cli.version", what, fix);
                 }
-                let answer = verify::probe(&registry.index, Some(&token.token.header))?;
+                let answer = match prober.probe(&registry.index, Some(&token.token.header)) {
+                    Ok(answer) => answer,
+                    Err(e) => {
+                        return report.fail(
+                            "token.accepted",
+                            format!("{e:#}"),
+                            "feedctl doctor -v",
+                        );
+                    }
+                };
                 let tenant = token.tenant.as_deref().unwrap_or("unknown");
                 match azure_cli::check(&answer, &registry.index, &registry.name, &token) {
                     None => report.ok(
-                        &name,
+                        "token.accepted",
                         match &token.switched_from {
                             Some(other) => format!(
                                 "the Azure CLI's token for the organization's tenant {tenant} is accepted (az is logged in to tenant {other}; feedctl asks it for the organization's)"
@@ -577,42 +715,54 @@ fn check_online(
                         },
                     ),
                     Some(failure) => report.fail(
-                        &name,
+                        "token.accepted",
                         failure.message,
                         "az login with an identity that is a member of the organization and has at least Feed Reader on this feed",
                     ),
                 }
             }
-            Err(failure) => report.fail(&name, said(&failure.advice), failure.advice.fix),
+            Err(failure) => {
+                report.fail("token.accepted", said(&failure.advice), failure.advice.fix)
+            }
         }
-        return Ok(());
+        return;
     }
     let Some(found) = credentials.effective() else {
-        return Ok(());
+        return;
     };
-    let answer = verify::probe(&registry.index, Some(&found.secret))?;
+    let answer = match prober.probe(&registry.index, Some(&found.secret)) {
+        Ok(answer) => answer,
+        Err(e) => return report.fail("token.accepted", format!("{e:#}"), "feedctl doctor -v"),
+    };
     match verify::explain(&answer, &registry.index, &registry.name) {
         None => report.ok(
-            &name,
+            "token.accepted",
             format!("the token from {} is accepted", found.origin.describe()),
         ),
         Some(failure) => {
+            let new_token = match &found.origin {
+                inspect::Origin::EnvVar(var) => {
+                    format!("replace the token in `{var}` (a new PAT with Packaging > Read)")
+                }
+                inspect::Origin::CredentialsFile(_) => {
+                    format!("feedctl login --name {}   (with a new PAT)", registry.name)
+                }
+            };
             let fix = match answer {
-                Answer::Forbidden => "ask a feed owner (feed settings > Permissions) to give this \
-                                      account at least the Feed Reader role"
+                Answer::Forbidden { .. } => "ask a feed owner (feed settings > Permissions) to \
+                                             give this account at least the Feed Reader role"
                     .to_string(),
-                Answer::Unauthorized { .. } => match &found.origin {
-                    inspect::Origin::EnvVar(var) => {
-                        format!("replace the token in `{var}` (a new PAT with Packaging > Read)")
-                    }
-                    inspect::Origin::CredentialsFile(_) => {
-                        format!("feedctl login --name {}   (with a new PAT)", registry.name)
-                    }
-                },
-                _ => "check the organization, project and feed name".to_string(),
+                Answer::Unauthorized { .. }
+                | Answer::SignInPage { .. }
+                | Answer::Status(413 | 431) => new_token,
+                Answer::NotFound { .. } | Answer::NotAFeed { html: false, .. } => {
+                    "check the organization, project and feed name".to_string()
+                }
+                _ => "check the network, cargo's `http.proxy` / HTTPS_PROXY, and try again"
+                    .to_string(),
             };
             report.fail(
-                &name,
+                "token.accepted",
                 format!(
                     "token from {}: {}",
                     found.origin.describe(),
@@ -622,13 +772,88 @@ fn check_online(
             );
         }
     }
-    Ok(())
+}
+
+/// A `credentials.toml` cargo cannot parse breaks every cargo command that needs a token.
+fn check_credentials_file(env: &Environment, report: &mut Report) {
+    let Ok(cargo_home) = env.cargo_home() else {
+        return;
+    };
+    for path in inspect::credentials_files(&cargo_home) {
+        if let Err(e) = ConfigFile::load(&path) {
+            report.fail(
+                "credentials.readable",
+                format!(
+                    "{e:#}; cargo fails on it too (its contents are not shown: it holds tokens)"
+                ),
+                format!(
+                    "fix the line named above in `{}`, or delete the file and log in again \
+                     (feedctl login)",
+                    path.display()
+                ),
+            );
+        }
+    }
+}
+
+/// A token in a project config gets committed: it is in git history from then on.
+fn check_committed_tokens(env: &Environment, report: &mut Report) {
+    for (path, key) in inspect::project_config_tokens(env) {
+        let registry = key
+            .strip_prefix("registries.")
+            .and_then(|k| k.strip_suffix(".token"))
+            .map(str::to_string);
+        let login = match &registry {
+            Some(name) => format!("feedctl login --name {name}"),
+            None => "feedctl login".to_string(),
+        };
+        report.checks.push(Check {
+            id: "config.token",
+            registry,
+            status: Level::Fail,
+            message: format!(
+                "`{}` holds a token (`{key}`); a project config is committed, so the token is \
+                 in the repository and its history",
+                path.display()
+            ),
+            fix: Some(format!(
+                "remove the `{key}` line, revoke the PAT and create a new one (it may be in git \
+                 history), then store it outside the project: {login}"
+            )),
+        });
+    }
+}
+
+/// The JSON shape of a check: data only, no Markdown.
+#[derive(Serialize)]
+struct JsonCheck<'a> {
+    id: &'a str,
+    registry: Option<&'a str>,
+    status: Level,
+    message: String,
+    fix: Option<String>,
 }
 
 fn print(report: &Report, json: bool) -> Result<()> {
     if json {
-        let ok = !report.checks.iter().any(|c| c.status == Level::Fail);
-        let value = serde_json::json!({ "ok": ok, "checks": report.checks });
+        let count = |level| report.checks.iter().filter(|c| c.status == level).count();
+        let checks: Vec<JsonCheck> = report
+            .checks
+            .iter()
+            .map(|c| JsonCheck {
+                id: c.id,
+                registry: c.registry.as_deref(),
+                status: c.status,
+                message: plain(&c.message),
+                fix: c.fix.as_deref().map(plain),
+            })
+            .collect();
+        let value = serde_json::json!({
+            "ok": count(Level::Fail) == 0,
+            "failed": count(Level::Fail),
+            "warnings": count(Level::Warn),
+            "checks": checks,
+        });
         ui::stdout(serde_json::to_string_pretty(&value)? + "\n")?;
         return Ok(());
     }
@@ -639,13 +864,18 @@ fn print(report: &Report, json: bool) -> Result<()> {
             Level::Warn => "warn",
             Level::Fail => "FAIL",
         };
-        out += &format!("{label}  {}: {}\n", check.name, check.message);
+        out += &format!("{label}  {}: {}\n", check.label(), check.message);
         if let Some(fix) = &check.fix {
             out += &format!("      fix: {fix}\n");
         }
     }
     ui::stdout(out)?;
     Ok(())
+}
+
+/// Text for JSON: the Markdown backticks of the human report removed.
+fn plain(text: &str) -> String {
+    text.replace('`', "")
 }
 
 #[cfg(test)]

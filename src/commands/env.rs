@@ -18,6 +18,7 @@ use crate::exit::{Code, Failure};
 use crate::settings::{self, Registry, Settings};
 use crate::token::{self, Secret, Source};
 use crate::ui;
+use crate::verify::{self, Answer, Prober};
 
 /// Azure Pipelines' job access token, which must be mapped into a step's environment.
 const SYSTEM_ACCESSTOKEN: &str = "SYSTEM_ACCESSTOKEN";
@@ -27,6 +28,9 @@ pub fn run(args: &EnvArgs, env: &Environment) -> Result<()> {
     let registries = select(&settings, &args.names)?;
     warn_on_collisions(&registries);
     let secret = read_token(args, env, &registries)?;
+    if args.verify {
+        verify_all(&settings, &registries, &secret)?;
+    }
     let vars: Vec<(String, Variable)> = registries
         .iter()
         .flat_map(|r| {
@@ -44,6 +48,39 @@ pub fn run(args: &EnvArgs, env: &Environment) -> Result<()> {
     let names: Vec<&str> = registries.iter().map(|r| r.name.as_str()).collect();
     ui::debug(format!("emitted variables for {}", names.join(", ")));
     Ok(())
+}
+
+/// Probes every registry with the token (at once); the first refusal, in registry order,
+/// becomes the error, naming every registry that refused.
+fn verify_all(settings: &Settings, registries: &[Registry], secret: &Secret) -> Result<()> {
+    let prober = Prober::new(&settings.http())?;
+    let answers: Vec<Result<Answer>> = std::thread::scope(|scope| {
+        let jobs: Vec<_> = registries
+            .iter()
+            .map(|r| scope.spawn(|| prober.probe(&r.index, Some(secret))))
+            .collect();
+        jobs.into_iter()
+            .map(|job| job.join().expect("a probe panicked"))
+            .collect()
+    });
+    let mut failures = Vec::new();
+    for (registry, answer) in registries.iter().zip(answers) {
+        match verify::explain(&answer?, &registry.index, &registry.name) {
+            None => ui::status(
+                "Verified",
+                format!("the feed accepted the token for `{}`", registry.name),
+            ),
+            Some(failure) => failures.push(failure),
+        }
+    }
+    let Some(first) = failures.first() else {
+        return Ok(());
+    };
+    let messages: Vec<&str> = failures.iter().map(|f| f.message.as_str()).collect();
+    bail!(Failure::new(
+        first.code,
+        format!("{} Nothing was emitted.", messages.join("\n"))
+    ))
 }
 
 /// A variable's value: secrets are masked or marked wherever the format allows.
@@ -101,6 +138,9 @@ fn read_token(args: &EnvArgs, env: &Environment, registries: &[Registry]) -> Res
         };
     }
     match env.var(SYSTEM_ACCESSTOKEN).filter(|v| !v.trim().is_empty()) {
+        Some(access_token) if token::unexpanded_macro(&access_token) => {
+            bail!(token::macro_error(&format!("`{SYSTEM_ACCESSTOKEN}`")))
+        }
         Some(access_token) => Ok(token::bearer(&access_token)),
         None => bail!(Failure::new(
             Code::Auth,

@@ -5,9 +5,11 @@ use anyhow::{Result, bail};
 
 use crate::auth::azure_cli;
 use crate::cargo_cli;
+use crate::cargo_config::ConfigFile;
 use crate::cli::{LoginArgs, TokenArgs};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
+use crate::inspect;
 use crate::providers;
 use crate::settings::{Registry, Settings};
 use crate::token::{self, Secret, Source, SourceFlags};
@@ -50,12 +52,16 @@ pub fn login(
              `feedctl providers` first"
         ));
     }
+    // cargo stops on a credentials file it cannot parse; say so before anything happens.
+    for path in inspect::credentials_files(&env.cargo_home()?) {
+        ConfigFile::load(&path)?;
+    }
     if *source == Source::AzureCli {
-        return login_azure_cli(env, registry, verify, &list);
+        return login_azure_cli(env, settings, registry, verify, &list);
     }
     let token = token::read(source, env)?;
     if verify {
-        verify::check_token(&registry.index, &registry.name, &token)?;
+        verify::check_token(&settings.http(), &registry.index, &registry.name, &token)?;
         ui::status(
             "Verified",
             format!("the feed accepted the token for `{}`", registry.name),
@@ -69,13 +75,15 @@ pub fn login(
 /// `--azure-cli`: a token from az for the organization's tenant, checked with az's wording.
 fn login_azure_cli(
     env: &Environment,
+    settings: &Settings,
     registry: &Registry,
     verify: bool,
     list: &[String],
 ) -> Result<String> {
     let token = azure_cli::token_for_feed(env, &registry.index, None).map_err(Failure::from)?;
     if verify {
-        let answer = verify::probe(&registry.index, Some(&token.token.header))?;
+        let answer = verify::Prober::new(&settings.http())?
+            .probe(&registry.index, Some(&token.token.header))?;
         if let Some(mut failure) =
             azure_cli::check(&answer, &registry.index, &registry.name, &token)
         {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::cli::StatusArgs;
 use crate::environment::Environment;
 use crate::feed::Feed;
-use crate::inspect;
+use crate::inspect::{self, TokenLocation};
 use crate::settings::{Definition, HttpSettings, Settings};
 use crate::ui;
 
@@ -67,8 +67,11 @@ struct RegistryStatus {
     token_env_var: String,
     /// The provider `cargo login` stores with for this registry.
     stores_with: Option<String>,
-    /// Where the token is (never the token): an env var, credentials.toml, an OS store, none.
-    token: String,
+    /// Where the token is (never the token), as data.
+    token: TokenLocation,
+    /// The same in words, for people.
+    #[serde(skip)]
+    token_text: String,
 }
 
 pub fn run(args: &StatusArgs, env: &Environment) -> Result<()> {
@@ -84,7 +87,8 @@ pub fn run(args: &StatusArgs, env: &Environment) -> Result<()> {
                 .unwrap_or_else(|| registry.file.display().to_string()),
             credential_provider_from: origin(settings.provider_origin(&registry.name)),
             credential_providers: credentials.providers.clone(),
-            token: credentials.whereabouts(&cargo_home),
+            token: credentials.location(),
+            token_text: credentials.whereabouts(&cargo_home),
             stores_with: credentials.storing.clone(),
             token_env_var: registry.token_var(),
             feed: feed.to_string(),
@@ -150,7 +154,7 @@ fn human(status: &Status) -> String {
         );
         out += &format!("  index:       {}\n", r.index_url);
         out += &format!("  defined in:  {}\n", r.defined_in);
-        out += &format!("  token:       {}\n", r.token);
+        out += &format!("  token:       {}\n", r.token_text);
         out += &format!("  env var:     {}\n", r.token_env_var);
         if let Some(from) = &r.credential_provider_from {
             out += &format!(

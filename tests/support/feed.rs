@@ -21,6 +21,10 @@
 //! `auth-required` in `config.json` is `true` except on that anonymous public path, as on
 //! Azure (that is what `~force-auth` exists for).
 //!
+//! [`FeedSpec::refuse_with`] changes how a refused request is answered, the ways Azure DevOps
+//! (without `X-TFS-FedAuthRedirect: Suppress`, which cargo does not send) or a network in
+//! between answers: see [`Refusal`].
+//!
 //! Every request is logged as a [`SeenRequest`] before it is answered, so the log is complete
 //! by the time the client sees the response. Collection, project and feed names match
 //! case-insensitively, like Azure DevOps.
@@ -49,6 +53,27 @@ pub struct FeedSpec {
     pub public: bool,
     /// The organization's Entra tenant, announced on every 401 (default [`ORG_TENANT`]).
     pub tenant: Option<String>,
+    /// How a refused request is answered (default: 401 with Azure's challenges).
+    pub refusal: Refusal,
+}
+
+/// How the feed answers a request it refuses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Refusal {
+    /// 401 with Azure's `WWW-Authenticate` challenges.
+    #[default]
+    Unauthorized,
+    /// A wrong token: 203 and Azure's HTML sign-in page (anonymous requests still get 401,
+    /// so cargo learns that it must send a token).
+    SignInPage,
+    /// A wrong token: 302 to `/_signin?…` on the same server, which serves the sign-in page
+    /// with 200 (anonymous requests still get 401).
+    RedirectToSignIn,
+    /// Every refused request: 200 with a proxy's HTML "blocked" page.
+    ProxyPage,
+    /// Every refused request: this status (429 comes with `Retry-After: 30`, 407 with
+    /// `Proxy-Authenticate`).
+    Status(u16),
 }
 
 /// The tenant a [`FeedSpec`] announces by default: the organization's tenant of the recorded
@@ -65,7 +90,14 @@ impl FeedSpec {
             accepted: Vec::new(),
             public: false,
             tenant: Some(ORG_TENANT.to_owned()),
+            refusal: Refusal::Unauthorized,
         }
+    }
+
+    /// Answer refused requests this way instead of with a 401.
+    pub fn refuse_with(mut self, refusal: Refusal) -> Self {
+        self.refusal = refusal;
+        self
     }
 
     /// Also accept this exact `Authorization` header value (e.g. [`basic`]`(pat)`).
@@ -236,7 +268,14 @@ struct Reply {
     status: u16,
     content_type: &'static str,
     body: Vec<u8>,
+    headers: Vec<(&'static str, String)>,
 }
+
+/// The page Azure DevOps shows a browser (or a client without `X-TFS-FedAuthRedirect`).
+const SIGN_IN_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>Azure DevOps Services | Sign In</title></head>\n<body><form action=\"https://login.microsoftonline.com/\">Sign in to your account</form></body></html>\n";
+
+/// A corporate proxy's block page.
+const PROXY_PAGE: &str = "<html><head><title>Access Denied</title></head><body><h1>Web Page Blocked</h1><p>Access to this site is blocked by your organization's proxy policy.</p></body></html>\n";
 
 impl Reply {
     fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
@@ -244,7 +283,13 @@ impl Reply {
             status,
             content_type,
             body: body.into(),
+            headers: Vec::new(),
         }
+    }
+
+    fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
     }
 
     fn json(status: u16, value: serde_json::Value) -> Reply {
@@ -305,6 +350,9 @@ impl State {
         let mut response = Response::from_data(reply.body)
             .with_status_code(reply.status)
             .with_header(header("Content-Type", reply.content_type));
+        for (name, value) in &reply.headers {
+            response.add_header(header(name, value));
+        }
         if reply.status == 401 {
             let bearer = match &self.spec.tenant {
                 Some(tenant) => {
@@ -332,6 +380,9 @@ impl State {
             );
         }
         let path = url.split(['?', '#']).next().unwrap_or_default();
+        if path == "/_signin" {
+            return Reply::new(200, "text/html; charset=utf-8", SIGN_IN_PAGE);
+        }
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let Some(packaging) = segments.iter().position(|s| *s == "_packaging") else {
             return Reply::not_found();
@@ -381,7 +432,7 @@ impl State {
         let anonymous_ok = spec.public && !force_auth;
         let authorized = authorization.is_some_and(|a| spec.accepted.iter().any(|ok| ok == a));
         if !anonymous_ok && !authorized {
-            return Reply::new(401, "text/plain; charset=utf-8", "Unauthorized");
+            return self.refuse(authorization.is_some(), url);
         }
 
         let demo = azdemo();
@@ -404,6 +455,39 @@ impl State {
                 Reply::new(200, "application/octet-stream", demo.bytes.clone())
             }
             _ => Reply::not_found(),
+        }
+    }
+}
+
+impl State {
+    /// The answer to a refused request, as [`FeedSpec::refusal`] says.
+    fn refuse(&self, with_token: bool, url: &str) -> Reply {
+        let unauthorized = || Reply::new(401, "text/plain; charset=utf-8", "Unauthorized");
+        match &self.spec.refusal {
+            Refusal::Unauthorized => unauthorized(),
+            Refusal::SignInPage | Refusal::RedirectToSignIn if !with_token => unauthorized(),
+            Refusal::SignInPage => Reply::new(203, "text/html; charset=utf-8", SIGN_IN_PAGE),
+            Refusal::RedirectToSignIn => Reply::new(302, "text/html; charset=utf-8", "")
+                .with_header(
+                    "Location",
+                    format!(
+                        "{}/_signin?realm=dev.azure.com&reply_to={}",
+                        self.server_url,
+                        encode_segment(url)
+                    ),
+                ),
+            Refusal::ProxyPage => Reply::new(200, "text/html; charset=utf-8", PROXY_PAGE),
+            Refusal::Status(status) => {
+                let reply = Reply::json(
+                    *status,
+                    serde_json::json!({ "message": format!("refused with {status}") }),
+                );
+                match status {
+                    429 => reply.with_header("Retry-After", "30"),
+                    407 => reply.with_header("Proxy-Authenticate", "Basic realm=\"proxy\""),
+                    _ => reply,
+                }
+            }
         }
     }
 }

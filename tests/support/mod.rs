@@ -7,6 +7,7 @@
 //! - [`fake_az::FakeAz`]: the Azure CLI replaying its recorded outputs, first on `PATH`.
 //! - [`basic`]: the `Authorization` value for an Azure PAT.
 //! - [`http::get`]: a tiny HTTP client for talking to a feed without cargo.
+//! - [`tls::TlsFront`]: an HTTPS front for a feed, with a certificate from a private test CA.
 //!
 //! ```ignore
 //! let feed = FakeFeed::start(FeedSpec::new("contoso", Some("Web Team"), "crates").accept(basic("pat")));
@@ -19,6 +20,7 @@ pub mod fake_az;
 pub mod feed;
 pub mod http;
 pub mod sandbox;
+pub mod tls;
 
-pub use feed::{FakeFeed, FeedSpec, SeenRequest, basic};
+pub use feed::{FakeFeed, FeedSpec, Refusal, SeenRequest, basic};
 pub use sandbox::Sandbox;

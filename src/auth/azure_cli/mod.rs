@@ -277,8 +277,8 @@ pub fn token_for_feed(
     let az = Az::locate(env)?;
     let mut org = announced.map(Some);
     let mut org_tenant = || -> Option<String> {
-        org.get_or_insert_with(|| match verify::probe(index_url, None) {
-            Ok(Answer::Unauthorized { tenant }) => tenant,
+        org.get_or_insert_with(|| match verify::probe_here(env, index_url, None) {
+            Ok(Answer::Unauthorized { tenant, .. }) => tenant,
             _ => None,
         })
         .clone()
@@ -380,7 +380,7 @@ const NOT_A_MEMBER: &str = "ask an organization administrator to add it (Organiz
 /// wording: the token was for the right tenant (or the tenant is unknown), so the identity
 /// itself lacks access to the organization.
 pub fn check(answer: &Answer, index_url: &str, registry: &str, token: &AzToken) -> Option<Failure> {
-    let Answer::Unauthorized { tenant: org } = answer else {
+    let Answer::Unauthorized { tenant: org, .. } = answer else {
         return verify::explain(answer, index_url, registry);
     };
     let url = verify::config_json_url(index_url);

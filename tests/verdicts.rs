@@ -1,0 +1,290 @@
+//! "Verified" means cargo will succeed: every way a feed (or the network in between) refuses
+//! a token is named, makes `login`, `connect` and `env --verify` fail with the documented exit
+//! code and store or emit nothing — and the real cargo fails on the same answers, while it
+//! succeeds where feedctl said "Verified".
+
+use predicates::prelude::*;
+
+use crate::support::tls::{self, TlsFront};
+use crate::support::{FakeFeed, FeedSpec, Refusal, Sandbox, basic};
+
+const GOOD: &str = "verdict-good-pat-0123456789abcdefghijklmnopqrstuv";
+const BAD: &str = "verdict-bad-pat-zyxwvutsrqponmlkjihgfedcba9876";
+const TOKEN_PROVIDERS: &str = "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
+
+/// Each refusal, the exit code feedctl must use, and words its message must contain.
+fn cases() -> Vec<(Refusal, i32, &'static str)> {
+    vec![
+        (Refusal::Unauthorized, 4, "HTTP 401"),
+        (Refusal::SignInPage, 4, "sign-in page (HTTP 203)"),
+        (
+            Refusal::RedirectToSignIn,
+            4,
+            "after a redirect to `127.0.0.1",
+        ),
+        (Refusal::ProxyPage, 6, "not a feed"),
+        (Refusal::Status(431), 4, "too large (HTTP 431)"),
+        (Refusal::Status(429), 6, "retry after 30 s"),
+        (Refusal::Status(407), 6, "HTTP 407"),
+        (Refusal::Status(503), 6, "HTTP 503"),
+        (Refusal::Status(410), 5, "HTTP 410"),
+    ]
+}
+
+fn feed(refusal: Refusal) -> FakeFeed {
+    FakeFeed::start(
+        FeedSpec::new("Coll", Some("web"), "crates")
+            .accept(basic(GOOD))
+            .refuse_with(refusal),
+    )
+}
+
+/// A project connected to `feed` with `cargo:token` as the provider, nothing logged in.
+fn connected(feed: &FakeFeed) -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--no-providers", "--no-login"])
+        .assert()
+        .success();
+    sandbox
+}
+
+#[test]
+fn login_never_says_verified_for_a_refused_token() {
+    for (refusal, code, words) in cases() {
+        let feed = feed(refusal.clone());
+        let sandbox = connected(&feed);
+        let out = sandbox
+            .feedctl()
+            .args(["login", "--pat-stdin"])
+            .write_stdin(format!("{BAD}\n"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{refusal:?}: {stderr}");
+        assert!(stderr.contains(words), "{refusal:?}: {stderr}");
+        assert!(!stderr.contains("Verified"), "{refusal:?}: {stderr}");
+        assert!(
+            stderr.contains("Nothing was stored"),
+            "{refusal:?}: {stderr}"
+        );
+        assert!(
+            sandbox.read_cargo_home_file("credentials.toml").is_none(),
+            "{refusal:?}: a refused token was stored"
+        );
+        // The oracle: cargo, given the same token, fails on the same answer.
+        sandbox
+            .cargo()
+            .arg("generate-lockfile")
+            .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(BAD))
+            .assert()
+            .failure();
+    }
+}
+
+#[test]
+fn connect_is_not_ready_when_the_feed_answers_with_a_sign_in_page() {
+    for refusal in [
+        Refusal::SignInPage,
+        Refusal::RedirectToSignIn,
+        Refusal::ProxyPage,
+    ] {
+        let feed = feed(refusal.clone());
+        let sandbox = Sandbox::new();
+        sandbox.write_home_config(TOKEN_PROVIDERS);
+        let out = sandbox
+            .feedctl()
+            .args([
+                "connect",
+                &feed.index_url(),
+                "--no-providers",
+                "--pat-stdin",
+            ])
+            .write_stdin(format!("{BAD}\n"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{refusal:?}: {stderr}");
+        assert!(
+            !stderr.contains("Verified") && !stderr.contains("Ready"),
+            "{refusal:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("sign-in page") || stderr.contains("not a feed"),
+            "{refusal:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn where_feedctl_says_verified_cargo_builds() {
+    // The feeds that answer a wrong token with a sign-in page still take the right one.
+    for refusal in [Refusal::SignInPage, Refusal::RedirectToSignIn] {
+        let feed = feed(refusal.clone());
+        let sandbox = connected(&feed);
+        sandbox
+            .feedctl()
+            .args(["login", "--pat-stdin"])
+            .write_stdin(format!("{GOOD}\n"))
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("Verified"));
+        sandbox.cargo().arg("build").assert().success();
+        assert_eq!(feed.download_authorizations(), [Some(basic(GOOD))]);
+    }
+}
+
+#[test]
+fn a_pasted_authorization_header_is_not_encoded_twice() {
+    let feed = feed(Refusal::SignInPage);
+    let sandbox = connected(&feed);
+    let out = sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin(format!("Authorization: {}\n", basic(GOOD)))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("already an `Authorization` value"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(GOOD) && !stderr.contains(&basic(GOOD)),
+        "{stderr}"
+    );
+    sandbox.cargo().arg("generate-lockfile").assert().success();
+}
+
+#[test]
+fn env_verify_fails_the_step_and_emits_nothing() {
+    for (refusal, code, words) in cases() {
+        let feed = feed(refusal.clone());
+        let sandbox = connected(&feed);
+        let github_env = sandbox.home().join("github_env");
+        for format in ["sh", "github"] {
+            let out = sandbox
+                .feedctl()
+                .args(["env", "--verify", "--pat-env", "PAT", "--format", format])
+                .env("PAT", BAD)
+                .env("GITHUB_ENV", &github_env)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(code), "{refusal:?}: {stderr}");
+            assert!(stderr.contains(words), "{refusal:?}: {stderr}");
+            assert!(
+                stderr.contains("Nothing was emitted"),
+                "{refusal:?}: {stderr}"
+            );
+            assert!(out.stdout.is_empty(), "{refusal:?} printed something");
+            assert!(!github_env.exists(), "{refusal:?} appended to $GITHUB_ENV");
+        }
+    }
+    // With the right token: verified, emitted, and cargo builds with what was emitted.
+    let feed = feed(Refusal::SignInPage);
+    let sandbox = connected(&feed);
+    let out = sandbox
+        .feedctl()
+        .args(["env", "--verify", "--pat-env", "PAT", "--format", "dotenv"])
+        .env("PAT", GOOD)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("Verified"), "{stderr}");
+    let mut cargo = sandbox.cargo();
+    cargo.arg("build");
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let (name, value) = line.split_once('=').unwrap();
+        cargo.env(name, value);
+    }
+    cargo.assert().success();
+}
+
+#[test]
+fn an_unexpanded_pipeline_macro_is_refused_with_the_mapping() {
+    let feed = feed(Refusal::Unauthorized);
+    let sandbox = connected(&feed);
+    for (args, var) in [
+        (vec!["env"], "SYSTEM_ACCESSTOKEN"),
+        (vec!["env", "--pat-env", "PAT"], "PAT"),
+        (vec!["login", "--pat-env", "PAT"], "PAT"),
+    ] {
+        sandbox
+            .feedctl()
+            .args(&args)
+            .env(var, "$(System.AccessToken)")
+            .assert()
+            .code(4)
+            .stdout("")
+            .stderr(
+                predicate::str::contains("unexpanded Azure Pipelines macro").and(
+                    predicate::str::contains("SYSTEM_ACCESSTOKEN: $(System.AccessToken)"),
+                ),
+            );
+    }
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin("$(System.AccessToken)\n")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("unexpanded"));
+    assert!(feed.requests().is_empty(), "a macro was sent to the feed");
+}
+
+#[test]
+fn a_private_ca_that_cargo_trusts_through_http_cainfo_works_for_feedctl_too() {
+    let feed = feed(Refusal::Unauthorized);
+    let front = TlsFront::start(&feed);
+    let index = front.index_url(&feed);
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    sandbox
+        .feedctl()
+        .args(["connect", &index, "--no-providers", "--no-login"])
+        .assert()
+        .success();
+    // Untrusted: feedctl and cargo both fail, and feedctl points at `http.cainfo`.
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin(format!("{GOOD}\n"))
+        .assert()
+        .code(6)
+        .stderr(
+            predicate::str::contains("certificate")
+                .and(predicate::str::contains("http.cainfo"))
+                .and(predicate::str::contains("Verified").not()),
+        );
+    sandbox
+        .cargo()
+        .arg("generate-lockfile")
+        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(GOOD))
+        .assert()
+        .failure();
+    // `CARGO_HTTP_CAINFO`, then `http.cainfo` in cargo's config: feedctl trusts what cargo does.
+    sandbox
+        .feedctl()
+        .args(["doctor", "--json"])
+        .env("CARGO_HTTP_CAINFO", tls::test_ca())
+        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(GOOD))
+        .assert()
+        .success();
+    sandbox.write_home_config(&format!(
+        "{TOKEN_PROVIDERS}\n[http]\ncainfo = {:?}\n",
+        tls::test_ca().display().to_string()
+    ));
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin(format!("{GOOD}\n"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Verified"));
+    sandbox.cargo().arg("generate-lockfile").assert().success();
+}
