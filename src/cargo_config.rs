@@ -131,24 +131,6 @@ impl ConfigFile {
         self.edited && self.render() != self.original_text()
     }
 
-    /// A unified diff from the original text to the edited one (empty when unchanged).
-    pub fn diff(&self) -> String {
-        if !self.edited {
-            return String::new();
-        }
-        let new = self.render();
-        let shown = self.path.display();
-        let old_name = if self.exists() {
-            format!("{shown}")
-        } else {
-            "/dev/null".to_string()
-        };
-        similar::TextDiff::from_lines(self.original_text(), new)
-            .unified_diff()
-            .header(&old_name, &format!("{shown}"))
-            .to_string()
-    }
-
     /// The item at a dotted path, through standard, inline and dotted tables alike.
     pub fn get(&self, path: &[&str]) -> Option<&Item> {
         let (last, parents) = path.split_last()?;
@@ -236,7 +218,19 @@ impl ConfigFile {
     /// Removes the value at a dotted path, then every parent table the removal left empty.
     /// Returns whether anything was removed.
     pub fn remove(&mut self, path: &[&str]) -> bool {
-        fn remove_in(table: &mut dyn TableLike, path: &[&str]) -> bool {
+        self.remove_keeping(path, &|_| false)
+    }
+
+    /// [`ConfigFile::remove`], except that an emptied parent table for which `keep` (given
+    /// its dotted path) says so stays, as the user had it.
+    pub fn remove_keeping(&mut self, path: &[&str], keep: &dyn Fn(&str) -> bool) -> bool {
+        fn remove_in(
+            table: &mut dyn TableLike,
+            path: &[&str],
+            depth: usize,
+            full: &[&str],
+            keep: &dyn Fn(&str) -> bool,
+        ) -> bool {
             match path {
                 [] => false,
                 [last] => table.remove(last).is_some(),
@@ -244,15 +238,15 @@ impl ConfigFile {
                     let Some(child) = table.get_mut(first).and_then(Item::as_table_like_mut) else {
                         return false;
                     };
-                    let removed = remove_in(child, rest);
-                    if removed && child.is_empty() {
+                    let removed = remove_in(child, rest, depth + 1, full, keep);
+                    if removed && child.is_empty() && !keep(&full[..=depth].join(".")) {
                         table.remove(first);
                     }
                     removed
                 }
             }
         }
-        let removed = remove_in(self.doc.as_table_mut(), path);
+        let removed = remove_in(self.doc.as_table_mut(), path, 0, path, keep);
         self.edited |= removed;
         if removed {
             self.rendered = OnceCell::new();
@@ -318,6 +312,23 @@ impl ConfigFile {
         }
     }
 
+    /// Replaces the whole document with `text` (without a byte-order mark; the file's own
+    /// BOM and line endings are kept when rendered). For edits toml_edit cannot express, such
+    /// as comment lines that record what `connect` replaced.
+    pub fn replace_text(&mut self, text: &str) -> Result<()> {
+        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            anyhow::anyhow!(
+                "failed to re-read the edited `{}`: {}",
+                self.path.display(),
+                e.to_string().trim_end()
+            )
+        })?;
+        self.doc = ManuallyDrop::new(doc);
+        self.edited = true;
+        self.rendered = OnceCell::new();
+        Ok(())
+    }
+
     /// Writes the edited text, replacing the file atomically. Use [`update`] for the
     /// locked read-modify-write cycle.
     fn save(&self) -> Result<()> {
@@ -366,6 +377,17 @@ pub fn update(
     dry_run: bool,
     edit: impl Fn(&mut ConfigFile) -> Result<()>,
 ) -> Result<Updated> {
+    update_with(path, dry_run, true, edit)
+}
+
+/// [`update`], but an emptied file is kept (as an empty file) unless `remove_if_empty`:
+/// `disconnect` keeps a file the user had before `connect`, even an empty one.
+pub fn update_with(
+    path: &Path,
+    dry_run: bool,
+    remove_if_empty: bool,
+    edit: impl Fn(&mut ConfigFile) -> Result<()>,
+) -> Result<Updated> {
     let target = atomic_file::resolve(path)?;
     let mut planned = ConfigFile::load(&target)?;
     edit(&mut planned)?;
@@ -391,7 +413,7 @@ pub fn update(
         current
     };
     let changed = current.is_changed();
-    if changed && current.render().is_empty() {
+    if changed && remove_if_empty && current.render().is_empty() {
         // Removing the last setting (`disconnect` after a first `connect`) removes the file,
         // and a `.cargo` directory left empty, so the project is as it was.
         fs::remove_file(&target)

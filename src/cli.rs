@@ -177,6 +177,9 @@ pub struct DisconnectArgs {
     /// Print the change as a unified diff and touch nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Print a machine-readable JSON result to stdout (shape in the README).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -237,6 +240,9 @@ pub struct ProvidersArgs {
     /// Print the change as a unified diff and touch nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Print a machine-readable JSON result to stdout (shape in the README).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -252,6 +258,9 @@ pub struct LoginArgs {
     /// Store the token without first checking it against the feed.
     #[arg(long)]
     pub no_verify: bool,
+    /// Print a machine-readable JSON result to stdout (shape in the README).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -260,6 +269,9 @@ pub struct LogoutArgs {
     /// registry configured for this directory).
     #[arg(long, value_name = "REGISTRY")]
     pub name: Option<String>,
+    /// Print a machine-readable JSON result to stdout (shape in the README).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which feed: a URL, or the flags that build one.

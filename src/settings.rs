@@ -89,9 +89,10 @@ impl Settings {
     /// Every registry defined anywhere, the closest definition winning, sorted by name.
     pub fn registries(&self) -> Vec<Registry> {
         let mut found: Vec<Registry> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for file in &self.files {
             for name in file.keys(&["registries"]) {
-                if found.iter().any(|r| r.name == name) {
+                if !seen.insert(name.clone()) {
                     continue;
                 }
                 let Some(index) = self.first_str(&["registries", &name, "index"]) else {

@@ -15,3 +15,4 @@ mod harness;
 mod leaks;
 mod properties;
 mod stress;
+mod transactions;

@@ -11,7 +11,7 @@ use std::io::Write;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{EnvArgs, EnvFormat};
-use crate::commands::login::source_flags;
+use crate::ops::login::source_flags;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::settings::{self, Registry, Settings};
