@@ -329,6 +329,20 @@ impl ConfigFile {
         Ok(())
     }
 
+    /// Ends the rendered text without its final line break, which toml_edit always writes
+    /// (`disconnect` gives back a file that had none). Holds until the next edit.
+    pub fn drop_final_newline(&mut self) {
+        let text = self.render();
+        let trimmed = text
+            .strip_suffix("\r\n")
+            .or_else(|| text.strip_suffix('\n'))
+            .map(str::to_string);
+        if let Some(trimmed) = trimmed {
+            self.edited = true;
+            self.rendered = OnceCell::from(trimmed);
+        }
+    }
+
     /// Writes the edited text, replacing the file atomically. Use [`update`] for the
     /// locked read-modify-write cycle.
     fn save(&self) -> Result<()> {

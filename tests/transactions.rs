@@ -18,11 +18,17 @@ fn feed() -> FakeFeed {
     FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)))
 }
 
-/// Every file and directory below the project and `$CARGO_HOME`, with its bytes.
+/// Every file and directory below the project and `$CARGO_HOME`, with its bytes; except
+/// cargo's own lock files and caches (`.package-cache*`, `registry/`), which `cargo login`
+/// creates while it fetches `config.json`, before it fails.
 fn tree(sandbox: &Sandbox) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
     fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, Option<Vec<u8>>>) {
         for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
             let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".package-cache") || name == "registry" {
+                continue;
+            }
             if path.is_dir() {
                 out.insert(path.clone(), None);
                 walk(&path, out);

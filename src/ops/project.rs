@@ -284,10 +284,7 @@ pub fn disconnect(file: &mut ConfigFile, registry: &str) -> Result<DisconnectOut
         }
     }
     if records.contains(&Record::NoFinalNewline) {
-        let text = file.render().trim_start_matches('\u{feff}').to_string();
-        if let Some(trimmed) = text.strip_suffix("\r\n").or_else(|| text.strip_suffix('\n')) {
-            file.replace_text(trimmed)?;
-        }
+        file.drop_final_newline();
     }
     Ok(outcome)
 }
