@@ -72,6 +72,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'With `--auth azure-cli`: the registry, e.g. `--name crates` (default: the only Azure Artifacts registry configured here)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where cargo should keep tokens: `auto` uses the OS store (Keychain, Credential Manager, Secret Service) when it answers here and falls back to `file` (`$CARGO_HOME/credentials.toml`, mode 0600); e.g. `--store file` on CI machines')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the change as a unified diff and touch nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a machine-readable JSON result to stdout (shape in the README)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -84,6 +85,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('--pat-stdin', '--pat-stdin', [CompletionResultType]::ParameterName, 'Read a personal access token (PAT) from standard input, one line, e.g. `printf ''%s\n'' "$PAT" | feedctl login --pat-stdin`')
             [CompletionResult]::new('--azure-cli', '--azure-cli', [CompletionResultType]::ParameterName, 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour')
             [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Store the token without first checking it against the feed')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a machine-readable JSON result to stdout (shape in the README)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -92,6 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
         }
         'feedctl;logout' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Registry to log out of, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a machine-readable JSON result to stdout (shape in the README)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -132,6 +135,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: as for `connect`)')
             [CompletionResult]::new('--logout', '--logout', [CompletionResultType]::ParameterName, 'Also remove the stored token (`cargo logout`)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the change as a unified diff and touch nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a machine-readable JSON result to stdout (shape in the README)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

@@ -67,6 +67,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --name 'With `--auth azure-cli`: the registry, e.g. `--name crates` (default: the only Azure Artifacts registry configured here)'
             cand --store 'Where cargo should keep tokens: `auto` uses the OS store (Keychain, Credential Manager, Secret Service) when it answers here and falls back to `file` (`$CARGO_HOME/credentials.toml`, mode 0600); e.g. `--store file` on CI machines'
             cand --dry-run 'Print the change as a unified diff and touch nothing'
+            cand --json 'Print a machine-readable JSON result to stdout (shape in the README)'
             cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
             cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
             cand -h 'Print help (see more with ''--help'')'
@@ -78,6 +79,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `printf ''%s\n'' "$PAT" | feedctl login --pat-stdin`'
             cand --azure-cli 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
             cand --no-verify 'Store the token without first checking it against the feed'
+            cand --json 'Print a machine-readable JSON result to stdout (shape in the README)'
             cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
             cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
             cand -h 'Print help (see more with ''--help'')'
@@ -85,6 +87,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
         }
         &'feedctl;logout'= {
             cand --name 'Registry to log out of, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)'
+            cand --json 'Print a machine-readable JSON result to stdout (shape in the README)'
             cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
             cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
             cand -h 'Print help (see more with ''--help'')'
@@ -121,6 +124,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --config 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: as for `connect`)'
             cand --logout 'Also remove the stored token (`cargo logout`)'
             cand --dry-run 'Print the change as a unified diff and touch nothing'
+            cand --json 'Print a machine-readable JSON result to stdout (shape in the README)'
             cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
             cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
             cand -h 'Print help (see more with ''--help'')'

@@ -70,6 +70,7 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -l store -d '
 os\t'The OS store (Keychain, Credential Manager, Secret Service), even if the probe fails'
 file\t'`$CARGO_HOME/credentials.toml` (mode 0600) only'"
 complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -l dry-run -d 'Print the change as a unified diff and touch nothing'
+complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -l json -d 'Print a machine-readable JSON result to stdout (shape in the README)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l name -d 'Registry to log in to, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)' -r
@@ -77,9 +78,11 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l pat-env -d 'Re
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `printf \'%s\\n\' "$PAT" | feedctl login --pat-stdin`'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l azure-cli -d 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l no-verify -d 'Store the token without first checking it against the feed'
+complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l json -d 'Print a machine-readable JSON result to stdout (shape in the README)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c feedctl -n "__fish_feedctl_using_subcommand logout" -l name -d 'Registry to log out of, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand logout" -l json -d 'Print a machine-readable JSON result to stdout (shape in the README)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand logout" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l name -d 'Registry to emit variables for, repeatable, e.g. `--name crates --name tools` (default: every Azure Artifacts registry configured here)' -r
@@ -104,6 +107,7 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l name -d '
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l config -d 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: as for `connect`)' -r -F
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l logout -d 'Also remove the stored token (`cargo logout`)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l dry-run -d 'Print the change as a unified diff and touch nothing'
+complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l json -d 'Print a machine-readable JSON result to stdout (shape in the README)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c feedctl -n "__fish_feedctl_using_subcommand completions" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'

@@ -186,7 +186,11 @@ impl Feed {
                 let feed = query_feed.as_deref().unwrap_or_default();
                 return Feed::parse_url(&format!(
                     "{}/_artifacts/feed/{feed}",
-                    url.as_str().split(['?', '#']).next().unwrap_or_default().trim_end_matches('/')
+                    url.as_str()
+                        .split(['?', '#'])
+                        .next()
+                        .unwrap_or_default()
+                        .trim_end_matches('/')
                 ));
             }
             if !segments.get(i + 1).is_some_and(word("feed")) {
@@ -344,10 +348,7 @@ pub fn redact_url(url: &str) -> String {
 /// A pasted value without the quotes or angle brackets around it.
 fn unquote(input: &str) -> &str {
     for (open, close) in [('"', '"'), ('\'', '\''), ('<', '>'), ('`', '`')] {
-        if let Some(inner) = input
-            .strip_prefix(open)
-            .and_then(|s| s.strip_suffix(close))
-        {
+        if let Some(inner) = input.strip_prefix(open).and_then(|s| s.strip_suffix(close)) {
             return inner.trim();
         }
     }
@@ -359,12 +360,21 @@ fn unquote(input: &str) -> &str {
 /// once cargo maps `-` to `_`. Cargo accepts other Unicode names, but then nobody can hand
 /// it a token through the environment (CI, `feedctl env`).
 pub fn check_registry_env_name(name: &str, flag: &str) -> Result<()> {
-    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         return Ok(());
     }
     let suggestion: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let suggestion = suggest_registry_name(suggestion.trim_matches('-'));
     bail!(
@@ -426,7 +436,10 @@ pub fn suggest_registry_name(name: &str) -> String {
 /// `Some(None)` for the modern hosts (organization in the path), `None` for anything else.
 fn services_organization(host: &str) -> Option<Option<String>> {
     match host {
-        "dev.azure.com" | SERVICES_PKGS_HOST | "feeds.dev.azure.com" | "pkgs.visualstudio.com"
+        "dev.azure.com"
+        | SERVICES_PKGS_HOST
+        | "feeds.dev.azure.com"
+        | "pkgs.visualstudio.com"
         | "feeds.visualstudio.com" => Some(None),
         _ => host
             .strip_suffix(".pkgs.visualstudio.com")
@@ -664,6 +677,91 @@ mod tests {
             assert_eq!(&parsed, *model, "{input}");
             assert_eq!(parsed.index_url(), *index, "{input}");
         }
+    }
+
+    #[test]
+    fn the_shapes_users_paste_are_understood() {
+        let web = "sparse+https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index/";
+        let org = "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/";
+        let cases = [
+            (
+                "https://pkgs.visualstudio.com/contoso/web/_packaging/crates/Cargo/index/",
+                web,
+            ),
+            (
+                "https://contoso.visualstudio.com/DefaultCollection/web/_packaging/crates/Cargo/index/",
+                web,
+            ),
+            (
+                "https://contoso.visualstudio.com/DefaultCollection/_artifacts/feed/crates",
+                org,
+            ),
+            ("dev.azure.com/contoso/web/_artifacts/feed/crates", web),
+            (
+                "pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/",
+                org,
+            ),
+            (
+                "  https://dev.azure.com/contoso/web/_artifacts/feed/crates/connect/cargo \n",
+                web,
+            ),
+            (
+                "https://dev.azure.com/contoso/web/_packaging?_a=feed&feed=crates",
+                web,
+            ),
+            (
+                "https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index",
+                web,
+            ),
+            (
+                "https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index/config.json",
+                web,
+            ),
+            (
+                "HTTPS://PKGS.DEV.AZURE.COM/contoso/web/_PACKAGING/crates/cargo/index/",
+                web,
+            ),
+            (
+                "\"https://dev.azure.com/contoso/_artifacts/feed/crates\"",
+                org,
+            ),
+            (
+                "https://feeds.dev.azure.com/contoso/web/_apis/packaging/feeds/crates",
+                web,
+            ),
+        ];
+        for (input, index) in cases {
+            let feed = Feed::parse_url(input).unwrap_or_else(|e| panic!("{input}: {e:#}"));
+            assert_eq!(feed.index_url(), index, "{input}");
+        }
+    }
+
+    #[test]
+    fn passwords_are_refused_and_never_repeated() {
+        for input in [
+            "https://me:hunter2@dev.azure.com/contoso/_artifacts/feed/crates",
+            "me:hunter2@dev.azure.com/contoso/_artifacts/feed/crates",
+            "sparse+https://me:hunter2@pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/",
+            "https://me:hunter2@dev.azure.com/contoso/not-a-feed",
+        ] {
+            let err = format!("{:#}", Feed::parse_url(input).unwrap_err());
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+        assert_eq!(redact_url("https://u:p@host/x@y"), "https://***@host/x@y");
+        let err = format!(
+            "{:#}",
+            parse_server_url("https://u:hunter2@tfs/").unwrap_err()
+        );
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn registry_names_need_a_usable_env_var() {
+        assert!(check_registry_env_name("my-feed_2", "--name").is_ok());
+        let err = check_registry_env_name("données", "--name")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--name donn-es"), "{err}");
     }
 
     #[test]

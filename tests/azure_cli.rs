@@ -291,3 +291,42 @@ fn the_plugin_speaks_cargos_protocol() {
     );
     assert_eq!(az.calls().len(), 1, "only the Azure `get` asks az");
 }
+
+#[test]
+fn disconnect_removes_feedctl_as_the_provider_it_added() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    let home_before = "# mine\n[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
+    sandbox.write_home_config(home_before);
+    let az = FakeAz::new(&sandbox, true);
+    sandbox
+        .feedctl()
+        .args([
+            "connect",
+            &feed.index_url(),
+            "--auth",
+            "azure-cli",
+            "--store",
+            "file",
+        ])
+        .env("PATH", az.path_env())
+        .assert()
+        .success();
+    assert!(
+        sandbox
+            .read_cargo_home_file("config.toml")
+            .unwrap()
+            .contains("credential-provider")
+    );
+    sandbox
+        .feedctl()
+        .arg("disconnect")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("another project"));
+    assert_eq!(
+        sandbox.read_cargo_home_file("config.toml").unwrap(),
+        home_before
+    );
+    assert!(!sandbox.project().join(".cargo").exists());
+}

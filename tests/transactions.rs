@@ -12,7 +12,8 @@ use predicates::prelude::*;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
 
 const PAT: &str = "txn-pat-0123456789abcdefghijklmnopqrstuvwxyz0123456789";
-const TOKEN_PROVIDERS: &str = "# mine\n[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
+const TOKEN_PROVIDERS: &str =
+    "# mine\n[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
 
 fn feed() -> FakeFeed {
     FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)))
@@ -43,11 +44,7 @@ fn tree(sandbox: &Sandbox) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
     out
 }
 
-fn assert_same_tree(
-    before: &BTreeMap<PathBuf, Option<Vec<u8>>>,
-    sandbox: &Sandbox,
-    what: &str,
-) {
+fn assert_same_tree(before: &BTreeMap<PathBuf, Option<Vec<u8>>>, sandbox: &Sandbox, what: &str) {
     let after = tree(sandbox);
     for (path, bytes) in before.iter() {
         assert!(
@@ -57,7 +54,11 @@ fn assert_same_tree(
         );
     }
     for path in after.keys() {
-        assert!(before.contains_key(path), "{what}: `{}` appeared", path.display());
+        assert!(
+            before.contains_key(path),
+            "{what}: `{}` appeared",
+            path.display()
+        );
     }
 }
 
@@ -82,7 +83,12 @@ fn failed_connects_leave_every_file_byte_identical_and_a_rerun_needs_no_force() 
             PAT,
             5,
         ),
-        ("rejected token", Box::new(|_| connect_args(&feed)), "wrong-pat", 4),
+        (
+            "rejected token",
+            Box::new(|_| connect_args(&feed)),
+            "wrong-pat",
+            4,
+        ),
         (
             "cargo login fails after the writes",
             Box::new(|sandbox| {
@@ -149,7 +155,9 @@ fn a_registry_with_the_same_index_is_reused_not_duplicated() {
         .write_stdin(format!("{PAT}\n"))
         .assert()
         .success()
-        .stderr(predicate::str::contains("registry `company`").and(predicate::str::contains("Ready")));
+        .stderr(
+            predicate::str::contains("registry `company`").and(predicate::str::contains("Ready")),
+        );
     let after = sandbox.read_project_file(".cargo/config.toml");
     assert!(!after.contains("crates ="), "{after}");
     assert!(after.contains("replace-with = \"company\""), "{after}");
@@ -178,14 +186,24 @@ fn force_is_undone_by_disconnect() {
     ];
     sandbox.feedctl().args(connect).assert().code(3);
     assert_eq!(sandbox.read_project_file(".cargo/config.toml"), before);
-    sandbox.feedctl().args(connect).arg("--force").assert().success();
+    sandbox
+        .feedctl()
+        .args(connect)
+        .arg("--force")
+        .assert()
+        .success();
     let forced = sandbox.read_project_file(".cargo/config.toml");
     assert!(
         forced.contains("before connect, source.crates-io.replace-with = \"vendored\""),
         "{forced}"
     );
     // Running it again keeps the first record.
-    sandbox.feedctl().args(connect).arg("--force").assert().success();
+    sandbox
+        .feedctl()
+        .args(connect)
+        .arg("--force")
+        .assert()
+        .success();
     assert_eq!(sandbox.read_project_file(".cargo/config.toml"), forced);
     let out = sandbox
         .feedctl()
@@ -232,7 +250,8 @@ fn a_dry_run_diff_applies_to_what_a_real_run_writes() {
     let feed = feed();
     let setup = |sandbox: &Sandbox| {
         sandbox.write_project_file(".cargo/config.toml", "# team\n[build]\njobs = 2");
-        sandbox.write_home_config("[registry]\nglobal-credential-providers = [\"cargo:wincred\"]\n");
+        sandbox
+            .write_home_config("[registry]\nglobal-credential-providers = [\"cargo:wincred\"]\n");
     };
     let dry = Sandbox::new();
     setup(&dry);
@@ -247,11 +266,18 @@ fn a_dry_run_diff_applies_to_what_a_real_run_writes() {
     assert_same_tree(&before, &dry, "dry run");
     let diff = String::from_utf8(out.stdout).unwrap();
     // One diff per file; the project's is relative to the project dir, the home's absolute.
-    let starts: Vec<usize> = diff.match_indices("--- ").map(|(i, _)| i).filter(|&i| i == 0 || diff.as_bytes()[i - 1] == b'\n').collect();
+    let starts: Vec<usize> = diff
+        .match_indices("--- ")
+        .map(|(i, _)| i)
+        .filter(|&i| i == 0 || diff.as_bytes()[i - 1] == b'\n')
+        .collect();
     assert_eq!(starts.len(), 2, "{diff}");
     let project_diff = &diff[starts[0]..starts[1]];
     let home_diff = &diff[starts[1]..];
-    assert!(project_diff.starts_with("--- .cargo/config.toml\n+++ .cargo/config.toml\n"), "{project_diff}");
+    assert!(
+        project_diff.starts_with("--- .cargo/config.toml\n+++ .cargo/config.toml\n"),
+        "{project_diff}"
+    );
     let apply = |dir: &Path, strip: &str, patch: &str| {
         use std::io::Write;
         let mut child = std::process::Command::new("patch")
@@ -260,7 +286,12 @@ fn a_dry_run_diff_applies_to_what_a_real_run_writes() {
             .stdin(std::process::Stdio::piped())
             .spawn()
             .expect("`patch` is installed");
-        child.stdin.take().unwrap().write_all(patch.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(patch.as_bytes())
+            .unwrap();
         assert!(child.wait().unwrap().success(), "{patch}");
     };
     apply(dry.project(), "-p0", project_diff);
@@ -289,7 +320,12 @@ fn a_dry_run_diff_applies_to_what_a_real_run_writes() {
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["dry_run"], true);
-    assert!(json["files"][0]["diff"].as_str().unwrap().contains("-[registries]"));
+    assert!(
+        json["files"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("-[registries]")
+    );
 }
 
 #[test]
@@ -297,7 +333,10 @@ fn connect_dry_run_json_says_so_and_has_its_shape() {
     let sandbox = Sandbox::new();
     let out = sandbox
         .feedctl()
-        .args(["connect", "https://dev.azure.com/contoso/web/_artifacts/feed/crates"])
+        .args([
+            "connect",
+            "https://dev.azure.com/contoso/web/_artifacts/feed/crates",
+        ])
         .args(["--store", "file", "--dry-run", "--json"])
         .output()
         .unwrap();
@@ -309,7 +348,13 @@ fn connect_dry_run_json_says_so_and_has_its_shape() {
     assert_eq!(json["files"].as_array().unwrap().len(), 2);
     assert_eq!(json["ready"], false);
     assert_eq!(json["providers"], serde_json::json!(["cargo:token"]));
-    for key in ["verified", "token_stored", "token_provider", "token_file", "auth"] {
+    for key in [
+        "verified",
+        "token_stored",
+        "token_provider",
+        "token_file",
+        "auth",
+    ] {
         assert!(json.get(key).is_some(), "missing `{key}`: {json}");
     }
     let text = json.to_string();
@@ -328,7 +373,11 @@ fn login_logout_and_providers_speak_json() {
             cmd.write_stdin(stdin);
         }
         let out = cmd.output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(!text.contains('`') && !text.contains(PAT), "{text}");
         serde_json::from_str::<serde_json::Value>(&text).unwrap()
@@ -339,16 +388,30 @@ fn login_logout_and_providers_speak_json() {
     assert_eq!(providers["changed"], true);
     assert_eq!(providers["dry_run"], false);
     let connect = run_json(
-        &["connect", &feed.index_url(), "--no-providers", "--no-login", "--json"],
+        &[
+            "connect",
+            &feed.index_url(),
+            "--no-providers",
+            "--no-login",
+            "--json",
+        ],
         None,
     );
     assert_eq!(connect["dry_run"], false);
     assert_eq!(connect["ready"], false);
-    let login = run_json(&["login", "--pat-stdin", "--json"], Some(format!("{PAT}\n")));
+    let login = run_json(
+        &["login", "--pat-stdin", "--json"],
+        Some(format!("{PAT}\n")),
+    );
     assert_eq!(login["registry"], "crates");
     assert_eq!(login["verified"], true);
     assert_eq!(login["token_provider"], "cargo:token");
-    assert!(login["token_file"].as_str().unwrap().ends_with("credentials.toml"));
+    assert!(
+        login["token_file"]
+            .as_str()
+            .unwrap()
+            .ends_with("credentials.toml")
+    );
     assert_eq!(login["overridden_by"], serde_json::Value::Null);
     let logout = run_json(&["logout", "--json"], None);
     assert_eq!(logout["registry"], "crates");
@@ -389,7 +452,9 @@ fn a_name_without_a_usable_env_var_is_refused_up_front() {
     let sandbox = Sandbox::new();
     let out = sandbox
         .feedctl()
-        .args(["connect", "--org", "contoso", "--feed", "crates", "--name", "données"])
+        .args([
+            "connect", "--org", "contoso", "--feed", "crates", "--name", "données",
+        ])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

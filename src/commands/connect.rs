@@ -98,8 +98,9 @@ struct TokenStep {
 pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     let plan = plan(args, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
-    let project_planned =
-        cargo_config::update(&plan.config, true, |file| project::connect(file, &plan.edit))?;
+    let project_planned = cargo_config::update(&plan.config, true, |file| {
+        project::connect(file, &plan.edit)
+    })?;
     // Whether `--auth pat` takes feedctl out as the registry's provider, for the report.
     let mut drops_feedctl = false;
     let home_planned = if plan.home.is_empty() {
@@ -167,9 +168,7 @@ fn token_before_writing(args: &ConnectArgs, env: &Environment, plan: &Plan) -> R
             })
         }
         Auth::Pat => {
-            let next = format!(
-                "printf '%s\\n' \"$PAT\" | feedctl login --name {name} --pat-stdin"
-            );
+            let next = format!("printf '%s\\n' \"$PAT\" | feedctl login --name {name} --pat-stdin");
             if args.no_login {
                 ui::note(format!(
                     "not logging in (`--no-login`); to store a token later run:\n  {next}"
@@ -232,12 +231,9 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
             project::registries(&project_file)
         }
     };
-    let existing = registries
-        .into_iter()
-        .find(|r| {
-            r.name != wanted
-                && (r.index == index || Feed::parse_url(&r.index).is_ok_and(|f| f == feed))
-        });
+    let existing = registries.into_iter().find(|r| {
+        r.name != wanted && (r.index == index || Feed::parse_url(&r.index).is_ok_and(|f| f == feed))
+    });
     let (registry, reused_from) = match existing {
         Some(r) => {
             ui::note(format!(
@@ -434,7 +430,11 @@ fn report(
                 format!("credential providers [{}] in `{shown}`", list.join(", ")),
             );
             if let Some(storing) = storing
-                && plan.home.registry.as_ref().is_none_or(|(_, p)| *p == RegistryProvider::NotFeedctl)
+                && plan
+                    .home
+                    .registry
+                    .as_ref()
+                    .is_none_or(|(_, p)| *p == RegistryProvider::NotFeedctl)
             {
                 ui::note(format!(
                     "`cargo login` will store tokens in {}",
@@ -449,7 +449,9 @@ fn report(
             ),
             Some((_, RegistryProvider::NotFeedctl)) if drops_feedctl => ui::status(
                 "Configured",
-                format!("no longer feedctl as the credential provider of `{registry}` in `{shown}`"),
+                format!(
+                    "no longer feedctl as the credential provider of `{registry}` in `{shown}`"
+                ),
             ),
             _ => {}
         }

@@ -11,9 +11,9 @@ use std::io::Write;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{EnvArgs, EnvFormat};
-use crate::ops::login::source_flags;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
+use crate::ops::login::source_flags;
 use crate::settings::{self, Registry, Settings};
 use crate::token::{self, Secret, Source};
 use crate::ui;

@@ -30,7 +30,9 @@ pub fn run(args: &LoginArgs, env: &Environment) -> Result<()> {
     let (list, explicit) = settings.providers_for(&registry);
     login::require_providers(explicit)?;
     let source = token::select_source(&login::source_flags(&args.token), env.interactive())
-        .ok_or_else(|| token::no_source_error(&format!("feedctl login --name {}", registry.name)))?;
+        .ok_or_else(|| {
+            token::no_source_error(&format!("feedctl login --name {}", registry.name))
+        })?;
     let secret = token::read(&source, env)?;
     login::check(
         &registry.name,

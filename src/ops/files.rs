@@ -120,10 +120,17 @@ pub fn shown_path(path: &Path, cwd: &Path) -> String {
     let canonical = |p: &Path| -> Option<PathBuf> {
         Some(p.parent()?.canonicalize().ok()?.join(p.file_name()?))
     };
-    let relative = path.strip_prefix(cwd).map(Path::to_path_buf).ok().or_else(|| {
-        let cwd = cwd.canonicalize().ok()?;
-        canonical(path)?.strip_prefix(&cwd).ok().map(Path::to_path_buf)
-    });
+    let relative = path
+        .strip_prefix(cwd)
+        .map(Path::to_path_buf)
+        .ok()
+        .or_else(|| {
+            let cwd = cwd.canonicalize().ok()?;
+            canonical(path)?
+                .strip_prefix(&cwd)
+                .ok()
+                .map(Path::to_path_buf)
+        });
     match relative {
         Some(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().replace('\\', "/"),
         _ => path.display().to_string(),
@@ -138,8 +145,16 @@ pub fn diff(file: &ConfigFile, removed: bool, cwd: &Path) -> String {
         return String::new();
     }
     let name = shown_path(file.path(), cwd);
-    let old = if file.exists() { name.clone() } else { "/dev/null".to_string() };
-    let new = if removed { "/dev/null".to_string() } else { name };
+    let old = if file.exists() {
+        name.clone()
+    } else {
+        "/dev/null".to_string()
+    };
+    let new = if removed {
+        "/dev/null".to_string()
+    } else {
+        name
+    };
     similar::TextDiff::from_lines(file.original_text(), file.render())
         .unified_diff()
         .header(&old, &new)

@@ -147,7 +147,10 @@ fn marker(registry: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Record {
     /// A value that was there (and was replaced, or kept).
-    Value { key: String, value: String },
+    Value {
+        key: String,
+        value: String,
+    },
     EmptyFile,
     NoFinalNewline,
     /// A table that was there with nothing in it, e.g. `[registries]`.
@@ -161,9 +164,9 @@ impl Record {
         match fact {
             EMPTY_FILE => Record::EmptyFile,
             NO_FINAL_NEWLINE => Record::NoFinalNewline,
-            _ if fact.starts_with('[') && fact.ends_with("] was empty") => Record::EmptyTable(
-                fact[1..fact.len() - "] was empty".len()].to_string(),
-            ),
+            _ if fact.starts_with('[') && fact.ends_with("] was empty") => {
+                Record::EmptyTable(fact[1..fact.len() - "] was empty".len()].to_string())
+            }
             _ => fact
                 .parse::<DocumentMut>()
                 .ok()
