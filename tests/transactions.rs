@@ -62,6 +62,9 @@ fn assert_same_tree(before: &BTreeMap<PathBuf, Option<Vec<u8>>>, sandbox: &Sandb
     }
 }
 
+/// Prepares a sandbox for one failure case and returns the `connect` arguments.
+type Setup<'a> = dyn Fn(&Sandbox) -> Vec<String> + 'a;
+
 fn connect_args(feed: &FakeFeed) -> Vec<String> {
     ["connect", &feed.index_url(), "--store", "file"]
         .map(String::from)
@@ -72,7 +75,7 @@ fn connect_args(feed: &FakeFeed) -> Vec<String> {
 fn failed_connects_leave_every_file_byte_identical_and_a_rerun_needs_no_force() {
     let feed = feed();
     let user_project = "# team\n[build]\njobs = 2";
-    let cases: [(&str, Box<dyn Fn(&Sandbox) -> Vec<String>>, &str, i32); 3] = [
+    let cases: [(&str, Box<Setup>, &str, i32); 3] = [
         (
             "404 feed",
             Box::new(|_| {
