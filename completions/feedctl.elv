@@ -49,7 +49,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --auth 'How cargo gets a token: `pat` (default) stores a verified PAT with `cargo login`; `azure-cli` makes feedctl hand cargo a fresh Entra ID token from `az` on every build, storing nothing, e.g. `--auth azure-cli` after `az login`'
             cand --force-auth 'Use `FEED~force-auth` so cargo always sends a token. Needed on PUBLIC feeds by feed owners, publishers and "Feed and Upstream Reader" members: without it cargo reads anonymously and cannot save new crates from upstream sources. Private feeds never need it'
             cand --no-replace-crates-io 'Only add the registry; leave `[source.crates-io]` alone, so crates.io stays the default source and the feed is used only by dependencies with `registry = "NAME"`'
-            cand --force 'Overwrite a registry of the same name with a different index, or a crates.io replacement that points at another source'
+            cand --force 'Overwrite a registry of the same name with a different index, or a crates.io replacement that points at another source. What it replaced is recorded in a comment in the file, and `feedctl disconnect` puts it back'
             cand --dry-run 'Print the changes as a unified diff and touch nothing (no network either)'
             cand --json 'Print a machine-readable JSON result to stdout'
             cand --no-providers 'Leave `$CARGO_HOME/config.toml`''s credential providers as they are'

@@ -53,7 +53,7 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l auth -d 'How
 azure-cli\t'A fresh Microsoft Entra ID token from `az` for every cargo command, via feedctl as cargo\'s credential provider for this registry. Nothing secret is stored'"
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l force-auth -d 'Use `FEED~force-auth` so cargo always sends a token. Needed on PUBLIC feeds by feed owners, publishers and "Feed and Upstream Reader" members: without it cargo reads anonymously and cannot save new crates from upstream sources. Private feeds never need it'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-replace-crates-io -d 'Only add the registry; leave `[source.crates-io]` alone, so crates.io stays the default source and the feed is used only by dependencies with `registry = "NAME"`'
-complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l force -d 'Overwrite a registry of the same name with a different index, or a crates.io replacement that points at another source'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l force -d 'Overwrite a registry of the same name with a different index, or a crates.io replacement that points at another source. What it replaced is recorded in a comment in the file, and `feedctl disconnect` puts it back'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l dry-run -d 'Print the changes as a unified diff and touch nothing (no network either)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l json -d 'Print a machine-readable JSON result to stdout'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-providers -d 'Leave `$CARGO_HOME/config.toml`\'s credential providers as they are'

@@ -4,9 +4,9 @@
 //! Edits keep everything feedctl does not own byte for byte: comments, key order, spacing,
 //! unrelated keys, a UTF-8 byte-order mark and CRLF line endings. Parent tables feedctl has to
 //! create are implicit (no empty `[source]` header), an overwritten value keeps the old value's
-//! comments, and tables left empty by a removal disappear. [`update`] is the only writer: it
-//! plans without touching anything, then takes the file's lock, re-reads and re-applies the
-//! edit, and replaces the file atomically.
+//! comments, and tables left empty by a removal disappear. [`plan`] then [`commit`] is the only
+//! writer: the plan touches nothing; the commit takes the file's lock, re-reads (and re-applies
+//! the edit if the file changed meanwhile) and replaces the file atomically.
 
 use std::cell::OnceCell;
 use std::fs;
@@ -36,7 +36,7 @@ pub struct ConfigFile {
     /// must not count as changed just because its rendering differs.
     edited: bool,
     /// The rendering of `doc`, computed once per state (a large file renders in
-    /// milliseconds, and `update` needs it several times).
+    /// milliseconds, and an edit needs it several times).
     rendered: OnceCell<String>,
 }
 
@@ -343,7 +343,7 @@ impl ConfigFile {
         }
     }
 
-    /// Writes the edited text, replacing the file atomically. Use [`update`] for the
+    /// Writes the edited text, replacing the file atomically. Use [`plan`] and [`commit`] for the
     /// locked read-modify-write cycle.
     fn save(&self) -> Result<()> {
         atomic_file::write(&self.path, self.render().as_bytes())
@@ -371,7 +371,7 @@ fn for_each_header(table: &mut Table, f: &mut dyn FnMut(&mut Table)) {
     }
 }
 
-/// What [`update`] did.
+/// What [`plan`] or [`commit`] did.
 #[derive(Debug)]
 pub struct Updated {
     /// The file as it was planned (resolved through symlinks), before and after.
@@ -380,38 +380,38 @@ pub struct Updated {
     pub changed: bool,
 }
 
-/// Applies `edit` to the config at `path` and writes it back unless `dry_run`.
+/// Applies `edit` to the config at `path` in memory; [`commit`] then writes it.
 ///
 /// `edit` runs first on a private copy with nothing locked, so bad input and conflicts fail
-/// before anything is created or touched. If there is something to write, the file is
-/// locked, re-read and edited again (another feedctl may have written meanwhile), then
-/// replaced atomically. An unchanged file is never rewritten.
-pub fn update(
-    path: &Path,
-    dry_run: bool,
-    edit: impl Fn(&mut ConfigFile) -> Result<()>,
-) -> Result<Updated> {
-    update_with(path, dry_run, true, edit)
-}
-
-/// [`update`], but an emptied file is kept (as an empty file) unless `remove_if_empty`:
-/// `disconnect` keeps a file the user had before `connect`, even an empty one.
-pub fn update_with(
-    path: &Path,
-    dry_run: bool,
-    remove_if_empty: bool,
-    edit: impl Fn(&mut ConfigFile) -> Result<()>,
-) -> Result<Updated> {
+/// before anything is created or touched (and a dry run shows the plan). If there is
+/// something to write, [`commit`] locks the file, re-reads it and edits again when another
+/// feedctl wrote meanwhile, then replaces it atomically. An unchanged file is never
+/// rewritten.
+pub fn plan(path: &Path, edit: impl Fn(&mut ConfigFile) -> Result<()>) -> Result<Updated> {
     let target = atomic_file::resolve(path)?;
     let mut planned = ConfigFile::load(&target)?;
     edit(&mut planned)?;
-    if dry_run || !planned.is_changed() {
-        let changed = planned.is_changed();
-        return Ok(Updated {
-            file: planned,
-            changed,
-        });
+    let changed = planned.is_changed();
+    Ok(Updated {
+        file: planned,
+        changed,
+    })
+}
+
+/// Writes a [`plan`]ned edit under the file's lock. When the file changed since it was
+/// planned, `edit` runs again on what is there now. A file emptied by the edit is removed
+/// (with a `.cargo` directory left empty) when `remove_if_empty`, else kept empty:
+/// `disconnect` keeps a file the user had before `connect`, even an empty one.
+pub fn commit(
+    planned: Updated,
+    remove_if_empty: bool,
+    edit: impl Fn(&mut ConfigFile) -> Result<()>,
+) -> Result<Updated> {
+    if !planned.changed {
+        return Ok(planned);
     }
+    let planned = planned.file;
+    let target = planned.path.clone();
     let _lock = atomic_file::lock(&target)?;
     // Usually nobody wrote in between: then the plan stands and the file need not be parsed
     // again.

@@ -98,9 +98,9 @@ struct TokenStep {
 pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     let plan = plan(args, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
-    let project_planned = cargo_config::update(&plan.config, true, |file| {
-        project::connect(file, &plan.edit)
-    })?;
+    let project_edit = |file: &mut ConfigFile| project::connect(file, &plan.edit);
+    let home_edit = |file: &mut ConfigFile| plan.home.apply(file);
+    let project_planned = cargo_config::plan(&plan.config, project_edit)?;
     // Whether `--auth pat` takes feedctl out as the registry's provider, for the report.
     let mut drops_feedctl = false;
     let home_planned = if plan.home.is_empty() {
@@ -112,21 +112,17 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
         for warning in plan.home.warnings(&before)? {
             ui::warn(warning);
         }
-        Some(cargo_config::update(&plan.home.path, true, |file| {
-            plan.home.apply(file)
-        })?)
+        Some(cargo_config::plan(&plan.home.path, home_edit)?)
     };
     if args.dry_run {
         return report_dry_run(args, env, &plan, &project_planned, home_planned.as_ref());
     }
     let token = token_before_writing(args, env, &plan)?;
     let (project, home, step) = files::all_or_nothing(|transaction| {
-        let project =
-            transaction.update(&plan.config, |file| project::connect(file, &plan.edit))?;
-        let home = match home_planned {
-            Some(_) => Some(transaction.update(&plan.home.path, |file| plan.home.apply(file))?),
-            None => None,
-        };
+        let project = transaction.commit(project_planned, project_edit)?;
+        let home = home_planned
+            .map(|planned| transaction.commit(planned, home_edit))
+            .transpose()?;
         let mut step = TokenStep {
             verified: token.verified,
             stored: None,
@@ -219,21 +215,7 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
         }
     };
     let config = cargo_config::project_config(env.cwd(), args.config.as_deref())?;
-    // Cargo refuses two names for one index ("multiple registries are configured with the
-    // same index url"): a registry already pointing at this feed is reused.
-    // The project config's own problems come first; another file cargo reads that is
-    // broken only stops the search for a registry to reuse.
-    let project_file = ConfigFile::load(&config)?;
-    let registries = match Settings::load(env) {
-        Ok(settings) => settings.registries(),
-        Err(e) => {
-            ui::debug(format!("not looking for a registry to reuse: {e:#}"));
-            project::registries(&project_file)
-        }
-    };
-    let existing = registries.into_iter().find(|r| {
-        r.name != wanted && (r.index == index || Feed::parse_url(&r.index).is_ok_and(|f| f == feed))
-    });
+    let existing = project::registry_for_feed(env.cwd(), &env.cargo_home()?, &wanted, &feed);
     let (registry, reused_from) = match existing {
         Some(r) => {
             ui::note(format!(
@@ -322,8 +304,9 @@ fn report_dry_run(
     ui::note(if nothing {
         "dry run: everything is already configured".to_string()
     } else {
-        "dry run: nothing was written, no login and no network request were made; the diff \
-         applies with `patch -p0` in this directory"
+        "dry run: nothing was written, no login and no network request were made; a diff \
+         with a relative path applies with `patch -p0` here, one with an absolute path with \
+         `patch -d / -p1`"
             .to_string()
     });
     Ok(())

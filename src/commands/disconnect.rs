@@ -59,12 +59,12 @@ pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
     // Plan both edits first: a bad file fails before anything changes.
     let mut planned_copy = before.clone();
     let outcome = project::disconnect(&mut planned_copy, &name)?;
-    let project_planned = cargo_config::update_with(&path, true, !outcome.keep_empty, |f| {
-        project::disconnect(f, &name).map(drop)
-    })?;
+    let project_edit = |f: &mut ConfigFile| project::disconnect(f, &name).map(drop);
+    let project_planned = cargo_config::plan(&path, project_edit)?;
     let mut home = HomeEdit::new(env)?;
     home.registry = Some((name.clone(), RegistryProvider::NotFeedctl));
-    let home_planned = cargo_config::update(&home.path, true, |f| home.apply(f))?;
+    let home_edit = |f: &mut ConfigFile| home.apply(f);
+    let home_planned = cargo_config::plan(&home.path, home_edit)?;
     if args.dry_run {
         let cwd = env.cwd();
         let planned = [&project_planned, &home_planned];
@@ -89,10 +89,9 @@ pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
     }
     // The token goes last: when `cargo logout` fails, the files are put back.
     let (project_done, home_done, logged_out) = files::all_or_nothing(|transaction| {
-        let project = transaction.update_with(&path, !outcome.keep_empty, |f| {
-            project::disconnect(f, &name).map(drop)
-        })?;
-        let home_done = transaction.update(&home.path, |f| home.apply(f))?;
+        let project =
+            transaction.commit_with(project_planned, !outcome.keep_empty, project_edit)?;
+        let home_done = transaction.commit(home_planned, home_edit)?;
         let logged_out = match (args.logout, &index) {
             (false, _) => None,
             (true, Some(index)) => Some(login::logout(

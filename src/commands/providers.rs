@@ -52,10 +52,12 @@ pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
     for warning in edit.warnings(&ConfigFile::load(&edit.path)?)? {
         ui::warn(warning);
     }
+    let apply = |f: &mut ConfigFile| edit.apply(f);
+    let planned = cargo_config::plan(&edit.path, apply)?;
     let updated = if args.dry_run {
-        cargo_config::update(&edit.path, true, |f| edit.apply(f))?
+        planned
     } else {
-        files::all_or_nothing(|transaction| transaction.update(&edit.path, |f| edit.apply(f)))?
+        files::all_or_nothing(|transaction| transaction.commit(planned, apply))?
     };
     let (list, storing) = providers::list_and_store(&updated.file)?;
     let shown = updated.file.path().display().to_string();

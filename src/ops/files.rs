@@ -28,29 +28,30 @@ pub struct Transaction {
 }
 
 impl Transaction {
-    /// Applies `edit` to `path` for real (see [`cargo_config::update`]) and remembers how to
-    /// undo it.
-    pub fn update(
+    /// Writes a [`cargo_config::plan`]ned edit (see [`cargo_config::commit`]) and remembers
+    /// how to undo it. `edit` is the one that made the plan.
+    pub fn commit(
         &mut self,
-        path: &Path,
+        planned: Updated,
         edit: impl Fn(&mut ConfigFile) -> Result<()>,
     ) -> Result<Updated> {
-        self.update_with(path, true, edit)
+        self.commit_with(planned, true, edit)
     }
 
-    /// [`Transaction::update`] with [`cargo_config::update_with`]'s `remove_if_empty`.
-    pub fn update_with(
+    /// [`Transaction::commit`] with [`cargo_config::commit`]'s `remove_if_empty`.
+    pub fn commit_with(
         &mut self,
-        path: &Path,
+        planned: Updated,
         remove_if_empty: bool,
         edit: impl Fn(&mut ConfigFile) -> Result<()>,
     ) -> Result<Updated> {
-        let target = atomic_file::resolve(path)?;
-        let created_dir = target
+        let created_dir = planned
+            .file
+            .path()
             .parent()
             .filter(|dir| !dir.as_os_str().is_empty() && !dir.exists())
             .map(Path::to_path_buf);
-        let updated = cargo_config::update_with(&target, false, remove_if_empty, edit)?;
+        let updated = cargo_config::commit(planned, remove_if_empty, edit)?;
         if updated.changed {
             self.written.push(Written {
                 path: updated.file.path().to_path_buf(),

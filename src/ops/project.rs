@@ -12,13 +12,16 @@
 //! The record holds config values and names only (never a token), so it is safe to commit,
 //! and anyone who clones the project can disconnect correctly.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::Result;
 use toml_edit::{DocumentMut, Item, Value};
 
-use crate::cargo_config::{ConfigFile, NewParent};
+use crate::cargo_config::{self, ConfigFile, NewParent};
 use crate::exit::{Code, Failure};
 use crate::feed::{self, Feed};
 use crate::settings::Registry;
+use crate::ui;
 
 const REPLACE_WITH: [&str; 3] = ["source", "crates-io", "replace-with"];
 const EMPTY_FILE: &str = "this file was empty";
@@ -44,7 +47,10 @@ pub fn connect(file: &mut ConfigFile, edit: &ConnectEdit) -> Result<()> {
     let shown = file.path().display().to_string();
     let index_key = ["registries", edit.registry.as_str(), "index"];
     let mut records = Vec::new();
-    let before_tables = file.clone();
+    let empty_before: Vec<&str> = ["registries", "source", "source.crates-io"]
+        .into_iter()
+        .filter(|table| is_empty_table(file, table))
+        .collect();
     let existing_index = file.get_str(&index_key).map(str::to_string);
     if let Some(existing) = &existing_index
         && existing != &edit.index
@@ -95,10 +101,8 @@ pub fn connect(file: &mut ConfigFile, edit: &ConnectEdit) -> Result<()> {
         .iter()
         .map(|(key, value)| format!("{BEFORE}{key} = {}", Value::from(value.as_str())))
         .collect();
-    for table in ["registries", "source", "source.crates-io"] {
-        if was_empty_table(&before_tables, table) {
-            lines.push(format!("{BEFORE}[{table}] was empty"));
-        }
+    for table in empty_before {
+        lines.push(format!("{BEFORE}[{table}] was empty"));
     }
     let original = file.original_text().trim_start_matches('\u{feff}');
     if file.exists() && original.is_empty() {
@@ -132,7 +136,7 @@ fn append_records(file: &mut ConfigFile, registry: &str, lines: &[String]) -> Re
 }
 
 /// Whether `file` has the table at dotted `path`, with nothing in it.
-fn was_empty_table(file: &ConfigFile, path: &str) -> bool {
+fn is_empty_table(file: &ConfigFile, path: &str) -> bool {
     let parts: Vec<&str> = path.split('.').collect();
     file.get(&parts)
         .and_then(Item::as_table_like)
@@ -292,20 +296,42 @@ pub fn disconnect(file: &mut ConfigFile, registry: &str) -> Result<DisconnectOut
     Ok(outcome)
 }
 
-/// The registries defined in one file.
-pub fn registries(file: &ConfigFile) -> Vec<Registry> {
-    file.keys(&["registries"])
-        .into_iter()
-        .filter_map(|name| {
-            let index = file.get_str(&["registries", &name, "index"])?.to_string();
-            Some(Registry {
-                name,
-                index,
-                file: file.path().to_path_buf(),
+/// A registry other than `wanted` that already points at `feed` in a config file cargo reads
+/// from `cwd` (closest first, then `$CARGO_HOME`): cargo refuses two names for one index
+/// ("multiple registries are configured with the same index url"), so `connect` reuses it.
+/// A file that cannot be read is passed over here; the steps that need it report it.
+pub fn registry_for_feed(
+    cwd: &Path,
+    cargo_home: &Path,
+    wanted: &str,
+    feed: &Feed,
+) -> Option<Registry> {
+    let index = feed.index_url();
+    let name = feed.name.to_ascii_lowercase();
+    let mut paths: Vec<PathBuf> = cwd
+        .ancestors()
+        .map(|dir| cargo_config::config_in(&dir.join(".cargo")).0)
+        .collect();
+    paths.push(cargo_config::config_in(cargo_home).0);
+    paths.dedup();
+    paths.iter().filter(|p| p.is_file()).find_map(|path| {
+        let file = ConfigFile::load(path)
+            .inspect_err(|e| ui::debug(format!("not searching `{}`: {e:#}", path.display())))
+            .ok()?;
+        file.keys(&["registries"]).into_iter().find_map(|key| {
+            let found = file.get_str(&["registries", &key, "index"])?;
+            // Parse only what may be a spelling of this feed: a config can list thousands.
+            let same = found == index
+                || (found.to_ascii_lowercase().contains(&name)
+                    && Feed::parse_url(found).is_ok_and(|f| &f == feed));
+            (same && key != wanted).then(|| Registry {
+                name: key.clone(),
+                index: found.to_string(),
+                file: path.clone(),
                 credential_provider: None,
             })
         })
-        .collect()
+    })
 }
 
 /// The Azure Artifacts registries in this file, for `disconnect` without `--name`.
