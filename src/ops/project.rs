@@ -314,24 +314,36 @@ pub fn registry_for_feed(
         .collect();
     paths.push(cargo_config::config_in(cargo_home).0);
     paths.dedup();
-    paths.iter().filter(|p| p.is_file()).find_map(|path| {
-        let file = ConfigFile::load(path)
+    let mut same: Vec<Registry> = Vec::new();
+    for path in paths.iter().filter(|p| p.is_file()) {
+        let Ok(file) = ConfigFile::load(path)
             .inspect_err(|e| ui::debug(format!("not searching `{}`: {e:#}", path.display())))
-            .ok()?;
-        file.keys(&["registries"]).into_iter().find_map(|key| {
-            let found = file.get_str(&["registries", &key, "index"])?;
+        else {
+            continue;
+        };
+        for key in file.keys(&["registries"]) {
+            let Some(found) = file.get_str(&["registries", &key, "index"]) else {
+                continue;
+            };
             // Parse only what may be a spelling of this feed: a config can list thousands.
-            let same = found == index
+            if found == index
                 || (found.to_ascii_lowercase().contains(&name)
-                    && Feed::parse_url(found).is_ok_and(|f| &f == feed));
-            (same && key != wanted).then(|| Registry {
-                name: key.clone(),
-                index: found.to_string(),
-                file: path.clone(),
-                credential_provider: None,
-            })
-        })
-    })
+                    && Feed::parse_url(found).is_ok_and(|f| &f == feed))
+            {
+                same.push(Registry {
+                    name: key.clone(),
+                    index: found.to_string(),
+                    file: path.clone(),
+                    credential_provider: None,
+                });
+            }
+        }
+    }
+    // Already there under the wanted name: nothing to reuse.
+    if same.iter().any(|r| r.name == wanted) {
+        return None;
+    }
+    same.into_iter().next()
 }
 
 /// The Azure Artifacts registries in this file, for `disconnect` without `--name`.
