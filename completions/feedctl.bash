@@ -165,7 +165,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__disconnect)
-            opts="-v -h --name --config --user --logout --dry-run --verbose --help"
+            opts="-v -h --name --config --user --logout --dry-run --json --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,7 +381,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__login)
-            opts="-v -h --name --pat-stdin --pat-env --azure-cli --no-verify --verbose --help"
+            opts="-v -h --name --pat-stdin --pat-env --azure-cli --no-verify --json --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -403,7 +403,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__logout)
-            opts="-v -h --name --verbose --help"
+            opts="-v -h --name --json --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -421,7 +421,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__providers)
-            opts="-v -h --auth --name --store --dry-run --verbose --help"
+            opts="-v -h --auth --name --store --dry-run --json --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -54,7 +54,7 @@ azure-cli\t'A fresh Microsoft Entra ID token from `az` for every cargo command, 
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l force-auth -d 'Use `FEED~force-auth` so cargo always sends a token. Needed on PUBLIC feeds by feed owners, publishers and "Feed and Upstream Reader" members: without it cargo reads anonymously and cannot save new crates from upstream sources. Private feeds never need it'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l user -d 'Configure the feed for every project of this user, in `$CARGO_HOME/config.toml`, replacing crates.io there too unless `--no-replace-crates-io`. This is what `cargo install --registry NAME` needs (it ignores project config); without it, feedctl refuses to run outside a cargo project (e.g. in `$HOME`)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-replace-crates-io -d 'Only add the registry; leave `[source.crates-io]` alone, so crates.io stays the default source and the feed is used only by dependencies with `registry = "NAME"`'
-complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l force -d 'Overwrite a registry of the same name with a different index, or a crates.io replacement that points at another source'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l force -d 'Overwrite a registry of the same name with a different index, or a crates.io replacement that points at another source. What it replaced is recorded in a comment in the file, and `feedctl disconnect` puts it back'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l dry-run -d 'Print the changes as a unified diff and touch nothing (no network either)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l json -d 'Print a machine-readable JSON result to stdout'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-providers -d 'Leave `$CARGO_HOME/config.toml`\'s credential providers as they are'
@@ -71,6 +71,7 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -l store -d '
 os\t'The OS store (Keychain, Credential Manager, Secret Service), even if the probe fails'
 file\t'`$CARGO_HOME/credentials.toml` (mode 0600) only'"
 complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -l dry-run -d 'Print the change as a unified diff and touch nothing'
+complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -l json -d 'Print a machine-readable JSON result to stdout (shape in the README)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l name -d 'Registry to log in to, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)' -r
@@ -78,9 +79,11 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l pat-env -d 'Re
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `printf \'%s\\n\' "$PAT" | feedctl login --pat-stdin`'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l azure-cli -d 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l no-verify -d 'Store the token without first checking it against the feed'
+complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l json -d 'Print a machine-readable JSON result to stdout (shape in the README)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c feedctl -n "__fish_feedctl_using_subcommand logout" -l name -d 'Registry to log out of, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)' -r
+complete -c feedctl -n "__fish_feedctl_using_subcommand logout" -l json -d 'Print a machine-readable JSON result to stdout (shape in the README)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand logout" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l name -d 'Registry to emit variables for, repeatable, e.g. `--name crates --name tools` (default: every Azure Artifacts registry configured here)' -r
@@ -107,6 +110,7 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l config -d
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l user -d 'Edit `$CARGO_HOME/config.toml` instead of the project config (undoes `connect --user`)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l logout -d 'Also remove the stored token (`cargo logout`)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l dry-run -d 'Print the change as a unified diff and touch nothing'
+complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -l json -d 'Print a machine-readable JSON result to stdout (shape in the README)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand disconnect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c feedctl -n "__fish_feedctl_using_subcommand completions" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'

@@ -11,6 +11,16 @@ use crate::settings::Registry;
 use crate::token::Secret;
 use crate::ui;
 
+/// `registries.NAME.index="…"` as TOML for cargo's `--config`: the name quoted when it is
+/// not a bare key (cargo allows non-ASCII names), the URL escaped the TOML way.
+fn index_override(registry: &Registry) -> String {
+    format!(
+        "registries.{}.index={}",
+        toml_edit::Key::new(registry.name.as_str()),
+        toml_edit::Value::from(registry.index.as_str())
+    )
+}
+
 /// Runs `cargo <verb> --registry NAME` (`login` or `logout`) in the working directory, with
 /// `token` on stdin. The index goes along with `--config`, so cargo acts on exactly the URL
 /// feedctl checked, even when the registry is defined in a file cargo would not read from
@@ -34,10 +44,7 @@ pub fn registry_command(
     let mut child = Command::new(&cargo)
         .args([verb, "--registry", &registry.name])
         .arg("--config")
-        .arg(format!(
-            "registries.{}.index={:?}",
-            registry.name, registry.index
-        ))
+        .arg(index_override(registry))
         .current_dir(env.cwd())
         .stdin(if token.is_some() {
             Stdio::piped()
@@ -120,5 +127,24 @@ mod tests {
         assert!(!shown.contains("c2VjcmV0c2VjcmV0"), "{shown}");
         assert!(shown.contains("line 2, column 88") && shown.contains("invalid basic string"));
         assert!(shown.contains("not shown"), "{shown}");
+    }
+
+    #[test]
+    fn the_index_override_is_toml_for_any_registry_name() {
+        let registry = |name: &str| Registry {
+            name: name.into(),
+            index: "sparse+https://h/a\"b/".into(),
+            file: Default::default(),
+            credential_provider: None,
+        };
+        for name in ["my-feed", "données"] {
+            let line = index_override(&registry(name));
+            let doc: toml_edit::DocumentMut = line.parse().unwrap();
+            assert_eq!(
+                doc["registries"][name]["index"].as_str(),
+                Some("sparse+https://h/a\"b/"),
+                "{line}"
+            );
+        }
     }
 }

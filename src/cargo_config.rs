@@ -4,9 +4,9 @@
 //! Edits keep everything feedctl does not own byte for byte: comments, key order, spacing,
 //! unrelated keys, a UTF-8 byte-order mark and CRLF line endings. Parent tables feedctl has to
 //! create are implicit (no empty `[source]` header), an overwritten value keeps the old value's
-//! comments, and tables left empty by a removal disappear. [`update`] is the only writer: it
-//! plans without touching anything, then takes the file's lock, re-reads and re-applies the
-//! edit, and replaces the file atomically.
+//! comments, and tables left empty by a removal disappear. [`plan`] then [`commit`] is the only
+//! writer: the plan touches nothing; the commit takes the file's lock, re-reads (and re-applies
+//! the edit if the file changed meanwhile) and replaces the file atomically.
 
 use std::cell::OnceCell;
 use std::fs;
@@ -37,7 +37,7 @@ pub struct ConfigFile {
     /// must not count as changed just because its rendering differs.
     edited: bool,
     /// The rendering of `doc`, computed once per state (a large file renders in
-    /// milliseconds, and `update` needs it several times).
+    /// milliseconds, and an edit needs it several times).
     rendered: OnceCell<String>,
 }
 
@@ -128,24 +128,6 @@ impl ConfigFile {
         self.edited && self.render() != self.original_text()
     }
 
-    /// A unified diff from the original text to the edited one (empty when unchanged).
-    pub fn diff(&self) -> String {
-        if !self.edited {
-            return String::new();
-        }
-        let new = self.render();
-        let shown = self.path.display();
-        let old_name = if self.exists() {
-            format!("{shown}")
-        } else {
-            "/dev/null".to_string()
-        };
-        similar::TextDiff::from_lines(self.original_text(), new)
-            .unified_diff()
-            .header(&old_name, &format!("{shown}"))
-            .to_string()
-    }
-
     /// The item at a dotted path, through standard, inline and dotted tables alike.
     pub fn get(&self, path: &[&str]) -> Option<&Item> {
         let (last, parents) = path.split_last()?;
@@ -233,7 +215,19 @@ impl ConfigFile {
     /// Removes the value at a dotted path, then every parent table the removal left empty.
     /// Returns whether anything was removed.
     pub fn remove(&mut self, path: &[&str]) -> bool {
-        fn remove_in(table: &mut dyn TableLike, path: &[&str]) -> bool {
+        self.remove_keeping(path, &|_| false)
+    }
+
+    /// [`ConfigFile::remove`], except that an emptied parent table for which `keep` (given
+    /// its dotted path) says so stays, as the user had it.
+    pub fn remove_keeping(&mut self, path: &[&str], keep: &dyn Fn(&str) -> bool) -> bool {
+        fn remove_in(
+            table: &mut dyn TableLike,
+            path: &[&str],
+            depth: usize,
+            full: &[&str],
+            keep: &dyn Fn(&str) -> bool,
+        ) -> bool {
             match path {
                 [] => false,
                 [last] => table.remove(last).is_some(),
@@ -241,15 +235,15 @@ impl ConfigFile {
                     let Some(child) = table.get_mut(first).and_then(Item::as_table_like_mut) else {
                         return false;
                     };
-                    let removed = remove_in(child, rest);
-                    if removed && child.is_empty() {
+                    let removed = remove_in(child, rest, depth + 1, full, keep);
+                    if removed && child.is_empty() && !keep(&full[..=depth].join(".")) {
                         table.remove(first);
                     }
                     removed
                 }
             }
         }
-        let removed = remove_in(self.doc.as_table_mut(), path);
+        let removed = remove_in(self.doc.as_table_mut(), path, 0, path, keep);
         self.edited |= removed;
         if removed {
             self.rendered = OnceCell::new();
@@ -315,7 +309,38 @@ impl ConfigFile {
         }
     }
 
-    /// Writes the edited text, replacing the file atomically. Use [`update`] for the
+    /// Replaces the whole document with `text` (without a byte-order mark; the file's own
+    /// BOM and line endings are kept when rendered). For edits toml_edit cannot express, such
+    /// as comment lines that record what `connect` replaced.
+    pub fn replace_text(&mut self, text: &str) -> Result<()> {
+        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            anyhow::anyhow!(
+                "failed to re-read the edited `{}`: {}",
+                self.path.display(),
+                e.to_string().trim_end()
+            )
+        })?;
+        self.doc = ManuallyDrop::new(doc);
+        self.edited = true;
+        self.rendered = OnceCell::new();
+        Ok(())
+    }
+
+    /// Ends the rendered text without its final line break, which toml_edit always writes
+    /// (`disconnect` gives back a file that had none). Holds until the next edit.
+    pub fn drop_final_newline(&mut self) {
+        let text = self.render();
+        let trimmed = text
+            .strip_suffix("\r\n")
+            .or_else(|| text.strip_suffix('\n'))
+            .map(str::to_string);
+        if let Some(trimmed) = trimmed {
+            self.edited = true;
+            self.rendered = OnceCell::from(trimmed);
+        }
+    }
+
+    /// Writes the edited text, replacing the file atomically. Use [`plan`] and [`commit`] for the
     /// locked read-modify-write cycle.
     fn save(&self) -> Result<()> {
         atomic_file::write(&self.path, self.render().as_bytes())
@@ -343,7 +368,7 @@ fn for_each_header(table: &mut Table, f: &mut dyn FnMut(&mut Table)) {
     }
 }
 
-/// What [`update`] did.
+/// What [`plan`] or [`commit`] did.
 #[derive(Debug)]
 pub struct Updated {
     /// The file as it was planned (resolved through symlinks), before and after.
@@ -352,27 +377,38 @@ pub struct Updated {
     pub changed: bool,
 }
 
-/// Applies `edit` to the config at `path` and writes it back unless `dry_run`.
+/// Applies `edit` to the config at `path` in memory; [`commit`] then writes it.
 ///
 /// `edit` runs first on a private copy with nothing locked, so bad input and conflicts fail
-/// before anything is created or touched. If there is something to write, the file is
-/// locked, re-read and edited again (another feedctl may have written meanwhile), then
-/// replaced atomically. An unchanged file is never rewritten.
-pub fn update(
-    path: &Path,
-    dry_run: bool,
-    edit: impl Fn(&mut ConfigFile) -> Result<()>,
-) -> Result<Updated> {
+/// before anything is created or touched (and a dry run shows the plan). If there is
+/// something to write, [`commit`] locks the file, re-reads it and edits again when another
+/// feedctl wrote meanwhile, then replaces it atomically. An unchanged file is never
+/// rewritten.
+pub fn plan(path: &Path, edit: impl Fn(&mut ConfigFile) -> Result<()>) -> Result<Updated> {
     let target = atomic_file::resolve(path)?;
     let mut planned = ConfigFile::load(&target)?;
     edit(&mut planned)?;
-    if dry_run || !planned.is_changed() {
-        let changed = planned.is_changed();
-        return Ok(Updated {
-            file: planned,
-            changed,
-        });
+    let changed = planned.is_changed();
+    Ok(Updated {
+        file: planned,
+        changed,
+    })
+}
+
+/// Writes a [`plan`]ned edit under the file's lock. When the file changed since it was
+/// planned, `edit` runs again on what is there now. A file emptied by the edit is removed
+/// (with a `.cargo` directory left empty) when `remove_if_empty`, else kept empty:
+/// `disconnect` keeps a file the user had before `connect`, even an empty one.
+pub fn commit(
+    planned: Updated,
+    remove_if_empty: bool,
+    edit: impl Fn(&mut ConfigFile) -> Result<()>,
+) -> Result<Updated> {
+    if !planned.changed {
+        return Ok(planned);
     }
+    let planned = planned.file;
+    let target = planned.path.clone();
     let _lock = atomic_file::lock(&target)?;
     // Usually nobody wrote in between: then the plan stands and the file need not be parsed
     // again.
@@ -388,7 +424,7 @@ pub fn update(
         current
     };
     let changed = current.is_changed();
-    if changed && current.render().is_empty() {
+    if changed && remove_if_empty && current.render().is_empty() {
         // Removing the last setting (`disconnect` after a first `connect`) removes the file,
         // and a `.cargo` directory left empty, so the project is as it was.
         fs::remove_file(&target)

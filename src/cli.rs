@@ -187,6 +187,10 @@ pub struct DisconnectArgs {
     /// Print the change as a unified diff and touch nothing.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Print a machine-readable JSON result to stdout (shape in the README).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -247,6 +251,10 @@ pub struct ProvidersArgs {
     /// Print the change as a unified diff and touch nothing.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Print a machine-readable JSON result to stdout (shape in the README).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -262,6 +270,10 @@ pub struct LoginArgs {
     /// Store the token without first checking it against the feed.
     #[arg(long)]
     pub no_verify: bool,
+
+    /// Print a machine-readable JSON result to stdout (shape in the README).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -270,6 +282,10 @@ pub struct LogoutArgs {
     /// registry configured for this directory).
     #[arg(long, value_name = "REGISTRY")]
     pub name: Option<String>,
+
+    /// Print a machine-readable JSON result to stdout (shape in the README).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which feed: a URL, or the flags that build one.
@@ -340,7 +356,8 @@ pub struct ConnectArgs {
     pub no_replace_crates_io: bool,
 
     /// Overwrite a registry of the same name with a different index, or a crates.io
-    /// replacement that points at another source.
+    /// replacement that points at another source. What it replaced is recorded in a comment
+    /// in the file, and `feedctl disconnect` puts it back.
     #[arg(long)]
     pub force: bool,
 

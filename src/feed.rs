@@ -105,11 +105,37 @@ impl Feed {
     /// Parses any URL a user may paste: the feed's web page (`…/_artifacts/feed/FEED…`, also
     /// on legacy `ORG.visualstudio.com` hosts) or an index URL (`…/_packaging/FEED/Cargo/index/`,
     /// with or without `sparse+` and `~force-auth`).
+    ///
+    /// Also accepted: surrounding whitespace or quotes, a missing `https://`, upper-case
+    /// hosts and path words, `…/Cargo/index` without the final slash or with `config.json`,
+    /// the old `_packaging?_a=feed&feed=FEED` pages, `feeds.dev.azure.com/…/_apis/packaging/
+    /// feeds/FEED` and `https://ORG.visualstudio.com/DefaultCollection/…`. A URL carrying a
+    /// user name or password is refused, and no error message repeats the password.
     pub fn parse_url(input: &str) -> Result<Feed> {
-        let trimmed = input.trim();
-        let without_sparse = trimmed.strip_prefix("sparse+").unwrap_or(trimmed);
+        let shown = redact_url(input.trim());
+        let input = shown.as_str();
+        let trimmed = unquote(input);
+        let without_sparse = match trimmed.get(..7) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("sparse+") => &trimmed[7..],
+            _ => trimmed,
+        };
+        let with_scheme;
+        let without_sparse = if without_sparse.contains("://") {
+            without_sparse
+        } else {
+            with_scheme = format!("https://{without_sparse}");
+            &with_scheme
+        };
         let url = Url::parse(without_sparse).with_context(|| format!("`{input}` is not a URL"))?;
         check_scheme(&url, input)?;
+        if !url.username().is_empty() || url.password().is_some() {
+            bail!(
+                "`{input}` carries a user name or password: feedctl never writes one into a \
+                 config file (cargo refuses index URLs with a password, and the file gets \
+                 committed). Paste the URL without `user:password@` and give the token with \
+                 `--pat-stdin` or `--pat-env VAR`"
+            );
+        }
         let segments: Vec<String> = url
             .path_segments()
             .map(|s| {
@@ -119,11 +145,24 @@ impl Feed {
             })
             .transpose()?
             .unwrap_or_default();
-        let (before, feed) = if let Some(i) = segments.iter().position(|s| s == "_packaging") {
-            let feed = segments.get(i + 1).with_context(|| {
-                format!("`{input}` ends at `_packaging`: the feed name should follow it")
-            })?;
-            let rest: Vec<&str> = segments[i + 2..].iter().map(String::as_str).collect();
+        let word = |w: &'static str| move |s: &String| s.eq_ignore_ascii_case(w);
+        let query_feed = url
+            .query_pairs()
+            .find(|(k, _)| k.eq_ignore_ascii_case("feed"))
+            .map(|(_, v)| v.into_owned());
+        let (before, feed) = if let Some(i) = segments.iter().position(word("_packaging")) {
+            let feed = segments
+                .get(i + 1)
+                .or(query_feed.as_ref())
+                .with_context(|| {
+                    format!("`{input}` ends at `_packaging`: the feed name should follow it")
+                })?;
+            let rest: Vec<&str> = segments
+                .get(i + 2..)
+                .unwrap_or_default()
+                .iter()
+                .map(String::as_str)
+                .collect();
             if !rest.is_empty() && !rest[0].eq_ignore_ascii_case("cargo") {
                 bail!(
                     "`{input}` is a `{}` feed URL, not a Cargo one: use the URL from the feed's \
@@ -132,8 +171,29 @@ impl Feed {
                 );
             }
             (&segments[..i], feed.as_str())
-        } else if let Some(i) = segments.iter().position(|s| s == "_artifacts") {
-            if segments.get(i + 1).map(String::as_str) != Some("feed") {
+        } else if let Some(i) = segments.iter().position(word("_apis")) {
+            // `feeds.dev.azure.com/ORG[/PROJECT]/_apis/packaging/feeds/FEED` (the REST API).
+            let feed = segments
+                .get(i + 1..i + 4)
+                .filter(|s| word("packaging")(&s[0]) && word("feeds")(&s[1]))
+                .map(|s| &s[2])
+                .with_context(|| {
+                    format!("`{input}` is an Azure DevOps API URL, but not a feed's")
+                })?;
+            (&segments[..i], feed.as_str())
+        } else if let Some(i) = segments.iter().position(word("_artifacts")) {
+            if query_feed.is_some() && segments.get(i + 1).is_none() {
+                let feed = query_feed.as_deref().unwrap_or_default();
+                return Feed::parse_url(&format!(
+                    "{}/_artifacts/feed/{feed}",
+                    url.as_str()
+                        .split(['?', '#'])
+                        .next()
+                        .unwrap_or_default()
+                        .trim_end_matches('/')
+                ));
+            }
+            if !segments.get(i + 1).is_some_and(word("feed")) {
                 bail!(
                     "`{input}` is an Artifacts page but not a feed's: open the feed and copy its URL"
                 );
@@ -154,6 +214,13 @@ impl Feed {
         let host_name = url.host_str().unwrap_or_default().to_ascii_lowercase();
         let (host, project) = if let Some(org) = services_organization(&host_name) {
             // Legacy hosts carry the organization in the host name: `ORG.visualstudio.com/PROJECT`.
+            // Legacy hosts also show the collection: `ORG.visualstudio.com/DefaultCollection/…`.
+            let before = match before {
+                [collection, rest @ ..] if collection.eq_ignore_ascii_case("DefaultCollection") => {
+                    rest
+                }
+                _ => before,
+            };
             let (organization, project) = match (org, before) {
                 (Some(org), [] | [_]) => (org, before.first().cloned()),
                 (None, [org]) => (org.clone(), None),
@@ -266,6 +333,58 @@ pub fn is_azure_index(url: &str) -> bool {
         && url.trim_end_matches('/').ends_with("/Cargo/index")
 }
 
+/// `url` with any `user:password@` replaced by `***@`, for messages and records.
+pub fn redact_url(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_string(),
+    }
+}
+
+/// A pasted value without the quotes or angle brackets around it.
+fn unquote(input: &str) -> &str {
+    for (open, close) in [('"', '"'), ('\'', '\''), ('<', '>'), ('`', '`')] {
+        if let Some(inner) = input.strip_prefix(open).and_then(|s| s.strip_suffix(close)) {
+            return inner.trim();
+        }
+    }
+    input
+}
+
+/// Checks that cargo's environment variables for `name` (`CARGO_REGISTRIES_<NAME>_TOKEN`,
+/// …) are names a shell, CI system or `.env` file can set: ASCII letters, digits and `_`
+/// once cargo maps `-` to `_`. Cargo accepts other Unicode names, but then nobody can hand
+/// it a token through the environment (CI, `feedctl env`).
+pub fn check_registry_env_name(name: &str, flag: &str) -> Result<()> {
+    if name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Ok(());
+    }
+    let suggestion: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let suggestion = suggest_registry_name(suggestion.trim_matches('-'));
+    bail!(
+        "`{name}` would be read from `CARGO_REGISTRIES_{}_TOKEN`, which is not a valid \
+         environment variable name (only ASCII letters, digits and `_`), so CI and `feedctl \
+         env` could never give cargo its token: pass `{flag} {suggestion}`",
+        name.replace('-', "_").to_uppercase()
+    )
+}
+
 /// Checks a cargo registry name against cargo's rule: a Unicode XID_start character or `_`
 /// first, then XID_continue characters or `-`. On failure the error suggests a valid name.
 pub fn check_registry_name(name: &str, flag: &str) -> Result<()> {
@@ -317,7 +436,11 @@ pub fn suggest_registry_name(name: &str) -> String {
 /// `Some(None)` for the modern hosts (organization in the path), `None` for anything else.
 fn services_organization(host: &str) -> Option<Option<String>> {
     match host {
-        "dev.azure.com" | SERVICES_PKGS_HOST => Some(None),
+        "dev.azure.com"
+        | SERVICES_PKGS_HOST
+        | "feeds.dev.azure.com"
+        | "pkgs.visualstudio.com"
+        | "feeds.visualstudio.com" => Some(None),
         _ => host
             .strip_suffix(".pkgs.visualstudio.com")
             .or_else(|| host.strip_suffix(".visualstudio.com"))
@@ -361,6 +484,8 @@ fn decode(segment: &str) -> Result<String> {
 }
 
 fn parse_server_url(input: &str) -> Result<Url> {
+    let shown = redact_url(input);
+    let input = shown.as_str();
     let mut url = Url::parse(input).with_context(|| {
         format!("`--server-url {input}` is not a URL (e.g. `https://tfs.contoso.com/tfs`)")
     })?;
@@ -552,6 +677,91 @@ mod tests {
             assert_eq!(&parsed, *model, "{input}");
             assert_eq!(parsed.index_url(), *index, "{input}");
         }
+    }
+
+    #[test]
+    fn the_shapes_users_paste_are_understood() {
+        let web = "sparse+https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index/";
+        let org = "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/";
+        let cases = [
+            (
+                "https://pkgs.visualstudio.com/contoso/web/_packaging/crates/Cargo/index/",
+                web,
+            ),
+            (
+                "https://contoso.visualstudio.com/DefaultCollection/web/_packaging/crates/Cargo/index/",
+                web,
+            ),
+            (
+                "https://contoso.visualstudio.com/DefaultCollection/_artifacts/feed/crates",
+                org,
+            ),
+            ("dev.azure.com/contoso/web/_artifacts/feed/crates", web),
+            (
+                "pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/",
+                org,
+            ),
+            (
+                "  https://dev.azure.com/contoso/web/_artifacts/feed/crates/connect/cargo \n",
+                web,
+            ),
+            (
+                "https://dev.azure.com/contoso/web/_packaging?_a=feed&feed=crates",
+                web,
+            ),
+            (
+                "https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index",
+                web,
+            ),
+            (
+                "https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index/config.json",
+                web,
+            ),
+            (
+                "HTTPS://PKGS.DEV.AZURE.COM/contoso/web/_PACKAGING/crates/cargo/index/",
+                web,
+            ),
+            (
+                "\"https://dev.azure.com/contoso/_artifacts/feed/crates\"",
+                org,
+            ),
+            (
+                "https://feeds.dev.azure.com/contoso/web/_apis/packaging/feeds/crates",
+                web,
+            ),
+        ];
+        for (input, index) in cases {
+            let feed = Feed::parse_url(input).unwrap_or_else(|e| panic!("{input}: {e:#}"));
+            assert_eq!(feed.index_url(), index, "{input}");
+        }
+    }
+
+    #[test]
+    fn passwords_are_refused_and_never_repeated() {
+        for input in [
+            "https://me:hunter2@dev.azure.com/contoso/_artifacts/feed/crates",
+            "me:hunter2@dev.azure.com/contoso/_artifacts/feed/crates",
+            "sparse+https://me:hunter2@pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/",
+            "https://me:hunter2@dev.azure.com/contoso/not-a-feed",
+        ] {
+            let err = format!("{:#}", Feed::parse_url(input).unwrap_err());
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+        assert_eq!(redact_url("https://u:p@host/x@y"), "https://***@host/x@y");
+        let err = format!(
+            "{:#}",
+            parse_server_url("https://u:hunter2@tfs/").unwrap_err()
+        );
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn registry_names_need_a_usable_env_var() {
+        assert!(check_registry_env_name("my-feed_2", "--name").is_ok());
+        let err = check_registry_env_name("données", "--name")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--name donn-es"), "{err}");
     }
 
     #[test]

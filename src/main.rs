@@ -11,6 +11,7 @@ mod environment;
 mod exit;
 mod feed;
 mod inspect;
+mod ops;
 mod providers;
 mod settings;
 mod token;

@@ -267,6 +267,22 @@ fn every_state_through_connect_env_and_doctor() {
         } else {
             assert_eq!(connect.status.code(), Some(4), "{state}: {stderr}");
             assert_told(state, "connect", &stderr);
+            assert!(
+                !sandbox.project().join(".cargo").exists(),
+                "{state}: nothing written"
+            );
+            sandbox
+                .feedctl()
+                .args([
+                    "connect",
+                    &feed.index_url(),
+                    "--auth",
+                    "azure-cli",
+                    "--no-verify",
+                ])
+                .envs(az.vars())
+                .assert()
+                .success();
         }
 
         let env = sandbox
@@ -461,6 +477,19 @@ fn a_login_to_another_tenant_is_named_end_to_end_with_real_cargo() {
         .envs(az.vars())
         .assert()
         .code(4);
+    // A failed connect writes nothing; configure without the check to see what cargo says.
+    sandbox
+        .feedctl()
+        .args([
+            "connect",
+            &feed.index_url(),
+            "--auth",
+            "azure-cli",
+            "--no-verify",
+        ])
+        .envs(az.vars())
+        .assert()
+        .success();
     let out = sandbox
         .cargo()
         .args(["build", "--quiet"])
@@ -489,6 +518,20 @@ fn a_token_the_organization_rejects_is_explained_in_az_terms() {
         .envs(az.vars())
         .output()
         .unwrap();
+    assert_eq!(connect.status.code(), Some(4));
+    // A failed connect writes nothing; configure without the check to see what cargo says.
+    sandbox
+        .feedctl()
+        .args([
+            "connect",
+            &feed.index_url(),
+            "--auth",
+            "azure-cli",
+            "--no-verify",
+        ])
+        .envs(az.vars())
+        .assert()
+        .success();
     let out = sandbox
         .cargo()
         .args(["build", "--quiet"])
@@ -580,7 +623,7 @@ fn login_with_the_azure_cli_stores_a_token_for_the_organizations_tenant() {
 }
 
 #[test]
-fn a_logged_out_az_makes_cargo_say_az_login() {
+fn a_logged_out_az_stops_connect_before_anything_is_written() {
     let feed = feed();
     let sandbox = Sandbox::new();
     let az = FakeAz::new(&sandbox, "not-logged-in");
@@ -589,20 +632,26 @@ fn a_logged_out_az_makes_cargo_say_az_login() {
         .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
         .envs(az.vars())
         .assert()
-        .code(4);
-    // Configured anyway (the check comes last); the build then fails with the same advice.
-    let out = sandbox
+        .code(4)
+        .stderr(predicate::str::contains("az login"));
+    // The check comes before any write: nothing to undo, and a re-run after `az login`
+    // needs no `--force`.
+    assert!(!sandbox.project().join(".cargo").exists());
+    assert!(sandbox.read_cargo_home_file("config.toml").is_none());
+    let az = FakeAz::new(&sandbox, "user-ok");
+    sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
+        .envs(az.vars())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Ready"));
+    sandbox
         .cargo()
         .args(["build", "--quiet"])
         .envs(az.vars())
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert_told(
-        "not-logged-in",
-        "cargo build",
-        &String::from_utf8_lossy(&out.stderr),
-    );
+        .assert()
+        .success();
 }
 
 #[test]
@@ -871,4 +920,43 @@ fn the_plugin_speaks_cargos_protocol() {
         answers[2]
     );
     assert_eq!(az.calls().len(), 1, "only the Azure `get` asks az");
+}
+
+#[test]
+fn disconnect_removes_feedctl_as_the_provider_it_added() {
+    let feed = feed();
+    let sandbox = Sandbox::new();
+    let home_before = "# mine\n[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
+    sandbox.write_home_config(home_before);
+    let az = FakeAz::new(&sandbox, "user-ok");
+    sandbox
+        .feedctl()
+        .args([
+            "connect",
+            &feed.index_url(),
+            "--auth",
+            "azure-cli",
+            "--store",
+            "file",
+        ])
+        .envs(az.vars())
+        .assert()
+        .success();
+    assert!(
+        sandbox
+            .read_cargo_home_file("config.toml")
+            .unwrap()
+            .contains("credential-provider")
+    );
+    sandbox
+        .feedctl()
+        .arg("disconnect")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("another project"));
+    assert_eq!(
+        sandbox.read_cargo_home_file("config.toml").unwrap(),
+        home_before
+    );
+    assert!(!sandbox.project().join(".cargo").exists());
 }

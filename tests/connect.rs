@@ -132,13 +132,14 @@ const EDITS: &[(&str, &str, &[&str], &str)] = &[
         "no-replace-crates-io writes only the registry",
         "",
         &["--no-replace-crates-io"],
-        "[registries]\ncrates = { index = \"INDEX\" }\n",
+        // The record lets `disconnect` keep the (empty) file the user had.
+        "[registries]\ncrates = { index = \"INDEX\" }\n# feedctl(crates): before connect, this file was empty\n",
     ),
     (
         "force replaces a conflicting replacement and keeps its comment",
         "[source.crates-io]\nreplace-with = \"mirror\" # old mirror\n\n[source.mirror]\nregistry = \"sparse+https://m/\"\n",
         &["--force"],
-        "[source.crates-io]\nreplace-with = \"crates\" # old mirror\n\n[source.mirror]\nregistry = \"sparse+https://m/\"\n\n[registries]\ncrates = { index = \"INDEX\" }\n",
+        "[source.crates-io]\nreplace-with = \"crates\" # old mirror\n\n[source.mirror]\nregistry = \"sparse+https://m/\"\n\n[registries]\ncrates = { index = \"INDEX\" }\n# feedctl(crates): before connect, source.crates-io.replace-with = \"mirror\"\n",
     ),
     (
         "crlf files stay crlf",

@@ -122,7 +122,10 @@ fn line_endings_and_bom_are_kept() {
             format!("\u{feff}{}", crlf("[build]\njobs = 2")),
             format!(
                 "\u{feff}{}",
-                crlf(&format!("[build]\njobs = 2\n\n{CONNECTED}"))
+                crlf(&format!(
+                    "[build]\njobs = 2\n\n{CONNECTED}# feedctl(crates): before connect, this \
+                     file had no final newline\n"
+                ))
             ),
         ),
         // Mixed: the user's lines keep their endings as long as toml_edit renders them so;

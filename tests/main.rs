@@ -18,4 +18,5 @@ mod leaks;
 mod properties;
 mod secrets;
 mod stress;
+mod transactions;
 mod verdicts;

@@ -1,7 +1,10 @@
 //! `feedctl connect`: point a project at a feed.
 //!
-//! Arguments become a checked [`Plan`] (feed, registry name, config file) before any file is
-//! read; then the project config is edited through [`cargo_config::update`].
+//! Arguments become a checked [`Plan`] (feed, registry name, config file, the edits of the
+//! project config and of `$CARGO_HOME/config.toml`) before anything is written. Then the
+//! token is read and checked against the feed, and only then are the files written and the
+//! token stored with `cargo login`; when that fails, the files are restored (see
+//! [`files::all_or_nothing`]). A failed `connect` leaves every file as it was.
 
 use std::path::PathBuf;
 
@@ -9,268 +12,197 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::auth::azure_cli;
-use crate::cargo_config::{self, ConfigFile, NewParent, Updated};
-use crate::cli::{Auth, ConnectArgs, FeedArgs};
-use crate::commands::{login, providers};
+use crate::cargo_config::{self, ConfigFile, Updated};
+use crate::cli::{Auth, ConnectArgs};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
-use crate::feed::{self, Feed, FeedParts};
+use crate::feed::{self, Feed};
+use crate::ops::login::{self, Stored};
+use crate::ops::project::{self, ConnectEdit};
+use crate::ops::providers::{self, HomeEdit, RegistryProvider};
+use crate::ops::{files, resolve_feed};
 use crate::settings::{Registry, Settings};
-use crate::token;
+use crate::token::{self, Secret};
 use crate::ui;
-use crate::verify;
 
-/// What `connect` will do, decided from the arguments alone.
+/// What `connect` will do, decided from the arguments and the files as they are.
 #[derive(Debug)]
 struct Plan {
     feed: Feed,
-    registry: String,
-    index: String,
+    edit: ConnectEdit,
+    /// Another name already pointing at the feed, reused instead of `edit.registry`'s default.
+    reused_from: Option<PathBuf>,
     config: PathBuf,
-    replace_crates_io: bool,
-    force: bool,
+    home: HomeEdit,
 }
 
+impl Plan {
+    fn registry(&self) -> Registry {
+        Registry {
+            name: self.edit.registry.clone(),
+            index: self.edit.index.clone(),
+            file: self.config.clone(),
+            credential_provider: None,
+        }
+    }
+}
+
+/// One file in the JSON report.
 #[derive(Debug, Serialize)]
-struct Report<'a> {
-    file: String,
-    registry: &'a str,
-    index_url: &'a str,
-    scope: &'a str,
-    replace_crates_io: bool,
+struct FileReport {
+    path: String,
     changed: bool,
-    dry_run: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<String>,
+}
+
+/// `connect --json`; the shape is documented in the README.
+#[derive(Debug, Serialize)]
+struct Report {
+    dry_run: bool,
+    registry: String,
+    reused_registry: bool,
+    index_url: String,
+    feed: String,
+    scope: &'static str,
+    replace_crates_io: bool,
+    /// The project config, whether it changed, and (dry run) its diff.
+    file: String,
+    changed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<String>,
+    /// Every file written (or, in a dry run, to be written), project config first.
+    files: Vec<FileReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     providers_file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     providers_changed: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    token_stored_in: Option<String>,
+    providers: Option<Vec<String>>,
+    auth: &'static str,
+    verified: bool,
+    token_stored: bool,
+    token_provider: Option<String>,
+    token_file: Option<String>,
+    ready: bool,
 }
 
-/// Project config → providers → login (which verifies), each skippable.
+/// How the token step went.
+#[derive(Debug, Default)]
+struct TokenStep {
+    verified: bool,
+    stored: Option<Stored>,
+}
+
+/// Plan → (dry run: report) → token checked → files written → `cargo login` → report.
 pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     let plan = plan(args, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
-    let preview = cargo_config::update(&plan.config, true, |file| edit(file, &plan))?;
-    check_cargo_will_see(env, &plan, &preview.file, args.user)?;
-    let project = if args.dry_run {
-        preview
-    } else {
-        cargo_config::update(&plan.config, false, |file| edit(file, &plan))?
-    };
-    let providers = if args.no_providers {
+    let project_edit = |file: &mut ConfigFile| project::connect(file, &plan.edit);
+    let home_edit = |file: &mut ConfigFile| plan.home.apply(file);
+    let project_planned = cargo_config::plan(&plan.config, project_edit)?;
+    check_cargo_will_see(env, &plan, &project_planned.file, args.user)?;
+    // Whether `--auth pat` takes feedctl out as the registry's provider, for the report.
+    let mut drops_feedctl = false;
+    let home_planned = if plan.home.is_empty() {
         None
     } else {
-        Some(providers::apply(env, args.store, args.dry_run)?)
+        let before = ConfigFile::load(&plan.home.path)?;
+        drops_feedctl = matches!(plan.home.registry, Some((_, RegistryProvider::NotFeedctl)))
+            && providers::is_feedctl_provider_of(&before, &plan.edit.registry);
+        for warning in plan.home.warnings(&before)? {
+            ui::warn(warning);
+        }
+        Some(cargo_config::plan(&plan.home.path, home_edit)?)
     };
-    // `--auth azure-cli` makes feedctl this registry's provider; `--auth pat` undoes that.
-    let feedctl_provider = match args.auth {
-        Auth::AzureCli => Some(providers::set_feedctl_provider(
-            env,
-            &plan.registry,
-            true,
-            args.dry_run,
-        )?),
-        Auth::Pat if !args.no_providers => Some(providers::set_feedctl_provider(
-            env,
-            &plan.registry,
-            false,
-            args.dry_run,
-        )?),
-        Auth::Pat => None,
-    }
-    .filter(|updated| updated.changed || args.auth == Auth::AzureCli);
-    let file = project.file.path().display().to_string();
     if args.dry_run {
-        if args.json {
-            let mut report = report(&plan, &project, providers.as_ref(), None);
-            report.diff = Some(project.file.diff());
-            return ui::stdout(serde_json::to_string_pretty(&report)? + "\n").map_err(Into::into);
-        }
-        if project.changed {
-            ui::stdout(project.file.diff())?;
-        }
-        let home_edits = providers
-            .iter()
-            .map(|p| &p.updated)
-            .chain(&feedctl_provider);
-        let mut nothing = !project.changed;
-        for updated in home_edits.filter(|u| u.changed) {
-            ui::stdout(updated.file.diff())?;
-            nothing = false;
-        }
-        ui::note(if nothing {
-            "dry run: everything is already configured".to_string()
-        } else {
-            "dry run: nothing was written, no login and no network request were made".to_string()
-        });
-        return Ok(());
+        return report_dry_run(args, env, &plan, &project_planned, home_planned.as_ref());
     }
-    if !args.json {
-        report_project(&plan, &project, &file);
-        if let Some(providers) = &providers {
-            providers::report(providers, false)?;
-        }
-    }
-    if let Some(updated) = &feedctl_provider
-        && !args.json
-    {
-        let verb = if updated.changed {
-            "Configured"
-        } else {
-            "Unchanged"
+    let token = token_before_writing(args, env, &plan)?;
+    let (project, home, step) = files::all_or_nothing(|transaction| {
+        let project = transaction.commit(project_planned, project_edit)?;
+        let home = home_planned
+            .map(|planned| transaction.commit(planned, home_edit))
+            .transpose()?;
+        let mut step = TokenStep {
+            verified: token.verified,
+            stored: None,
         };
-        let what = if args.auth == Auth::AzureCli {
-            "feedctl as"
-        } else {
-            "no longer feedctl as"
-        };
-        ui::status(
-            verb,
-            format!(
-                "{what} the credential provider of `{}` in `{}`",
-                plan.registry,
-                updated.file.path().display()
-            ),
-        );
-    }
-    let stored = match args.auth {
+        if let Some(secret) = &token.secret {
+            let registry = plan.registry();
+            let settings = Settings::load(env)?;
+            let (list, explicit) = settings.providers_for(&registry);
+            login::require_providers(explicit)?;
+            step.stored = Some(login::store(env, &registry, secret, &list)?);
+        }
+        Ok((project, home, step))
+    })?;
+    report(args, &plan, &project, home.as_ref(), &step, drops_feedctl)
+}
+
+/// The token read and checked before anything is written.
+#[derive(Debug, Default)]
+struct Token {
+    /// The token to store with `cargo login` (`--auth pat` with a token source).
+    secret: Option<Secret>,
+    verified: bool,
+}
+
+fn token_before_writing(args: &ConnectArgs, env: &Environment, plan: &Plan) -> Result<Token> {
+    let name = &plan.edit.registry;
+    let index = &plan.edit.index;
+    match args.auth {
         Auth::AzureCli => {
-            verify_azure_cli(args, env, &plan)?;
-            Some("nowhere: feedctl asks `az` for a fresh token on every cargo command".to_string())
+            if args.no_verify {
+                ui::warn("not checking the Azure CLI's token against the feed (`--no-verify`)");
+                return Ok(Token::default());
+            }
+            let http = Settings::load(env)?.http();
+            login::azure_cli_token(env, &http, name, index, true)?;
+            Ok(Token {
+                secret: None,
+                verified: true,
+            })
         }
-        Auth::Pat => login_step(args, env, &plan)?,
-    };
-    if args.json {
-        let report = report(&plan, &project, providers.as_ref(), stored);
-        return ui::stdout(serde_json::to_string_pretty(&report)? + "\n").map_err(Into::into);
+        Auth::Pat => {
+            let next = format!("printf '%s\\n' \"$PAT\" | feedctl login --name {name} --pat-stdin");
+            if args.no_login {
+                ui::note(format!(
+                    "not logging in (`--no-login`); to store a token later run:\n  {next}"
+                ));
+                return Ok(Token::default());
+            }
+            let flags = login::source_flags(&args.token);
+            let Some(source) = token::select_source(&flags, env.interactive()) else {
+                ui::note(format!(
+                    "no token given and no terminal to ask on; the config is written. To \
+                     store a token, run:\n  {next}"
+                ));
+                return Ok(Token::default());
+            };
+            // Cargo would store a token it never sends without a provider list: refuse
+            // before reading the token, let alone writing anything.
+            if plan.home.global.is_none() {
+                let (_, explicit) = Settings::load(env)?.providers_for(&plan.registry());
+                login::require_providers(explicit)?;
+            }
+            login::require_readable_credentials(env)?;
+            let secret = token::read(&source, env)?;
+            let http = Settings::load(env)?.http();
+            login::check(&http, name, index, &secret, !args.no_verify)?;
+            Ok(Token {
+                secret: Some(secret),
+                verified: !args.no_verify,
+            })
+        }
     }
-    if stored.is_some() {
-        ui::status(
-            "Ready",
-            format!("`cargo build` will fetch crates from `{}`", plan.feed),
-        );
-    }
-    Ok(())
-}
-
-fn report<'a>(
-    plan: &'a Plan,
-    project: &Updated,
-    providers: Option<&providers::Outcome>,
-    token_stored_in: Option<String>,
-) -> Report<'a> {
-    Report {
-        file: project.file.path().display().to_string(),
-        registry: &plan.registry,
-        index_url: &plan.index,
-        scope: plan.feed.scope(),
-        replace_crates_io: plan.replace_crates_io,
-        changed: project.changed,
-        dry_run: false,
-        diff: None,
-        providers_file: providers.map(|p| p.updated.file.path().display().to_string()),
-        providers_changed: providers.map(|p| p.updated.changed),
-        token_stored_in,
-    }
-}
-
-fn report_project(plan: &Plan, project: &Updated, file: &str) {
-    if project.changed {
-        let replaced = if plan.replace_crates_io {
-            ", replacing crates.io"
-        } else {
-            ""
-        };
-        ui::status(
-            "Configured",
-            format!("registry `{}` in `{file}`{replaced}", plan.registry),
-        );
-    } else {
-        ui::status(
-            "Unchanged",
-            format!(
-                "`{file}` already uses registry `{}` ({})",
-                plan.registry, plan.index
-            ),
-        );
-    }
-}
-
-/// Logs in when a token source is at hand; otherwise says what to run next.
-fn login_step(args: &ConnectArgs, env: &Environment, plan: &Plan) -> Result<Option<String>> {
-    let next = format!(
-        "printf '%s\\n' \"$PAT\" | feedctl login --name {} --pat-stdin",
-        plan.registry
-    );
-    if args.no_login {
-        ui::note(format!(
-            "not logging in (`--no-login`); to store a token later run:\n  {next}"
-        ));
-        return Ok(None);
-    }
-    let Some(source) = token::select_source(&login::source_flags(&args.token), env.interactive())
-    else {
-        ui::note(format!(
-            "no token given and no terminal to ask on; the config is written. To store a \
-             token, run:\n  {next}"
-        ));
-        return Ok(None);
-    };
-    let settings = Settings::load(env)?;
-    let registry = settings
-        .registries()
-        .into_iter()
-        .find(|r| r.name == plan.registry && r.index == plan.index)
-        .unwrap_or_else(|| Registry {
-            name: plan.registry.clone(),
-            index: plan.index.clone(),
-            file: plan.config.clone(),
-            credential_provider: None,
-        });
-    login::login(env, &settings, &registry, &source, !args.no_verify).map(Some)
-}
-
-/// Checks, once, that the Azure CLI's token opens the feed.
-fn verify_azure_cli(args: &ConnectArgs, env: &Environment, plan: &Plan) -> Result<()> {
-    if args.no_verify {
-        ui::warn("not checking the Azure CLI's token against the feed (`--no-verify`)");
-        return Ok(());
-    }
-    let token =
-        azure_cli::token_for_feed(env, &plan.index, None).map_err(crate::exit::Failure::from)?;
-    if let Some(warning) = token.outdated_warning() {
-        ui::warn(warning);
-    }
-    let http = Settings::load(env)?.http();
-    let answer = verify::Prober::new(&http)?.probe(&plan.index, Some(&token.token.header))?;
-    if let Some(failure) = azure_cli::check(&answer, &plan.index, &plan.registry, &token) {
-        return Err(failure.into());
-    }
-    let switched = match &token.switched_from {
-        Some(other) => format!(
-            " (az is logged in to tenant {other}; feedctl asks it for the organization's tenant {})",
-            token.tenant.as_deref().unwrap_or("")
-        ),
-        None => String::new(),
-    };
-    ui::status(
-        "Verified",
-        format!(
-            "the feed accepted the Azure CLI's token for `{}`{switched}",
-            plan.registry
-        ),
-    );
-    Ok(())
 }
 
 fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
     let usage = |e: anyhow::Error| Failure::new(Code::Usage, format!("{e:#}"));
     let feed = resolve_feed(&args.feed).map_err(usage)?;
-    let registry = match &args.name {
+    let index = feed.index_url();
+    let wanted = match &args.name {
         Some(name) => {
             feed::check_registry_name(name, "--name").map_err(usage)?;
             name.clone()
@@ -292,6 +224,22 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
         refuse_user_config_unasked(env, &config)?;
         config
     };
+    let existing = project::registry_for_feed(env.cwd(), &env.cargo_home()?, &wanted, &feed);
+    let (registry, reused_from) = match existing {
+        Some(r) => {
+            ui::note(format!(
+                "registry `{}` in `{}` already points at this feed; using it instead of \
+                 adding `{wanted}` (cargo refuses two names for one index)",
+                r.name,
+                r.file.display()
+            ));
+            (r.name, Some(r.file))
+        }
+        None => {
+            feed::check_registry_env_name(&wanted, "--name").map_err(usage)?;
+            (wanted, None)
+        }
+    };
     if args.auth == Auth::AzureCli
         && !args.no_verify
         && !args.dry_run
@@ -306,15 +254,211 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
         )
         .into());
     }
-    let index = feed.index_url();
+    let mut home = HomeEdit::new(env)?;
+    if !args.no_providers {
+        home.global = Some(providers::choose_store(env, args.store));
+    }
+    // One place per `--auth` kind: what the registry's own provider becomes.
+    home.registry = match args.auth {
+        Auth::AzureCli => Some((
+            registry.clone(),
+            RegistryProvider::Feedctl(env.current_exe()?),
+        )),
+        Auth::Pat if !args.no_providers => Some((registry.clone(), RegistryProvider::NotFeedctl)),
+        Auth::Pat => None,
+    };
     Ok(Plan {
+        edit: ConnectEdit {
+            registry,
+            index,
+            feed: feed.clone(),
+            replace_crates_io: !args.no_replace_crates_io,
+            force: args.force,
+        },
         feed,
-        registry,
-        index,
+        reused_from,
         config,
-        replace_crates_io: !args.no_replace_crates_io,
-        force: args.force,
+        home,
     })
+}
+
+fn report_dry_run(
+    args: &ConnectArgs,
+    env: &Environment,
+    plan: &Plan,
+    project: &Updated,
+    home: Option<&Updated>,
+) -> Result<()> {
+    let diffs: Vec<(&Updated, String)> = [Some(project), home]
+        .into_iter()
+        .flatten()
+        .map(|u| (u, files::diff(&u.file, false, env.cwd())))
+        .collect();
+    if args.json {
+        let step = TokenStep::default();
+        let mut report = json_report(plan, project, home, &step, true);
+        report.diff = Some(diffs[0].1.clone());
+        for (file, (_, diff)) in report.files.iter_mut().zip(&diffs) {
+            file.diff = Some(diff.clone());
+        }
+        return ui::stdout(serde_json::to_string_pretty(&report)? + "\n").map_err(Into::into);
+    }
+    let mut nothing = true;
+    for (_, diff) in &diffs {
+        if !diff.is_empty() {
+            ui::stdout(diff)?;
+            nothing = false;
+        }
+    }
+    ui::note(if nothing {
+        "dry run: everything is already configured".to_string()
+    } else {
+        "dry run: nothing was written, no login and no network request were made; a diff \
+         with a relative path applies with `patch -p0` here, one with an absolute path with \
+         `patch -d / -p1`"
+            .to_string()
+    });
+    Ok(())
+}
+
+fn json_report(
+    plan: &Plan,
+    project: &Updated,
+    home: Option<&Updated>,
+    step: &TokenStep,
+    dry_run: bool,
+) -> Report {
+    let file_report = |u: &Updated| FileReport {
+        path: u.file.path().display().to_string(),
+        changed: u.changed,
+        diff: None,
+    };
+    let home_list = home.and_then(|h| providers::list_and_store(&h.file).ok());
+    Report {
+        dry_run,
+        registry: plan.edit.registry.clone(),
+        reused_registry: plan.reused_from.is_some(),
+        index_url: plan.edit.index.clone(),
+        feed: plan.feed.to_string(),
+        scope: plan.feed.scope(),
+        replace_crates_io: plan.edit.replace_crates_io,
+        file: project.file.path().display().to_string(),
+        changed: project.changed,
+        diff: None,
+        files: [Some(project), home]
+            .into_iter()
+            .flatten()
+            .map(file_report)
+            .collect(),
+        providers_file: home.map(|h| h.file.path().display().to_string()),
+        providers_changed: home.map(|h| h.changed),
+        providers: home_list
+            .filter(|_| plan.home.global.is_some())
+            .map(|(list, _)| list),
+        auth: match plan.home.registry {
+            Some((_, RegistryProvider::Feedctl(_))) => "azure-cli",
+            _ => "pat",
+        },
+        verified: step.verified,
+        token_stored: step.stored.is_some(),
+        token_provider: step.stored.as_ref().and_then(|s| s.provider.clone()),
+        token_file: step
+            .stored
+            .as_ref()
+            .and_then(|s| s.file.as_ref())
+            .map(|f| f.display().to_string()),
+        ready: is_ready(plan, step),
+    }
+}
+
+/// Ready only when the feed accepted the token cargo will use.
+fn is_ready(plan: &Plan, step: &TokenStep) -> bool {
+    match plan.home.registry {
+        Some((_, RegistryProvider::Feedctl(_))) => step.verified,
+        _ => step.verified && step.stored.is_some(),
+    }
+}
+
+fn report(
+    args: &ConnectArgs,
+    plan: &Plan,
+    project: &Updated,
+    home: Option<&Updated>,
+    step: &TokenStep,
+    drops_feedctl: bool,
+) -> Result<()> {
+    if args.json {
+        let report = json_report(plan, project, home, step, false);
+        return ui::stdout(serde_json::to_string_pretty(&report)? + "\n").map_err(Into::into);
+    }
+    let file = project.file.path().display().to_string();
+    let registry = &plan.edit.registry;
+    if project.changed {
+        let replaced = if plan.edit.replace_crates_io {
+            ", replacing crates.io"
+        } else {
+            ""
+        };
+        ui::status(
+            "Configured",
+            format!("registry `{registry}` in `{file}`{replaced}"),
+        );
+    } else {
+        ui::status(
+            "Unchanged",
+            format!(
+                "`{file}` already uses registry `{registry}` ({})",
+                plan.edit.index
+            ),
+        );
+    }
+    if let Some(home) = home {
+        let verb = |changed| if changed { "Configured" } else { "Unchanged" };
+        let shown = home.file.path().display();
+        if plan.home.global.is_some() {
+            let (list, storing) = providers::list_and_store(&home.file)?;
+            ui::status(
+                verb(home.changed),
+                format!("credential providers [{}] in `{shown}`", list.join(", ")),
+            );
+            if let Some(storing) = storing
+                && plan
+                    .home
+                    .registry
+                    .as_ref()
+                    .is_none_or(|(_, p)| *p == RegistryProvider::NotFeedctl)
+            {
+                ui::note(format!(
+                    "`cargo login` will store tokens in {}",
+                    crate::providers::describe_store(&storing, &plan.home.cargo_home)
+                ));
+            }
+        }
+        match &plan.home.registry {
+            Some((_, RegistryProvider::Feedctl(_))) => ui::status(
+                verb(home.changed),
+                format!("feedctl as the credential provider of `{registry}` in `{shown}`"),
+            ),
+            Some((_, RegistryProvider::NotFeedctl)) if drops_feedctl => ui::status(
+                "Configured",
+                format!(
+                    "no longer feedctl as the credential provider of `{registry}` in `{shown}`"
+                ),
+            ),
+            _ => {}
+        }
+    }
+    if is_ready(plan, step) {
+        ui::status(
+            "Ready",
+            format!("`cargo build` will fetch crates from `{}`", plan.feed),
+        );
+    } else if !args.no_verify && step.stored.is_none() {
+        // The hints for `--no-login` and a missing token source were given already.
+    } else {
+        ui::note("the token was not checked against the feed; `feedctl doctor` checks it");
+    }
+    Ok(())
 }
 
 /// Refuses an edit that cargo would not see from here: a closer config, an `include`d file or
@@ -339,11 +483,11 @@ fn check_cargo_will_see(
     match settings
         .registries()
         .iter()
-        .find(|r| r.name == plan.registry)
+        .find(|r| r.name == plan.edit.registry)
     {
-        Some(r) if r.index != plan.index => shadowed.push(format!(
+        Some(r) if r.index != plan.edit.index => shadowed.push(format!(
             "registry `{}` is `{}` from {}, which cargo reads before `{file}`",
-            plan.registry,
+            plan.edit.registry,
             r.index,
             settings
                 .index_origin(&r.name)
@@ -351,9 +495,9 @@ fn check_cargo_will_see(
         )),
         _ => {}
     }
-    if plan.replace_crates_io
+    if plan.edit.replace_crates_io
         && let Some((name, from)) = settings.replace_with()
-        && name != plan.registry
+        && name != plan.edit.registry
     {
         shadowed.push(format!(
             "crates.io is replaced with `{name}` in `{}`, which cargo reads before `{file}`",
@@ -401,66 +545,6 @@ fn refuse_user_config_unasked(env: &Environment, config: &std::path::Path) -> Re
             ),
         )
         .into());
-    }
-    Ok(())
-}
-
-/// The feed named by a URL or by the flags.
-pub fn resolve_feed(args: &FeedArgs) -> Result<Feed> {
-    match &args.url {
-        Some(url) => {
-            let mut feed = Feed::parse_url(url)?;
-            feed.force_auth |= args.force_auth;
-            Ok(feed)
-        }
-        None => Feed::from_parts(&FeedParts {
-            organization: args.organization.as_deref(),
-            server_url: args.server_url.as_deref(),
-            collection: args.collection.as_deref(),
-            project: args.project.as_deref(),
-            feed: args.feed.as_deref(),
-            force_auth: args.force_auth,
-        }),
-    }
-}
-
-/// The edit itself: add the registry, then point crates.io at it. Refuses to overwrite a
-/// registry or replacement that points elsewhere unless forced.
-fn edit(file: &mut ConfigFile, plan: &Plan) -> Result<()> {
-    let shown = file.path().display().to_string();
-    let index_key = ["registries", plan.registry.as_str(), "index"];
-    if let Some(existing) = file.get_str(&index_key)
-        && existing != plan.index
-        && !plan.force
-    {
-        return Err(Failure::new(
-            Code::Refused,
-            format!(
-                "registry `{}` in `{shown}` already points at `{existing}`, not `{}`; pass \
-                 `--force` to replace it, or `--name` to add the feed under another name",
-                plan.registry, plan.index
-            ),
-        )
-        .into());
-    }
-    file.set(&index_key, plan.index.as_str(), NewParent::Inline)?;
-    if plan.replace_crates_io {
-        let key = ["source", "crates-io", "replace-with"];
-        if let Some(existing) = file.get_str(&key)
-            && existing != plan.registry
-            && !plan.force
-        {
-            return Err(Failure::new(
-                Code::Refused,
-                format!(
-                    "crates.io is already replaced with `{existing}` in `{shown}`; pass `--force` \
-                     to replace it with `{}`, or `--no-replace-crates-io` to only add the registry",
-                    plan.registry
-                ),
-            )
-            .into());
-        }
-        file.set(&key, plan.registry.as_str(), NewParent::Header)?;
     }
     Ok(())
 }

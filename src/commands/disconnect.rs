@@ -1,18 +1,45 @@
-//! `feedctl disconnect`: remove what `connect` added — the registry entry, and the crates.io
-//! replacement if it points at it — leaving every other byte of the file as it was.
+//! `feedctl disconnect`: remove what `connect` added — the registry entry, the crates.io
+//! replacement pointing at it (or put back what `connect --force` replaced), and feedctl as
+//! the registry's credential provider in `$CARGO_HOME/config.toml` — leaving every other
+//! byte of the files as it was.
+
+use std::path::Path;
 
 use anyhow::Result;
+use serde::Serialize;
 
-use crate::cargo_config::{self, ConfigFile};
+use crate::cargo_config::{self, ConfigFile, Updated};
 use crate::cli::DisconnectArgs;
-use crate::commands::logout;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
-use crate::feed;
+use crate::ops::project::{self, Restored};
+use crate::ops::providers::{HomeEdit, RegistryProvider};
+use crate::ops::{files, login};
 use crate::settings::Registry;
 use crate::ui;
 
-const REPLACE_WITH: [&str; 3] = ["source", "crates-io", "replace-with"];
+/// `disconnect --json`; the shape is documented in the README.
+#[derive(Debug, Serialize)]
+struct Report {
+    dry_run: bool,
+    /// The registry removed (`null` when the file has no Azure Artifacts registry).
+    registry: Option<String>,
+    files: Vec<FileReport>,
+    /// Settings `connect --force` had replaced, now back.
+    restored: Vec<Restored>,
+    /// Whether `--logout` removed a stored token (`null` without `--logout`).
+    logged_out: Option<bool>,
+}
+
+#[derive(Debug, Serialize)]
+struct FileReport {
+    path: String,
+    changed: bool,
+    /// Whether the file itself is (or would be) removed, because `connect` created it.
+    removed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<String>,
+}
 
 pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
     let path = if args.user {
@@ -26,20 +53,52 @@ pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
         None => match single_azure_registry(&before)? {
             Some(name) => name,
             None => {
-                ui::status(
-                    "Unchanged",
-                    format!("`{}` has no Azure Artifacts registry", path.display()),
-                );
-                return Ok(());
+                return report_nothing(args, &path);
             }
         },
     };
     let index = before
         .get_str(&["registries", &name, "index"])
         .map(str::to_string);
-    if args.logout && !args.dry_run {
-        match &index {
-            Some(index) => logout::logout(
+    // Plan both edits first: a bad file fails before anything changes.
+    let mut planned_copy = before.clone();
+    let outcome = project::disconnect(&mut planned_copy, &name)?;
+    let project_edit = |f: &mut ConfigFile| project::disconnect(f, &name).map(drop);
+    let project_planned = cargo_config::plan(&path, project_edit)?;
+    let mut home = HomeEdit::new(env)?;
+    home.registry = Some((name.clone(), RegistryProvider::NotFeedctl));
+    let home_edit = |f: &mut ConfigFile| home.apply(f);
+    let home_planned = cargo_config::plan(&home.path, home_edit)?;
+    if args.dry_run {
+        let cwd = env.cwd();
+        let planned = [&project_planned, &home_planned];
+        let report = Report {
+            dry_run: true,
+            registry: Some(name.clone()),
+            files: planned
+                .iter()
+                .map(|u| file_report(u, !outcome.keep_empty, Some(cwd)))
+                .collect(),
+            restored: outcome.restored.clone(),
+            logged_out: None,
+        };
+        if args.json {
+            return print_json(&report);
+        }
+        for u in planned {
+            ui::stdout(files::diff(&u.file, removes(u, !outcome.keep_empty), cwd))?;
+        }
+        ui::note("dry run: nothing was changed");
+        return Ok(());
+    }
+    // The token goes last: when `cargo logout` fails, the files are put back.
+    let (project_done, home_done, logged_out) = files::all_or_nothing(|transaction| {
+        let project =
+            transaction.commit_with(project_planned, !outcome.keep_empty, project_edit)?;
+        let home_done = transaction.commit(home_planned, home_edit)?;
+        let logged_out = match (args.logout, &index) {
+            (false, _) => None,
+            (true, Some(index)) => Some(login::logout(
                 env,
                 &Registry {
                     name: name.clone(),
@@ -47,42 +106,98 @@ pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
                     file: path.clone(),
                     credential_provider: None,
                 },
-            )?,
-            None => ui::warn(format!(
-                "no registry `{name}` in `{}`, so no token to remove",
-                path.display()
-            )),
-        }
-    }
-    let updated = cargo_config::update(&path, args.dry_run, |file| {
-        file.remove(&["registries", &name]);
-        if file.get_str(&REPLACE_WITH) == Some(name.as_str()) {
-            file.remove(&REPLACE_WITH);
-        }
-        Ok(())
+            )?),
+            (true, None) => {
+                ui::warn(format!(
+                    "no registry `{name}` in `{}`, so no token to remove",
+                    path.display()
+                ));
+                Some(false)
+            }
+        };
+        Ok((project, home_done, logged_out))
     })?;
-    let shown = updated.file.path().display();
-    match (args.dry_run, updated.changed) {
-        (true, true) => {
-            ui::stdout(updated.file.diff())?;
-            ui::note(format!("dry run: `{shown}` was not changed"));
+    if args.json {
+        return print_json(&Report {
+            dry_run: false,
+            registry: Some(name),
+            files: [&project_done, &home_done]
+                .iter()
+                .map(|u| file_report(u, !outcome.keep_empty, None))
+                .collect(),
+            restored: outcome.restored,
+            logged_out,
+        });
+    }
+    let shown = project_done.file.path().display();
+    if project_done.changed {
+        ui::status("Removed", format!("registry `{name}` from `{shown}`"));
+        for restored in &outcome.restored {
+            ui::status(
+                "Restored",
+                format!(
+                    "`{} = \"{}\"` in `{shown}`, as it was before `connect --force`",
+                    restored.key, restored.value
+                ),
+            );
         }
-        (_, false) => ui::status("Unchanged", format!("`{shown}` has no registry `{name}`")),
-        (false, true) => ui::status("Removed", format!("registry `{name}` from `{shown}`")),
+    } else {
+        ui::status("Unchanged", format!("`{shown}` has no registry `{name}`"));
+    }
+    if home_done.changed {
+        ui::status(
+            "Removed",
+            format!(
+                "feedctl as the credential provider of `{name}` from `{}`",
+                home_done.file.path().display()
+            ),
+        );
+        ui::note(format!(
+            "that file is shared by every project on this machine: another project with a \
+             registry named `{name}` now uses the global credential providers"
+        ));
     }
     Ok(())
 }
 
+fn removes(updated: &Updated, remove_if_empty: bool) -> bool {
+    remove_if_empty && updated.changed && updated.file.render().is_empty()
+}
+
+fn file_report(updated: &Updated, remove_if_empty: bool, cwd: Option<&Path>) -> FileReport {
+    let removed = removes(updated, remove_if_empty);
+    FileReport {
+        path: updated.file.path().display().to_string(),
+        changed: updated.changed,
+        removed,
+        diff: cwd.map(|cwd| files::diff(&updated.file, removed, cwd)),
+    }
+}
+
+fn report_nothing(args: &DisconnectArgs, path: &Path) -> Result<()> {
+    if args.json {
+        return print_json(&Report {
+            dry_run: args.dry_run,
+            registry: None,
+            files: Vec::new(),
+            restored: Vec::new(),
+            logged_out: None,
+        });
+    }
+    ui::status(
+        "Unchanged",
+        format!("`{}` has no Azure Artifacts registry", path.display()),
+    );
+    Ok(())
+}
+
+fn print_json(report: &Report) -> Result<()> {
+    ui::stdout(serde_json::to_string_pretty(report)? + "\n").map_err(Into::into)
+}
+
 /// The one Azure registry in this file, for `disconnect` without `--name`.
 fn single_azure_registry(file: &ConfigFile) -> Result<Option<String>> {
-    let azure: Vec<String> = file
-        .keys(&["registries"])
-        .into_iter()
-        .filter(|name| {
-            file.get_str(&["registries", name, "index"])
-                .is_some_and(feed::is_azure_index)
-        })
-        .collect();
+    let azure = project::azure_registries(file);
     match azure.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some(one.clone())),

@@ -12,9 +12,9 @@ use anyhow::{Context, Result, bail};
 
 use crate::auth::azure_cli;
 use crate::cli::{EnvArgs, EnvFormat};
-use crate::commands::login::source_flags;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
+use crate::ops::login::source_flags;
 use crate::settings::{self, Registry, Settings};
 use crate::token::{self, Secret, Source};
 use crate::ui;

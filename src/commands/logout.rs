@@ -2,22 +2,34 @@
 //! removes the token wherever it keeps it.
 
 use anyhow::Result;
+use serde::Serialize;
 
-use crate::cargo_cli;
 use crate::cli::LogoutArgs;
 use crate::environment::Environment;
-use crate::settings::{Registry, Settings};
+use crate::ops::login;
+use crate::settings::Settings;
 use crate::ui;
+
+/// `logout --json`; the shape is documented in the README.
+#[derive(Debug, Serialize)]
+struct Report {
+    registry: String,
+    index_url: String,
+    /// `false` when cargo had no token to remove.
+    removed: bool,
+}
 
 pub fn run(args: &LogoutArgs, env: &Environment) -> Result<()> {
     let settings = Settings::load(env)?;
     let registry = settings.pick(args.name.as_deref())?;
-    logout(env, &registry)
-}
-
-/// Runs `cargo logout` for `registry` and reports the result.
-pub fn logout(env: &Environment, registry: &Registry) -> Result<()> {
-    let summary = cargo_cli::registry_command(env, "logout", registry, None)?;
-    ui::status("Logged out", format!("of `{}`: {summary}", registry.name));
+    let removed = login::logout(env, &registry)?;
+    if args.json {
+        let report = Report {
+            registry: registry.name,
+            index_url: registry.index,
+            removed,
+        };
+        ui::stdout(serde_json::to_string_pretty(&report)? + "\n")?;
+    }
     Ok(())
 }

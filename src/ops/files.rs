@@ -1,0 +1,163 @@
+//! All-or-nothing writes of several config files: a [`Transaction`] remembers each file's
+//! previous bytes as it writes, and [`Transaction::rollback`] puts them back (or removes
+//! the files it created) when a later step fails. Also the dry-run diff of a planned edit.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::atomic_file;
+use crate::cargo_config::{self, ConfigFile, Updated};
+use crate::ui;
+
+/// One file written by a transaction, and how to undo it.
+#[derive(Debug)]
+struct Written {
+    path: PathBuf,
+    /// The bytes before the write; `None` when the write created the file.
+    before: Option<String>,
+    /// A directory the write created (the project's `.cargo/`), removed again on rollback.
+    created_dir: Option<PathBuf>,
+}
+
+/// The files written so far by one command.
+#[derive(Debug, Default)]
+pub struct Transaction {
+    written: Vec<Written>,
+}
+
+impl Transaction {
+    /// Writes a [`cargo_config::plan`]ned edit (see [`cargo_config::commit`]) and remembers
+    /// how to undo it. `edit` is the one that made the plan.
+    pub fn commit(
+        &mut self,
+        planned: Updated,
+        edit: impl Fn(&mut ConfigFile) -> Result<()>,
+    ) -> Result<Updated> {
+        self.commit_with(planned, true, edit)
+    }
+
+    /// [`Transaction::commit`] with [`cargo_config::commit`]'s `remove_if_empty`.
+    pub fn commit_with(
+        &mut self,
+        planned: Updated,
+        remove_if_empty: bool,
+        edit: impl Fn(&mut ConfigFile) -> Result<()>,
+    ) -> Result<Updated> {
+        let created_dir = planned
+            .file
+            .path()
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty() && !dir.exists())
+            .map(Path::to_path_buf);
+        let updated = cargo_config::commit(planned, remove_if_empty, edit)?;
+        if updated.changed {
+            self.written.push(Written {
+                path: updated.file.path().to_path_buf(),
+                before: updated
+                    .file
+                    .exists()
+                    .then(|| updated.file.original_text().to_string()),
+                created_dir,
+            });
+        }
+        Ok(updated)
+    }
+
+    /// Puts every written file back as it was, newest first. Returns the files that could
+    /// not be restored, with why (best effort: one failure does not stop the others).
+    pub fn rollback(self) -> Vec<String> {
+        let mut failed = Vec::new();
+        for written in self.written.into_iter().rev() {
+            let shown = written.path.display().to_string();
+            let result = match &written.before {
+                Some(before) => atomic_file::write(&written.path, before.as_bytes()),
+                None => match fs::remove_file(&written.path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        Err(e).with_context(|| format!("failed to remove `{shown}`"))
+                    }
+                    _ => {
+                        if let Some(dir) = &written.created_dir {
+                            let _ = fs::remove_dir(dir);
+                        }
+                        Ok(())
+                    }
+                },
+            };
+            match result {
+                Ok(()) => ui::debug(format!("restored `{shown}`")),
+                Err(e) => failed.push(format!("`{shown}`: {e:#}")),
+            }
+        }
+        failed
+    }
+}
+
+/// Runs `steps` (the writes and what follows them) in a transaction; when a step fails, the
+/// files already written are restored and the error says so.
+pub fn all_or_nothing<T>(steps: impl FnOnce(&mut Transaction) -> Result<T>) -> Result<T> {
+    let mut transaction = Transaction::default();
+    match steps(&mut transaction) {
+        Ok(value) => Ok(value),
+        Err(err) if transaction.written.is_empty() => Err(err),
+        Err(err) => {
+            let failed = transaction.rollback();
+            if failed.is_empty() {
+                Err(err.context("every file feedctl had written is restored as it was"))
+            } else {
+                Err(err.context(format!(
+                    "feedctl could not restore {}; restore them by hand",
+                    failed.join(", ")
+                )))
+            }
+        }
+    }
+}
+
+/// How a path is named in a diff header and in JSON: relative to `cwd` when below it (so
+/// `patch -p0` and `git apply` run there find it), else absolute.
+pub fn shown_path(path: &Path, cwd: &Path) -> String {
+    let canonical = |p: &Path| -> Option<PathBuf> {
+        Some(p.parent()?.canonicalize().ok()?.join(p.file_name()?))
+    };
+    let relative = path
+        .strip_prefix(cwd)
+        .map(Path::to_path_buf)
+        .ok()
+        .or_else(|| {
+            let cwd = cwd.canonicalize().ok()?;
+            canonical(path)?
+                .strip_prefix(&cwd)
+                .ok()
+                .map(Path::to_path_buf)
+        });
+    match relative {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().replace('\\', "/"),
+        _ => path.display().to_string(),
+    }
+}
+
+/// The unified diff from a file's text on disk to its planned text, with headers naming the
+/// file as [`shown_path`] does (`/dev/null` for a file that does not exist yet, or will be
+/// removed). Empty when nothing changes.
+pub fn diff(file: &ConfigFile, removed: bool, cwd: &Path) -> String {
+    if !file.is_changed() {
+        return String::new();
+    }
+    let name = shown_path(file.path(), cwd);
+    let old = if file.exists() {
+        name.clone()
+    } else {
+        "/dev/null".to_string()
+    };
+    let new = if removed {
+        "/dev/null".to_string()
+    } else {
+        name
+    };
+    similar::TextDiff::from_lines(file.original_text(), file.render())
+        .unified_diff()
+        .header(&old, &new)
+        .to_string()
+}

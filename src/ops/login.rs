@@ -1,0 +1,159 @@
+//! Tokens through cargo: check a token against the feed, store it with `cargo login`, remove
+//! it with `cargo logout`. Cargo does the storing so that whichever provider the user
+//! configured (OS store, `credentials.toml`) gets it; the token travels on stdin.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+use crate::auth::azure_cli;
+use crate::cargo_cli;
+use crate::cargo_config::ConfigFile;
+use crate::cli::TokenArgs;
+use crate::environment::Environment;
+use crate::exit::{Code, Failure};
+use crate::inspect;
+use crate::ops::providers::token_file;
+use crate::providers;
+use crate::settings::{HttpSettings, Registry};
+use crate::token::{Secret, SourceFlags};
+use crate::ui;
+use crate::verify;
+
+/// The token flags as [`crate::token::select_source`] takes them.
+pub fn source_flags(args: &TokenArgs) -> SourceFlags {
+    SourceFlags {
+        pat_stdin: args.pat_stdin,
+        pat_env: args.pat_env.clone(),
+        azure_cli: args.azure_cli,
+    }
+}
+
+/// Refuses to store a token that cargo would never send: with no explicit provider list,
+/// cargo answers "authenticated registries require a credential-provider".
+pub fn require_providers(explicit: bool) -> Result<()> {
+    if !explicit {
+        bail!(Failure::new(
+            Code::Auth,
+            "no credential providers are configured, so cargo would store the token but never \
+             send it (\"authenticated registries require a credential-provider\"); run \
+             `feedctl providers` first"
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses to go on when cargo could not parse its credentials file: `cargo login` would stop
+/// there, after feedctl had said "Verified".
+pub fn require_readable_credentials(env: &Environment) -> Result<()> {
+    for path in inspect::credentials_files(&env.cargo_home()?) {
+        ConfigFile::load(&path)?;
+    }
+    Ok(())
+}
+
+/// Checks `token` against the feed with cargo's `[http]` settings (unless `verify` is off)
+/// and says so.
+pub fn check(
+    http: &HttpSettings,
+    registry: &str,
+    index: &str,
+    token: &Secret,
+    verify: bool,
+) -> Result<()> {
+    if !verify {
+        ui::warn("not checking the token against the feed (`--no-verify`)");
+        return Ok(());
+    }
+    verify::check_token(http, index, registry, token)?;
+    ui::status(
+        "Verified",
+        format!("the feed accepted the token for `{registry}`"),
+    );
+    Ok(())
+}
+
+/// A token from the Azure CLI for the organization's tenant of the feed at `index`, checked
+/// against the feed (unless `verify` is off) with az's wording for a refusal, never PAT advice.
+pub fn azure_cli_token(
+    env: &Environment,
+    http: &HttpSettings,
+    registry: &str,
+    index: &str,
+    verify: bool,
+) -> Result<Secret> {
+    let token = azure_cli::token_for_feed(env, index, None).map_err(Failure::from)?;
+    if let Some(warning) = token.outdated_warning() {
+        ui::warn(warning);
+    }
+    if !verify {
+        ui::warn("not checking the Azure CLI's token against the feed (`--no-verify`)");
+        return Ok(token.token.header);
+    }
+    let answer = verify::Prober::new(http)?.probe(index, Some(&token.token.header))?;
+    if let Some(mut failure) = azure_cli::check(&answer, index, registry, &token) {
+        failure.message.push_str(" Nothing was stored.");
+        bail!(failure);
+    }
+    let switched = match &token.switched_from {
+        Some(other) => format!(
+            " (az is logged in to tenant {other}; feedctl asks it for the organization's tenant {})",
+            token.tenant.as_deref().unwrap_or("")
+        ),
+        None => String::new(),
+    };
+    ui::status(
+        "Verified",
+        format!("the feed accepted the Azure CLI's token for `{registry}`{switched}"),
+    );
+    Ok(token.token.header)
+}
+
+/// Where a token went.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stored {
+    /// The provider cargo stored it with, e.g. `cargo:token` (`None`: cargo's choice).
+    pub provider: Option<String>,
+    /// The file holding it, for `cargo:token`.
+    pub file: Option<PathBuf>,
+}
+
+/// Stores `token` with `cargo login`, through the providers in `list`.
+pub fn store(
+    env: &Environment,
+    registry: &Registry,
+    token: &Secret,
+    list: &[String],
+) -> Result<Stored> {
+    cargo_cli::registry_command(env, "login", registry, Some(token))?;
+    let cargo_home = env.cargo_home()?;
+    let provider = providers::storing_provider(list).map(str::to_string);
+    let described = provider
+        .as_deref()
+        .map(|p| providers::describe_store(p, &cargo_home))
+        .unwrap_or_else(|| "cargo's credential provider".to_string());
+    ui::status(
+        "Stored",
+        format!("the token for `{}` in {described}", registry.name),
+    );
+    let var = registry.token_var();
+    if env.var(&var).is_some_and(|v| !v.is_empty()) {
+        ui::warn(format!(
+            "`{var}` is set in this environment; cargo uses it instead of the stored token \
+             (when `cargo:token` is listed)"
+        ));
+    }
+    Ok(Stored {
+        file: provider.as_deref().and_then(|p| token_file(p, &cargo_home)),
+        provider,
+    })
+}
+
+/// Runs `cargo logout` for `registry`; `true` when a token was removed, `false` when cargo
+/// had none.
+pub fn logout(env: &Environment, registry: &Registry) -> Result<bool> {
+    let summary = cargo_cli::registry_command(env, "logout", registry, None)?;
+    ui::status("Logged out", format!("of `{}`: {summary}", registry.name));
+    Ok(!summary.contains("not currently logged in"))
+}

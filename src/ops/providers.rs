@@ -1,0 +1,148 @@
+//! Cargo's credential providers in `$CARGO_HOME/config.toml`: the global list (which store
+//! `cargo login` uses) and the per-registry provider that makes feedctl hand cargo Azure CLI
+//! tokens. Planning (probing the OS store, deciding, warning) is separate from the edit,
+//! which is pure and can run twice (plan, then write) with the same result.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use toml_edit::Array;
+
+use crate::auth::plugin;
+use crate::cargo_config::{self, ConfigFile, NewParent};
+use crate::environment::Environment;
+use crate::providers::{self, Probe, Store};
+use crate::settings;
+use crate::ui;
+
+/// What to do with one registry's `credential-provider`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistryProvider {
+    /// Make feedctl (this executable) the registry's provider (`--auth azure-cli`).
+    Feedctl(PathBuf),
+    /// Remove feedctl as the registry's provider, leaving any other provider alone.
+    NotFeedctl,
+}
+
+/// The planned edit of `$CARGO_HOME/config.toml`.
+#[derive(Debug, Clone)]
+pub struct HomeEdit {
+    /// The file (the legacy `config` when cargo reads that one).
+    pub path: PathBuf,
+    pub cargo_home: PathBuf,
+    /// Set the global list: `Some(use_os)` merges in `cargo:token` (and the OS store).
+    pub global: Option<bool>,
+    /// Per-registry provider change, for the named registry.
+    pub registry: Option<(String, RegistryProvider)>,
+}
+
+impl HomeEdit {
+    /// An edit of nothing yet, for `$CARGO_HOME/config.toml`; shows the warning when both
+    /// `config` and `config.toml` exist.
+    pub fn new(env: &Environment) -> Result<HomeEdit> {
+        let cargo_home = env.cargo_home()?;
+        let (path, warning) = cargo_config::config_in(&cargo_home);
+        if let Some(warning) = warning {
+            ui::warn(warning);
+        }
+        Ok(HomeEdit {
+            path,
+            cargo_home,
+            global: None,
+            registry: None,
+        })
+    }
+
+    /// Whether there is anything to do.
+    pub fn is_empty(&self) -> bool {
+        self.global.is_none() && self.registry.is_none()
+    }
+
+    /// Applies the edit. Pure: the same file gives the same result.
+    pub fn apply(&self, file: &mut ConfigFile) -> Result<()> {
+        if let Some(use_os) = self.global {
+            let current = providers::current(file)?;
+            providers::apply(file, &providers::merge(&current, use_os))?;
+        }
+        if let Some((registry, change)) = &self.registry {
+            let key = ["registries", registry.as_str(), "credential-provider"];
+            match change {
+                RegistryProvider::Feedctl(exe) => {
+                    let mut array = Array::new();
+                    array.push(exe.to_string_lossy().as_ref());
+                    file.set(&key, array, NewParent::Header)?;
+                }
+                RegistryProvider::NotFeedctl => {
+                    if is_feedctl_provider_of(file, registry) {
+                        file.remove(&key);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The warnings the edit deserves, judged from the file before it.
+    pub fn warnings(&self, before: &ConfigFile) -> Result<Vec<String>> {
+        let mut warnings = Vec::new();
+        let shown = before.path().display();
+        if let Some(use_os) = self.global {
+            let os = providers::os_provider();
+            if !use_os && providers::current(before)?.iter().any(|p| p == os) {
+                warnings.push(format!(
+                    "removing `{os}` from `{shown}`: it cannot work here and would abort every \
+                     authenticated cargo command"
+                ));
+            }
+        }
+        if let Some((registry, RegistryProvider::Feedctl(_))) = &self.registry {
+            let key = ["registries", registry.as_str(), "credential-provider"];
+            if let Some(current) = before.get(&key).and_then(settings::provider_argv)
+                && !plugin::is_feedctl_provider(&current)
+            {
+                warnings.push(format!(
+                    "replacing `{}` as the credential provider of `{registry}` in `{shown}`",
+                    current.join(" ")
+                ));
+            }
+        }
+        Ok(warnings)
+    }
+}
+
+/// Whether feedctl is `registry`'s credential provider in `file`.
+pub fn is_feedctl_provider_of(file: &ConfigFile, registry: &str) -> bool {
+    file.get(&["registries", registry, "credential-provider"])
+        .and_then(settings::provider_argv)
+        .is_some_and(|argv| plugin::is_feedctl_provider(&argv))
+}
+
+/// Probes the OS store if `store` depends on it and decides whether to list it. Prints the
+/// decision's warning.
+pub fn choose_store(env: &Environment, store: Store) -> bool {
+    let probe = match store {
+        Store::File => Probe::Unusable("not wanted".into()),
+        Store::Auto | Store::Os => {
+            ui::debug("probing the OS credential store");
+            providers::probe_os_store(env)
+        }
+    };
+    ui::debug(format!("OS store probe: {probe:?}"));
+    let choice = providers::choose(store, &probe);
+    if let Some(warning) = &choice.warning {
+        ui::warn(warning);
+    }
+    choice.use_os
+}
+
+/// The global provider list in a file, and the provider `cargo login` will store with.
+pub fn list_and_store(file: &ConfigFile) -> Result<(Vec<String>, Option<String>)> {
+    let list = providers::current(file)?;
+    let storing = providers::storing_provider(&list).map(str::to_string);
+    Ok((list, storing))
+}
+
+/// The file a provider keeps tokens in, when it is a file (`cargo:token`).
+pub fn token_file(provider: &str, cargo_home: &Path) -> Option<PathBuf> {
+    (provider == providers::TOKEN).then(|| cargo_home.join("credentials.toml"))
+}
