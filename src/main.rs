@@ -2,6 +2,7 @@
 //! an error into one message and an exit code (see [`exit`]).
 
 mod atomic_file;
+mod auth;
 mod azure_cli;
 mod cargo_cli;
 mod cargo_config;

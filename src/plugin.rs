@@ -10,6 +10,7 @@ use cargo_credential::{
     Action, CacheControl, Credential, CredentialResponse, Error, RegistryInfo, Secret,
 };
 
+use crate::auth::entra;
 use crate::azure_cli;
 use crate::environment::Environment;
 use crate::feed;
@@ -33,14 +34,20 @@ impl Credential for AzureCliProvider {
         &self,
         registry: &RegistryInfo<'_>,
         action: &Action<'_>,
-        _args: &[&str],
+        args: &[&str],
     ) -> Result<CredentialResponse, Error> {
         if !feed::is_azure_index(registry.index_url) {
             return Err(Error::UrlNotSupported);
         }
         match action {
             Action::Get(_) => {
-                let token = azure_cli::access_token(&self.env).map_err(|e| {
+                // `credential-provider = [feedctl, "--auth", "entra"]`: the platform's chain.
+                let token = if entra::is_entra_args(args) {
+                    entra::access_token(&self.env)
+                } else {
+                    azure_cli::access_token(&self.env)
+                };
+                let token = token.map_err(|e| {
                     Error::from(format!(
                         "feedctl could not get an Azure DevOps token for `{}`: {e:#}",
                         registry.name.unwrap_or(registry.index_url)

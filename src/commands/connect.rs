@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::auth::entra;
 use crate::azure_cli;
 use crate::cargo_config::{self, ConfigFile, NewParent, Updated};
 use crate::cli::{Auth, ConnectArgs, FeedArgs};
@@ -74,9 +75,15 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
             false,
             args.dry_run,
         )?),
+        Auth::Entra => Some(providers::set_feedctl_provider_args(
+            env,
+            &plan.registry,
+            Some(&entra::PROVIDER_ARGS),
+            args.dry_run,
+        )?),
         Auth::Pat => None,
     }
-    .filter(|updated| updated.changed || args.auth == Auth::AzureCli);
+    .filter(|updated| updated.changed || args.auth != Auth::Pat);
     let file = project.file.path().display().to_string();
     if args.dry_run {
         if args.json {
@@ -117,7 +124,7 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
         } else {
             "Unchanged"
         };
-        let what = if args.auth == Auth::AzureCli {
+        let what = if args.auth != Auth::Pat {
             "feedctl as"
         } else {
             "no longer feedctl as"
@@ -136,6 +143,12 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
             verify_azure_cli(args, env, &plan)?;
             Some("nowhere: feedctl asks `az` for a fresh token on every cargo command".to_string())
         }
+        Auth::Entra => Some(entra::verify_step(
+            &plan.index,
+            &plan.registry,
+            env,
+            args.no_verify,
+        )?),
         Auth::Pat => login_step(args, env, &plan)?,
     };
     if args.json {

@@ -6,6 +6,7 @@ use std::process::Command;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::auth::entra;
 use crate::azure_cli;
 use crate::cli::DoctorArgs;
 use crate::environment::Environment;
@@ -77,7 +78,9 @@ pub fn run(args: &DoctorArgs, env: &Environment) -> Result<()> {
     }
     for registry in &registries {
         let credentials = inspect::credentials(env, &settings, registry)?;
-        if credentials.azure_cli {
+        if credentials.entra.is_some() {
+            check_entra_mode(env, registry, &mut report);
+        } else if credentials.azure_cli {
             check_azure_cli_mode(env, registry, &credentials, &mut report);
         } else {
             check_credentials(registry, &credentials, &mut report);
@@ -223,6 +226,22 @@ fn check_azure_cli_mode(
     }
 }
 
+/// `--auth entra` registries: which source applies here (no request; `check_online` asks).
+fn check_entra_mode(env: &Environment, registry: &Registry, report: &mut Report) {
+    let name = format!("token `{}`", registry.name);
+    match entra::choose(&entra::Facts::gather(env)) {
+        Ok(choice) => report.ok(
+            &name,
+            format!(
+                "tokens come from {} via feedctl: {}",
+                choice.plan.source().describe(),
+                choice.plan.detail()
+            ),
+        ),
+        Err(failure) => report.fail(&name, failure.message, entra::FIX),
+    }
+}
+
 fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mut Report) {
     let name = format!("token `{}`", registry.name);
     if let Some(found) = &credentials.env_token
@@ -351,6 +370,22 @@ fn check_online(
                 return Ok(());
             }
         }
+    }
+    if credentials.entra.is_some() {
+        match entra::mint(env)
+            .and_then(|m| entra::check_with_feed(&registry.index, &registry.name, &m).map(|()| m))
+        {
+            Ok(m) => report.ok(
+                &name,
+                format!(
+                    "the token from {} is accepted ({})",
+                    m.source.describe(),
+                    entra::identity(&m.token)
+                ),
+            ),
+            Err(e) => report.fail(&name, format!("{e:#}"), entra::FIX),
+        }
+        return Ok(());
     }
     if credentials.azure_cli {
         match azure_cli::access_token(env) {

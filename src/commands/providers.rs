@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use crate::auth::entra;
 use crate::cargo_config::{self, NewParent, Updated};
 use crate::cli::{Auth, ProvidersArgs};
 use crate::environment::Environment;
@@ -34,6 +35,16 @@ pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
             let updated = set_feedctl_provider(env, &registry.name, true, args.dry_run)?;
             report_feedctl_provider(&updated, &registry.name, args.dry_run)
         }
+        Auth::Entra => {
+            let registry = Settings::load(env)?.pick(args.name.as_deref())?;
+            let updated = set_feedctl_provider_args(
+                env,
+                &registry.name,
+                Some(&entra::PROVIDER_ARGS),
+                args.dry_run,
+            )?;
+            report_feedctl_provider(&updated, &registry.name, args.dry_run)
+        }
     }
 }
 
@@ -48,12 +59,23 @@ pub fn set_feedctl_provider(
     use_it: bool,
     dry_run: bool,
 ) -> Result<Updated> {
+    set_feedctl_provider_args(env, registry, use_it.then_some(&[]), dry_run)
+}
+
+/// As [`set_feedctl_provider`], with the provider's own arguments (`Some`: use feedctl with
+/// them, e.g. `--auth entra`; `None`: no longer feedctl).
+pub fn set_feedctl_provider_args(
+    env: &Environment,
+    registry: &str,
+    args: Option<&[&str]>,
+    dry_run: bool,
+) -> Result<Updated> {
     let (path, _) = cargo_config::config_in(&env.cargo_home()?);
     let key = ["registries", registry, "credential-provider"];
     let exe = env.current_exe()?;
     cargo_config::update(&path, dry_run, |file| {
         let current = file.get(&key).and_then(settings::provider_argv);
-        if use_it {
+        if let Some(args) = args {
             if let Some(current) = &current
                 && !plugin::is_feedctl_provider(current)
             {
@@ -65,6 +87,7 @@ pub fn set_feedctl_provider(
             }
             let mut array = toml_edit::Array::new();
             array.push(exe.to_string_lossy().as_ref());
+            array.extend(args.iter().copied());
             file.set(&key, array, NewParent::Header)
         } else {
             if current.as_deref().is_some_and(plugin::is_feedctl_provider) {

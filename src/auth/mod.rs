@@ -1,0 +1,3 @@
+//! Where Azure DevOps tokens come from without a stored secret.
+
+pub mod entra;
