@@ -11,6 +11,7 @@ mod connect;
 mod credentials;
 mod diagnosis;
 mod edge_files;
+mod entra;
 mod harness;
 mod leaks;
 mod properties;

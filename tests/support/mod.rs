@@ -5,6 +5,8 @@
 //! - [`Sandbox`]: a temp project + `CARGO_HOME` + `HOME`, with hermetic commands for feedctl
 //!   and the real cargo.
 //! - [`basic`]: the `Authorization` value for an Azure PAT.
+//! - [`identity::IdentityStandIn`]: loopback stand-ins for Entra ID, GitHub's and Azure
+//!   Pipelines' OIDC endpoints and the managed identity endpoints (`--auth entra`).
 //! - [`http::get`]: a tiny HTTP client for talking to a feed without cargo.
 //!
 //! ```ignore
@@ -16,6 +18,7 @@
 pub mod demo_crate;
 pub mod feed;
 pub mod http;
+pub mod identity;
 pub mod sandbox;
 
 pub use feed::{FakeFeed, FeedSpec, SeenRequest, basic};

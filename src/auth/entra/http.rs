@@ -280,12 +280,17 @@ pub fn snippet(body: &str) -> String {
 /// `expires_in` seconds from now) from a token answer.
 pub fn token_from(reply: &Reply, what: &str) -> Result<AccessToken> {
     let malformed = || {
+        // A body that mentions a token might hold one: never echo it.
+        let body = if reply.body.contains("token") {
+            "a body that is not a token answer".to_string()
+        } else {
+            snippet(&reply.body)
+        };
         Failure::new(
             Code::Auth,
             format!(
-                "{what} answered HTTP {} without an access token ({})",
-                reply.status,
-                snippet(&reply.body).replace(|c: char| c == '"', "")
+                "{what} answered HTTP {} without an access token ({body})",
+                reply.status
             ),
         )
     };

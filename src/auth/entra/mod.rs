@@ -490,10 +490,12 @@ mod tests {
         assert_eq!(choice.plan.source(), Source::GithubActions);
         assert!(choice.skipped.is_empty());
 
-        let mut managed = Facts::default()
-            .with("IDENTITY_ENDPOINT", "http://127.0.0.1:1/msi")
-            .with("IDENTITY_HEADER", "h");
-        managed.az = Some("/usr/bin/az".into());
+        let managed = Facts {
+            az: Some("/usr/bin/az".into()),
+            ..Facts::default()
+        }
+        .with("IDENTITY_ENDPOINT", "http://127.0.0.1:1/msi")
+        .with("IDENTITY_HEADER", "h");
         let choice = choose(&managed).unwrap();
         assert_eq!(choice.plan.source(), Source::ManagedIdentity);
         assert_eq!(
@@ -501,8 +503,10 @@ mod tests {
             ["github-actions", "azure-pipelines", "workload-identity"]
         );
 
-        let mut az_only = Facts::default();
-        az_only.az = Some("/usr/bin/az".into());
+        let az_only = Facts {
+            az: Some("/usr/bin/az".into()),
+            ..Facts::default()
+        };
         assert_eq!(choose(&az_only).unwrap().plan.source(), Source::AzureCli);
     }
 
