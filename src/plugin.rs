@@ -59,6 +59,13 @@ impl Credential for AzureCliProvider {
                     operation_independent: true,
                 })
             }
+            Action::Login(_) | Action::Logout if entra::is_entra_args(args) => {
+                Err(Error::from(format!(
+                    "`{}` gets a fresh token from the platform's identity for every cargo \
+                     command (`--auth entra`), so there is nothing to {action}",
+                    registry.name.unwrap_or(registry.index_url)
+                )))
+            }
             Action::Login(_) | Action::Logout => Err(Error::from(format!(
                 "`{}` gets a fresh token from the Azure CLI for every cargo command, so there is \
                  nothing to {action}: run `az login` (or `az logout`) instead",
