@@ -411,6 +411,33 @@ fn a_subject_mismatch_names_the_subject_to_federate() {
 }
 
 #[test]
+fn doctor_notices_a_feedctl_that_moved() {
+    let sandbox = Sandbox::new();
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
+    );
+    sandbox.write_home_config(
+        "[registries.crates]\ncredential-provider = [\"/gone/feedctl\", \"--auth\", \"entra\"]\n",
+    );
+    sandbox
+        .feedctl()
+        .args(["doctor", "--offline"])
+        .env("PATH", empty_path(&sandbox))
+        .assert()
+        .code(7)
+        .stdout(predicate::str::contains(
+            "`/gone/feedctl` (feedctl) no longer exists",
+        ))
+        .stdout(predicate::str::contains(
+            "feedctl providers --auth entra --name crates",
+        ))
+        .stdout(predicate::str::contains(
+            "no Microsoft Entra ID token source applies here",
+        ));
+}
+
+#[test]
 fn a_valid_token_the_feed_rejects_means_the_identity_is_not_in_the_organization() {
     let idp = IdentityStandIn::start();
     let feed = feed_for("Bearer someone-else".to_string());

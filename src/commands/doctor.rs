@@ -229,6 +229,19 @@ fn check_azure_cli_mode(
 /// `--auth entra` registries: which source applies here (no request; `check_online` asks).
 fn check_entra_mode(env: &Environment, registry: &Registry, report: &mut Report) {
     let name = format!("token `{}`", registry.name);
+    let provider = registry
+        .credential_provider
+        .as_ref()
+        .and_then(|argv| argv.first())
+        .cloned()
+        .unwrap_or_default();
+    if !std::path::Path::new(&provider).is_file() {
+        report.fail(
+            &name,
+            format!("the credential provider `{provider}` (feedctl) no longer exists, so cargo cannot get a token"),
+            format!("feedctl providers --auth entra --name {}   (records feedctl's current path)", registry.name),
+        );
+    }
     match entra::choose(&entra::Facts::gather(env)) {
         Ok(choice) => report.ok(
             &name,
