@@ -154,7 +154,7 @@ _feedctl() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "pat azure-cli" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "pat azure-cli entra" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -201,7 +201,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__env)
-            opts="-v -h --name --format --verify --pat-stdin --pat-env --azure-cli --verbose --help"
+            opts="-v -h --name --format --verify --pat-stdin --pat-env --azure-cli --auth --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -217,6 +217,10 @@ _feedctl() {
                     ;;
                 --pat-env)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "entra" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -428,7 +432,7 @@ _feedctl() {
             fi
             case "${prev}" in
                 --auth)
-                    COMPREPLY=($(compgen -W "pat azure-cli" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "pat azure-cli entra" -- "${cur}"))
                     return 0
                     ;;
                 --name)

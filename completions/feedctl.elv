@@ -46,7 +46,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --config 'Config file to edit: a `.cargo/config.toml` (or legacy `.cargo/config`), e.g. `--config ../.cargo/config.toml` (default: `.cargo/config.toml` at the workspace root, or at the package when its `package.workspace` root is not above the current directory)'
             cand --store 'Where cargo should keep tokens (see `feedctl providers --help`), e.g. `--store file`'
             cand --pat-env 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)'
-            cand --auth 'How cargo gets a token: `pat` (default) stores a verified PAT with `cargo login`; `azure-cli` makes feedctl hand cargo a fresh Entra ID token from `az` on every build, storing nothing, e.g. `--auth azure-cli` after `az login`'
+            cand --auth 'How cargo gets a token: `pat` (default) stores a verified PAT with `cargo login`; `azure-cli` makes feedctl hand cargo a fresh Entra ID token from `az` on every build, storing nothing, e.g. `--auth azure-cli` after `az login`; `entra` does the same with the first source that applies here, in this order: GitHub Actions OIDC, Azure Pipelines OIDC, Kubernetes workload identity, managed identity, Codespaces, `az`'
             cand --force-auth 'Use `FEED~force-auth` so cargo always sends a token. Needed on PUBLIC feeds by feed owners, publishers and "Feed and Upstream Reader" members: without it cargo reads anonymously and cannot save new crates from upstream sources. Private feeds never need it'
             cand --user 'Configure the feed for every project of this user, in `$CARGO_HOME/config.toml`, replacing crates.io there too unless `--no-replace-crates-io`. This is what `cargo install --registry NAME` needs (it ignores project config); without it, feedctl refuses to run outside a cargo project (e.g. in `$HOME`)'
             cand --no-replace-crates-io 'Only add the registry; leave `[source.crates-io]` alone, so crates.io stays the default source and the feed is used only by dependencies with `registry = "NAME"`'
@@ -64,8 +64,8 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'feedctl;providers'= {
-            cand --auth '`azure-cli` makes feedctl cargo''s credential provider for one registry in `$CARGO_HOME/config.toml` (needs `az login`), e.g. `--auth azure-cli --name crates`'
-            cand --name 'With `--auth azure-cli`: the registry, e.g. `--name crates` (default: the only Azure Artifacts registry configured here)'
+            cand --auth '`azure-cli` makes feedctl cargo''s credential provider for one registry in `$CARGO_HOME/config.toml` (needs `az login`), e.g. `--auth azure-cli --name crates`; `entra` likewise, with tokens from the platform''s identity (see `connect --help`)'
+            cand --name 'With `--auth azure-cli` or `entra`: the registry, e.g. `--name crates` (default: the only Azure Artifacts registry configured here)'
             cand --store 'Where cargo should keep tokens: `auto` uses the OS store (Keychain, Credential Manager, Secret Service) when it answers here and falls back to `file` (`$CARGO_HOME/credentials.toml`, mode 0600); e.g. `--store file` on CI machines'
             cand --dry-run 'Print the change as a unified diff and touch nothing'
             cand --json 'Print a machine-readable JSON result to stdout (shape in the README)'
@@ -98,6 +98,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --name 'Registry to emit variables for, repeatable, e.g. `--name crates --name tools` (default: every Azure Artifacts registry configured here)'
             cand --format 'Output syntax, e.g. `--format github`'
             cand --pat-env 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)'
+            cand --auth '`entra`: mint one Microsoft Entra ID token from the platform''s own identity (GitHub Actions or Azure Pipelines OIDC, Kubernetes workload identity, managed identity, Codespaces, then `az`) instead of a PAT, e.g. `--auth entra`. It lasts about an hour'
             cand --verify 'First check the token against every registry''s feed, as cargo will send it; on a refusal fail (exit 4, 5 or 6) without emitting anything'
             cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `printf ''%s\n'' "$PAT" | feedctl login --pat-stdin`'
             cand --azure-cli 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'

@@ -7,7 +7,11 @@
 #   scripts/bench.sh            # RUNS=40 for more runs per command; BENCH_TOOL=loop to
 #                               # use the bash loop even when hyperfine is installed
 #
-# Needs python3 for the loopback feed. Uses hyperfine when installed (Debian/Ubuntu: `apt install hyperfine`; elsewhere
+# Also measures `feedctl --cargo-plugin` answering cargo's `get` with each `--auth entra`
+# source against a loopback stand-in (python3's http.server; skipped without python3) next to
+# `--auth azure-cli` with a fake `az` that takes a realistic 0.4 s, in the same run.
+#
+# Needs python3 for the loopback feeds. Uses hyperfine when installed (Debian/Ubuntu: `apt install hyperfine`; elsewhere
 # `cargo install hyperfine`), else a bash loop. Prints a Markdown table of median wall
 # times, the ratio to `cargo --version` measured in the same run, the release binary's
 # size, and the cost per 1,000 registries at 2,000 and 20,000 (equal when it is linear).
@@ -167,6 +171,84 @@ for n in 1 10; do
     row "doctor, $n feeds (loopback)" "" "$bin" doctor
     popd >/dev/null
 done
+# --- `feedctl --cargo-plugin` get: each token source, loopback stand-ins only ---
+if command -v python3 >/dev/null; then
+    cat >"$work/standin.py" <<'PY'
+import http.server, json, sys, time
+EXP = int(time.time()) + 3600
+TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJhcHBpZCI6ImJlbmNoIn0.c2ln"
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def answer(self, body):
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+    def do_GET(self):
+        if self.path.startswith("/github/"):
+            self.answer({"value": TOKEN})
+        else:  # App Service endpoint and IMDS
+            self.answer({"access_token": TOKEN, "expires_on": str(EXP), "token_type": "Bearer"})
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.startswith("/ado/"):
+            self.answer({"oidcToken": TOKEN})
+        else:  # Entra ID's token endpoint
+            self.answer({"token_type": "Bearer", "expires_in": 3599, "access_token": TOKEN})
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1], "w").write(str(server.server_port))
+server.serve_forever()
+PY
+    python3 "$work/standin.py" "$work/port" &
+    standin_pid=$!
+    trap 'kill "$feed_pid" "$standin_pid" 2>/dev/null; rm -rf "$work"' EXIT
+    for _ in $(seq 50); do [[ -s $work/port ]] && break; sleep 0.1; done
+    idp=http://127.0.0.1:$(cat "$work/port")
+    mkdir -p "$work/az-bin" "$work/home"
+    cat >"$work/az-bin/az" <<'AZ'
+#!/bin/sh
+# A replaying `az account get-access-token --output json`, with az's real start-up time.
+sleep 0.4
+echo '{"accessToken": "eyJ0.fake.sig", "expires_on": 4070908800, "tenant": "t", "tokenType": "Bearer"}'
+AZ
+    chmod +x "$work/az-bin/az"
+    plugins=0
+    index=sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/
+    request() { printf '{"v":1,"registry":{"index-url":"%s","name":"crates"},"kind":"get","operation":"read","args":%s}\n' "$index" "$1"; }
+    request '["--auth","entra"]' >"$work/entra.json"
+    request '[]' >"$work/azure-cli.json"
+    # One wrapper per source: a clean environment with only that platform's variables; the
+    # DMI override keeps this machine from being taken for an Azure VM.
+    plugin() {
+        local name=$1 req=$2 script=$work/plugin-$((++plugins)).sh
+        shift 2
+        {
+            echo '#!/usr/bin/env bash'
+            printf 'exec env -i HOME=%q PATH=%q FEEDCTL_TEST_DMI_CHASSIS_ASSET_TAG_FILE=/nonexistent' "$work/home" "$work/az-bin:/usr/bin:/bin"
+            printf ' %q' "$@" "$bin" --cargo-plugin
+            printf ' <%q\n' "$work/$req.json"
+        } >"$script"
+        chmod +x "$script"
+        "$script" | grep -q '"token":"Bearer ' || { echo "plugin get failed for $name" >&2; exit 1; }
+        row "plugin get: $name" "" "$script"
+    }
+    ids=(AZURE_CLIENT_ID=11111111-2222-3333-4444-555555555555 AZURE_TENANT_ID=contoso.onmicrosoft.com AZURE_AUTHORITY_HOST=$idp)
+    plugin "entra, GitHub Actions OIDC" entra "${ids[@]}" \
+        "ACTIONS_ID_TOKEN_REQUEST_URL=$idp/github/token?api-version=2.0" ACTIONS_ID_TOKEN_REQUEST_TOKEN=r
+    plugin "entra, Azure Pipelines OIDC" entra "${ids[@]}" SYSTEM_OIDCREQUESTURI=$idp/ado/oidc \
+        SYSTEM_ACCESSTOKEN=s AZURESUBSCRIPTION_SERVICE_CONNECTION_ID=c
+    echo "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwb2QifQ.c2ln" >"$work/k8s-token"
+    plugin "entra, workload identity" entra "${ids[@]}" AZURE_FEDERATED_TOKEN_FILE=$work/k8s-token
+    plugin "entra, App Service managed identity" entra IDENTITY_ENDPOINT=$idp/msi/token IDENTITY_HEADER=h
+    plugin "entra, IMDS (loopback stand-in)" entra FEEDCTL_ENTRA_SOURCE=managed-identity \
+        FEEDCTL_TEST_IMDS_ENDPOINT=$idp/metadata/identity/oauth2/token
+    plugin "entra, falling through to az (0.4 s)" entra
+    plugin "azure-cli, fake az (0.4 s)" azure-cli
+else
+    echo "python3 not found: skipping the credential-provider rows" >&2
+fi
 
 size_bytes=$(stat -c %s "$bin" 2>/dev/null || stat -f %z "$bin")
 size_mib=$(awk -v b="$size_bytes" 'BEGIN { printf "%.2f", b / 1048576 }')

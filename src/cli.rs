@@ -144,6 +144,19 @@ pub struct EnvArgs {
     /// The token, when not `SYSTEM_ACCESSTOKEN` (Azure Pipelines' job token, the default).
     #[command(flatten)]
     pub token: TokenArgs,
+
+    /// `entra`: mint one Microsoft Entra ID token from the platform's own identity (GitHub
+    /// Actions or Azure Pipelines OIDC, Kubernetes workload identity, managed identity,
+    /// Codespaces, then `az`) instead of a PAT, e.g. `--auth entra`. It lasts about an hour.
+    #[arg(long, value_enum, value_name = "SOURCE", conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli"])]
+    pub auth: Option<EnvAuth>,
+}
+
+/// Token sources of `feedctl env` beyond the PAT flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EnvAuth {
+    /// The Microsoft Entra ID chain (see `feedctl connect --help`, `--auth entra`).
+    Entra,
 }
 
 #[derive(Debug, Args)]
@@ -228,16 +241,21 @@ pub enum Auth {
     /// A fresh Microsoft Entra ID token from `az` for every cargo command, via feedctl as
     /// cargo's credential provider for this registry. Nothing secret is stored.
     AzureCli,
+    /// A fresh Microsoft Entra ID token from the platform the build runs on (GitHub Actions,
+    /// Azure Pipelines, Kubernetes, managed identity, Codespaces; then `az`), via feedctl as
+    /// cargo's credential provider for this registry. No PAT, no secret stored.
+    Entra,
 }
 
 #[derive(Debug, Args)]
 pub struct ProvidersArgs {
     /// `azure-cli` makes feedctl cargo's credential provider for one registry in
-    /// `$CARGO_HOME/config.toml` (needs `az login`), e.g. `--auth azure-cli --name crates`.
+    /// `$CARGO_HOME/config.toml` (needs `az login`), e.g. `--auth azure-cli --name crates`;
+    /// `entra` likewise, with tokens from the platform's identity (see `connect --help`).
     #[arg(long, value_enum, default_value_t = Auth::Pat)]
     pub auth: Auth,
 
-    /// With `--auth azure-cli`: the registry, e.g. `--name crates` (default: the only Azure
+    /// With `--auth azure-cli` or `entra`: the registry, e.g. `--name crates` (default: the only Azure
     /// Artifacts registry configured here).
     #[arg(long, value_name = "REGISTRY", requires = "auth")]
     pub name: Option<String>,
@@ -390,7 +408,9 @@ pub struct ConnectArgs {
 
     /// How cargo gets a token: `pat` (default) stores a verified PAT with `cargo login`;
     /// `azure-cli` makes feedctl hand cargo a fresh Entra ID token from `az` on every build,
-    /// storing nothing, e.g. `--auth azure-cli` after `az login`.
+    /// storing nothing, e.g. `--auth azure-cli` after `az login`; `entra` does the same with
+    /// the first source that applies here, in this order: GitHub Actions OIDC, Azure
+    /// Pipelines OIDC, Kubernetes workload identity, managed identity, Codespaces, `az`.
     #[arg(long, value_enum, default_value_t = Auth::Pat, conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli"])]
     pub auth: Auth,
 }

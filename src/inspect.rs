@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::auth::plugin;
+use crate::auth::{entra, plugin};
 use crate::cargo_config::ConfigFile;
 use crate::environment::Environment;
 use crate::providers;
@@ -59,6 +59,8 @@ pub struct Credentials {
     pub file_token: Option<FoundToken>,
     /// The registry's provider is feedctl itself (`--auth azure-cli`): tokens come from `az`.
     pub azure_cli: bool,
+    /// With `--auth entra` (feedctl as provider too): where the chain gets a token here.
+    pub entra: Option<String>,
 }
 
 impl Credentials {
@@ -104,6 +106,9 @@ impl Credentials {
 
     /// Where the token lives, in words, without the token.
     pub fn whereabouts(&self, cargo_home: &Path) -> String {
+        if let Some(source) = &self.entra {
+            return source.clone();
+        }
         if self.azure_cli {
             return "none stored: feedctl gets a fresh token from `az` for each cargo command"
                 .to_string();
@@ -136,6 +141,11 @@ pub fn credentials(
     });
     let file_token = credentials_file_token(&env.cargo_home()?, &registry.name)?;
     Ok(Credentials {
+        entra: registry
+            .credential_provider
+            .as_deref()
+            .is_some_and(entra::is_entra_provider)
+            .then(|| entra::describe_here(env)),
         azure_cli: registry
             .credential_provider
             .as_deref()

@@ -326,6 +326,8 @@ fn sandbox_commands_are_hermetic() {
                 | "CARGO_HOME"
                 | "CARGO_TARGET_DIR"
                 | "CARGO_TERM_COLOR"
+                // Keeps `--auth entra` from taking the test machine for an Azure VM.
+                | "FEEDCTL_TEST_DMI_CHASSIS_ASSET_TAG_FILE"
                 | "CARGO_MANIFEST_DIR"
                 | "CARGO_MANIFEST_PATH"
                 | "CARGO_PRIMARY_PACKAGE"

@@ -12,6 +12,7 @@ mod connect;
 mod credentials;
 mod diagnosis;
 mod edge_files;
+mod entra;
 mod harness;
 mod json_contract;
 mod leaks;

@@ -13,7 +13,7 @@ use cargo_credential::{
 };
 
 use super::AccessToken;
-use super::azure_cli;
+use super::{azure_cli, entra};
 use crate::environment::Environment;
 use crate::feed;
 use crate::ui;
@@ -72,14 +72,20 @@ impl Credential for AzureCliProvider {
         &self,
         registry: &RegistryInfo<'_>,
         action: &Action<'_>,
-        _args: &[&str],
+        args: &[&str],
     ) -> Result<CredentialResponse, Error> {
         if !feed::is_azure_index(registry.index_url) {
             return Err(Error::UrlNotSupported);
         }
         match action {
             Action::Get(_) => {
-                let token = self.access_token(registry).map_err(|e| {
+                // `credential-provider = [feedctl, "--auth", "entra"]`: the platform's chain.
+                let token = if entra::is_entra_args(args) {
+                    entra::access_token(&self.env)
+                } else {
+                    self.access_token(registry)
+                };
+                let token = token.map_err(|e| {
                     Error::from(format!(
                         "feedctl could not get an Azure DevOps token for `{}`: {e:#}",
                         registry.name.unwrap_or(registry.index_url)
@@ -90,6 +96,13 @@ impl Credential for AzureCliProvider {
                     cache: cache_until(token.expires_on, time::OffsetDateTime::now_utc()),
                     operation_independent: true,
                 })
+            }
+            Action::Login(_) | Action::Logout if entra::is_entra_args(args) => {
+                Err(Error::from(format!(
+                    "`{}` gets a fresh token from the platform's identity for every cargo \
+                     command (`--auth entra`), so there is nothing to {action}",
+                    registry.name.unwrap_or(registry.index_url)
+                )))
             }
             Action::Login(_) | Action::Logout => Err(Error::from(format!(
                 "`{}` gets a fresh token from the Azure CLI for every cargo command, so there is \

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::auth::azure_cli;
+use crate::auth::{azure_cli, entra};
 use crate::cargo_config::{self, ConfigFile, Updated};
 use crate::cli::{Auth, ConnectArgs};
 use crate::environment::Environment;
@@ -29,6 +29,7 @@ use crate::ui;
 #[derive(Debug)]
 struct Plan {
     feed: Feed,
+    auth: Auth,
     edit: ConnectEdit,
     /// Another name already pointing at the feed, reused instead of `edit.registry`'s default.
     reused_from: Option<PathBuf>,
@@ -195,6 +196,13 @@ fn token_before_writing(args: &ConnectArgs, env: &Environment, plan: &Plan) -> R
                 verified: !args.no_verify,
             })
         }
+        Auth::Entra => {
+            entra::verify_step(index, name, env, args.no_verify)?;
+            Ok(Token {
+                secret: None,
+                verified: !args.no_verify,
+            })
+        }
     }
 }
 
@@ -260,14 +268,15 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
     }
     // One place per `--auth` kind: what the registry's own provider becomes.
     home.registry = match args.auth {
-        Auth::AzureCli => Some((
+        Auth::AzureCli | Auth::Entra => Some((
             registry.clone(),
-            RegistryProvider::Feedctl(env.current_exe()?),
+            RegistryProvider::feedctl(env, args.auth == Auth::Entra)?,
         )),
         Auth::Pat if !args.no_providers => Some((registry.clone(), RegistryProvider::NotFeedctl)),
         Auth::Pat => None,
     };
     Ok(Plan {
+        auth: args.auth,
         edit: ConnectEdit {
             registry,
             index,
@@ -355,9 +364,10 @@ fn json_report(
         providers: home_list
             .filter(|_| plan.home.global.is_some())
             .map(|(list, _)| list),
-        auth: match plan.home.registry {
-            Some((_, RegistryProvider::Feedctl(_))) => "azure-cli",
-            _ => "pat",
+        auth: match plan.auth {
+            Auth::Pat => "pat",
+            Auth::AzureCli => "azure-cli",
+            Auth::Entra => "entra",
         },
         verified: step.verified,
         token_stored: step.stored.is_some(),

@@ -6,7 +6,7 @@ use std::process::Command;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::auth::azure_cli;
+use crate::auth::{azure_cli, entra};
 use crate::cargo_config::ConfigFile;
 use crate::cli::DoctorArgs;
 use crate::environment::Environment;
@@ -196,7 +196,9 @@ fn check_registry(
     // An unreadable credentials.toml is reported once, by `check_credentials_file`.
     let credentials = inspect::credentials(env, settings, registry).ok();
     if let Some(credentials) = &credentials {
-        if credentials.azure_cli {
+        if credentials.entra.is_some() {
+            check_entra_mode(env, registry, &mut report);
+        } else if credentials.azure_cli {
             check_azure_cli_mode(env, registry, credentials, &mut report);
         } else {
             check_credentials(registry, credentials, &mut report);
@@ -518,6 +520,34 @@ fn said(advice: &azure_cli::Advice) -> String {
     }
 }
 
+/// `--auth entra` registries: which source applies here (no request; `check_online` asks).
+fn check_entra_mode(env: &Environment, registry: &Registry, report: &mut Report) {
+    let provider = registry
+        .credential_provider
+        .as_ref()
+        .and_then(|argv| argv.first())
+        .cloned()
+        .unwrap_or_default();
+    if !std::path::Path::new(&provider).is_file() {
+        report.fail(
+            "token.provider",
+            format!("the credential provider `{provider}` (feedctl) no longer exists, so cargo cannot get a token"),
+            format!("feedctl providers --auth entra --name {}   (records feedctl's current path)", registry.name),
+        );
+    }
+    match entra::choose(&entra::Facts::gather(env)) {
+        Ok(choice) => report.ok(
+            "entra.source",
+            format!(
+                "tokens come from {} via feedctl: {}",
+                choice.plan.source().describe(),
+                choice.plan.detail()
+            ),
+        ),
+        Err(failure) => report.fail("entra.source", failure.message, entra::FIX),
+    }
+}
+
 fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mut Report) {
     if let Some(found) = &credentials.env_token
         && !credentials.lists_cargo_token()
@@ -686,6 +716,22 @@ fn check_online(
     let Some(credentials) = credentials else {
         return;
     };
+    if credentials.entra.is_some() {
+        match entra::mint(env).and_then(|m| {
+            entra::check_with_feed(prober, &registry.index, &registry.name, &m).map(|()| m)
+        }) {
+            Ok(m) => report.ok(
+                "token.accepted",
+                format!(
+                    "the token from {} is accepted ({})",
+                    m.source.describe(),
+                    entra::identity(&m.token)
+                ),
+            ),
+            Err(e) => report.fail("token.accepted", format!("{e:#}"), entra::FIX),
+        }
+        return;
+    }
     if credentials.azure_cli {
         match azure_cli::token_for_feed(env, &registry.index, announced) {
             Ok(token) => {

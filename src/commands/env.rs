@@ -11,7 +11,7 @@ use std::io::Write;
 use anyhow::{Context, Result, bail};
 
 use crate::auth::azure_cli;
-use crate::cli::{EnvArgs, EnvFormat};
+use crate::cli::{EnvArgs, EnvAuth, EnvFormat};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ops::login::source_flags;
@@ -125,6 +125,9 @@ fn warn_on_collisions(registries: &[Registry]) {
 }
 
 fn read_token(args: &EnvArgs, env: &Environment, registries: &[Registry]) -> Result<Secret> {
+    if args.auth == Some(EnvAuth::Entra) {
+        return token::read(&Source::Entra, env);
+    }
     if let Some(source) = token::select_source(&source_flags(&args.token), false) {
         return match &source {
             Source::EnvVar(var) if env.var(var).is_none_or(|v| v.trim().is_empty()) => {

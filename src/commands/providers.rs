@@ -40,12 +40,10 @@ pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
             edit.global = Some(providers::choose_store(env, args.store));
             None
         }
-        Auth::AzureCli => {
+        Auth::AzureCli | Auth::Entra => {
             let registry = Settings::load(env)?.pick(args.name.as_deref())?.name;
-            edit.registry = Some((
-                registry.clone(),
-                RegistryProvider::Feedctl(env.current_exe()?),
-            ));
+            let provider = RegistryProvider::feedctl(env, args.auth == Auth::Entra)?;
+            edit.registry = Some((registry.clone(), provider));
             Some(registry)
         }
     };

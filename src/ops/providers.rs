@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use toml_edit::Array;
 
-use crate::auth::plugin;
+use crate::auth::{entra, plugin};
 use crate::cargo_config::{self, ConfigFile, NewParent};
 use crate::environment::Environment;
 use crate::providers::{self, Probe, Store};
@@ -18,10 +18,23 @@ use crate::ui;
 /// What to do with one registry's `credential-provider`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegistryProvider {
-    /// Make feedctl (this executable) the registry's provider (`--auth azure-cli`).
-    Feedctl(PathBuf),
+    /// Make feedctl the registry's provider: this executable and its arguments
+    /// (`--auth azure-cli`: none; `--auth entra`: [`crate::auth::entra::PROVIDER_ARGS`]).
+    Feedctl(Vec<String>),
     /// Remove feedctl as the registry's provider, leaving any other provider alone.
     NotFeedctl,
+}
+
+impl RegistryProvider {
+    /// feedctl (this executable) as the provider; `entra` adds `--auth entra`, which cargo
+    /// hands back to feedctl in each request.
+    pub fn feedctl(env: &Environment, entra: bool) -> Result<RegistryProvider> {
+        let mut argv = vec![env.current_exe()?.to_string_lossy().into_owned()];
+        if entra {
+            argv.extend(entra::PROVIDER_ARGS.iter().map(|a| a.to_string()));
+        }
+        Ok(RegistryProvider::Feedctl(argv))
+    }
 }
 
 /// The planned edit of `$CARGO_HOME/config.toml`.
@@ -67,9 +80,8 @@ impl HomeEdit {
         if let Some((registry, change)) = &self.registry {
             let key = ["registries", registry.as_str(), "credential-provider"];
             match change {
-                RegistryProvider::Feedctl(exe) => {
-                    let mut array = Array::new();
-                    array.push(exe.to_string_lossy().as_ref());
+                RegistryProvider::Feedctl(argv) => {
+                    let array: Array = argv.iter().map(String::as_str).collect();
                     file.set(&key, array, NewParent::Header)?;
                 }
                 RegistryProvider::NotFeedctl => {

@@ -6,6 +6,8 @@
 //!   and the real cargo.
 //! - [`fake_az::FakeAz`]: the Azure CLI replaying its recorded outputs, first on `PATH`.
 //! - [`basic`]: the `Authorization` value for an Azure PAT.
+//! - [`identity::IdentityStandIn`]: loopback stand-ins for Entra ID, GitHub's and Azure
+//!   Pipelines' OIDC endpoints and the managed identity endpoints (`--auth entra`).
 //! - [`http::get`]: a tiny HTTP client for talking to a feed without cargo.
 //! - [`tls::TlsFront`]: an HTTPS front for a feed, with a certificate from a private test CA.
 //!
@@ -19,6 +21,7 @@ pub mod demo_crate;
 pub mod fake_az;
 pub mod feed;
 pub mod http;
+pub mod identity;
 pub mod sandbox;
 pub mod tls;
 

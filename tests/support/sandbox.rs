@@ -4,7 +4,9 @@
 //!
 //! Hermetic means: the child's environment is cleared, then only `PATH`, `HOME`,
 //! `CARGO_HOME`, `RUSTUP_HOME`, `RUSTUP_TOOLCHAIN` (if set), `RUST_BACKTRACE=0`,
-//! `CARGO_TERM_COLOR=never` and `CARGO_TARGET_DIR` are set. Nothing from the developer's
+//! `CARGO_TERM_COLOR=never` and `CARGO_TARGET_DIR` are set, plus
+//! `FEEDCTL_TEST_DMI_CHASSIS_ASSET_TAG_FILE` pointing at a file that does not exist, so that
+//! feedctl never takes the machine running the tests for an Azure VM and never asks IMDS. Nothing from the developer's
 //! `~/.cargo` (config, credentials, caches) can leak in, and nothing is written there.
 //! Tests add what they need (e.g. `CARGO_REGISTRIES_<NAME>_TOKEN`) with `.env(..)`.
 
@@ -150,7 +152,12 @@ fn apply_hermetic_env(cmd: &mut Command, home: &Path, cargo_home: &Path, target:
         .env("CARGO_HOME", cargo_home)
         .env("CARGO_TARGET_DIR", target)
         .env("RUST_BACKTRACE", "0")
-        .env("CARGO_TERM_COLOR", "never");
+        .env("CARGO_TERM_COLOR", "never")
+        // Even on an Azure VM, `--auth entra` must never ask the real IMDS from a test.
+        .env(
+            "FEEDCTL_TEST_DMI_CHASSIS_ASSET_TAG_FILE",
+            home.join("no-dmi-chassis-asset-tag"),
+        );
 }
 
 /// Every file below `dir`, recursively, as one lossy text (empty when `dir` does not exist):

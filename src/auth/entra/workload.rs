@@ -1,0 +1,86 @@
+//! Kubernetes workload identity (AKS and any cluster with the Azure webhook): the projected
+//! service-account token in `AZURE_FEDERATED_TOKEN_FILE`, exchanged at Entra ID for
+//! `AZURE_CLIENT_ID` in `AZURE_TENANT_ID`. The file is read on every request because the
+//! kubelet rotates it.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::http::{self, Federated};
+use super::{AccessToken, Detect, Facts};
+use crate::exit::{Code, Failure};
+use crate::token::Secret;
+
+#[derive(Debug)]
+pub struct Plan {
+    file: PathBuf,
+    federated: Federated,
+}
+
+pub fn detect(facts: &Facts) -> Result<Plan, Detect> {
+    let Some(file) = facts.var("AZURE_FEDERATED_TOKEN_FILE") else {
+        return Err(Detect::NotHere(
+            "`AZURE_FEDERATED_TOKEN_FILE` is not set (not a pod with workload identity)"
+                .to_string(),
+        ));
+    };
+    let (Some(client_id), Some(tenant)) =
+        (facts.var("AZURE_CLIENT_ID"), facts.var("AZURE_TENANT_ID"))
+    else {
+        return Err(Detect::NotHere(
+            "`AZURE_CLIENT_ID` and `AZURE_TENANT_ID` are not both set: label the pod \
+             `azure.workload.identity/use: \"true\"` and annotate its service account with \
+             `azure.workload.identity/client-id`"
+                .to_string(),
+        ));
+    };
+    http::check_tenant(tenant, "AZURE_TENANT_ID")?;
+    Ok(Plan {
+        file: PathBuf::from(file),
+        federated: Federated {
+            authority: http::authority(facts.var("AZURE_AUTHORITY_HOST"))?,
+            tenant: tenant.trim().to_string(),
+            client_id: client_id.trim().to_string(),
+        },
+    })
+}
+
+impl Plan {
+    pub fn detail(&self) -> String {
+        format!(
+            "the service-account token in `{}`, exchanged for app `{}` in tenant `{}`",
+            self.file.display(),
+            self.federated.client_id,
+            self.federated.tenant
+        )
+    }
+
+    pub fn fetch(&self) -> Result<AccessToken> {
+        let text = std::fs::read_to_string(&self.file).map_err(|e| {
+            Failure::new(
+                Code::Auth,
+                format!(
+                    "failed to read the service-account token `{}` (`AZURE_FEDERATED_TOKEN_FILE`): \
+                     {e}; check the pod's projected volume",
+                    self.file.display()
+                ),
+            )
+        })?;
+        if text.trim().is_empty() {
+            return Err(Failure::new(
+                Code::Auth,
+                format!(
+                    "the service-account token `{}` is empty",
+                    self.file.display()
+                ),
+            )
+            .into());
+        }
+        self.federated.exchange(
+            &Secret::verbatim(text.trim()),
+            "For a pod the subject is `system:serviceaccount:NAMESPACE:SERVICE-ACCOUNT` and the \
+             issuer the cluster's OIDC issuer URL (`az aks show --query oidcIssuerProfile.issuerUrl`).",
+        )
+    }
+}

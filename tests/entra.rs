@@ -1,0 +1,561 @@
+//! `--auth entra`: tokens from the platform's own identity, with loopback stand-ins for
+//! GitHub's and Azure Pipelines' OIDC endpoints, Entra ID and the managed identity endpoints
+//! (see `support::identity`), the loopback feed and the real cargo.
+//!
+//! Safety: every endpoint is a loopback stand-in; the sandbox points the DMI override at a
+//! missing file, so IMDS is never asked unless a test points it at the stand-in itself; and
+//! tests that may reach the end of the chain run with a `PATH` without `az`.
+
+use std::fs;
+
+use predicates::prelude::*;
+
+use crate::support::identity::{self, IdentityStandIn};
+use crate::support::sandbox::text_under;
+use crate::support::{FakeFeed, FeedSpec, Sandbox};
+
+const ASSET_TAG: &str = "7783-7084-3265-9085-8269-3286-77";
+
+fn feed_for(header: String) -> FakeFeed {
+    FakeFeed::start(FeedSpec::new("contoso", Some("web"), "crates").accept(header))
+}
+
+/// The variables of a GitHub Actions job with `id-token: write` and the azure ids set.
+fn github_env(idp: &IdentityStandIn) -> Vec<(&'static str, String)> {
+    vec![
+        ("GITHUB_ACTIONS", "true".into()),
+        (
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            format!("{}/github/token?api-version=2.0", idp.url()),
+        ),
+        (
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+            identity::GITHUB_REQUEST_TOKEN.into(),
+        ),
+        ("AZURE_CLIENT_ID", identity::CLIENT_ID.into()),
+        ("AZURE_TENANT_ID", identity::TENANT.into()),
+        ("AZURE_AUTHORITY_HOST", idp.url()),
+    ]
+}
+
+fn app_service_env(idp: &IdentityStandIn) -> Vec<(&'static str, String)> {
+    vec![
+        ("IDENTITY_ENDPOINT", format!("{}/msi/token", idp.url())),
+        ("IDENTITY_HEADER", identity::IDENTITY_HEADER.into()),
+    ]
+}
+
+/// A `PATH` holding nothing, so the chain cannot end at a real `az`.
+fn empty_path(sandbox: &Sandbox) -> String {
+    let dir = sandbox.home().join("empty-bin");
+    fs::create_dir_all(&dir).unwrap();
+    dir.display().to_string()
+}
+
+fn assert_no_secret(sandbox: &Sandbox, texts: &[&str], secrets: &[String]) {
+    let files = text_under(sandbox.cargo_home()) + &text_under(&sandbox.project().join(".cargo"));
+    for secret in secrets {
+        for text in texts {
+            assert!(
+                !text.contains(secret.as_str()),
+                "a secret was printed: {text}"
+            );
+        }
+        assert!(!files.contains(secret.as_str()), "a secret was stored");
+    }
+}
+
+/// `connect --auth entra`, then the real `cargo build`, with `vars` in both environments.
+fn connect_and_build(
+    sandbox: &Sandbox,
+    feed: &FakeFeed,
+    vars: &[(&'static str, String)],
+) -> (String, String) {
+    let out = sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--auth", "entra"])
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let connect_err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{connect_err}");
+    let home_config = sandbox.read_cargo_home_file("config.toml").unwrap();
+    assert!(
+        home_config.contains(r#", "--auth", "entra"]"#),
+        "{home_config}"
+    );
+    let build = sandbox
+        .cargo()
+        .args(["build"])
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let build_err = String::from_utf8_lossy(&build.stderr).to_string();
+    assert!(build.status.success(), "{build_err}");
+    (connect_err, build_err)
+}
+
+#[test]
+fn github_actions_oidc_builds_with_no_secret_stored() {
+    let idp = IdentityStandIn::start();
+    let feed = feed_for(idp.bearer(identity::CLIENT_ID));
+    let sandbox = Sandbox::new();
+    let vars = github_env(&idp);
+    let (connect, build) = connect_and_build(&sandbox, &feed, &vars);
+    assert!(
+        connect.contains("Verified") && connect.contains("GitHub Actions OIDC"),
+        "{connect}"
+    );
+    assert!(connect.contains(identity::CLIENT_ID), "{connect}");
+    assert_eq!(
+        feed.download_authorizations(),
+        [Some(idp.bearer(identity::CLIENT_ID))]
+    );
+    // The request shape: GitHub with the audience Entra expects; Entra with the assertion.
+    let requests = idp.requests();
+    let github = requests
+        .iter()
+        .find(|r| r.url.starts_with("/github/token"))
+        .unwrap();
+    assert!(
+        github
+            .url
+            .contains("api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchange"),
+        "{}",
+        github.url
+    );
+    let entra = requests
+        .iter()
+        .find(|r| r.url == format!("/{}/oauth2/v2.0/token", identity::TENANT))
+        .unwrap();
+    assert_eq!(entra.status, 200);
+    assert!(
+        entra
+            .body
+            .contains("scope=499b84ac-1321-427f-aa17-267ca6975798%2F.default")
+    );
+    assert_no_secret(
+        &sandbox,
+        &[&connect, &build],
+        &[
+            identity::GITHUB_REQUEST_TOKEN.to_string(),
+            idp.access_token(identity::CLIENT_ID),
+        ],
+    );
+
+    // status and doctor say where the token comes from, and whose it is; never the token.
+    let status = sandbox
+        .feedctl()
+        .arg("status")
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout).to_string();
+    assert!(status.contains("GitHub Actions OIDC"), "{status}");
+    let doctor = sandbox
+        .feedctl()
+        .arg("doctor")
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let doctor_out = String::from_utf8_lossy(&doctor.stdout).to_string();
+    assert!(doctor.status.success(), "{doctor_out}");
+    for expected in [
+        identity::CLIENT_ID,
+        identity::OBJECT_ID,
+        identity::TENANT,
+        "expires",
+    ] {
+        assert!(doctor_out.contains(expected), "{expected}: {doctor_out}");
+    }
+    assert_no_secret(
+        &sandbox,
+        &[&status, &doctor_out],
+        &[idp.access_token(identity::CLIENT_ID)],
+    );
+}
+
+#[test]
+fn app_service_managed_identity_builds() {
+    let idp = IdentityStandIn::start();
+    let feed = feed_for(idp.bearer(identity::MI_CLIENT_ID));
+    let sandbox = Sandbox::new();
+    let (connect, build) = connect_and_build(&sandbox, &feed, &app_service_env(&idp));
+    assert!(connect.contains("managed identity"), "{connect}");
+    let msi: Vec<_> = idp
+        .requests()
+        .into_iter()
+        .filter(|r| r.url.starts_with("/msi/token"))
+        .collect();
+    assert!(!msi.is_empty());
+    assert!(msi.iter().all(|r| {
+        r.url.contains("api-version=2019-08-01")
+            && r.url
+                .contains("resource=499b84ac-1321-427f-aa17-267ca6975798")
+    }));
+    assert_no_secret(
+        &sandbox,
+        &[&connect, &build],
+        &[
+            identity::IDENTITY_HEADER.to_string(),
+            idp.access_token(identity::MI_CLIENT_ID),
+        ],
+    );
+}
+
+#[test]
+fn imds_is_asked_on_an_azure_vm_only_and_in_its_shape() {
+    let idp = IdentityStandIn::start();
+    let feed = feed_for(idp.bearer(identity::MI_CLIENT_ID));
+    let sandbox = Sandbox::new();
+    let imds = format!("{}/metadata/identity/oauth2/token", idp.url());
+    let not_a_vm = [
+        ("FEEDCTL_TEST_IMDS_ENDPOINT", imds.clone()),
+        ("PATH", empty_path(&sandbox)),
+    ];
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        &format!(
+            "[registries]\ncrates = {{ index = \"{}\" }}\n",
+            feed.index_url()
+        ),
+    );
+    // Not an Azure VM (the sandbox's DMI file does not exist): IMDS is not even asked.
+    sandbox
+        .feedctl()
+        .args(["env", "--auth", "entra"])
+        .envs(not_a_vm.iter().map(|(k, v)| (k, v)))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "does not identify itself as an Azure VM",
+        ));
+    assert!(
+        idp.requests().is_empty(),
+        "IMDS was asked on a machine that is not an Azure VM"
+    );
+
+    // An Azure VM by its DMI asset tag: IMDS (the stand-in) with `Metadata: true`.
+    let tag = sandbox.home().join("chassis_asset_tag");
+    fs::write(&tag, format!("{ASSET_TAG}\n")).unwrap();
+    let vm = vec![
+        ("FEEDCTL_TEST_IMDS_ENDPOINT", imds),
+        (
+            "FEEDCTL_TEST_DMI_CHASSIS_ASSET_TAG_FILE",
+            tag.display().to_string(),
+        ),
+    ];
+    connect_and_build(&sandbox, &feed, &vm);
+    let asked: Vec<_> = idp.requests();
+    assert!(!asked.is_empty());
+    for r in &asked {
+        assert!(
+            r.url.starts_with(
+                "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=499b84ac"
+            ),
+            "{}",
+            r.url
+        );
+        assert_eq!(r.header("Metadata"), Some("true"));
+        assert_eq!(r.status, 200);
+    }
+}
+
+#[test]
+fn azure_pipelines_oidc_mints_for_env_and_names_an_unauthorized_connection() {
+    let idp = IdentityStandIn::start();
+    let sandbox = Sandbox::new();
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
+    );
+    let vars = |connection: &str| {
+        vec![
+            ("SYSTEM_OIDCREQUESTURI", format!("{}/ado/oidc", idp.url())),
+            (
+                "SYSTEM_ACCESSTOKEN",
+                identity::SYSTEM_ACCESSTOKEN.to_string(),
+            ),
+            (
+                "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
+                connection.to_string(),
+            ),
+            (
+                "AZURESUBSCRIPTION_CLIENT_ID",
+                identity::CLIENT_ID.to_string(),
+            ),
+            ("AZURESUBSCRIPTION_TENANT_ID", identity::TENANT.to_string()),
+            ("AZURE_AUTHORITY_HOST", idp.url()),
+        ]
+    };
+    let out = sandbox
+        .feedctl()
+        .args(["env", "--auth", "entra"])
+        .envs(
+            vars(identity::SERVICE_CONNECTION)
+                .iter()
+                .map(|(k, v)| (k, v)),
+        )
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!(
+            "export CARGO_REGISTRIES_CRATES_TOKEN='{}'",
+            idp.bearer(identity::CLIENT_ID)
+        )),
+        "{stdout}"
+    );
+    let oidc = idp
+        .requests()
+        .into_iter()
+        .find(|r| r.url.starts_with("/ado/oidc"))
+        .unwrap();
+    assert_eq!(oidc.method, "POST");
+    assert!(oidc.url.contains("api-version=7.1&serviceConnectionId="));
+
+    let out = sandbox
+        .feedctl()
+        .args(["env", "--auth", "entra"])
+        .envs(vars("not-this-one").iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("not authorized for this pipeline"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Could not find service connection"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+    assert!(!stderr.contains(identity::SYSTEM_ACCESSTOKEN));
+}
+
+#[test]
+fn kubernetes_workload_identity_reads_the_token_file_and_explains_expiry() {
+    let idp = IdentityStandIn::start();
+    let sandbox = Sandbox::new();
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
+    );
+    let subject = "system:serviceaccount:build:cargo";
+    idp.expect_subject(subject);
+    let file = sandbox.home().join("azure-identity-token");
+    let vars = [
+        ("AZURE_FEDERATED_TOKEN_FILE", file.display().to_string()),
+        ("AZURE_CLIENT_ID", identity::CLIENT_ID.to_string()),
+        ("AZURE_TENANT_ID", identity::TENANT.to_string()),
+        ("AZURE_AUTHORITY_HOST", idp.url()),
+    ];
+    let run = |exp: i64| {
+        let token = IdentityStandIn::platform_token(subject, "api://AzureADTokenExchange", exp);
+        fs::write(&file, &token).unwrap();
+        let out = sandbox
+            .feedctl()
+            .args(["env", "--auth", "entra", "--format", "dotenv"])
+            .envs(vars.iter().map(|(k, v)| (k, v)))
+            .output()
+            .unwrap();
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(&token));
+        out
+    };
+    let out = run(identity::now() + 600);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&idp.access_token(identity::CLIENT_ID)));
+
+    let out = run(identity::now() - 60);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("AADSTS700024") && stderr.contains("expired"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_subject_mismatch_names_the_subject_to_federate() {
+    let idp = IdentityStandIn::start();
+    idp.expect_subject("repo:contoso/app:environment:production");
+    let feed = feed_for(idp.bearer(identity::CLIENT_ID));
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--auth", "entra"])
+        .envs(github_env(&idp).iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    for expected in [
+        "AADSTS700213",
+        "Federated credentials",
+        identity::GITHUB_SUBJECT,
+        "api://AzureADTokenExchange",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+    assert!(!stderr.contains(identity::GITHUB_REQUEST_TOKEN));
+}
+
+#[test]
+fn doctor_notices_a_feedctl_that_moved() {
+    let sandbox = Sandbox::new();
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
+    );
+    sandbox.write_home_config(
+        "[registries.crates]\ncredential-provider = [\"/gone/feedctl\", \"--auth\", \"entra\"]\n",
+    );
+    sandbox
+        .feedctl()
+        .args(["doctor", "--offline"])
+        .env("PATH", empty_path(&sandbox))
+        .assert()
+        .code(7)
+        .stdout(predicate::str::contains(
+            "`/gone/feedctl` (feedctl) no longer exists",
+        ))
+        .stdout(predicate::str::contains(
+            "feedctl providers --auth entra --name crates",
+        ))
+        .stdout(predicate::str::contains(
+            "no Microsoft Entra ID token source applies here",
+        ));
+}
+
+#[test]
+fn a_valid_token_the_feed_rejects_means_the_identity_is_not_in_the_organization() {
+    let idp = IdentityStandIn::start();
+    let feed = feed_for("Bearer someone-else".to_string());
+    let sandbox = Sandbox::new();
+    sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--auth", "entra"])
+        .envs(app_service_env(&idp).iter().map(|(k, v)| (k, v)))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("add it to the organization"))
+        .stderr(predicate::str::contains(identity::MI_CLIENT_ID));
+}
+
+#[test]
+fn the_chain_takes_the_first_source_that_applies() {
+    let idp = IdentityStandIn::start();
+    let sandbox = Sandbox::new();
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
+    );
+    let mut vars = github_env(&idp);
+    vars.extend(app_service_env(&idp));
+    sandbox
+        .feedctl()
+        .args(["env", "--auth", "entra"])
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .assert()
+        .success();
+    let asked: Vec<String> = idp.requests().into_iter().map(|r| r.url).collect();
+    assert!(
+        asked.iter().any(|u| u.starts_with("/github/token")),
+        "{asked:?}"
+    );
+    assert!(!asked.iter().any(|u| u.starts_with("/msi/")), "{asked:?}");
+
+    // FEEDCTL_ENTRA_SOURCE picks one source, skipping those before it (here GitHub's, which
+    // applies too). `AZURE_CLIENT_ID` then names the user-assigned identity, as in Azure's SDKs.
+    vars.retain(|(k, _)| *k != "AZURE_CLIENT_ID");
+    vars.push(("AZURE_CLIENT_ID", identity::MI_CLIENT_ID.into()));
+    vars.push(("FEEDCTL_ENTRA_SOURCE", "managed-identity".into()));
+    sandbox
+        .feedctl()
+        .args(["env", "--auth", "entra"])
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            idp.access_token(identity::MI_CLIENT_ID),
+        ));
+}
+
+#[test]
+fn when_nothing_applies_the_answer_lists_each_source_and_why() {
+    let sandbox = Sandbox::new();
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
+    );
+    let out = sandbox
+        .feedctl()
+        .args(["env", "--auth", "entra"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("PATH", empty_path(&sandbox))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let lines: Vec<&str> = stderr.lines().collect();
+    let order = [
+        "github-actions",
+        "azure-pipelines",
+        "workload-identity",
+        "managed-identity",
+        "codespaces",
+        "azure-cli",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|name| {
+            lines
+                .iter()
+                .position(|l| l.trim_start().starts_with(name))
+                .unwrap_or_else(|| panic!("{name} missing: {stderr}"))
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{stderr}");
+    assert!(stderr.contains("permissions: id-token: write"), "{stderr}");
+    assert!(stderr.contains("`az` is not on PATH"), "{stderr}");
+}
+
+/// Codespaces' helper is a program in `$HOME`; a shell script stands in for it.
+#[cfg(unix)]
+#[test]
+fn the_codespaces_helper_gives_a_token() {
+    use std::os::unix::fs::PermissionsExt;
+    let idp = IdentityStandIn::start();
+    let sandbox = Sandbox::new();
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
+    );
+    let token = idp.access_token("codespaces-user");
+    let helper = sandbox.home().join("ado-auth-helper");
+    fs::write(
+        &helper,
+        format!("#!/bin/sh\n[ \"$1\" = get-access-token ] || exit 2\necho '{token}'\n"),
+    )
+    .unwrap();
+    fs::set_permissions(&helper, fs::Permissions::from_mode(0o755)).unwrap();
+    sandbox
+        .feedctl()
+        .args(["env", "--auth", "entra", "--format", "powershell"])
+        .env("CODESPACES", "true")
+        .env("PATH", empty_path(&sandbox))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("Bearer {token}")));
+}
