@@ -196,10 +196,7 @@ fn report_project(plan: &Plan, project: &Updated, file: &str) {
 
 /// Logs in when a token source is at hand; otherwise says what to run next.
 fn login_step(args: &ConnectArgs, env: &Environment, plan: &Plan) -> Result<Option<String>> {
-    let next = format!(
-        "printf '%s\\n' \"$PAT\" | feedctl login --name {} --pat-stdin",
-        plan.registry
-    );
+    let next = ui::pat_stdin_hint(&format!("feedctl login --name {}", plan.registry));
     if args.no_login {
         ui::note(format!(
             "not logging in (`--no-login`); to store a token later run:\n  {next}"
