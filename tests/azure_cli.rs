@@ -1,6 +1,8 @@
 //! `--auth azure-cli`: feedctl as cargo's credential provider, handing out fresh Entra ID
 //! tokens from a fake `az` placed first on PATH, with the real cargo and the loopback feed.
 
+// Unix only: the fake `az` is a sh script that logs its arguments (on Windows `az` is
+// `az.cmd`, found and run in scripts/platform/wine-smoke.sh).
 #![cfg(unix)]
 
 use std::fs;

@@ -77,7 +77,7 @@ fn one_connect_with_a_pat_on_stdin_makes_cargo_build_work() {
             .unwrap()
             .contains(&basic(PAT))
     );
-    #[cfg(unix)]
+    #[cfg(unix)] // Windows files have ACLs, not modes
     {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(
@@ -281,7 +281,7 @@ fn providers_merge_into_the_users_list() {
     assert_eq!(sandbox.read_cargo_home_file("config.toml").unwrap(), after);
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(target_os = "linux")] // `cargo:libsecret` is the Linux OS store
 #[test]
 fn the_headless_trap_is_never_written_and_is_removed() {
     let sandbox = Sandbox::new();
@@ -363,7 +363,6 @@ fn with_a_secret_service_the_token_goes_to_the_keyring() {
     let sandbox = Sandbox::new();
     let runtime = sandbox.home().join("runtime");
     fs::create_dir_all(&runtime).unwrap();
-    #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&runtime, fs::Permissions::from_mode(0o700)).unwrap();
@@ -411,7 +410,7 @@ fn with_a_secret_service_the_token_goes_to_the_keyring() {
 
 /// A person at a terminal: `script` gives feedctl a pseudo-terminal, so it prompts (hidden,
 /// through /dev/tty) instead of asking for flags.
-#[cfg(target_os = "linux")]
+#[cfg(target_os = "linux")] // util-linux's `script` provides the pseudo-terminal
 #[test]
 fn at_a_terminal_login_prompts_without_echo() {
     let feed = feed();
