@@ -108,10 +108,12 @@ else
 fi
 if SYSTEM_ACCESSTOKEN='smoke&secret' feedctl env --format cmd; then
   # Run the output in Wine's cmd.exe and read the variables back.
-  { cat "$work/out"; printf 'echo TOKEN=[%%CARGO_REGISTRIES_CRATES_TOKEN%%]\r\necho PROVIDER=[%%CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER%%]\r\n'; } \
+  # (`set PREFIX` lists the variables without expanding `&` as `echo %VAR%` would.)
+  { echo '@echo off'; cat "$work/out"; echo 'set CARGO_REGISTRIES_CRATES_'; } \
     | sed 's/$/\r/' >"$work/env.cmd"
   got=$("$WINE" cmd /d /c "$(winpath "$work/env.cmd")" 2>/dev/null | tr -d '\r')
-  if grep -qx 'TOKEN=\[Bearer smoke&secret\]' <<<"$got" && grep -qx 'PROVIDER=\[cargo:token\]' <<<"$got"; then
+  if grep -qx 'CARGO_REGISTRIES_CRATES_TOKEN=Bearer smoke&secret' <<<"$got" \
+    && grep -qx 'CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER=cargo:token' <<<"$got"; then
     ok "env --format cmd, run by cmd.exe: the variables arrive (value with \`&\`)"
   else
     fail "env --format cmd did not set the variables in cmd.exe"; show; echo "$got"
