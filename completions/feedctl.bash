@@ -212,7 +212,7 @@ _feedctl() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "sh powershell dotenv github azure-pipelines" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "sh powershell cmd dotenv github azure-pipelines" -- "${cur}"))
                     return 0
                     ;;
                 --pat-env)

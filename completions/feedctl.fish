@@ -61,7 +61,7 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l json -d 'Pri
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-providers -d 'Leave `$CARGO_HOME/config.toml`\'s credential providers as they are'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-login -d 'Do not log in; print the `feedctl login` command to run later instead'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l no-verify -d 'Store the token without first checking it against the feed'
-complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `printf \'%s\\n\' "$PAT" | feedctl login --pat-stdin`'
+complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf \'%s\\n\' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -l azure-cli -d 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -78,7 +78,7 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -s v -l verbo
 complete -c feedctl -n "__fish_feedctl_using_subcommand providers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l name -d 'Registry to log in to, e.g. `--name company` (default: the only Azure Artifacts registry configured for this directory)' -r
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l pat-env -d 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)' -r
-complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `printf \'%s\\n\' "$PAT" | feedctl login --pat-stdin`'
+complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf \'%s\\n\' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l azure-cli -d 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l no-verify -d 'Store the token without first checking it against the feed'
 complete -c feedctl -n "__fish_feedctl_using_subcommand login" -l json -d 'Print a machine-readable JSON result to stdout (shape in the README)'
@@ -91,13 +91,14 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand logout" -s h -l help -d 
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l name -d 'Registry to emit variables for, repeatable, e.g. `--name crates --name tools` (default: every Azure Artifacts registry configured here)' -r
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l format -d 'Output syntax, e.g. `--format github`' -r -f -a "sh\t'`export NAME=\'value\'` lines for `eval` in sh, bash, zsh'
 powershell\t'`$env:NAME = \'value\'` lines for `Invoke-Expression`'
+cmd\t'`set "NAME=value"` lines for cmd.exe batch files'
 dotenv\t'`NAME=value` lines for `.env` files and `docker --env-file`'
 github\t'Append to `$GITHUB_ENV` for later steps; print `::add-mask::` for the secret'
 azure-pipelines\t'`##vso[task.setvariable …;issecret=true]` commands for later steps'"
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l pat-env -d 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)' -r
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l auth -d '`entra`: mint one Microsoft Entra ID token from the platform\'s own identity (GitHub Actions or Azure Pipelines OIDC, Kubernetes workload identity, managed identity, Codespaces, then `az`) instead of a PAT, e.g. `--auth entra`. It lasts about an hour' -r -f -a "entra\t'The Microsoft Entra ID chain (see `feedctl connect --help`, `--auth entra`)'"
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l verify -d 'First check the token against every registry\'s feed, as cargo will send it; on a refusal fail (exit 4, 5 or 6) without emitting anything'
-complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `printf \'%s\\n\' "$PAT" | feedctl login --pat-stdin`'
+complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf \'%s\\n\' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -l azure-cli -d 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -s v -l verbose -d 'Print what feedctl reads, runs and requests (never a token), to stderr'
 complete -c feedctl -n "__fish_feedctl_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -135,15 +135,38 @@ pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
             temp.as_file().sync_all()
         })
         .with_context(|| format!("failed to write `{}`", temp.path().display()))?;
-    temp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("failed to replace `{}`", path.display()))?;
+    persist(temp, path).with_context(|| format!("failed to replace `{}`", path.display()))?;
     #[cfg(unix)]
     if let Ok(dir) = File::open(dir) {
         // Make the rename itself durable; failure here loses nothing already written.
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+/// Renames the temporary file over `path`. On Windows a rename fails with "access denied"
+/// while another program (a reader without delete sharing, a virus scanner, an indexer) has
+/// the target open; such holds are brief, so the rename is retried for up to two seconds.
+fn persist(temp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<()> {
+    let mut temp = temp;
+    let mut delay = std::time::Duration::from_millis(5);
+    let mut waited = std::time::Duration::ZERO;
+    loop {
+        match temp.persist(path) {
+            Ok(_) => return Ok(()),
+            Err(e)
+                if cfg!(windows)
+                    && e.error.kind() == std::io::ErrorKind::PermissionDenied
+                    && waited < std::time::Duration::from_secs(2) =>
+            {
+                temp = e.file;
+                std::thread::sleep(delay);
+                waited += delay;
+                delay = (delay * 2).min(std::time::Duration::from_millis(200));
+            }
+            Err(e) => return Err(e.error),
+        }
+    }
 }
 
 fn parent_dir(path: &Path) -> &Path {

@@ -58,7 +58,8 @@ pub enum Command {
     ///
     /// Examples:
     ///   feedctl login                              # prompts (hidden) for a PAT
-    ///   printf '%s\n' "$PAT" | feedctl login --pat-stdin
+    ///   $env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin               # PowerShell
+    ///   printf '%s\n' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin  # sh
     ///   feedctl login --name company --pat-env AZURE_DEVOPS_PAT
     #[command(verbatim_doc_comment)]
     Login(LoginArgs),
@@ -76,6 +77,7 @@ pub enum Command {
     ///   eval "$(feedctl env)"                        # Azure Pipelines, SYSTEM_ACCESSTOKEN mapped
     ///   feedctl env --format github --pat-env AZURE_DEVOPS_PAT --verify
     ///   feedctl env --format powershell | Invoke-Expression
+    ///   for /f "delims=" %%l in ('feedctl env --format cmd') do %%l  # in a .cmd file
     #[command(verbatim_doc_comment)]
     Env(EnvArgs),
 
@@ -106,6 +108,7 @@ pub enum Command {
     /// Examples:
     ///   feedctl completions bash > ~/.local/share/bash-completion/completions/feedctl
     ///   feedctl completions zsh > "${fpath[1]}/_feedctl"
+    ///   feedctl completions powershell | Out-File -Append -Encoding utf8 $PROFILE
     #[command(verbatim_doc_comment)]
     Completions(CompletionsArgs),
 }
@@ -117,6 +120,8 @@ pub enum EnvFormat {
     Sh,
     /// `$env:NAME = 'value'` lines for `Invoke-Expression`.
     Powershell,
+    /// `set "NAME=value"` lines for cmd.exe batch files.
+    Cmd,
     /// `NAME=value` lines for `.env` files and `docker --env-file`.
     Dotenv,
     /// Append to `$GITHUB_ENV` for later steps; print `::add-mask::` for the secret.
@@ -218,7 +223,8 @@ pub struct CompletionsArgs {
 #[group(multiple = false)]
 pub struct TokenArgs {
     /// Read a personal access token (PAT) from standard input, one line, e.g.
-    /// `printf '%s\n' "$PAT" | feedctl login --pat-stdin`.
+    /// `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or
+    /// `printf '%s\n' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh).
     #[arg(long)]
     pub pat_stdin: bool,
 

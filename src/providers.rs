@@ -100,17 +100,49 @@ fn libsecret_loadable() -> Result<(), String> {
     const NAME: &CStr = c"libsecret-1.so.0";
     // SAFETY: dlopen/dlclose with a valid C string; the handle is closed right away and no
     // symbol from the library is used.
-    unsafe {
+    let loaded = unsafe {
         let handle = libc::dlopen(NAME.as_ptr(), libc::RTLD_LAZY | libc::RTLD_LOCAL);
-        if handle.is_null() {
-            return Err(
-                "`libsecret-1.so.0` is not installed (Debian/Ubuntu: `apt install libsecret-1-0`)"
-                    .into(),
-            );
-        }
-        libc::dlclose(handle);
+        !handle.is_null() && libc::dlclose(handle) == 0
+    };
+    // A statically linked feedctl (the musl release builds) cannot load libraries at all,
+    // but the dynamically linked cargo that matters can: look where its loader would.
+    if loaded || (cfg!(target_feature = "crt-static") && in_library_dirs("libsecret-1.so.0")) {
+        Ok(())
+    } else {
+        Err(
+            "`libsecret-1.so.0` is not installed (Debian/Ubuntu: `apt install libsecret-1-0`)"
+                .into(),
+        )
     }
-    Ok(())
+}
+
+/// Whether `name` is in the dynamic loader's usual directories or those listed in
+/// `/etc/ld.so.conf.d/*.conf`.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn in_library_dirs(name: &str) -> bool {
+    let arch = std::env::consts::ARCH;
+    let mut dirs: Vec<std::path::PathBuf> =
+        ["/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib"]
+            .iter()
+            .map(Into::into)
+            .chain([
+                format!("/lib/{arch}-linux-gnu").into(),
+                format!("/usr/lib/{arch}-linux-gnu").into(),
+            ])
+            .collect();
+    if let Ok(entries) = std::fs::read_dir("/etc/ld.so.conf.d") {
+        for entry in entries.flatten() {
+            if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                dirs.extend(
+                    text.lines()
+                        .map(str::trim)
+                        .filter(|l| l.starts_with('/'))
+                        .map(Into::into),
+                );
+            }
+        }
+    }
+    dirs.iter().any(|dir| dir.join(name).exists())
 }
 
 /// What `feedctl providers` decided, and why.

@@ -11,6 +11,7 @@ use base64::Engine as _;
 
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
+use crate::ui;
 
 /// A token or password. Deliberately not `Display`.
 #[derive(Clone, PartialEq, Eq)]
@@ -75,11 +76,12 @@ pub fn select_source(flags: &SourceFlags, interactive: bool) -> Option<Source> {
 
 /// The error for a non-interactive run with no token flag.
 pub fn no_source_error(command: &str) -> Failure {
+    let pipe = ui::pat_stdin_hint(command);
     Failure::new(
         Code::Auth,
         format!(
             "no token to use and no terminal to ask on; pass one of\n  \
-             printf '%s\\n' \"$PAT\" | {command} --pat-stdin\n  \
+             {pipe}\n  \
              {command} --pat-env VAR     (a variable holding the PAT)\n  \
              {command} --azure-cli       (an Entra ID token from `az login`)"
         ),

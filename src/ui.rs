@@ -49,3 +49,34 @@ pub fn stdout(text: impl AsRef<str>) -> io::Result<()> {
     out.write_all(text.as_ref().as_bytes())?;
     out.flush()
 }
+
+/// The command line that pipes a PAT held in `AZURE_DEVOPS_PAT` into `command --pat-stdin`,
+/// written for the shell people use on this OS: PowerShell on Windows, sh elsewhere.
+pub fn pat_stdin_hint(command: &str) -> String {
+    if cfg!(windows) {
+        format!("$env:AZURE_DEVOPS_PAT | {command} --pat-stdin")
+    } else {
+        format!("printf '%s\\n' \"$AZURE_DEVOPS_PAT\" | {command} --pat-stdin")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pat_hint_is_in_this_os_shell() {
+        let hint = pat_stdin_hint("feedctl login --name crates");
+        if cfg!(windows) {
+            assert_eq!(
+                hint,
+                "$env:AZURE_DEVOPS_PAT | feedctl login --name crates --pat-stdin"
+            );
+        } else {
+            assert_eq!(
+                hint,
+                "printf '%s\\n' \"$AZURE_DEVOPS_PAT\" | feedctl login --name crates --pat-stdin"
+            );
+        }
+    }
+}

@@ -36,13 +36,29 @@ fn eval_of_env_makes_cargo_build_work_on_a_fresh_machine() {
     // No providers in CARGO_HOME at all: the emitted per-registry provider is enough.
     assert!(sandbox.read_cargo_home_file("config.toml").is_none());
     let feedctl = assert_cmd::cargo::cargo_bin!("feedctl");
-    let script = format!(
-        "set -e; eval \"$('{}' env)\"; cargo build --quiet",
-        feedctl.display()
-    );
+    // The shell a CI job on this OS runs: PowerShell on Windows, sh elsewhere.
+    let (shell, flag, script) = if cfg!(windows) {
+        let script = format!(
+            "$ErrorActionPreference = 'Stop'; & '{}' env --format powershell | Invoke-Expression; \
+             cargo build --quiet; exit $LASTEXITCODE",
+            feedctl.display()
+        );
+        ("powershell", "-Command", script)
+    } else {
+        let script = format!(
+            "set -e; eval \"$('{}' env)\"; cargo build --quiet",
+            feedctl.display()
+        );
+        ("sh", "-c", script)
+    };
     let out = sandbox
-        .command("sh")
-        .args(["-c", &script])
+        .command(shell)
+        .args(
+            ["-NoProfile", "-NonInteractive"]
+                .iter()
+                .filter(|_| cfg!(windows)),
+        )
+        .args([flag, &script])
         .env("SYSTEM_ACCESSTOKEN", JOB_TOKEN)
         .output()
         .unwrap();

@@ -408,7 +408,7 @@ fn a_legacy_config_file_is_edited_where_cargo_reads_it() {
     assert!(!sandbox.project().join(".cargo/config.toml").exists());
 }
 
-#[cfg(unix)]
+#[cfg(unix)] // creating a symlink needs Developer Mode or admin rights on Windows
 #[test]
 fn a_symlinked_config_is_edited_through_the_link() {
     let sandbox = Sandbox::new();

@@ -142,7 +142,7 @@ fn local_misconfigurations_are_named_offline() {
     assert!(feed.requests().is_empty(), "--offline made requests");
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(target_os = "linux")] // `cargo:libsecret` is the Linux OS store
 #[test]
 fn the_headless_libsecret_trap_is_diagnosed() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates"));

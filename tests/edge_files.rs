@@ -13,11 +13,15 @@
 //! separately and said so.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(unix)] // used by the Unix-only tests (reasons there)
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-use crate::stress::{feedctl, registries_config, temp_files};
+#[cfg(unix)]
+use crate::stress::temp_files;
+use crate::stress::{feedctl, registries_config};
 use crate::support::Sandbox;
 
 const INDEX: &str = "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/";
@@ -187,7 +191,7 @@ fn already_connected_files_are_never_rewritten() {
     }
 }
 
-#[cfg(unix)]
+#[cfg(unix)] // creating a symlink needs Developer Mode or admin rights on Windows
 #[test]
 fn symlinks_are_followed_to_their_target() {
     use std::os::unix::fs::symlink;
@@ -304,7 +308,7 @@ fn a_cargo_home_under_a_regular_file_is_a_clear_error() {
 // ---------------------------------------------------------------------------------------
 // Permissions and identity (Unix)
 
-#[cfg(unix)]
+#[cfg(unix)] // file modes, owners and running as another uid are Unix's permission model
 mod unix {
     use std::os::unix::fs::{PermissionsExt, chown};
     use std::os::unix::process::CommandExt;

@@ -3,6 +3,8 @@
 //! to carry them), stderr, the project's `.cargo/`, or the argv of any child process —
 //! recorded by a logging `cargo` and `az` placed first on PATH.
 
+// Unix only: the logging stand-ins for `cargo` and `az` are sh scripts (on Windows, `az` is
+// a batch file; scripts/platform/wine-smoke.sh runs feedctl with one).
 #![cfg(unix)]
 
 use std::fs;

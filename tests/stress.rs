@@ -11,11 +11,16 @@
 //!   leaves the config as exactly the old bytes or exactly the new complete file, and the
 //!   next successful run removes the temporary files the killed ones could not.
 
+#[cfg(unix)]
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(unix)] // the SIGKILL and leftover tests below (reasons there)
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+#[cfg(unix)]
 use std::thread;
+#[cfg(unix)]
 use std::time::{Duration, Instant};
 
 use toml_edit::DocumentMut;
@@ -37,6 +42,7 @@ pub fn registries_config(n: usize) -> String {
 }
 
 /// The `.feedctl-*.tmp` files in `dir`.
+#[cfg(unix)] // used by the Unix-only tests here and in edge_files.rs
 pub fn temp_files(dir: &Path) -> BTreeSet<String> {
     fs::read_dir(dir)
         .map(|entries| {
@@ -201,15 +207,19 @@ fn sixteen_concurrent_providers_lose_nothing() {
 }
 
 // ---------------------------------------------------------------------------------------
-// SIGKILL
+// SIGKILL (Unix only, reasons at each test)
 
 /// Registries in the crash-test config (~0.4 MB). Sized for the debug binary the tests run,
 /// which needs ~0.25 s for it; the kills are aimed at the write itself (see below), so a
 /// bigger file would add run time, not coverage. `scripts/bench.sh` times 20,000.
+#[cfg(unix)]
 const CRASH_REGISTRIES: usize = 4_000;
+#[cfg(unix)]
 const KILLS_EARLY: u32 = 10;
+#[cfg(unix)]
 const KILLS_IN_WRITE: u32 = 20;
 
+#[cfg(unix)]
 #[derive(Debug, Default)]
 struct Tally {
     old: u32,
@@ -218,6 +228,8 @@ struct Tally {
     saw_temp: u32,
 }
 
+// Unix only: the verdict tells a kill from a normal exit by the signal in the exit status;
+// Windows' TerminateProcess leaves only an exit code, which the program could also return.
 #[cfg(unix)]
 #[test]
 fn sigkill_at_any_moment_leaves_the_old_or_the_new_file() {
@@ -292,6 +304,7 @@ fn sigkill_at_any_moment_leaves_the_old_or_the_new_file() {
 
 /// What a writer killed between creating its temporary file and the rename leaves behind,
 /// the way `tempfile` names it.
+#[cfg(unix)]
 fn plant_leftover(dir: &Path, name: &str, size: usize) -> PathBuf {
     let path = dir.join(name);
     fs::write(&path, "x".repeat(size)).unwrap();

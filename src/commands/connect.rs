@@ -166,7 +166,7 @@ fn token_before_writing(args: &ConnectArgs, env: &Environment, plan: &Plan) -> R
             })
         }
         Auth::Pat => {
-            let next = format!("printf '%s\\n' \"$PAT\" | feedctl login --name {name} --pat-stdin");
+            let next = ui::pat_stdin_hint(&format!("feedctl login --name {name}"));
             if args.no_login {
                 ui::note(format!(
                     "not logging in (`--no-login`); to store a token later run:\n  {next}"

@@ -190,6 +190,11 @@ fn emit(format: EnvFormat, vars: &[(String, Variable)], env: &Environment) -> Re
                 out += &format!("$env:{name} = '{}'\n", var.value().replace('\'', "''"));
             }
         }
+        EnvFormat::Cmd => {
+            for (name, var) in vars {
+                out += &cmd_set(name, var.value())?;
+            }
+        }
         EnvFormat::Dotenv => {
             for (name, var) in vars {
                 out += &format!("{name}={}\n", var.value());
@@ -252,9 +257,33 @@ fn sh_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
 }
 
+/// A `set "NAME=value"` line for cmd.exe. Inside the quotes `&`, `|`, `<`, `>` and `^` are
+/// plain text; `%` (expanded even there), `!` (delayed expansion) and `"` cannot be written
+/// safely, and no token feedctl handles (base64 or a JWT) contains them.
+fn cmd_set(name: &str, value: &str) -> Result<String> {
+    if let Some(c) = value.chars().find(|c| ['%', '!', '"'].contains(c)) {
+        bail!(
+            "the value of `{name}` contains `{c}`, which cmd.exe cannot take safely; use \
+             `--format powershell`"
+        );
+    }
+    Ok(format!("set \"{name}={value}\"\n"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cmd_lines_quote_the_whole_assignment() {
+        assert_eq!(
+            cmd_set("A_TOKEN", "Basic a&b|c=").unwrap(),
+            "set \"A_TOKEN=Basic a&b|c=\"\n"
+        );
+        for bad in ["50%", "a!b", "a\"b"] {
+            assert!(cmd_set("A", bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn shell_quoting_survives_eval() {

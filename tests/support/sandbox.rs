@@ -4,10 +4,12 @@
 //!
 //! Hermetic means: the child's environment is cleared, then only `PATH`, `HOME`,
 //! `CARGO_HOME`, `RUSTUP_HOME`, `RUSTUP_TOOLCHAIN` (if set), `RUST_BACKTRACE=0`,
-//! `CARGO_TERM_COLOR=never` and `CARGO_TARGET_DIR` are set, plus
+//! `CARGO_TERM_COLOR=never` and `CARGO_TARGET_DIR` are set (on Windows also `USERPROFILE`
+//! and the system variables every program needs, such as `SystemRoot`), plus
 //! `FEEDCTL_TEST_DMI_CHASSIS_ASSET_TAG_FILE` pointing at a file that does not exist, so that
-//! feedctl never takes the machine running the tests for an Azure VM and never asks IMDS. Nothing from the developer's
-//! `~/.cargo` (config, credentials, caches) can leak in, and nothing is written there.
+//! feedctl never takes the machine running the tests for an Azure VM and never asks IMDS.
+//! Nothing from the developer's `~/.cargo` (config, credentials, caches) can leak in, and
+//! nothing is written there.
 //! Tests add what they need (e.g. `CARGO_REGISTRIES_<NAME>_TOKEN`) with `.env(..)`.
 
 use std::ffi::OsString;
@@ -140,13 +142,33 @@ fn apply_hermetic_env(cmd: &mut Command, home: &Path, cargo_home: &Path, target:
     // rustup's proxies (`rustc` on PATH) look for their toolchains under `$HOME/.rustup`
     // unless told otherwise, and HOME is about to change.
     let rustup_home = std::env::var_os("RUSTUP_HOME").or_else(|| {
-        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".rustup").into_os_string())
+        std::env::var_os("HOME")
+            .or_else(|| std::env::var_os("USERPROFILE"))
+            .map(|h| PathBuf::from(h).join(".rustup").into_os_string())
     });
     if let Some(rustup_home) = rustup_home {
         cmd.env("RUSTUP_HOME", rustup_home);
     }
     if let Some(toolchain) = std::env::var_os("RUSTUP_TOOLCHAIN") {
         cmd.env("RUSTUP_TOOLCHAIN", toolchain);
+    }
+    if cfg!(windows) {
+        // Windows programs need these to start at all (Winsock needs `SystemRoot`) and to run
+        // batch files; none of them points at anyone's cargo setup. The profile is the home.
+        for name in [
+            "SystemRoot",
+            "SystemDrive",
+            "windir",
+            "ComSpec",
+            "PATHEXT",
+            "TEMP",
+            "TMP",
+        ] {
+            if let Some(value) = std::env::var_os(name) {
+                cmd.env(name, value);
+            }
+        }
+        cmd.env("USERPROFILE", home);
     }
     cmd.env("HOME", home)
         .env("CARGO_HOME", cargo_home)
