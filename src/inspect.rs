@@ -61,6 +61,8 @@ pub struct Credentials {
     pub azure_cli: bool,
     /// With `--auth entra` (feedctl as provider too): where the chain gets a token here.
     pub entra: Option<String>,
+    /// With `--auth entra`: the name of the source the chain would use here, if any applies.
+    pub entra_source: Option<&'static str>,
 }
 
 impl Credentials {
@@ -86,7 +88,9 @@ impl Credentials {
     /// provider. The OS stores cannot be read, so `credential_provider` means "stored there if
     /// `cargo login` was run".
     pub fn location(&self) -> TokenLocation {
-        let (source, location) = if self.azure_cli {
+        let (source, location) = if self.entra.is_some() {
+            ("entra", self.entra_source.map(str::to_string))
+        } else if self.azure_cli {
             ("azure_cli", None)
         } else if let Some(found) = self.effective() {
             match &found.origin {
@@ -140,12 +144,13 @@ pub fn credentials(
         secret: Secret::verbatim(v),
     });
     let file_token = credentials_file_token(&env.cargo_home()?, &registry.name)?;
+    let is_entra = registry
+        .credential_provider
+        .as_deref()
+        .is_some_and(entra::is_entra_provider);
     Ok(Credentials {
-        entra: registry
-            .credential_provider
-            .as_deref()
-            .is_some_and(entra::is_entra_provider)
-            .then(|| entra::describe_here(env)),
+        entra: is_entra.then(|| entra::describe_here(env)),
+        entra_source: is_entra.then(|| entra::source_here(env)).flatten(),
         azure_cli: registry
             .credential_provider
             .as_deref()

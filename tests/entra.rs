@@ -152,6 +152,18 @@ fn github_actions_oidc_builds_with_no_secret_stored() {
         .unwrap();
     let status = String::from_utf8_lossy(&status.stdout).to_string();
     assert!(status.contains("GitHub Actions OIDC"), "{status}");
+    let json = sandbox
+        .feedctl()
+        .args(["status", "--json"])
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        json["registries"][0]["token"],
+        serde_json::json!({"source": "entra", "location": "github-actions"}),
+        "{json:#}"
+    );
     let doctor = sandbox
         .feedctl()
         .arg("doctor")

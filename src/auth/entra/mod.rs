@@ -379,6 +379,13 @@ pub fn describe_here(env: &Environment) -> String {
     }
 }
 
+/// The name of the source the chain would use here (`github-actions`, …), without a request.
+pub fn source_here(env: &Environment) -> Option<&'static str> {
+    choose(&Facts::gather(env))
+        .ok()
+        .map(|choice| choice.plan.source().name())
+}
+
 /// The fix `doctor` shows when the chain fails.
 pub const FIX: &str = "see \"No secret anywhere\" in feedctl's README for your platform's recipe, \
                        or switch to a PAT: feedctl connect … --auth pat";
