@@ -960,3 +960,37 @@ fn disconnect_removes_feedctl_as_the_provider_it_added() {
     );
     assert!(!sandbox.project().join(".cargo").exists());
 }
+
+/// `env --verify --azure-cli`: a 401 for az's token is explained in az's terms, never a PAT's,
+/// and nothing is emitted.
+#[test]
+fn env_verify_explains_a_rejected_az_token_in_az_terms() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates"));
+    let sandbox = Sandbox::new();
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        &format!(
+            "[registries]\ncrates = {{ index = \"{}\" }}\n",
+            feed.index_url()
+        ),
+    );
+    let az = FakeAz::new(&sandbox, "service-principal-ok");
+    let out = sandbox
+        .feedctl()
+        .args(["env", "--verify", "--azure-cli"])
+        .envs(az.vars())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(out.stdout.is_empty());
+    for phrase in [
+        "the feed rejected the Azure CLI's token for `crates`",
+        "not a member of the organization",
+        "Nothing was emitted.",
+    ] {
+        assert!(stderr.contains(phrase), "{phrase:?} in {stderr}");
+    }
+    assert!(!stderr.contains("PAT"), "{stderr}");
+    assert!(!stderr.contains(&bearer_of("service-principal-ok")[7..]));
+}

@@ -559,3 +559,38 @@ fn the_codespaces_helper_gives_a_token() {
         .success()
         .stdout(predicate::str::contains(format!("Bearer {token}")));
 }
+
+/// `env --verify --auth entra`: a 401 for the minted token is explained in Entra ID's terms
+/// (the identity is not in the organization), never a PAT's, and nothing is emitted.
+#[test]
+fn env_verify_explains_a_rejected_entra_token_in_entra_terms() {
+    let idp = IdentityStandIn::start();
+    let feed = feed_for("Bearer someone-else".to_string());
+    let sandbox = Sandbox::new();
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        &format!(
+            "[registries]\ncrates = {{ index = \"{}\" }}\n",
+            feed.index_url()
+        ),
+    );
+    let vars = app_service_env(&idp);
+    let out = sandbox
+        .feedctl()
+        .args(["env", "--verify", "--auth", "entra"])
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(out.stdout.is_empty());
+    for phrase in [
+        "the feed rejected the Entra ID token from",
+        "Organization settings > Users",
+        "Nothing was emitted.",
+    ] {
+        assert!(stderr.contains(phrase), "{phrase:?} in {stderr}");
+    }
+    assert!(!stderr.contains("PAT"), "{stderr}");
+    assert!(!stderr.contains("eyJ"), "no token in {stderr}");
+}
