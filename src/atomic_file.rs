@@ -256,7 +256,10 @@ mod tests {
         let lock = lock_file(&config, temp.path());
         assert_eq!(lock.parent(), Some(temp.path()));
         let name = lock.file_name().unwrap().to_str().unwrap();
-        assert!(name.starts_with("feedctl-") && name.ends_with(".lock"), "{name}");
+        assert!(
+            name.starts_with("feedctl-") && name.ends_with(".lock"),
+            "{name}"
+        );
         // Another spelling of the same file takes the same lock; another file does not.
         let dotted = project.path().join(".cargo/../.cargo/config.toml");
         assert_eq!(lock_file(&dotted, temp.path()), lock);
