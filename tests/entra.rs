@@ -594,3 +594,37 @@ fn env_verify_explains_a_rejected_entra_token_in_entra_terms() {
     assert!(!stderr.contains("PAT"), "{stderr}");
     assert!(!stderr.contains("eyJ"), "no token in {stderr}");
 }
+
+/// cargo asks feedctl for a registry whose provider it is, so a token in
+/// `CARGO_REGISTRIES_<NAME>_TOKEN` is ignored: doctor says so in both feedctl modes, and never
+/// shows the token.
+#[test]
+fn doctor_warns_of_a_token_variable_feedctl_makes_cargo_ignore() {
+    for mode in ["entra", "azure-cli"] {
+        let sandbox = Sandbox::new();
+        sandbox.write_project_file(
+            ".cargo/config.toml",
+            "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
+        );
+        sandbox.write_home_config(&format!(
+            "[registries.crates]\ncredential-provider = [\"/gone/feedctl\", \"--auth\", \"{mode}\"]\n"
+        ));
+        let out = sandbox
+            .feedctl()
+            .args(["doctor", "--offline"])
+            .env("PATH", empty_path(&sandbox))
+            .env("CARGO_REGISTRIES_CRATES_TOKEN", "Bearer ignored-token-4711")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("CARGO_REGISTRIES_CRATES_TOKEN")
+                && stdout.contains(
+                    "is ignored on this machine: feedctl is this registry's credential provider"
+                ),
+            "{mode}: {stdout}"
+        );
+        let all = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(!all.contains("ignored-token-4711"), "{mode}: {all}");
+    }
+}
