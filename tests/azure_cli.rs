@@ -938,13 +938,7 @@ fn disconnect_removes_feedctl_as_the_provider_it_added() {
 fn env_verify_explains_a_rejected_az_token_in_az_terms() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates"));
     let sandbox = Sandbox::new();
-    sandbox.write_project_file(
-        ".cargo/config.toml",
-        &format!(
-            "[registries]\ncrates = {{ index = \"{}\" }}\n",
-            feed.index_url()
-        ),
-    );
+    sandbox.write_project_registry(&feed.index_url());
     let az = FakeAz::new(&sandbox, "service-principal-ok");
     let out = sandbox
         .feedctl()
