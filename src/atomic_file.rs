@@ -43,9 +43,10 @@ pub struct Lock {
 /// if needed, and waits for other feedctl processes that hold it. Then removes the
 /// temporary files of writers that were killed (see [`remove_leftovers`]).
 ///
-/// On Unix the lock is on the containing directory, so no lock file is left next to a
-/// project's `.cargo/config.toml` to be committed by accident, and it survives the rename
-/// that replaces the file itself.
+/// The lock leaves nothing in the project to be committed by accident: on Unix it is on the
+/// containing directory (which survives the rename that replaces the file itself);
+/// elsewhere, where a directory cannot be locked, it is on a file in the system's temporary
+/// directory named after the target (see [`lock_file`]).
 pub fn lock(path: &Path) -> Result<Lock> {
     let dir = parent_dir(path);
     fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
@@ -53,16 +54,39 @@ pub fn lock(path: &Path) -> Result<Lock> {
     let file = File::open(dir).with_context(|| format!("failed to open `{}`", dir.display()))?;
     #[cfg(not(unix))]
     let file = {
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(".feedctl-lock");
-        let lock_path = dir.join(name);
-        File::create(&lock_path)
+        let lock_path = lock_file(path, &std::env::temp_dir());
+        fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
             .with_context(|| format!("failed to create `{}`", lock_path.display()))?
     };
     file.lock()
         .with_context(|| format!("failed to lock `{}` for writing", path.display()))?;
     remove_leftovers(dir);
     Ok(Lock { _file: file })
+}
+
+/// The lock file in `temp` for writes to `path`: named by a hash of the target's canonical
+/// path (case-folded on Windows, whose file names are case-insensitive), so every writer of
+/// one file, whatever path it was given, takes the same lock, and no writer of another file
+/// waits for it. The hash (FNV-1a) is fixed, so that different feedctl versions agree. The
+/// file is small and empty and stays, like the lock files of cargo's own caches.
+#[cfg(any(not(unix), test))]
+fn lock_file(path: &Path, temp: &Path) -> PathBuf {
+    let dir = parent_dir(path);
+    let canonical = fs::canonicalize(dir)
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .join(path.file_name().unwrap_or_default());
+    let mut key = canonical.to_string_lossy().into_owned();
+    if cfg!(windows) {
+        key = key.to_lowercase();
+    }
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    temp.join(format!("feedctl-{hash:016x}.lock"))
 }
 
 const TEMP_PREFIX: &str = ".feedctl-";
@@ -220,6 +244,35 @@ mod tests {
                 .is_symlink()
         );
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+    }
+
+    #[test]
+    fn the_lock_file_is_outside_the_project_and_one_per_target() {
+        let project = tempfile::tempdir().unwrap();
+        let temp = tempfile::tempdir().unwrap();
+        let cargo_dir = project.path().join(".cargo");
+        fs::create_dir(&cargo_dir).unwrap();
+        let config = cargo_dir.join("config.toml");
+        let lock = lock_file(&config, temp.path());
+        assert_eq!(lock.parent(), Some(temp.path()));
+        let name = lock.file_name().unwrap().to_str().unwrap();
+        assert!(
+            name.starts_with("feedctl-") && name.ends_with(".lock"),
+            "{name}"
+        );
+        // Another spelling of the same file takes the same lock; another file does not.
+        let dotted = project.path().join(".cargo/../.cargo/config.toml");
+        assert_eq!(lock_file(&dotted, temp.path()), lock);
+        assert_ne!(lock_file(&cargo_dir.join("config"), temp.path()), lock);
+        // Taking the lock and writing leave nothing but the config in the project.
+        let held = super::lock(&config).unwrap();
+        write(&config, b"x").unwrap();
+        drop(held);
+        let names: Vec<_> = fs::read_dir(&cargo_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["config.toml"]);
     }
 
     #[test]

@@ -46,8 +46,6 @@ pub enum Source {
     EnvVar(String),
     /// An Entra ID access token from `az account get-access-token` (`--azure-cli`).
     AzureCli,
-    /// An Entra ID access token from the platform's identity (`--auth entra`).
-    Entra,
 }
 
 /// The token flags as given.
@@ -104,7 +102,6 @@ pub fn read(source: &Source, env: &Environment) -> Result<Secret> {
             )),
         },
         Source::AzureCli => Ok(crate::auth::azure_cli::access_token(env)?.token.header),
-        Source::Entra => Ok(crate::auth::entra::access_token(env)?.header),
     }
 }
 

@@ -163,6 +163,27 @@ fn feed() -> FakeFeed {
     FakeFeed::start(spec)
 }
 
+/// `connect --auth azure-cli --no-verify`: the registry configured as a failed check would
+/// have, to see what cargo then says.
+fn configure_unchecked(sandbox: &Sandbox, az: &FakeAz, index_url: &str) {
+    sandbox
+        .feedctl()
+        .args(["connect", index_url, "--auth", "azure-cli", "--no-verify"])
+        .envs(az.vars())
+        .assert()
+        .success();
+}
+
+/// The real `cargo build --quiet` in the sandbox's project, with `az` on its `PATH`.
+fn build(sandbox: &Sandbox, az: &FakeAz) -> std::process::Output {
+    sandbox
+        .cargo()
+        .args(["build", "--quiet"])
+        .envs(az.vars())
+        .output()
+        .unwrap()
+}
+
 /// One `get` through the protocol, as cargo sends it after the feed's 401 (whose headers
 /// it passes along). Returns the answer and feedctl's stderr.
 fn plugin_get(sandbox: &Sandbox, az: &FakeAz, index_url: &str) -> (serde_json::Value, String) {
@@ -271,18 +292,7 @@ fn every_state_through_connect_env_and_doctor() {
                 !sandbox.project().join(".cargo").exists(),
                 "{state}: nothing written"
             );
-            sandbox
-                .feedctl()
-                .args([
-                    "connect",
-                    &feed.index_url(),
-                    "--auth",
-                    "azure-cli",
-                    "--no-verify",
-                ])
-                .envs(az.vars())
-                .assert()
-                .success();
+            configure_unchecked(&sandbox, &az, &feed.index_url());
         }
 
         let env = sandbox
@@ -478,24 +488,8 @@ fn a_login_to_another_tenant_is_named_end_to_end_with_real_cargo() {
         .assert()
         .code(4);
     // A failed connect writes nothing; configure without the check to see what cargo says.
-    sandbox
-        .feedctl()
-        .args([
-            "connect",
-            &feed.index_url(),
-            "--auth",
-            "azure-cli",
-            "--no-verify",
-        ])
-        .envs(az.vars())
-        .assert()
-        .success();
-    let out = sandbox
-        .cargo()
-        .args(["build", "--quiet"])
-        .envs(az.vars())
-        .output()
-        .unwrap();
+    configure_unchecked(&sandbox, &az, &feed.index_url());
+    let out = build(&sandbox, &az);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_told("user-ok-other-tenant", "cargo build", &stderr);
@@ -520,24 +514,8 @@ fn a_token_the_organization_rejects_is_explained_in_az_terms() {
         .unwrap();
     assert_eq!(connect.status.code(), Some(4));
     // A failed connect writes nothing; configure without the check to see what cargo says.
-    sandbox
-        .feedctl()
-        .args([
-            "connect",
-            &feed.index_url(),
-            "--auth",
-            "azure-cli",
-            "--no-verify",
-        ])
-        .envs(az.vars())
-        .assert()
-        .success();
-    let out = sandbox
-        .cargo()
-        .args(["build", "--quiet"])
-        .envs(az.vars())
-        .output()
-        .unwrap();
+    configure_unchecked(&sandbox, &az, &feed.index_url());
+    let out = build(&sandbox, &az);
     assert!(!out.status.success());
     let connect = String::from_utf8_lossy(&connect.stderr);
     let connect_error = &connect[connect.find("error:").expect("connect fails")..];
@@ -733,18 +711,11 @@ fn a_hung_az_ends_with_a_clear_error_instead_of_hanging_cargo() {
 fn ci_advice_names_the_pipeline_way() {
     let feed = feed();
     let sandbox = Sandbox::new();
-    sandbox
-        .feedctl()
-        .args([
-            "connect",
-            &feed.index_url(),
-            "--auth",
-            "azure-cli",
-            "--no-verify",
-        ])
-        .envs(FakeAz::new(&sandbox, "user-ok").vars())
-        .assert()
-        .success();
+    configure_unchecked(
+        &sandbox,
+        &FakeAz::new(&sandbox, "user-ok"),
+        &feed.index_url(),
+    );
     let cases = [
         (
             "not-logged-in",
@@ -959,4 +930,32 @@ fn disconnect_removes_feedctl_as_the_provider_it_added() {
         home_before
     );
     assert!(!sandbox.project().join(".cargo").exists());
+}
+
+/// `env --verify --azure-cli`: a 401 for az's token is explained in az's terms, never a PAT's,
+/// and nothing is emitted.
+#[test]
+fn env_verify_explains_a_rejected_az_token_in_az_terms() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates"));
+    let sandbox = Sandbox::new();
+    sandbox.write_project_registry(&feed.index_url());
+    let az = FakeAz::new(&sandbox, "service-principal-ok");
+    let out = sandbox
+        .feedctl()
+        .args(["env", "--verify", "--azure-cli"])
+        .envs(az.vars())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(out.stdout.is_empty());
+    for phrase in [
+        "the feed rejected the Azure CLI's token for `crates`",
+        "not a member of the organization",
+        "Nothing was emitted.",
+    ] {
+        assert!(stderr.contains(phrase), "{phrase:?} in {stderr}");
+    }
+    assert!(!stderr.contains("PAT"), "{stderr}");
+    assert!(!stderr.contains(&bearer_of("service-principal-ok")[7..]));
 }

@@ -14,6 +14,10 @@ use crate::support::identity::{self, IdentityStandIn};
 use crate::support::sandbox::text_under;
 use crate::support::{FakeFeed, FeedSpec, Sandbox};
 
+/// An Azure index URL, for tests that never reach the feed.
+const CONTOSO_INDEX: &str =
+    "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/";
+
 const ASSET_TAG: &str = "7783-7084-3265-9085-8269-3286-77";
 
 fn feed_for(header: String) -> FakeFeed {
@@ -225,13 +229,7 @@ fn imds_is_asked_on_an_azure_vm_only_and_in_its_shape() {
         ("FEEDCTL_TEST_IMDS_ENDPOINT", imds.clone()),
         ("PATH", empty_path(&sandbox)),
     ];
-    sandbox.write_project_file(
-        ".cargo/config.toml",
-        &format!(
-            "[registries]\ncrates = {{ index = \"{}\" }}\n",
-            feed.index_url()
-        ),
-    );
+    sandbox.write_project_registry(&feed.index_url());
     // Not an Azure VM (the sandbox's DMI file does not exist): IMDS is not even asked.
     sandbox
         .feedctl()
@@ -277,10 +275,7 @@ fn imds_is_asked_on_an_azure_vm_only_and_in_its_shape() {
 fn azure_pipelines_oidc_mints_for_env_and_names_an_unauthorized_connection() {
     let idp = IdentityStandIn::start();
     let sandbox = Sandbox::new();
-    sandbox.write_project_file(
-        ".cargo/config.toml",
-        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
-    );
+    sandbox.write_project_registry(CONTOSO_INDEX);
     let vars = |connection: &str| {
         vec![
             ("SYSTEM_OIDCREQUESTURI", format!("{}/ado/oidc", idp.url())),
@@ -355,10 +350,7 @@ fn azure_pipelines_oidc_mints_for_env_and_names_an_unauthorized_connection() {
 fn kubernetes_workload_identity_reads_the_token_file_and_explains_expiry() {
     let idp = IdentityStandIn::start();
     let sandbox = Sandbox::new();
-    sandbox.write_project_file(
-        ".cargo/config.toml",
-        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
-    );
+    sandbox.write_project_registry(CONTOSO_INDEX);
     let subject = "system:serviceaccount:build:cargo";
     idp.expect_subject(subject);
     let file = sandbox.home().join("azure-identity-token");
@@ -425,10 +417,7 @@ fn a_subject_mismatch_names_the_subject_to_federate() {
 #[test]
 fn doctor_notices_a_feedctl_that_moved() {
     let sandbox = Sandbox::new();
-    sandbox.write_project_file(
-        ".cargo/config.toml",
-        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
-    );
+    sandbox.write_project_registry(CONTOSO_INDEX);
     sandbox.write_home_config(
         "[registries.crates]\ncredential-provider = [\"/gone/feedctl\", \"--auth\", \"entra\"]\n",
     );
@@ -468,10 +457,7 @@ fn a_valid_token_the_feed_rejects_means_the_identity_is_not_in_the_organization(
 fn the_chain_takes_the_first_source_that_applies() {
     let idp = IdentityStandIn::start();
     let sandbox = Sandbox::new();
-    sandbox.write_project_file(
-        ".cargo/config.toml",
-        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
-    );
+    sandbox.write_project_registry(CONTOSO_INDEX);
     let mut vars = github_env(&idp);
     vars.extend(app_service_env(&idp));
     sandbox
@@ -506,10 +492,7 @@ fn the_chain_takes_the_first_source_that_applies() {
 #[test]
 fn when_nothing_applies_the_answer_lists_each_source_and_why() {
     let sandbox = Sandbox::new();
-    sandbox.write_project_file(
-        ".cargo/config.toml",
-        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
-    );
+    sandbox.write_project_registry(CONTOSO_INDEX);
     let out = sandbox
         .feedctl()
         .args(["env", "--auth", "entra"])
@@ -550,10 +533,7 @@ fn the_codespaces_helper_gives_a_token() {
     use std::os::unix::fs::PermissionsExt;
     let idp = IdentityStandIn::start();
     let sandbox = Sandbox::new();
-    sandbox.write_project_file(
-        ".cargo/config.toml",
-        "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n",
-    );
+    sandbox.write_project_registry(CONTOSO_INDEX);
     let token = idp.access_token("codespaces-user");
     let helper = sandbox.home().join("ado-auth-helper");
     fs::write(
@@ -570,4 +550,64 @@ fn the_codespaces_helper_gives_a_token() {
         .assert()
         .success()
         .stdout(predicate::str::contains(format!("Bearer {token}")));
+}
+
+/// `env --verify --auth entra`: a 401 for the minted token is explained in Entra ID's terms
+/// (the identity is not in the organization), never a PAT's, and nothing is emitted.
+#[test]
+fn env_verify_explains_a_rejected_entra_token_in_entra_terms() {
+    let idp = IdentityStandIn::start();
+    let feed = feed_for("Bearer someone-else".to_string());
+    let sandbox = Sandbox::new();
+    sandbox.write_project_registry(&feed.index_url());
+    let vars = app_service_env(&idp);
+    let out = sandbox
+        .feedctl()
+        .args(["env", "--verify", "--auth", "entra"])
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(out.stdout.is_empty());
+    for phrase in [
+        "the feed rejected the Entra ID token from",
+        "Organization settings > Users",
+        "Nothing was emitted.",
+    ] {
+        assert!(stderr.contains(phrase), "{phrase:?} in {stderr}");
+    }
+    assert!(!stderr.contains("PAT"), "{stderr}");
+    assert!(!stderr.contains("eyJ"), "no token in {stderr}");
+}
+
+/// cargo asks feedctl for a registry whose provider it is, so a token in
+/// `CARGO_REGISTRIES_<NAME>_TOKEN` is ignored: doctor says so in both feedctl modes, and never
+/// shows the token.
+#[test]
+fn doctor_warns_of_a_token_variable_feedctl_makes_cargo_ignore() {
+    for mode in ["entra", "azure-cli"] {
+        let sandbox = Sandbox::new();
+        sandbox.write_project_registry(CONTOSO_INDEX);
+        sandbox.write_home_config(&format!(
+            "[registries.crates]\ncredential-provider = [\"/gone/feedctl\", \"--auth\", \"{mode}\"]\n"
+        ));
+        let out = sandbox
+            .feedctl()
+            .args(["doctor", "--offline"])
+            .env("PATH", empty_path(&sandbox))
+            .env("CARGO_REGISTRIES_CRATES_TOKEN", "Bearer ignored-token-4711")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("CARGO_REGISTRIES_CRATES_TOKEN")
+                && stdout.contains(
+                    "is ignored on this machine: feedctl is this registry's credential provider"
+                ),
+            "{mode}: {stdout}"
+        );
+        let all = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(!all.contains("ignored-token-4711"), "{mode}: {all}");
+    }
 }

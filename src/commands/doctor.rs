@@ -197,7 +197,7 @@ fn check_registry(
     let credentials = inspect::credentials(env, settings, registry).ok();
     if let Some(credentials) = &credentials {
         if credentials.entra.is_some() {
-            check_entra_mode(env, registry, &mut report);
+            check_entra_mode(env, registry, credentials, &mut report);
         } else if credentials.azure_cli {
             check_azure_cli_mode(env, registry, credentials, &mut report);
         } else {
@@ -461,19 +461,7 @@ fn check_azure_cli_mode(
     credentials: &Credentials,
     report: &mut Report,
 ) {
-    let provider = registry
-        .credential_provider
-        .as_ref()
-        .and_then(|argv| argv.first())
-        .cloned()
-        .unwrap_or_default();
-    if !std::path::Path::new(&provider).is_file() {
-        report.fail(
-            "token.provider",
-            format!("the credential provider `{provider}` (feedctl) no longer exists, so cargo cannot get a token"),
-            format!("feedctl providers --auth azure-cli --name {}   (records feedctl's current path)", registry.name),
-        );
-    }
+    check_feedctl_provider(registry, "azure-cli", report);
     match azure_cli::find(env) {
         // `az account show` reads the local profile only, so this holds with `--offline` too.
         Some(az) => match azure_cli::account(env) {
@@ -503,6 +491,30 @@ fn check_azure_cli_mode(
             "install the Azure CLI (https://aka.ms/azure-cli) and run `az login`, or switch to a PAT: feedctl connect … --auth pat",
         ),
     }
+    warn_env_token_ignored(credentials, report);
+}
+
+/// A registry whose provider is feedctl (`--auth azure-cli` or `entra`, the `mode`): the
+/// recorded feedctl must still exist, or cargo cannot get a token.
+fn check_feedctl_provider(registry: &Registry, mode: &str, report: &mut Report) {
+    let provider = registry
+        .credential_provider
+        .as_ref()
+        .and_then(|argv| argv.first())
+        .cloned()
+        .unwrap_or_default();
+    if !std::path::Path::new(&provider).is_file() {
+        report.fail(
+            "token.provider",
+            format!("the credential provider `{provider}` (feedctl) no longer exists, so cargo cannot get a token"),
+            format!("feedctl providers --auth {mode} --name {}   (records feedctl's current path)", registry.name),
+        );
+    }
+}
+
+/// A registry whose provider is feedctl: cargo asks feedctl, never reads
+/// `CARGO_REGISTRIES_<NAME>_TOKEN`, so a token set there is ignored (and may mislead).
+fn warn_env_token_ignored(credentials: &Credentials, report: &mut Report) {
     if let Some(found) = &credentials.env_token {
         report.warn(
             "token.env-ignored",
@@ -521,20 +533,13 @@ fn said(advice: &azure_cli::Advice) -> String {
 }
 
 /// `--auth entra` registries: which source applies here (no request; `check_online` asks).
-fn check_entra_mode(env: &Environment, registry: &Registry, report: &mut Report) {
-    let provider = registry
-        .credential_provider
-        .as_ref()
-        .and_then(|argv| argv.first())
-        .cloned()
-        .unwrap_or_default();
-    if !std::path::Path::new(&provider).is_file() {
-        report.fail(
-            "token.provider",
-            format!("the credential provider `{provider}` (feedctl) no longer exists, so cargo cannot get a token"),
-            format!("feedctl providers --auth entra --name {}   (records feedctl's current path)", registry.name),
-        );
-    }
+fn check_entra_mode(
+    env: &Environment,
+    registry: &Registry,
+    credentials: &Credentials,
+    report: &mut Report,
+) {
+    check_feedctl_provider(registry, "entra", report);
     match entra::choose(&entra::Facts::gather(env)) {
         Ok(choice) => report.ok(
             "entra.source",
@@ -546,6 +551,7 @@ fn check_entra_mode(env: &Environment, registry: &Registry, report: &mut Report)
         ),
         Err(failure) => report.fail("entra.source", failure.message, entra::FIX),
     }
+    warn_env_token_ignored(credentials, report);
 }
 
 fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mut Report) {

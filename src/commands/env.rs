@@ -10,7 +10,7 @@ use std::io::Write;
 
 use anyhow::{Context, Result, bail};
 
-use crate::auth::azure_cli;
+use crate::auth::{azure_cli, entra};
 use crate::cli::{EnvArgs, EnvAuth, EnvFormat};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
@@ -27,10 +27,11 @@ pub fn run(args: &EnvArgs, env: &Environment) -> Result<()> {
     let settings = Settings::load(env)?;
     let registries = select(&settings, &args.names)?;
     warn_on_collisions(&registries);
-    let secret = read_token(args, env, &registries)?;
+    let issued = read_token(args, env, &registries)?;
     if args.verify {
-        verify_all(&settings, &registries, &secret)?;
+        verify_all(&settings, &registries, &issued)?;
     }
+    let secret = issued.secret();
     let vars: Vec<(String, Variable)> = registries
         .iter()
         .flat_map(|r| {
@@ -51,13 +52,15 @@ pub fn run(args: &EnvArgs, env: &Environment) -> Result<()> {
 }
 
 /// Probes every registry with the token (at once); the first refusal, in registry order,
-/// becomes the error, naming every registry that refused.
-fn verify_all(settings: &Settings, registries: &[Registry], secret: &Secret) -> Result<()> {
+/// becomes the error, naming every registry that refused, each explained in the terms of
+/// whoever issued the token.
+fn verify_all(settings: &Settings, registries: &[Registry], issued: &Issued) -> Result<()> {
+    let secret = issued.secret();
     let prober = Prober::new(&settings.http())?;
     let answers: Vec<Result<Answer>> = std::thread::scope(|scope| {
         let jobs: Vec<_> = registries
             .iter()
-            .map(|r| scope.spawn(|| prober.probe(&r.index, Some(secret))))
+            .map(|r| scope.spawn(|| prober.probe(&r.index, Some(&secret))))
             .collect();
         jobs.into_iter()
             .map(|job| job.join().expect("a probe panicked"))
@@ -65,7 +68,7 @@ fn verify_all(settings: &Settings, registries: &[Registry], secret: &Secret) -> 
     });
     let mut failures = Vec::new();
     for (registry, answer) in registries.iter().zip(answers) {
-        match verify::explain(&answer?, &registry.index, &registry.name) {
+        match issued.check(&answer?, registry) {
             None => ui::status(
                 "Verified",
                 format!("the feed accepted the token for `{}`", registry.name),
@@ -81,6 +84,36 @@ fn verify_all(settings: &Settings, registries: &[Registry], secret: &Secret) -> 
         first.code,
         format!("{} Nothing was emitted.", messages.join("\n"))
     ))
+}
+
+/// The token and who issued it, so that a refusal is explained in its issuer's terms.
+enum Issued {
+    /// A PAT or a pipeline's job token.
+    Pat(Secret),
+    /// A token from `az account get-access-token` (`--azure-cli`).
+    AzureCli(azure_cli::AzToken),
+    /// A token from the platform's identity (`--auth entra`).
+    Entra(entra::Minted),
+}
+
+impl Issued {
+    fn secret(&self) -> Secret {
+        match self {
+            Issued::Pat(secret) => secret.clone(),
+            Issued::AzureCli(token) => token.token.header.clone(),
+            Issued::Entra(minted) => minted.token.header.clone(),
+        }
+    }
+
+    /// What the feed's answer for `registry` means; `None` when it accepted the token.
+    fn check(&self, answer: &Answer, registry: &Registry) -> Option<Failure> {
+        let (index, name) = (&registry.index, &registry.name);
+        match self {
+            Issued::Pat(_) => verify::explain(answer, index, name),
+            Issued::AzureCli(token) => azure_cli::check(answer, index, name, token),
+            Issued::Entra(minted) => entra::check(answer, index, name, minted),
+        }
+    }
 }
 
 /// A variable's value: secrets are masked or marked wherever the format allows.
@@ -124,9 +157,9 @@ fn warn_on_collisions(registries: &[Registry]) {
     }
 }
 
-fn read_token(args: &EnvArgs, env: &Environment, registries: &[Registry]) -> Result<Secret> {
+fn read_token(args: &EnvArgs, env: &Environment, registries: &[Registry]) -> Result<Issued> {
     if args.auth == Some(EnvAuth::Entra) {
-        return token::read(&Source::Entra, env);
+        return Ok(Issued::Entra(entra::mint(env)?));
     }
     if let Some(source) = token::select_source(&source_flags(&args.token), false) {
         return match &source {
@@ -136,15 +169,15 @@ fn read_token(args: &EnvArgs, env: &Environment, registries: &[Registry]) -> Res
                     format!("`--pat-env {var}`: the variable `{var}` is unset or empty")
                 ))
             }
-            Source::AzureCli => azure_cli_token(env, registries),
-            _ => token::read(&source, env),
+            Source::AzureCli => azure_cli_token(env, registries).map(Issued::AzureCli),
+            _ => token::read(&source, env).map(Issued::Pat),
         };
     }
     match env.var(SYSTEM_ACCESSTOKEN).filter(|v| !v.trim().is_empty()) {
         Some(access_token) if token::unexpanded_macro(&access_token) => {
             bail!(token::macro_error(&format!("`{SYSTEM_ACCESSTOKEN}`")))
         }
-        Some(access_token) => Ok(token::bearer(&access_token)),
+        Some(access_token) => Ok(Issued::Pat(token::bearer(&access_token))),
         None => bail!(Failure::new(
             Code::Auth,
             format!(
@@ -159,7 +192,7 @@ fn read_token(args: &EnvArgs, env: &Environment, registries: &[Registry]) -> Res
 
 /// A token from az for the organization's tenant of the first registry (the one a build is
 /// most likely to need first), so that a login to another tenant fails here and not in cargo.
-fn azure_cli_token(env: &Environment, registries: &[Registry]) -> Result<Secret> {
+fn azure_cli_token(env: &Environment, registries: &[Registry]) -> Result<azure_cli::AzToken> {
     let token = match registries.first() {
         Some(registry) => {
             azure_cli::token_for_feed(env, &registry.index, None).map_err(Failure::from)?
@@ -169,7 +202,7 @@ fn azure_cli_token(env: &Environment, registries: &[Registry]) -> Result<Secret>
     if let Some(warning) = token.outdated_warning() {
         ui::warn(warning);
     }
-    Ok(token.token.header)
+    Ok(token)
 }
 
 fn emit(format: EnvFormat, vars: &[(String, Variable)], env: &Environment) -> Result<String> {

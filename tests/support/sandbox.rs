@@ -99,6 +99,14 @@ impl Sandbox {
         write_file(&self.project.join(rel), contents);
     }
 
+    /// Writes a project `.cargo/config.toml` with one registry, `crates`, at `index_url`.
+    pub fn write_project_registry(&self, index_url: &str) {
+        self.write_project_file(
+            ".cargo/config.toml",
+            &format!("[registries]\ncrates = {{ index = \"{index_url}\" }}\n"),
+        );
+    }
+
     /// Reads a file below the project dir; panics with the path if it cannot.
     pub fn read_project_file(&self, rel: &str) -> String {
         read_file(&self.project.join(rel))

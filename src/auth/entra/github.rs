@@ -44,15 +44,15 @@ pub fn detect(facts: &Facts) -> Result<Plan, Detect> {
                 .to_string(),
         ));
     };
-    http::check_tenant(tenant, "AZURE_TENANT_ID")?;
     Ok(Plan {
         request_url: http::endpoint(url, "ACTIONS_ID_TOKEN_REQUEST_URL", false)?,
         request_token: Secret::verbatim(request_token.trim()),
-        federated: Federated {
-            authority: http::authority(facts.var("AZURE_AUTHORITY_HOST"))?,
-            tenant: tenant.trim().to_string(),
-            client_id: client_id.trim().to_string(),
-        },
+        federated: Federated::new(
+            facts.var("AZURE_AUTHORITY_HOST"),
+            tenant,
+            "AZURE_TENANT_ID",
+            client_id,
+        )?,
     })
 }
 

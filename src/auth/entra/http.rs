@@ -127,7 +127,7 @@ pub fn authority(value: Option<&str>) -> Result<Url, Failure> {
 }
 
 /// A tenant id or domain as Entra accepts it in a path.
-pub fn check_tenant(tenant: &str, var: &str) -> Result<(), Failure> {
+fn check_tenant(tenant: &str, var: &str) -> Result<(), Failure> {
     if !tenant.is_empty()
         && tenant
             .chars()
@@ -154,6 +154,22 @@ pub struct Federated {
 }
 
 impl Federated {
+    /// The app `client_id` in `tenant`, which the variable `tenant_var` holds (named when it
+    /// is not a tenant), at the authority `authority_host` (`AZURE_AUTHORITY_HOST`) or Entra's.
+    pub fn new(
+        authority_host: Option<&str>,
+        tenant: &str,
+        tenant_var: &str,
+        client_id: &str,
+    ) -> Result<Federated, Failure> {
+        check_tenant(tenant, tenant_var)?;
+        Ok(Federated {
+            authority: authority(authority_host)?,
+            tenant: tenant.trim().to_string(),
+            client_id: client_id.trim().to_string(),
+        })
+    }
+
     /// `POST {authority}/{tenant}/oauth2/v2.0/token` with the platform's OIDC token as the
     /// client assertion; `advice` says what to check on the platform side when Entra refuses.
     pub fn exchange(&self, assertion: &Secret, advice: &str) -> Result<AccessToken> {

@@ -428,22 +428,31 @@ pub fn check_with_feed(
     minted: &Minted,
 ) -> Result<()> {
     let answer = prober.probe(index, Some(&minted.token.header))?;
-    if matches!(answer, verify::Answer::Unauthorized { .. }) {
-        return Err(Failure::new(
-            Code::Auth,
-            format!(
-                "the feed rejected the Entra ID token from {} for `{registry}` (HTTP 401 from `{}`): {}",
-                minted.source.describe(),
-                verify::config_json_url(index),
-                rejected_advice(&minted.token)
-            ),
-        )
-        .into());
-    }
-    match verify::explain(&answer, index, registry) {
+    match check(&answer, index, registry, minted) {
         None => Ok(()),
         Some(failure) => Err(failure.into()),
     }
+}
+
+/// What the feed's `answer` to the minted token means, in Entra ID's terms for a 401.
+pub fn check(
+    answer: &verify::Answer,
+    index: &str,
+    registry: &str,
+    minted: &Minted,
+) -> Option<Failure> {
+    if !matches!(answer, verify::Answer::Unauthorized { .. }) {
+        return verify::explain(answer, index, registry);
+    }
+    Some(Failure::new(
+        Code::Auth,
+        format!(
+            "the feed rejected the Entra ID token from {} for `{registry}` (HTTP 401 from `{}`): {}",
+            minted.source.describe(),
+            verify::config_json_url(index),
+            rejected_advice(&minted.token)
+        ),
+    ))
 }
 
 /// Whose token it is and until when, from its claims (never the token).

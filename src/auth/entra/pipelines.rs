@@ -57,16 +57,16 @@ pub fn detect(facts: &Facts) -> Result<Plan, Detect> {
                 .to_string(),
         ));
     };
-    http::check_tenant(tenant, "AZURESUBSCRIPTION_TENANT_ID")?;
     Ok(Plan {
         request_url: http::endpoint(url, "SYSTEM_OIDCREQUESTURI", false)?,
         connection: connection.trim().to_string(),
         system_token: Secret::verbatim(system_token.trim()),
-        federated: Federated {
-            authority: http::authority(facts.var("AZURE_AUTHORITY_HOST"))?,
-            tenant: tenant.trim().to_string(),
-            client_id: client_id.trim().to_string(),
-        },
+        federated: Federated::new(
+            facts.var("AZURE_AUTHORITY_HOST"),
+            tenant,
+            "AZURESUBSCRIPTION_TENANT_ID",
+            client_id,
+        )?,
     })
 }
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::http::{self, Federated};
+use super::http::Federated;
 use super::{AccessToken, Detect, Facts};
 use crate::exit::{Code, Failure};
 use crate::token::Secret;
@@ -35,14 +35,14 @@ pub fn detect(facts: &Facts) -> Result<Plan, Detect> {
                 .to_string(),
         ));
     };
-    http::check_tenant(tenant, "AZURE_TENANT_ID")?;
     Ok(Plan {
         file: PathBuf::from(file),
-        federated: Federated {
-            authority: http::authority(facts.var("AZURE_AUTHORITY_HOST"))?,
-            tenant: tenant.trim().to_string(),
-            client_id: client_id.trim().to_string(),
-        },
+        federated: Federated::new(
+            facts.var("AZURE_AUTHORITY_HOST"),
+            tenant,
+            "AZURE_TENANT_ID",
+            client_id,
+        )?,
     })
 }
 
