@@ -103,12 +103,15 @@ pub fn shared_token_vars(registries: &[Registry]) -> Vec<(String, Vec<&str>)> {
 }
 
 /// The prefixes of the environment variables cargo reads as the config keys feedctl uses.
-const ENV_PREFIXES: [&str; 4] = [
+const ENV_PREFIXES: [&str; 5] = [
     "CARGO_REGISTRIES_",
     "CARGO_REGISTRY_",
     "CARGO_HTTP_",
     "CARGO_CREDENTIAL_ALIAS_",
+    OFFLINE_VAR,
 ];
+/// `net.offline` as a variable.
+const OFFLINE_VAR: &str = "CARGO_NET_OFFLINE";
 const GLOBAL_PROVIDERS_VAR: &str = "CARGO_REGISTRY_GLOBAL_CREDENTIAL_PROVIDERS";
 /// cargo's fallback for `http.timeout`.
 const HTTP_TIMEOUT_VAR: &str = "HTTP_TIMEOUT";
@@ -461,6 +464,30 @@ impl Settings {
             check_revoke,
         }
     }
+    /// Where cargo is told to run offline (`net.offline = true` or `CARGO_NET_OFFLINE=true`),
+    /// if it is: cargo then never contacts a feed, so `cargo login` fails and only crates
+    /// already in `$CARGO_HOME/registry` resolve.
+    pub fn offline(&self) -> Option<Definition> {
+        if let Some(value) = self.var(OFFLINE_VAR) {
+            return (value.trim() == "true").then(|| Definition::Env(OFFLINE_VAR.to_string()));
+        }
+        // The closest file that sets it decides, `false` included.
+        let (file, offline) = self.files.iter().find_map(|f| {
+            let offline = f.get(&["net", "offline"])?.as_value()?.as_bool()?;
+            Some((f, offline))
+        })?;
+        offline.then(|| Definition::File(file.path().to_path_buf()))
+    }
+
+    /// [`offline`](Self::offline) in words: `` `net.offline = true` in `path` `` or
+    /// ``env var `CARGO_NET_OFFLINE=true` ``.
+    pub fn describe_offline(origin: &Definition) -> String {
+        match origin {
+            Definition::File(path) => format!("`net.offline = true` in `{}`", path.display()),
+            Definition::Env(var) => format!("env var `{var}=true`"),
+        }
+    }
+
     /// The registry to act on: `--name` if given, else the single Azure registry.
     pub fn pick(&self, name: Option<&str>) -> Result<Registry> {
         let azure = self.azure_registries();

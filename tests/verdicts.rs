@@ -5,6 +5,7 @@
 
 use predicates::prelude::*;
 
+use crate::support::sandbox;
 use crate::support::tls::{self, TlsFront};
 use crate::support::{FakeFeed, FeedSpec, Refusal, Sandbox, basic};
 
@@ -287,4 +288,89 @@ fn a_private_ca_that_cargo_trusts_through_http_cainfo_works_for_feedctl_too() {
         .success()
         .stderr(predicate::str::contains("Verified"));
     sandbox.cargo().arg("generate-lockfile").assert().success();
+}
+
+#[test]
+fn offline_cargo_gets_no_verified_and_a_doctor_warning() {
+    let feed = feed(Refusal::Unauthorized);
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    // Offline from the environment: connect refuses before checking the token (`cargo login`
+    // would fail after "Verified") and writes nothing.
+    let files = || [sandbox.project(), sandbox.cargo_home()].map(sandbox::text_under);
+    let before = files();
+    let out = sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--pat-stdin"])
+        .env("CARGO_NET_OFFLINE", "true")
+        .write_stdin(format!("{GOOD}\n"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`CARGO_NET_OFFLINE=true`"), "{stderr}");
+    assert!(
+        !stderr.contains("Verified") && !stderr.contains("Ready"),
+        "{stderr}"
+    );
+    assert_eq!(files(), before);
+    assert!(feed.requests().is_empty(), "{:?}", feed.requests());
+
+    // Offline from a config file, with a good token stored: doctor warns, and cargo (the
+    // oracle) cannot resolve the feed's crate with an empty cache.
+    sandbox
+        .feedctl()
+        .args([
+            "connect",
+            &feed.index_url(),
+            "--no-providers",
+            "--pat-stdin",
+        ])
+        .write_stdin(format!("{GOOD}\n"))
+        .assert()
+        .success();
+    let offline = "[net]\noffline = true\n";
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        &format!(
+            "{}{offline}",
+            sandbox.read_project_file(".cargo/config.toml")
+        ),
+    );
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin(format!("{GOOD}\n"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("`net.offline = true` in `"));
+    let out = sandbox
+        .feedctl()
+        .args(["doctor", "--json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "net.offline")
+        .unwrap_or_else(|| panic!("no net.offline check: {report}"));
+    assert_eq!(check["status"], "warn");
+    sandbox.cargo().arg("generate-lockfile").assert().failure();
+
+    // A variable set to `false` beats the file, for cargo and for feedctl.
+    sandbox
+        .feedctl()
+        .arg("doctor")
+        .env("CARGO_NET_OFFLINE", "false")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("offline").not());
+    sandbox
+        .cargo()
+        .arg("generate-lockfile")
+        .env("CARGO_NET_OFFLINE", "false")
+        .assert()
+        .success();
 }

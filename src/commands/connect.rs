@@ -188,8 +188,10 @@ fn token_before_writing(args: &ConnectArgs, env: &Environment, plan: &Plan) -> R
                 login::require_providers(explicit)?;
             }
             login::require_readable_credentials(env)?;
+            let settings = Settings::load(env)?;
+            login::require_online(&settings)?;
             let secret = token::read(&source, env)?;
-            let http = Settings::load(env)?.http();
+            let http = settings.http();
             login::check(&http, name, index, &secret, !args.no_verify)?;
             Ok(Token {
                 secret: Some(secret),

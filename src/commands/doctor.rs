@@ -250,6 +250,22 @@ fn parse_version(text: &str) -> Option<(u32, u32)> {
 fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
     check_providers(settings, report);
     check_libsecret(env, settings, report);
+    if let Some(origin) = settings.offline() {
+        let fix = match &origin {
+            Definition::File(path) => format!("remove `offline = true` from `{}`", path.display()),
+            Definition::Env(var) => format!("unset `{var}`"),
+        };
+        report.warn(
+            "net.offline",
+            format!(
+                "cargo runs offline ({}): it never contacts the feeds, so only crates already in \
+                 `$CARGO_HOME/registry` resolve; a new dependency or a fresh machine fails with \
+                 \"no matching package\"",
+                Settings::describe_offline(&origin)
+            ),
+            fix,
+        );
+    }
     let registries = settings.registries();
     for (var, names) in settings::shared_token_vars(&registries) {
         report.warn(

@@ -16,7 +16,7 @@ use crate::exit::{Code, Failure};
 use crate::inspect;
 use crate::ops::providers::token_file;
 use crate::providers;
-use crate::settings::{HttpSettings, Registry};
+use crate::settings::{HttpSettings, Registry, Settings};
 use crate::token::{Secret, SourceFlags};
 use crate::ui;
 use crate::verify;
@@ -40,6 +40,19 @@ pub fn require_providers(explicit: bool) -> Result<()> {
              send it (\"authenticated registries require a credential-provider\"); run \
              `feedctl providers` first"
         ));
+    }
+    Ok(())
+}
+
+/// Refuses to check and store a token while cargo runs offline: `cargo login` fetches the
+/// feed's `config.json` first, so it would fail after feedctl had said "Verified".
+pub fn require_online(settings: &Settings) -> Result<()> {
+    if let Some(origin) = settings.offline() {
+        bail!(
+            "cargo is set to run offline ({}), so `cargo login` cannot reach the feed and no \
+             cargo command fetches from it; remove that setting and run this again",
+            Settings::describe_offline(&origin)
+        );
     }
     Ok(())
 }
