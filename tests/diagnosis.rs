@@ -307,3 +307,64 @@ fn checked_in_completions_are_fresh() {
         );
     }
 }
+
+#[test]
+fn disconnect_says_when_cargo_still_uses_the_feed() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
+    let index = feed.index_url();
+    // The feed in an `include`d file, which feedctl does not edit.
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    sandbox.write_project_file(".cargo/config.toml", "include = [\"feed.toml\"]\n");
+    sandbox.write_project_file(
+        ".cargo/feed.toml",
+        &format!(
+            "[registries]\ncrates = {{ index = \"{index}\" }}\n\n[source.crates-io]\nreplace-with = \"crates\"\n"
+        ),
+    );
+    for args in [&["disconnect"][..], &["disconnect", "--name", "crates"]] {
+        sandbox
+            .feedctl()
+            .args(args)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(
+                "cargo still uses registry `crates` here: it is defined in",
+            ))
+            .stderr(predicate::str::contains("feed.toml"));
+    }
+    // The oracle: cargo does still read the feed (and fails for want of a token).
+    let out = sandbox.cargo().arg("generate-lockfile").output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("crates"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The same feed also connected for the user: the project disconnect points at `--user`,
+    // which then leaves nothing to warn about.
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    for extra in [&["--user"][..], &[]] {
+        sandbox
+            .feedctl()
+            .args(["connect", &index, "--no-providers", "--no-login"])
+            .args(extra)
+            .assert()
+            .success();
+    }
+    sandbox
+        .feedctl()
+        .arg("disconnect")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "`feedctl disconnect --user` removes it",
+        ));
+    sandbox
+        .feedctl()
+        .args(["disconnect", "--user"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("still").not());
+}
