@@ -368,3 +368,66 @@ fn disconnect_says_when_cargo_still_uses_the_feed() {
         .success()
         .stderr(predicate::str::contains("still").not());
 }
+
+#[test]
+fn a_token_cargo_never_asks_for_does_not_make_doctor_green() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
+    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin(format!("{PAT}\n"))
+        .assert()
+        .success();
+    // Another OS's store (wherever the tests run, one of these two is foreign), a program that
+    // does not exist: the good token in credentials.toml is never read by cargo.
+    let foreign = if cfg!(windows) {
+        "cargo:macos-keychain"
+    } else {
+        "cargo:wincred"
+    };
+    let missing = "feedctl-test-no-such-provider";
+    for (config, id) in [
+        (
+            format!(
+                "{TOKEN_PROVIDERS}\n[registries.crates]\ncredential-provider = \"{foreign}\"\n"
+            ),
+            "token.provider",
+        ),
+        (
+            format!(
+                "{TOKEN_PROVIDERS}\n[registries.crates]\ncredential-provider = \"{missing}\"\n"
+            ),
+            "token.provider",
+        ),
+        (
+            format!("[registry]\nglobal-credential-providers = [\"{foreign}\"]\n"),
+            "token.present",
+        ),
+    ] {
+        sandbox.write_home_config(&config);
+        let out = sandbox
+            .feedctl()
+            .args(["doctor", "--json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(7), "{config}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(
+            report["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == id && c["status"] == "fail"),
+            "{config}: {report}"
+        );
+        // The oracle.
+        sandbox.cargo().arg("generate-lockfile").assert().failure();
+    }
+    // The registry's own list with cargo:token in it works, and doctor agrees.
+    sandbox.write_home_config(&format!(
+        "{TOKEN_PROVIDERS}\n[registries.crates]\ncredential-provider = \"cargo:token\"\n"
+    ));
+    sandbox.feedctl().arg("doctor").assert().success();
+    sandbox.cargo().arg("generate-lockfile").assert().success();
+}
