@@ -374,3 +374,66 @@ fn offline_cargo_gets_no_verified_and_a_doctor_warning() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_registry_provider_that_cannot_store_stops_connect_and_login_before_verified() {
+    let feed = feed(Refusal::Unauthorized);
+    let sandbox = Sandbox::new();
+    // Another OS's store as the registry's own provider: `cargo login` would fail on it.
+    let foreign = if cfg!(windows) {
+        "cargo:macos-keychain"
+    } else {
+        "cargo:wincred"
+    };
+    let home =
+        format!("{TOKEN_PROVIDERS}\n[registries.crates]\ncredential-provider = \"{foreign}\"\n");
+    sandbox.write_home_config(&home);
+    let files = || [sandbox.project(), sandbox.cargo_home()].map(sandbox::text_under);
+    let before = files();
+    let out = sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--pat-stdin"])
+        .write_stdin(format!("{GOOD}\n"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains(&format!("own credential provider `{foreign}`")),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("Verified") && !stderr.contains("Ready"),
+        "{stderr}"
+    );
+    assert_eq!(files(), before);
+    assert!(feed.requests().is_empty(), "{:?}", feed.requests());
+
+    // The same from a variable, for `login`.
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--no-providers", "--no-login"])
+        .assert()
+        .success();
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .env("CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER", foreign)
+        .write_stdin(format!("{GOOD}\n"))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "unset `CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER`",
+        ))
+        .stderr(predicate::str::contains("Verified").not());
+    assert!(sandbox.read_cargo_home_file("credentials.toml").is_none());
+    // The oracle: cargo cannot get a token through that provider either.
+    sandbox
+        .cargo()
+        .arg("generate-lockfile")
+        .env("CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER", foreign)
+        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(GOOD))
+        .assert()
+        .failure();
+}

@@ -119,7 +119,7 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     if args.dry_run {
         return report_dry_run(args, env, &plan, &project_planned, home_planned.as_ref());
     }
-    let token = token_before_writing(args, env, &plan)?;
+    let token = token_before_writing(args, env, &plan, &project_planned.file)?;
     let (project, home, step) = files::all_or_nothing(|transaction| {
         let project = transaction.commit(project_planned, project_edit)?;
         let home = home_planned
@@ -149,7 +149,13 @@ struct Token {
     verified: bool,
 }
 
-fn token_before_writing(args: &ConnectArgs, env: &Environment, plan: &Plan) -> Result<Token> {
+/// `edited` is the project config as it will be written: cargo's view after the edit decides.
+fn token_before_writing(
+    args: &ConnectArgs,
+    env: &Environment,
+    plan: &Plan,
+    edited: &ConfigFile,
+) -> Result<Token> {
     let name = &plan.edit.registry;
     let index = &plan.edit.index;
     match args.auth {
@@ -188,8 +194,9 @@ fn token_before_writing(args: &ConnectArgs, env: &Environment, plan: &Plan) -> R
                 login::require_providers(explicit)?;
             }
             login::require_readable_credentials(env)?;
-            let settings = Settings::load(env)?;
+            let settings = Settings::load_with(env, edited)?;
             login::require_online(&settings)?;
+            login::require_storing_provider(&settings, name)?;
             let secret = token::read(&source, env)?;
             let http = settings.http();
             login::check(&http, name, index, &secret, !args.no_verify)?;

@@ -16,7 +16,7 @@ use crate::exit::{Code, Failure};
 use crate::inspect;
 use crate::ops::providers::token_file;
 use crate::providers;
-use crate::settings::{HttpSettings, Registry, Settings};
+use crate::settings::{Definition, HttpSettings, Registry, Settings};
 use crate::token::{Secret, SourceFlags};
 use crate::ui;
 use crate::verify;
@@ -53,6 +53,37 @@ pub fn require_online(settings: &Settings) -> Result<()> {
              cargo command fetches from it; remove that setting and run this again",
             Settings::describe_offline(&origin)
         );
+    }
+    Ok(())
+}
+
+/// Refuses to check and store a token that no provider of the registry's own
+/// `credential-provider` (which replaces the global list) can store here, e.g. another OS's
+/// store: `cargo login` would fail after feedctl had said "Verified".
+pub fn require_storing_provider(settings: &Settings, name: &str) -> Result<()> {
+    let Some(registry) = settings.registries().into_iter().find(|r| r.name == name) else {
+        return Ok(());
+    };
+    if registry.credential_provider.is_none() {
+        return Ok(());
+    }
+    let (list, _) = settings.providers_for(&registry);
+    if providers::storing_provider(&list).is_none() {
+        let origin = settings.provider_origin(name);
+        let fix = match origin {
+            Some(Definition::Env(var)) => format!("unset `{var}`"),
+            _ => format!("remove `registries.{name}.credential-provider` there"),
+        };
+        let origin = origin.map_or_else(|| "a config file".to_string(), Definition::describe);
+        bail!(Failure::new(
+            Code::Auth,
+            format!(
+                "registry `{name}` has its own credential provider `{}` (from {origin}), which \
+                 replaces the global list and cannot store or give a token on this system; \
+                 {fix} and run this again",
+                list.join(" ")
+            )
+        ));
     }
     Ok(())
 }
