@@ -437,3 +437,47 @@ fn a_registry_provider_that_cannot_store_stops_connect_and_login_before_verified
         .assert()
         .failure();
 }
+
+#[test]
+fn connect_is_not_ready_where_an_env_token_overrides_the_verified_one() {
+    let feed = feed(Refusal::Unauthorized);
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    let connect = |env_token: &str| {
+        sandbox
+            .feedctl()
+            .args([
+                "connect",
+                &feed.index_url(),
+                "--no-providers",
+                "--pat-stdin",
+            ])
+            .env("CARGO_REGISTRIES_CRATES_TOKEN", env_token)
+            .write_stdin(format!("{GOOD}\n"))
+            .output()
+            .unwrap()
+    };
+    let out = connect(&basic(BAD));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("Verified"), "{stderr}");
+    assert!(!stderr.contains("Ready"), "{stderr}");
+    assert!(
+        stderr
+            .contains("not ready in this environment: cargo sends `CARGO_REGISTRIES_CRATES_TOKEN`"),
+        "{stderr}"
+    );
+    // The oracle: cargo in that environment fails, without the variable it builds.
+    sandbox
+        .cargo()
+        .arg("generate-lockfile")
+        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(BAD))
+        .assert()
+        .failure();
+    sandbox.cargo().arg("generate-lockfile").assert().success();
+    // The variable holding the same token is no obstacle.
+    let out = connect(&basic(GOOD));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Ready"), "{stderr}");
+    assert!(!stderr.contains("is set in this environment"), "{stderr}");
+}

@@ -394,7 +394,13 @@ fn json_report(
 fn is_ready(plan: &Plan, step: &TokenStep) -> bool {
     match plan.home.registry {
         Some((_, RegistryProvider::Feedctl(_))) => step.verified,
-        _ => step.verified && step.stored.is_some(),
+        _ => {
+            step.verified
+                && step
+                    .stored
+                    .as_ref()
+                    .is_some_and(|s| s.overridden_by.is_none())
+        }
     }
 }
 
@@ -472,6 +478,10 @@ fn report(
             "Ready",
             format!("`cargo build` will fetch crates from `{}`", plan.feed),
         );
+    } else if let Some(var) = step.stored.as_ref().and_then(|s| s.overridden_by.as_ref()) {
+        ui::note(format!(
+            "not ready in this environment: cargo sends `{var}` instead of the verified token"
+        ));
     } else if !args.no_verify && step.stored.is_none() {
         // The hints for `--no-login` and a missing token source were given already.
     } else {

@@ -161,6 +161,9 @@ pub struct Stored {
     pub provider: Option<String>,
     /// The file holding it, for `cargo:token`.
     pub file: Option<PathBuf>,
+    /// `CARGO_REGISTRIES_<NAME>_TOKEN`, when it is set here to another token: cargo run in
+    /// this environment sends that one instead.
+    pub overridden_by: Option<String>,
 }
 
 /// Stores `token` with `cargo login`, through the providers in `list`.
@@ -182,15 +185,23 @@ pub fn store(
         format!("the token for `{}` in {described}", registry.name),
     );
     let var = registry.token_var();
-    if env.var(&var).is_some_and(|v| !v.is_empty()) {
+    let lists_token = list
+        .iter()
+        .any(|p| p.split_whitespace().next() == Some(providers::TOKEN));
+    let overridden_by = env
+        .var(&var)
+        .filter(|v| lists_token && !v.is_empty() && v.trim() != token.expose())
+        .map(|_| var);
+    if let Some(var) = &overridden_by {
         ui::warn(format!(
-            "`{var}` is set in this environment; cargo uses it instead of the stored token \
-             (when `cargo:token` is listed)"
+            "`{var}` is set in this environment to another token; cargo run here sends that \
+             one instead of the stored token: unset it (or set it to the new token)"
         ));
     }
     Ok(Stored {
         file: provider.as_deref().and_then(|p| token_file(p, &cargo_home)),
         provider,
+        overridden_by,
     })
 }
 
