@@ -62,6 +62,10 @@ pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
     let index = before
         .get_str(&["registries", &name, "index"])
         .map(str::to_string);
+    // `cargo logout` stops at a credentials file it cannot parse: fail before any write.
+    if args.logout && !args.dry_run {
+        login::require_readable_credentials(env)?;
+    }
     // Plan both edits first: a bad file fails before anything changes.
     let mut planned_copy = before.clone();
     let outcome = project::disconnect(&mut planned_copy, &name)?;
