@@ -175,7 +175,62 @@ impl Settings {
         if let Some(value) = env.var(HTTP_TIMEOUT_VAR) {
             vars.insert(HTTP_TIMEOUT_VAR.to_string(), value);
         }
-        Ok(Settings::from_parts(files, vars, env.cwd().to_path_buf()))
+        let settings = Settings::from_parts(files, vars, env.cwd().to_path_buf());
+        settings.check_types()?;
+        Ok(settings)
+    }
+
+    /// Fails as cargo does, on every command, when a setting feedctl models has a value of
+    /// the wrong type: a variable that is not `true`/`false` or a whole number, or such a key
+    /// in a file. Without this, feedctl would judge from a default cargo never uses.
+    fn check_types(&self) -> Result<()> {
+        const TYPED: [(&str, &[&str; 2], bool); 3] = [
+            ("CARGO_HTTP_TIMEOUT", &["http", "timeout"], false),
+            ("CARGO_HTTP_CHECK_REVOKE", &["http", "check-revoke"], true),
+            (OFFLINE_VAR, &["net", "offline"], true),
+        ];
+        for (var, key, boolean) in TYPED {
+            let expected = if boolean {
+                "`true` or `false`"
+            } else {
+                "a whole number of seconds"
+            };
+            if let Some(value) = self.var(var) {
+                let ok = if boolean {
+                    value == "true" || value == "false"
+                } else {
+                    value.trim().parse::<u64>().is_ok()
+                };
+                if !ok {
+                    bail!(
+                        "env var `{var}` is `{value}`, not {expected}; cargo fails every command \
+                         the same way"
+                    );
+                }
+                continue;
+            }
+            for file in &self.files {
+                let Some(item) = file.get(key) else {
+                    continue;
+                };
+                let ok = item.as_value().is_some_and(|v| {
+                    if boolean {
+                        v.is_bool()
+                    } else {
+                        v.as_integer().is_some_and(|n| n >= 0)
+                    }
+                });
+                if !ok {
+                    bail!(
+                        "`{}` in `{}` is not {expected}; cargo fails every command the same way",
+                        key.join("."),
+                        file.path().display()
+                    );
+                }
+                break;
+            }
+        }
+        Ok(())
     }
 
     fn from_parts(

@@ -431,3 +431,64 @@ fn a_token_cargo_never_asks_for_does_not_make_doctor_green() {
     sandbox.feedctl().arg("doctor").assert().success();
     sandbox.cargo().arg("generate-lockfile").assert().success();
 }
+
+#[test]
+fn a_setting_cargo_cannot_parse_fails_doctor_as_it_fails_cargo() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
+    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin(format!("{PAT}\n"))
+        .assert()
+        .success();
+    let config = sandbox.read_project_file(".cargo/config.toml");
+    for (var, value, file_key) in [
+        ("CARGO_HTTP_TIMEOUT", "abc", "[http]\ntimeout = \"30\"\n"),
+        (
+            "CARGO_HTTP_CHECK_REVOKE",
+            "yes",
+            "[http]\ncheck-revoke = 1\n",
+        ),
+        ("CARGO_NET_OFFLINE", "yes", "[net]\noffline = \"no\"\n"),
+    ] {
+        let out = sandbox
+            .feedctl()
+            .args(["doctor", "--json"])
+            .env(var, value)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(7), "{var}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("config.loadable") && text.contains(var),
+            "{text}"
+        );
+        sandbox
+            .cargo()
+            .arg("generate-lockfile")
+            .env(var, value)
+            .assert()
+            .failure();
+        sandbox.write_project_file(".cargo/config.toml", &format!("{config}{file_key}"));
+        let (code, text) = doctor(&sandbox, None);
+        assert_eq!(code, 7, "{file_key}: {text}");
+        sandbox.cargo().arg("generate-lockfile").assert().failure();
+        sandbox.write_project_file(".cargo/config.toml", &config);
+    }
+    // Valid values are no obstacle, for either.
+    for (var, value) in [("CARGO_HTTP_TIMEOUT", "30"), ("CARGO_NET_OFFLINE", "false")] {
+        sandbox
+            .feedctl()
+            .arg("doctor")
+            .env(var, value)
+            .assert()
+            .success();
+        sandbox
+            .cargo()
+            .arg("generate-lockfile")
+            .env(var, value)
+            .assert()
+            .success();
+    }
+}

@@ -100,7 +100,7 @@ pub fn run(args: &DoctorArgs, env: &Environment) -> Result<()> {
             report.fail(
                 "config.loadable",
                 format!("{e:#}"),
-                "fix the file named above; until then every cargo command fails the same way",
+                "fix the file or variable named above; until then every cargo command fails the same way",
             );
             return finish(report, args.json);
         }
