@@ -103,12 +103,15 @@ pub fn shared_token_vars(registries: &[Registry]) -> Vec<(String, Vec<&str>)> {
 }
 
 /// The prefixes of the environment variables cargo reads as the config keys feedctl uses.
-const ENV_PREFIXES: [&str; 4] = [
+const ENV_PREFIXES: [&str; 5] = [
     "CARGO_REGISTRIES_",
     "CARGO_REGISTRY_",
     "CARGO_HTTP_",
     "CARGO_CREDENTIAL_ALIAS_",
+    OFFLINE_VAR,
 ];
+/// `net.offline` as a variable.
+const OFFLINE_VAR: &str = "CARGO_NET_OFFLINE";
 const GLOBAL_PROVIDERS_VAR: &str = "CARGO_REGISTRY_GLOBAL_CREDENTIAL_PROVIDERS";
 /// cargo's fallback for `http.timeout`.
 const HTTP_TIMEOUT_VAR: &str = "HTTP_TIMEOUT";
@@ -172,7 +175,62 @@ impl Settings {
         if let Some(value) = env.var(HTTP_TIMEOUT_VAR) {
             vars.insert(HTTP_TIMEOUT_VAR.to_string(), value);
         }
-        Ok(Settings::from_parts(files, vars, env.cwd().to_path_buf()))
+        let settings = Settings::from_parts(files, vars, env.cwd().to_path_buf());
+        settings.check_types()?;
+        Ok(settings)
+    }
+
+    /// Fails as cargo does, on every command, when a setting feedctl models has a value of
+    /// the wrong type: a variable that is not `true`/`false` or a whole number, or such a key
+    /// in a file. Without this, feedctl would judge from a default cargo never uses.
+    fn check_types(&self) -> Result<()> {
+        const TYPED: [(&str, &[&str; 2], bool); 3] = [
+            ("CARGO_HTTP_TIMEOUT", &["http", "timeout"], false),
+            ("CARGO_HTTP_CHECK_REVOKE", &["http", "check-revoke"], true),
+            (OFFLINE_VAR, &["net", "offline"], true),
+        ];
+        for (var, key, boolean) in TYPED {
+            let expected = if boolean {
+                "`true` or `false`"
+            } else {
+                "a whole number of seconds"
+            };
+            if let Some(value) = self.var(var) {
+                let ok = if boolean {
+                    value == "true" || value == "false"
+                } else {
+                    value.trim().parse::<u64>().is_ok()
+                };
+                if !ok {
+                    bail!(
+                        "env var `{var}` is `{value}`, not {expected}; cargo fails every command \
+                         the same way"
+                    );
+                }
+                continue;
+            }
+            for file in &self.files {
+                let Some(item) = file.get(key) else {
+                    continue;
+                };
+                let ok = item.as_value().is_some_and(|v| {
+                    if boolean {
+                        v.is_bool()
+                    } else {
+                        v.as_integer().is_some_and(|n| n >= 0)
+                    }
+                });
+                if !ok {
+                    bail!(
+                        "`{}` in `{}` is not {expected}; cargo fails every command the same way",
+                        key.join("."),
+                        file.path().display()
+                    );
+                }
+                break;
+            }
+        }
+        Ok(())
     }
 
     fn from_parts(
@@ -461,6 +519,30 @@ impl Settings {
             check_revoke,
         }
     }
+    /// Where cargo is told to run offline (`net.offline = true` or `CARGO_NET_OFFLINE=true`),
+    /// if it is: cargo then never contacts a feed, so `cargo login` fails and only crates
+    /// already in `$CARGO_HOME/registry` resolve.
+    pub fn offline(&self) -> Option<Definition> {
+        if let Some(value) = self.var(OFFLINE_VAR) {
+            return (value.trim() == "true").then(|| Definition::Env(OFFLINE_VAR.to_string()));
+        }
+        // The closest file that sets it decides, `false` included.
+        let (file, offline) = self.files.iter().find_map(|f| {
+            let offline = f.get(&["net", "offline"])?.as_value()?.as_bool()?;
+            Some((f, offline))
+        })?;
+        offline.then(|| Definition::File(file.path().to_path_buf()))
+    }
+
+    /// [`offline`](Self::offline) in words: `` `net.offline = true` in `path` `` or
+    /// ``env var `CARGO_NET_OFFLINE=true` ``.
+    pub fn describe_offline(origin: &Definition) -> String {
+        match origin {
+            Definition::File(path) => format!("`net.offline = true` in `{}`", path.display()),
+            Definition::Env(var) => format!("env var `{var}=true`"),
+        }
+    }
+
     /// The registry to act on: `--name` if given, else the single Azure registry.
     pub fn pick(&self, name: Option<&str>) -> Result<Registry> {
         let azure = self.azure_registries();

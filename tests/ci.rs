@@ -181,13 +181,18 @@ fn github_format_appends_to_github_env_and_masks() {
     assert_eq!(lines[3], delimiter);
     assert!(lines[4].starts_with("CARGO_REGISTRIES_MY_FEED_CREDENTIAL_PROVIDER<<"));
     assert_eq!(lines[5], "cargo:token");
+    // Without `$GITHUB_ENV` it fails before reading or verifying the token: no "Verified"
+    // followed by a failure, no request.
+    let before = feed.requests().len();
     sandbox
         .feedctl()
-        .args(["env", "--format", "github"])
+        .args(["env", "--format", "github", "--verify"])
         .env("SYSTEM_ACCESSTOKEN", JOB_TOKEN)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("$GITHUB_ENV"));
+        .stderr(predicate::str::contains("$GITHUB_ENV"))
+        .stderr(predicate::str::contains("Verified").not());
+    assert_eq!(feed.requests().len(), before);
 }
 
 #[test]

@@ -307,3 +307,188 @@ fn checked_in_completions_are_fresh() {
         );
     }
 }
+
+#[test]
+fn disconnect_says_when_cargo_still_uses_the_feed() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
+    let index = feed.index_url();
+    // The feed in an `include`d file, which feedctl does not edit.
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    sandbox.write_project_file(".cargo/config.toml", "include = [\"feed.toml\"]\n");
+    sandbox.write_project_file(
+        ".cargo/feed.toml",
+        &format!(
+            "[registries]\ncrates = {{ index = \"{index}\" }}\n\n[source.crates-io]\nreplace-with = \"crates\"\n"
+        ),
+    );
+    for args in [&["disconnect"][..], &["disconnect", "--name", "crates"]] {
+        sandbox
+            .feedctl()
+            .args(args)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(
+                "cargo still uses registry `crates` here: it is defined in",
+            ))
+            .stderr(predicate::str::contains("feed.toml"));
+    }
+    // The oracle: cargo does still read the feed (and fails for want of a token).
+    let out = sandbox.cargo().arg("generate-lockfile").output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("crates"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The same feed also connected for the user: the project disconnect points at `--user`,
+    // which then leaves nothing to warn about.
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    for extra in [&["--user"][..], &[]] {
+        sandbox
+            .feedctl()
+            .args(["connect", &index, "--no-providers", "--no-login"])
+            .args(extra)
+            .assert()
+            .success();
+    }
+    sandbox
+        .feedctl()
+        .arg("disconnect")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "`feedctl disconnect --user` removes it",
+        ));
+    sandbox
+        .feedctl()
+        .args(["disconnect", "--user"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("still").not());
+}
+
+#[test]
+fn a_token_cargo_never_asks_for_does_not_make_doctor_green() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
+    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin(format!("{PAT}\n"))
+        .assert()
+        .success();
+    // Another OS's store (wherever the tests run, one of these two is foreign), a program that
+    // does not exist: the good token in credentials.toml is never read by cargo.
+    let foreign = if cfg!(windows) {
+        "cargo:macos-keychain"
+    } else {
+        "cargo:wincred"
+    };
+    let missing = "feedctl-test-no-such-provider";
+    for (config, id) in [
+        (
+            format!(
+                "{TOKEN_PROVIDERS}\n[registries.crates]\ncredential-provider = \"{foreign}\"\n"
+            ),
+            "token.provider",
+        ),
+        (
+            format!(
+                "{TOKEN_PROVIDERS}\n[registries.crates]\ncredential-provider = \"{missing}\"\n"
+            ),
+            "token.provider",
+        ),
+        (
+            format!("[registry]\nglobal-credential-providers = [\"{foreign}\"]\n"),
+            "token.present",
+        ),
+    ] {
+        sandbox.write_home_config(&config);
+        let out = sandbox
+            .feedctl()
+            .args(["doctor", "--json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(7), "{config}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(
+            report["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == id && c["status"] == "fail"),
+            "{config}: {report}"
+        );
+        // The oracle.
+        sandbox.cargo().arg("generate-lockfile").assert().failure();
+    }
+    // The registry's own list with cargo:token in it works, and doctor agrees.
+    sandbox.write_home_config(&format!(
+        "{TOKEN_PROVIDERS}\n[registries.crates]\ncredential-provider = \"cargo:token\"\n"
+    ));
+    sandbox.feedctl().arg("doctor").assert().success();
+    sandbox.cargo().arg("generate-lockfile").assert().success();
+}
+
+#[test]
+fn a_setting_cargo_cannot_parse_fails_doctor_as_it_fails_cargo() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
+    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin(format!("{PAT}\n"))
+        .assert()
+        .success();
+    let config = sandbox.read_project_file(".cargo/config.toml");
+    for (var, value, file_key) in [
+        ("CARGO_HTTP_TIMEOUT", "abc", "[http]\ntimeout = \"30\"\n"),
+        (
+            "CARGO_HTTP_CHECK_REVOKE",
+            "yes",
+            "[http]\ncheck-revoke = 1\n",
+        ),
+        ("CARGO_NET_OFFLINE", "yes", "[net]\noffline = \"no\"\n"),
+    ] {
+        let out = sandbox
+            .feedctl()
+            .args(["doctor", "--json"])
+            .env(var, value)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(7), "{var}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("config.loadable") && text.contains(var),
+            "{text}"
+        );
+        sandbox
+            .cargo()
+            .arg("generate-lockfile")
+            .env(var, value)
+            .assert()
+            .failure();
+        sandbox.write_project_file(".cargo/config.toml", &format!("{config}{file_key}"));
+        let (code, text) = doctor(&sandbox, None);
+        assert_eq!(code, 7, "{file_key}: {text}");
+        sandbox.cargo().arg("generate-lockfile").assert().failure();
+        sandbox.write_project_file(".cargo/config.toml", &config);
+    }
+    // Valid values are no obstacle, for either.
+    for (var, value) in [("CARGO_HTTP_TIMEOUT", "30"), ("CARGO_NET_OFFLINE", "false")] {
+        sandbox
+            .feedctl()
+            .arg("doctor")
+            .env(var, value)
+            .assert()
+            .success();
+        sandbox
+            .cargo()
+            .arg("generate-lockfile")
+            .env(var, value)
+            .assert()
+            .success();
+    }
+}

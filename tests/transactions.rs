@@ -469,3 +469,43 @@ fn a_name_without_a_usable_env_var_is_refused_up_front() {
     assert!(!sandbox.project().join(".cargo").exists());
     assert!(sandbox.read_cargo_home_file("config.toml").is_none());
 }
+
+#[test]
+fn a_failed_disconnect_logout_puts_back_the_cargo_dir_connect_created() {
+    let feed = feed();
+    let foreign = if cfg!(windows) {
+        "cargo:macos-keychain"
+    } else {
+        "cargo:wincred"
+    };
+    // `cargo logout` fails after the project file (and the `.cargo/` connect created) is
+    // gone: on a credentials file it cannot parse (caught before any write), and on a provider
+    // that cannot answer here (caught only by cargo, so the rollback brings both back).
+    let broken = "[registries.crates]\ntoken = \"Basic unterminated\n";
+    for broken_credentials in [true, false] {
+        let sandbox = Sandbox::new();
+        sandbox.write_home_config(TOKEN_PROVIDERS);
+        sandbox
+            .feedctl()
+            .args(connect_args(&feed))
+            .arg("--pat-stdin")
+            .write_stdin(format!("{PAT}\n"))
+            .assert()
+            .success();
+        if broken_credentials {
+            fs::write(sandbox.cargo_home().join("credentials.toml"), broken).unwrap();
+        }
+        let before = tree(&sandbox);
+        let mut cmd = sandbox.feedctl();
+        cmd.args(["disconnect", "--logout"]);
+        if !broken_credentials {
+            cmd.env("CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER", foreign);
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(!stderr.contains("restore them by hand"), "{stderr}");
+        assert!(!stderr.contains("unterminated"), "{stderr}");
+        assert_same_tree(&before, &sandbox, &format!("broken {broken_credentials}"));
+    }
+}

@@ -5,6 +5,7 @@
 
 use predicates::prelude::*;
 
+use crate::support::sandbox;
 use crate::support::tls::{self, TlsFront};
 use crate::support::{FakeFeed, FeedSpec, Refusal, Sandbox, basic};
 
@@ -287,4 +288,196 @@ fn a_private_ca_that_cargo_trusts_through_http_cainfo_works_for_feedctl_too() {
         .success()
         .stderr(predicate::str::contains("Verified"));
     sandbox.cargo().arg("generate-lockfile").assert().success();
+}
+
+#[test]
+fn offline_cargo_gets_no_verified_and_a_doctor_warning() {
+    let feed = feed(Refusal::Unauthorized);
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    // Offline from the environment: connect refuses before checking the token (`cargo login`
+    // would fail after "Verified") and writes nothing.
+    let files = || [sandbox.project(), sandbox.cargo_home()].map(sandbox::text_under);
+    let before = files();
+    let out = sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--pat-stdin"])
+        .env("CARGO_NET_OFFLINE", "true")
+        .write_stdin(format!("{GOOD}\n"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`CARGO_NET_OFFLINE=true`"), "{stderr}");
+    assert!(
+        !stderr.contains("Verified") && !stderr.contains("Ready"),
+        "{stderr}"
+    );
+    assert_eq!(files(), before);
+    assert!(feed.requests().is_empty(), "{:?}", feed.requests());
+
+    // Offline from a config file, with a good token stored: doctor warns, and cargo (the
+    // oracle) cannot resolve the feed's crate with an empty cache.
+    sandbox
+        .feedctl()
+        .args([
+            "connect",
+            &feed.index_url(),
+            "--no-providers",
+            "--pat-stdin",
+        ])
+        .write_stdin(format!("{GOOD}\n"))
+        .assert()
+        .success();
+    let offline = "[net]\noffline = true\n";
+    sandbox.write_project_file(
+        ".cargo/config.toml",
+        &format!(
+            "{}{offline}",
+            sandbox.read_project_file(".cargo/config.toml")
+        ),
+    );
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .write_stdin(format!("{GOOD}\n"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("`net.offline = true` in `"));
+    let out = sandbox
+        .feedctl()
+        .args(["doctor", "--json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "net.offline")
+        .unwrap_or_else(|| panic!("no net.offline check: {report}"));
+    assert_eq!(check["status"], "warn");
+    sandbox.cargo().arg("generate-lockfile").assert().failure();
+
+    // A variable set to `false` beats the file, for cargo and for feedctl.
+    sandbox
+        .feedctl()
+        .arg("doctor")
+        .env("CARGO_NET_OFFLINE", "false")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("offline").not());
+    sandbox
+        .cargo()
+        .arg("generate-lockfile")
+        .env("CARGO_NET_OFFLINE", "false")
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_registry_provider_that_cannot_store_stops_connect_and_login_before_verified() {
+    let feed = feed(Refusal::Unauthorized);
+    let sandbox = Sandbox::new();
+    // Another OS's store as the registry's own provider: `cargo login` would fail on it.
+    let foreign = if cfg!(windows) {
+        "cargo:macos-keychain"
+    } else {
+        "cargo:wincred"
+    };
+    let home =
+        format!("{TOKEN_PROVIDERS}\n[registries.crates]\ncredential-provider = \"{foreign}\"\n");
+    sandbox.write_home_config(&home);
+    let files = || [sandbox.project(), sandbox.cargo_home()].map(sandbox::text_under);
+    let before = files();
+    let out = sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--pat-stdin"])
+        .write_stdin(format!("{GOOD}\n"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains(&format!("own credential provider `{foreign}`")),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("Verified") && !stderr.contains("Ready"),
+        "{stderr}"
+    );
+    assert_eq!(files(), before);
+    assert!(feed.requests().is_empty(), "{:?}", feed.requests());
+
+    // The same from a variable, for `login`.
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    sandbox
+        .feedctl()
+        .args(["connect", &feed.index_url(), "--no-providers", "--no-login"])
+        .assert()
+        .success();
+    sandbox
+        .feedctl()
+        .args(["login", "--pat-stdin"])
+        .env("CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER", foreign)
+        .write_stdin(format!("{GOOD}\n"))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "unset `CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER`",
+        ))
+        .stderr(predicate::str::contains("Verified").not());
+    assert!(sandbox.read_cargo_home_file("credentials.toml").is_none());
+    // The oracle: cargo cannot get a token through that provider either.
+    sandbox
+        .cargo()
+        .arg("generate-lockfile")
+        .env("CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER", foreign)
+        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(GOOD))
+        .assert()
+        .failure();
+}
+
+#[test]
+fn connect_is_not_ready_where_an_env_token_overrides_the_verified_one() {
+    let feed = feed(Refusal::Unauthorized);
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    let connect = |env_token: &str| {
+        sandbox
+            .feedctl()
+            .args([
+                "connect",
+                &feed.index_url(),
+                "--no-providers",
+                "--pat-stdin",
+            ])
+            .env("CARGO_REGISTRIES_CRATES_TOKEN", env_token)
+            .write_stdin(format!("{GOOD}\n"))
+            .output()
+            .unwrap()
+    };
+    let out = connect(&basic(BAD));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("Verified"), "{stderr}");
+    assert!(!stderr.contains("Ready"), "{stderr}");
+    assert!(
+        stderr
+            .contains("not ready in this environment: cargo sends `CARGO_REGISTRIES_CRATES_TOKEN`"),
+        "{stderr}"
+    );
+    // The oracle: cargo in that environment fails, without the variable it builds.
+    sandbox
+        .cargo()
+        .arg("generate-lockfile")
+        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(BAD))
+        .assert()
+        .failure();
+    sandbox.cargo().arg("generate-lockfile").assert().success();
+    // The variable holding the same token is no obstacle.
+    let out = connect(&basic(GOOD));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Ready"), "{stderr}");
+    assert!(!stderr.contains("is set in this environment"), "{stderr}");
 }

@@ -119,7 +119,7 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     if args.dry_run {
         return report_dry_run(args, env, &plan, &project_planned, home_planned.as_ref());
     }
-    let token = token_before_writing(args, env, &plan)?;
+    let token = token_before_writing(args, env, &plan, &project_planned.file)?;
     let (project, home, step) = files::all_or_nothing(|transaction| {
         let project = transaction.commit(project_planned, project_edit)?;
         let home = home_planned
@@ -149,7 +149,13 @@ struct Token {
     verified: bool,
 }
 
-fn token_before_writing(args: &ConnectArgs, env: &Environment, plan: &Plan) -> Result<Token> {
+/// `edited` is the project config as it will be written: cargo's view after the edit decides.
+fn token_before_writing(
+    args: &ConnectArgs,
+    env: &Environment,
+    plan: &Plan,
+    edited: &ConfigFile,
+) -> Result<Token> {
     let name = &plan.edit.registry;
     let index = &plan.edit.index;
     match args.auth {
@@ -188,8 +194,11 @@ fn token_before_writing(args: &ConnectArgs, env: &Environment, plan: &Plan) -> R
                 login::require_providers(explicit)?;
             }
             login::require_readable_credentials(env)?;
+            let settings = Settings::load_with(env, edited)?;
+            login::require_online(&settings)?;
+            login::require_storing_provider(&settings, name)?;
             let secret = token::read(&source, env)?;
-            let http = Settings::load(env)?.http();
+            let http = settings.http();
             login::check(&http, name, index, &secret, !args.no_verify)?;
             Ok(Token {
                 secret: Some(secret),
@@ -385,7 +394,13 @@ fn json_report(
 fn is_ready(plan: &Plan, step: &TokenStep) -> bool {
     match plan.home.registry {
         Some((_, RegistryProvider::Feedctl(_))) => step.verified,
-        _ => step.verified && step.stored.is_some(),
+        _ => {
+            step.verified
+                && step
+                    .stored
+                    .as_ref()
+                    .is_some_and(|s| s.overridden_by.is_none())
+        }
     }
 }
 
@@ -463,6 +478,10 @@ fn report(
             "Ready",
             format!("`cargo build` will fetch crates from `{}`", plan.feed),
         );
+    } else if let Some(var) = step.stored.as_ref().and_then(|s| s.overridden_by.as_ref()) {
+        ui::note(format!(
+            "not ready in this environment: cargo sends `{var}` instead of the verified token"
+        ));
     } else if !args.no_verify && step.stored.is_none() {
         // The hints for `--no-login` and a missing token source were given already.
     } else {

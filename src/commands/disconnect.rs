@@ -15,7 +15,7 @@ use crate::exit::{Code, Failure};
 use crate::ops::project::{self, Restored};
 use crate::ops::providers::{HomeEdit, RegistryProvider};
 use crate::ops::{files, login};
-use crate::settings::Registry;
+use crate::settings::{Definition, Registry, Settings};
 use crate::ui;
 
 /// `disconnect --json`; the shape is documented in the README.
@@ -53,13 +53,19 @@ pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
         None => match single_azure_registry(&before)? {
             Some(name) => name,
             None => {
-                return report_nothing(args, &path);
+                report_nothing(args, &path)?;
+                warn_still_seen(env, None);
+                return Ok(());
             }
         },
     };
     let index = before
         .get_str(&["registries", &name, "index"])
         .map(str::to_string);
+    // `cargo logout` stops at a credentials file it cannot parse: fail before any write.
+    if args.logout && !args.dry_run {
+        login::require_readable_credentials(env)?;
+    }
     // Plan both edits first: a bad file fails before anything changes.
     let mut planned_copy = before.clone();
     let outcome = project::disconnect(&mut planned_copy, &name)?;
@@ -118,6 +124,7 @@ pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
         Ok((project, home_done, logged_out))
     })?;
     if args.json {
+        warn_still_seen(env, Some(&name));
         return print_json(&Report {
             dry_run: false,
             registry: Some(name),
@@ -157,7 +164,68 @@ pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
              registry named `{name}` now uses the global credential providers"
         ));
     }
+    warn_still_seen(env, Some(&name));
     Ok(())
+}
+
+/// Says so when cargo, run here, still sees the registry (`name`, or any Azure Artifacts
+/// registry) after the edit: defined in another file (an `include`d one, a parent directory's,
+/// `$CARGO_HOME/config.toml`) or a variable, which `disconnect` does not edit. Without this,
+/// "Removed"/"Unchanged" would read as "cargo no longer uses the feed" while it still does.
+fn warn_still_seen(env: &Environment, name: Option<&str>) {
+    // A config cargo cannot load is for `doctor` to report; the edit itself is done.
+    let Ok(settings) = Settings::load(env) else {
+        return;
+    };
+    let seen: Vec<Registry> = match name {
+        Some(name) => settings
+            .registries()
+            .into_iter()
+            .filter(|r| r.name == name)
+            .collect(),
+        None => settings.azure_registries(),
+    };
+    let replaced = settings.replace_with();
+    if let (Some(name), Some((with, file))) = (name, &replaced)
+        && with == name
+        && seen.is_empty()
+    {
+        ui::warn(format!(
+            "crates.io is still replaced with `{name}` in `{}`, a registry cargo no longer \
+             finds: every cargo command here fails until that `replace-with` goes too",
+            file.display()
+        ));
+    }
+    let user_config = env
+        .cargo_home()
+        .map(|home| cargo_config::config_in(&home).0)
+        .ok();
+    for registry in seen {
+        let Some(origin) = settings.index_origin(&registry.name) else {
+            continue;
+        };
+        let how = match &origin {
+            Definition::File(path) if Some(path) == user_config.as_ref() => {
+                " (`feedctl disconnect --user` removes it there)".to_string()
+            }
+            Definition::File(_) => {
+                " (feedctl did not write it there; remove it by hand)".to_string()
+            }
+            Definition::Env(var) => format!(" (unset `{var}`)"),
+        };
+        let replacing = match &replaced {
+            Some((with, file)) if *with == registry.name => format!(
+                ", and crates.io is still replaced with it in `{}`",
+                file.display()
+            ),
+            _ => String::new(),
+        };
+        ui::warn(format!(
+            "cargo still uses registry `{}` here: it is defined in {}{how}{replacing}",
+            registry.name,
+            origin.describe()
+        ));
+    }
 }
 
 fn removes(updated: &Updated, remove_if_empty: bool) -> bool {

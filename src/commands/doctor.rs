@@ -100,7 +100,7 @@ pub fn run(args: &DoctorArgs, env: &Environment) -> Result<()> {
             report.fail(
                 "config.loadable",
                 format!("{e:#}"),
-                "fix the file named above; until then every cargo command fails the same way",
+                "fix the file or variable named above; until then every cargo command fails the same way",
             );
             return finish(report, args.json);
         }
@@ -201,7 +201,7 @@ fn check_registry(
         } else if credentials.azure_cli {
             check_azure_cli_mode(env, registry, credentials, &mut report);
         } else {
-            check_credentials(registry, credentials, &mut report);
+            check_credentials(env, settings, registry, credentials, &mut report);
         }
     }
     (report, credentials)
@@ -250,6 +250,22 @@ fn parse_version(text: &str) -> Option<(u32, u32)> {
 fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
     check_providers(settings, report);
     check_libsecret(env, settings, report);
+    if let Some(origin) = settings.offline() {
+        let fix = match &origin {
+            Definition::File(path) => format!("remove `offline = true` from `{}`", path.display()),
+            Definition::Env(var) => format!("unset `{var}`"),
+        };
+        report.warn(
+            "net.offline",
+            format!(
+                "cargo runs offline ({}): it never contacts the feeds, so only crates already in \
+                 `$CARGO_HOME/registry` resolve; a new dependency or a fresh machine fails with \
+                 \"no matching package\"",
+                Settings::describe_offline(&origin)
+            ),
+            fix,
+        );
+    }
     let registries = settings.registries();
     for (var, names) in settings::shared_token_vars(&registries) {
         report.warn(
@@ -554,7 +570,13 @@ fn check_entra_mode(
     warn_env_token_ignored(credentials, report);
 }
 
-fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mut Report) {
+fn check_credentials(
+    env: &Environment,
+    settings: &Settings,
+    registry: &Registry,
+    credentials: &Credentials,
+    report: &mut Report,
+) {
     if let Some(found) = &credentials.env_token
         && !credentials.lists_cargo_token()
     {
@@ -631,9 +653,43 @@ fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mu
         };
         report.warn("token.shadowed", message, fix);
     }
-    let visible = credentials.env_token.is_some() || credentials.file_token.is_some();
+    // Tokens in the env var or credentials.toml count only when cargo asks `cargo:token`
+    // (a registry's own `credential-provider` replaces the global list).
+    let visible = credentials.effective().is_some();
     match credentials.storing.as_deref() {
         _ if visible => {}
+        None if registry.credential_provider.is_some() => {
+            let origin = settings.provider_origin(&registry.name);
+            let fix = match origin {
+                Some(Definition::Env(var)) => format!("unset `{var}`"),
+                _ => format!(
+                    "remove `registries.{}.credential-provider` from {}",
+                    registry.name,
+                    origin.map_or_else(|| "its config".to_string(), Definition::describe)
+                ),
+            };
+            let origin = origin.map_or_else(|| "its config".to_string(), Definition::describe);
+            report.fail(
+                "token.provider",
+                format!(
+                    "`{}`'s own credential provider `{}` (from {origin}) replaces the global \
+                     list and cannot give a token on this system, so cargo fails with \"no \
+                     credential providers could handle the request\"",
+                    registry.name,
+                    credentials.providers.join(" "),
+                ),
+                fix,
+            );
+        }
+        Some(program) if !program.starts_with("cargo:") && !runnable(env, program) => report.fail(
+            "token.provider",
+            format!(
+                "the credential provider `{program}` is neither a file nor on PATH, so cargo \
+                 cannot run it and fails for `{}`",
+                registry.name
+            ),
+            "install it, or fix its path in the provider list (`feedctl status` shows where it is set)",
+        ),
         Some(p) if p == providers::TOKEN || !credentials.providers_explicit => report.fail(
             "token.present",
             format!(
@@ -655,6 +711,23 @@ fn check_credentials(registry: &Registry, credentials: &Credentials, report: &mu
             "feedctl providers",
         ),
     }
+}
+
+/// Whether cargo could start the provider program `program`: an absolute path that is a
+/// file, or a bare name found on `PATH` (with `.exe` on Windows). A relative path is taken
+/// from its config file's directory by cargo, so it is given the benefit of the doubt.
+fn runnable(env: &Environment, program: &str) -> bool {
+    let path = std::path::Path::new(program);
+    if path.is_absolute() {
+        return path.is_file();
+    }
+    if path.components().count() > 1 {
+        return true;
+    }
+    let names = [program.to_string(), format!("{program}.exe")];
+    env.var("PATH").is_some_and(|dirs| {
+        std::env::split_paths(&dirs).any(|dir| names.iter().any(|n| dir.join(n).is_file()))
+    })
 }
 
 fn check_online(

@@ -27,6 +27,11 @@ pub fn run(args: &EnvArgs, env: &Environment) -> Result<()> {
     let settings = Settings::load(env)?;
     let registries = select(&settings, &args.names)?;
     warn_on_collisions(&registries);
+    // Where the output goes is checked before the token is read and verified: no
+    // "Verified" followed by a failure.
+    if args.format == EnvFormat::Github {
+        github_env(env)?;
+    }
     let issued = read_token(args, env, &registries)?;
     if args.verify {
         verify_all(&settings, &registries, &issued)?;
@@ -49,6 +54,20 @@ pub fn run(args: &EnvArgs, env: &Environment) -> Result<()> {
     let names: Vec<&str> = registries.iter().map(|r| r.name.as_str()).collect();
     ui::debug(format!("emitted variables for {}", names.join(", ")));
     Ok(())
+}
+
+/// The file named by `$GITHUB_ENV`, for `--format github`.
+fn github_env(env: &Environment) -> Result<String> {
+    env.var("GITHUB_ENV")
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| {
+            Failure::new(
+                Code::Usage,
+                "`--format github` appends to the file named by `$GITHUB_ENV`, which is not \
+                 set: run this inside a GitHub Actions step",
+            )
+            .into()
+        })
 }
 
 /// Probes every registry with the token (at once); the first refusal, in registry order,
@@ -234,13 +253,7 @@ fn emit(format: EnvFormat, vars: &[(String, Variable)], env: &Environment) -> Re
             }
         }
         EnvFormat::Github => {
-            let path = env.var("GITHUB_ENV").filter(|p| !p.is_empty()).ok_or_else(|| {
-                Failure::new(
-                    Code::Usage,
-                    "`--format github` appends to the file named by `$GITHUB_ENV`, which is not \
-                     set: run this inside a GitHub Actions step",
-                )
-            })?;
+            let path = github_env(env)?;
             let mut block = String::new();
             for (name, var) in vars {
                 if let Variable::Secret(secret) = var {

@@ -34,6 +34,8 @@ pub fn run(args: &LoginArgs, env: &Environment) -> Result<()> {
             token::no_source_error(&format!("feedctl login --name {}", registry.name))
         })?;
     login::require_readable_credentials(env)?;
+    login::require_online(&settings)?;
+    login::require_storing_provider(&settings, &registry.name)?;
     let http = settings.http();
     let secret = if source == Source::AzureCli {
         login::azure_cli_token(env, &http, &registry.name, &registry.index, !args.no_verify)?

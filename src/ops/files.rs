@@ -72,7 +72,17 @@ impl Transaction {
         for written in self.written.into_iter().rev() {
             let shown = written.path.display().to_string();
             let result = match &written.before {
-                Some(before) => atomic_file::write(&written.path, before.as_bytes()),
+                // The write may have removed the directory with the file (`disconnect` takes
+                // out a `.cargo/` that `connect` created): bring it back first.
+                Some(before) => written
+                    .path
+                    .parent()
+                    .filter(|dir| !dir.as_os_str().is_empty())
+                    .map_or(Ok(()), |dir| {
+                        fs::create_dir_all(dir)
+                            .with_context(|| format!("failed to create `{}`", dir.display()))
+                    })
+                    .and_then(|()| atomic_file::write(&written.path, before.as_bytes())),
                 None => match fs::remove_file(&written.path) {
                     Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                         Err(e).with_context(|| format!("failed to remove `{shown}`"))

@@ -16,7 +16,7 @@ use crate::exit::{Code, Failure};
 use crate::inspect;
 use crate::ops::providers::token_file;
 use crate::providers;
-use crate::settings::{HttpSettings, Registry};
+use crate::settings::{Definition, HttpSettings, Registry, Settings};
 use crate::token::{Secret, SourceFlags};
 use crate::ui;
 use crate::verify;
@@ -39,6 +39,50 @@ pub fn require_providers(explicit: bool) -> Result<()> {
             "no credential providers are configured, so cargo would store the token but never \
              send it (\"authenticated registries require a credential-provider\"); run \
              `feedctl providers` first"
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses to check and store a token while cargo runs offline: `cargo login` fetches the
+/// feed's `config.json` first, so it would fail after feedctl had said "Verified".
+pub fn require_online(settings: &Settings) -> Result<()> {
+    if let Some(origin) = settings.offline() {
+        bail!(
+            "cargo is set to run offline ({}), so `cargo login` cannot reach the feed and no \
+             cargo command fetches from it; remove that setting and run this again",
+            Settings::describe_offline(&origin)
+        );
+    }
+    Ok(())
+}
+
+/// Refuses to check and store a token that no provider of the registry's own
+/// `credential-provider` (which replaces the global list) can store here, e.g. another OS's
+/// store: `cargo login` would fail after feedctl had said "Verified".
+pub fn require_storing_provider(settings: &Settings, name: &str) -> Result<()> {
+    let Some(registry) = settings.registries().into_iter().find(|r| r.name == name) else {
+        return Ok(());
+    };
+    if registry.credential_provider.is_none() {
+        return Ok(());
+    }
+    let (list, _) = settings.providers_for(&registry);
+    if providers::storing_provider(&list).is_none() {
+        let origin = settings.provider_origin(name);
+        let fix = match origin {
+            Some(Definition::Env(var)) => format!("unset `{var}`"),
+            _ => format!("remove `registries.{name}.credential-provider` there"),
+        };
+        let origin = origin.map_or_else(|| "a config file".to_string(), Definition::describe);
+        bail!(Failure::new(
+            Code::Auth,
+            format!(
+                "registry `{name}` has its own credential provider `{}` (from {origin}), which \
+                 replaces the global list and cannot store or give a token on this system; \
+                 {fix} and run this again",
+                list.join(" ")
+            )
         ));
     }
     Ok(())
@@ -117,6 +161,9 @@ pub struct Stored {
     pub provider: Option<String>,
     /// The file holding it, for `cargo:token`.
     pub file: Option<PathBuf>,
+    /// `CARGO_REGISTRIES_<NAME>_TOKEN`, when it is set here to another token: cargo run in
+    /// this environment sends that one instead.
+    pub overridden_by: Option<String>,
 }
 
 /// Stores `token` with `cargo login`, through the providers in `list`.
@@ -138,15 +185,23 @@ pub fn store(
         format!("the token for `{}` in {described}", registry.name),
     );
     let var = registry.token_var();
-    if env.var(&var).is_some_and(|v| !v.is_empty()) {
+    let lists_token = list
+        .iter()
+        .any(|p| p.split_whitespace().next() == Some(providers::TOKEN));
+    let overridden_by = env
+        .var(&var)
+        .filter(|v| lists_token && !v.is_empty() && v.trim() != token.expose())
+        .map(|_| var);
+    if let Some(var) = &overridden_by {
         ui::warn(format!(
-            "`{var}` is set in this environment; cargo uses it instead of the stored token \
-             (when `cargo:token` is listed)"
+            "`{var}` is set in this environment to another token; cargo run here sends that \
+             one instead of the stored token: unset it (or set it to the new token)"
         ));
     }
     Ok(Stored {
         file: provider.as_deref().and_then(|p| token_file(p, &cargo_home)),
         provider,
+        overridden_by,
     })
 }
 
