@@ -42,8 +42,15 @@ make_config() {
         print "\n[source.mirror]\nregistry = \"sparse+https://mirror.example/index/\""
     }'
 }
+# connect writes only where cargo reads: each config is a project's `.cargo/config.toml`, and
+# the timings run inside that project.
 for n in "${sizes[@]}"; do
-    make_config "$n" >"$work/config-$n.toml"
+    for kind in config copy; do
+        mkdir -p "$work/$kind-$n/.cargo"
+        printf '[package]\nname = "bench"\nversion = "0.1.0"\n' >"$work/$kind-$n/Cargo.toml"
+    done
+    make_config "$n" >"$work/config-$n/.cargo/config.toml"
+    cp "$work/config-$n/.cargo/config.toml" "$work/config-$n.toml"
 done
 
 connect=(connect --org contoso --feed crates --no-providers --no-login --no-replace-crates-io)
@@ -110,13 +117,17 @@ row() {
 row "feedctl --help" "" "$bin" --help
 row "feedctl providers --store file --dry-run" "" "$bin" providers --store file --dry-run
 for n in "${sizes[@]}"; do
-    cfg=$work/config-$n.toml
-    copy=$work/copy-$n.toml
+    cfg=$work/config-$n/.cargo/config.toml
+    copy=$work/copy-$n/.cargo/config.toml
+    pushd "$work/config-$n" >/dev/null
     row "connect --dry-run, $n registries" "" "$bin" "${connect[@]}" --config "$cfg" --dry-run
-    row "connect (write), $n registries" "cp $cfg $copy" "$bin" "${connect[@]}" --config "$copy"
+    popd >/dev/null
+    pushd "$work/copy-$n" >/dev/null
+    row "connect (write), $n registries" "cp $work/config-$n.toml $copy" "$bin" "${connect[@]}" --config "$copy"
+    popd >/dev/null
 done
 # The write really happened.
-grep -q '^crates = { index = ' "$work/copy-20000.toml" || { echo "the write did not land" >&2; exit 1; }
+grep -q '^crates = { index = ' "$work/copy-20000/.cargo/config.toml" || { echo "the write did not land" >&2; exit 1; }
 
 # doctor against a loopback feed: every feed answers 401 anonymously and config.json with
 # `Basic base64(PAT:bench)`, like Azure; one HTTP/1.1 keep-alive server, threads per connection.
