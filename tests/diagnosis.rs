@@ -5,21 +5,9 @@ use std::fs;
 
 use predicates::prelude::*;
 
-use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
+use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "doctor-pat-00112233445566778899aabbccddeeff";
-const TOKEN_PROVIDERS: &str = "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
-
-fn connected(feed: &FakeFeed, home_config: &str) -> Sandbox {
-    let sandbox = Sandbox::new();
-    sandbox.write_home_config(home_config);
-    sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--no-providers", "--no-login"])
-        .assert()
-        .success();
-    sandbox
-}
 
 fn doctor(sandbox: &Sandbox, token: Option<&str>) -> (i32, String) {
     let mut cmd = sandbox.feedctl();
@@ -37,7 +25,7 @@ fn doctor(sandbox: &Sandbox, token: Option<&str>) -> (i32, String) {
 #[test]
 fn a_healthy_setup_passes_every_check() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
-    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let (code, out) = doctor(&sandbox, Some(&basic(PAT)));
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("FAIL") && !out.contains("warn"), "{out}");
@@ -48,7 +36,7 @@ fn a_healthy_setup_passes_every_check() {
 #[test]
 fn each_feed_answer_is_named_with_its_cause() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
-    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let (code, out) = doctor(&sandbox, Some(&basic("expired-pat")));
     assert_eq!(code, 7, "{out}");
     assert!(
@@ -88,7 +76,7 @@ fn a_public_feed_without_force_auth_is_flagged() {
             .public()
             .accept(basic(PAT)),
     );
-    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let out = sandbox
         .feedctl()
         .arg("doctor")
@@ -128,7 +116,7 @@ fn local_misconfigurations_are_named_offline() {
         ),
     ];
     for (home, token, expected) in cases {
-        let sandbox = connected(&feed, home);
+        let sandbox = Sandbox::connected(&feed, home);
         let mut cmd = sandbox.feedctl();
         cmd.args(["doctor", "--offline"]);
         if let Some(token) = token {
@@ -146,7 +134,7 @@ fn local_misconfigurations_are_named_offline() {
 #[test]
 fn the_headless_libsecret_trap_is_diagnosed() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates"));
-    let sandbox = connected(
+    let sandbox = Sandbox::connected(
         &feed,
         "[registry]\nglobal-credential-providers = [\"cargo:token\", \"cargo:libsecret\"]\n",
     );
@@ -165,7 +153,7 @@ fn the_headless_libsecret_trap_is_diagnosed() {
 #[test]
 fn status_json_describes_the_setup_without_the_token() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates"));
-    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let out = sandbox
         .feedctl()
         .args(["status", "--json"])
@@ -249,7 +237,7 @@ fn disconnect_restores_the_file_byte_for_byte() {
 #[test]
 fn disconnect_keeps_a_replacement_it_does_not_own_and_can_log_out() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
-    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     sandbox
         .feedctl()
         .args(["login", "--pat-stdin"])
@@ -372,7 +360,7 @@ fn disconnect_says_when_cargo_still_uses_the_feed() {
 #[test]
 fn a_token_cargo_never_asks_for_does_not_make_doctor_green() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
-    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     sandbox
         .feedctl()
         .args(["login", "--pat-stdin"])
@@ -435,7 +423,7 @@ fn a_token_cargo_never_asks_for_does_not_make_doctor_green() {
 #[test]
 fn a_setting_cargo_cannot_parse_fails_doctor_as_it_fails_cargo() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
-    let sandbox = connected(&feed, TOKEN_PROVIDERS);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     sandbox
         .feedctl()
         .args(["login", "--pat-stdin"])

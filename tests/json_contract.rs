@@ -3,10 +3,9 @@
 
 use serde_json::Value;
 
-use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
+use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "json-contract-pat-00112233445566778899aabbccdd";
-const TOKEN_PROVIDERS: &str = "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
 
 /// A project with `crates` on `feed`; more registries with `extra`, e.g. `("tools", feed2)`.
 fn connected(feeds: &[(&str, &FakeFeed)]) -> Sandbox {

@@ -3,21 +3,9 @@
 
 use predicates::prelude::*;
 
-use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
+use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "SECRETCANARY-pat-5f4e3d2c1b0a99887766554433221100";
-const TOKEN_PROVIDERS: &str = "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
-
-fn connected(feed: &FakeFeed) -> Sandbox {
-    let sandbox = Sandbox::new();
-    sandbox.write_home_config(TOKEN_PROVIDERS);
-    sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--no-providers", "--no-login"])
-        .assert()
-        .success();
-    sandbox
-}
 
 fn assert_no_secret(what: &str, text: &str) {
     for secret in [PAT.to_string(), basic(PAT)] {
@@ -32,7 +20,7 @@ fn assert_no_secret(what: &str, text: &str) {
 #[test]
 fn a_broken_credentials_file_is_a_failed_check_that_never_shows_a_token() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
-    let sandbox = connected(&feed);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     // A missing closing quote: toml_edit's own message would quote the line.
     let broken = format!(
         "[registries.crates]\ntoken = \"{}\n[registries.other]\ntoken = \"Basic {PAT}\"\n",
@@ -98,7 +86,7 @@ fn a_broken_project_config_is_named_without_its_line() {
 #[test]
 fn a_token_in_the_project_config_fails_doctor_with_the_fix() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
-    let sandbox = connected(&feed);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let config = sandbox.read_project_file(".cargo/config.toml");
     let with_token = config.replacen(
         "crates = { index = ",
@@ -149,7 +137,7 @@ fn a_token_in_the_project_config_fails_doctor_with_the_fix() {
 #[test]
 fn an_unexpanded_macro_in_the_env_token_fails_doctor() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
-    let sandbox = connected(&feed);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     sandbox
         .feedctl()
         .args(["doctor", "--offline"])

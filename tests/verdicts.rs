@@ -7,11 +7,10 @@ use predicates::prelude::*;
 
 use crate::support::sandbox;
 use crate::support::tls::{self, TlsFront};
-use crate::support::{FakeFeed, FeedSpec, Refusal, Sandbox, basic};
+use crate::support::{FakeFeed, FeedSpec, Refusal, Sandbox, TOKEN_PROVIDERS, basic};
 
 const GOOD: &str = "verdict-good-pat-0123456789abcdefghijklmnopqrstuv";
 const BAD: &str = "verdict-bad-pat-zyxwvutsrqponmlkjihgfedcba9876";
-const TOKEN_PROVIDERS: &str = "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
 
 /// Each refusal, the exit code feedctl must use, and words its message must contain.
 fn cases() -> Vec<(Refusal, i32, &'static str)> {
@@ -40,23 +39,11 @@ fn feed(refusal: Refusal) -> FakeFeed {
     )
 }
 
-/// A project connected to `feed` with `cargo:token` as the provider, nothing logged in.
-fn connected(feed: &FakeFeed) -> Sandbox {
-    let sandbox = Sandbox::new();
-    sandbox.write_home_config(TOKEN_PROVIDERS);
-    sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--no-providers", "--no-login"])
-        .assert()
-        .success();
-    sandbox
-}
-
 #[test]
 fn login_never_says_verified_for_a_refused_token() {
     for (refusal, code, words) in cases() {
         let feed = feed(refusal.clone());
-        let sandbox = connected(&feed);
+        let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
         let out = sandbox
             .feedctl()
             .args(["login", "--pat-stdin"])
@@ -124,7 +111,7 @@ fn where_feedctl_says_verified_cargo_builds() {
     // The feeds that answer a wrong token with a sign-in page still take the right one.
     for refusal in [Refusal::SignInPage, Refusal::RedirectToSignIn] {
         let feed = feed(refusal.clone());
-        let sandbox = connected(&feed);
+        let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
         sandbox
             .feedctl()
             .args(["login", "--pat-stdin"])
@@ -140,7 +127,7 @@ fn where_feedctl_says_verified_cargo_builds() {
 #[test]
 fn a_pasted_authorization_header_is_not_encoded_twice() {
     let feed = feed(Refusal::SignInPage);
-    let sandbox = connected(&feed);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let out = sandbox
         .feedctl()
         .args(["login", "--pat-stdin"])
@@ -164,7 +151,7 @@ fn a_pasted_authorization_header_is_not_encoded_twice() {
 fn env_verify_fails_the_step_and_emits_nothing() {
     for (refusal, code, words) in cases() {
         let feed = feed(refusal.clone());
-        let sandbox = connected(&feed);
+        let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
         let github_env = sandbox.home().join("github_env");
         for format in ["sh", "github"] {
             let out = sandbox
@@ -187,7 +174,7 @@ fn env_verify_fails_the_step_and_emits_nothing() {
     }
     // With the right token: verified, emitted, and cargo builds with what was emitted.
     let feed = feed(Refusal::SignInPage);
-    let sandbox = connected(&feed);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let out = sandbox
         .feedctl()
         .args(["env", "--verify", "--pat-env", "PAT", "--format", "dotenv"])
@@ -209,7 +196,7 @@ fn env_verify_fails_the_step_and_emits_nothing() {
 #[test]
 fn an_unexpanded_pipeline_macro_is_refused_with_the_mapping() {
     let feed = feed(Refusal::Unauthorized);
-    let sandbox = connected(&feed);
+    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     for (args, var) in [
         (vec!["env"], "SYSTEM_ACCESSTOKEN"),
         (vec!["env", "--pat-env", "PAT"], "PAT"),

@@ -26,4 +26,4 @@ pub mod sandbox;
 pub mod tls;
 
 pub use feed::{FakeFeed, FeedSpec, Refusal, SeenRequest, basic};
-pub use sandbox::Sandbox;
+pub use sandbox::{Sandbox, TOKEN_PROVIDERS};

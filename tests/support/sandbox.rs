@@ -17,6 +17,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+
+use super::FakeFeed;
 use tempfile::TempDir;
 
 const APP_MANIFEST: &str = r#"[package]
@@ -32,6 +34,10 @@ const APP_MAIN: &str = "fn main() {\n    println!(\"{}\", azdemo::answer());\n}\
 
 /// A temp dir holding `project/` (the `app` binary crate depending on `azdemo = "0.1"`),
 /// `cargo-home/`, `home/` and `target/`. Everything is deleted on drop.
+/// `$CARGO_HOME/config.toml` listing only `cargo:token`: tokens from env vars and
+/// `credentials.toml`.
+pub const TOKEN_PROVIDERS: &str = "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
+
 pub struct Sandbox {
     _root: TempDir,
     project: PathBuf,
@@ -87,6 +93,19 @@ impl Sandbox {
     /// environment.
     pub fn cargo(&self) -> Command {
         self.command(real_cargo())
+    }
+
+    /// A project connected to `feed` (no providers step, no login) with `home_config` as
+    /// `$CARGO_HOME/config.toml`, e.g. [`TOKEN_PROVIDERS`].
+    pub fn connected(feed: &FakeFeed, home_config: &str) -> Sandbox {
+        let sandbox = Sandbox::new();
+        sandbox.write_home_config(home_config);
+        sandbox
+            .feedctl()
+            .args(["connect", &feed.index_url(), "--no-providers", "--no-login"])
+            .assert()
+            .success();
+        sandbox
     }
 
     /// Writes `$CARGO_HOME/config.toml`, replacing what was there.
