@@ -385,8 +385,19 @@ pub struct Updated {
 /// feedctl wrote meanwhile, then replaces it atomically. An unchanged file is never
 /// rewritten.
 pub fn plan(path: &Path, edit: impl Fn(&mut ConfigFile) -> Result<()>) -> Result<Updated> {
-    let target = atomic_file::resolve(path)?;
-    let mut planned = ConfigFile::load(&target)?;
+    plan_loaded(load_target(path)?, edit)
+}
+
+/// The file a [`plan`] of `path` edits (a symlink followed), as it is now.
+pub fn load_target(path: &Path) -> Result<ConfigFile> {
+    ConfigFile::load(&atomic_file::resolve(path)?)
+}
+
+/// [`plan`] on a file [`load_target`] read already, so a big file is parsed once.
+pub fn plan_loaded(
+    mut planned: ConfigFile,
+    edit: impl Fn(&mut ConfigFile) -> Result<()>,
+) -> Result<Updated> {
     edit(&mut planned)?;
     let changed = planned.is_changed();
     Ok(Updated {

@@ -30,6 +30,8 @@ use crate::ui;
 struct Plan {
     feed: Feed,
     auth: Auth,
+    /// The project config as read while planning, so that it is parsed once.
+    project_file: ConfigFile,
     edit: ConnectEdit,
     /// Another name already pointing at the feed, reused instead of `edit.registry`'s default.
     reused_from: Option<PathBuf>,
@@ -101,7 +103,7 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     ui::debug(format!("editing `{}`", plan.config.display()));
     let project_edit = |file: &mut ConfigFile| project::connect(file, &plan.edit);
     let home_edit = |file: &mut ConfigFile| plan.home.apply(file);
-    let project_planned = cargo_config::plan(&plan.config, project_edit)?;
+    let project_planned = cargo_config::plan_loaded(plan.project_file.clone(), project_edit)?;
     check_cargo_will_see(env, &plan, &project_planned.file, args.user)?;
     // Whether `--auth pat` takes feedctl out as the registry's provider, for the report.
     let mut drops_feedctl = false;
@@ -241,7 +243,9 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
         refuse_user_config_unasked(env, &config)?;
         config
     };
-    let existing = project::registry_for_feed(env.cwd(), &env.cargo_home()?, &wanted, &feed);
+    let project_file = cargo_config::load_target(&config)?;
+    let existing =
+        project::registry_for_feed(env.cwd(), &env.cargo_home()?, &wanted, &feed, &project_file);
     let (registry, reused_from) = match existing {
         Some(r) => {
             ui::note(format!(
@@ -286,6 +290,7 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
     };
     Ok(Plan {
         auth: args.auth,
+        project_file,
         edit: ConnectEdit {
             registry,
             index,

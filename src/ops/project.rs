@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use toml_edit::{DocumentMut, Item, Value};
 
+use crate::atomic_file;
 use crate::cargo_config::{self, ConfigFile, NewParent};
 use crate::exit::{Code, Failure};
 use crate::feed::{self, Feed};
@@ -300,11 +301,13 @@ pub fn disconnect(file: &mut ConfigFile, registry: &str) -> Result<DisconnectOut
 /// from `cwd` (closest first, then `$CARGO_HOME`): cargo refuses two names for one index
 /// ("multiple registries are configured with the same index url"), so `connect` reuses it.
 /// A file that cannot be read is passed over here; the steps that need it report it.
+/// `loaded` is a file read already (the one `connect` edits), used instead of parsing it again.
 pub fn registry_for_feed(
     cwd: &Path,
     cargo_home: &Path,
     wanted: &str,
     feed: &Feed,
+    loaded: &ConfigFile,
 ) -> Option<Registry> {
     let index = feed.index_url();
     let name = feed.name.to_ascii_lowercase();
@@ -316,10 +319,18 @@ pub fn registry_for_feed(
     paths.dedup();
     let mut same: Vec<Registry> = Vec::new();
     for path in paths.iter().filter(|p| p.is_file()) {
-        let Ok(file) = ConfigFile::load(path)
-            .inspect_err(|e| ui::debug(format!("not searching `{}`: {e:#}", path.display())))
-        else {
-            continue;
+        let is_loaded = atomic_file::resolve(path).is_ok_and(|p| p == loaded.path());
+        let read;
+        let file = if is_loaded {
+            loaded
+        } else {
+            let Ok(file) = ConfigFile::load(path)
+                .inspect_err(|e| ui::debug(format!("not searching `{}`: {e:#}", path.display())))
+            else {
+                continue;
+            };
+            read = file;
+            &read
         };
         for key in file.keys(&["registries"]) {
             let Some(found) = file.get_str(&["registries", &key, "index"]) else {
