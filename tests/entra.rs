@@ -550,6 +550,69 @@ fn the_codespaces_helper_gives_a_token() {
         .assert()
         .success()
         .stdout(predicate::str::contains(format!("Bearer {token}")));
+
+    // And the real cargo builds with it, nothing stored.
+    let feed = feed_for(format!("Bearer {token}"));
+    let builder = Sandbox::new();
+    let helper_here = builder.home().join("ado-auth-helper");
+    fs::copy(&helper, &helper_here).unwrap();
+    fs::set_permissions(&helper_here, fs::Permissions::from_mode(0o755)).unwrap();
+    let (connect, build) = connect_and_build(&builder, &feed, &[("CODESPACES", "true".into())]);
+    assert!(connect.contains("Verified"), "{connect}");
+    assert_no_secret(&builder, &[&connect, &build], &[token]);
+}
+
+/// The sources the other tests drive through `env` also make the real `cargo build` work with
+/// no secret stored: Azure Pipelines OIDC and Kubernetes workload identity.
+#[test]
+fn pipelines_and_workload_identity_build_with_real_cargo() {
+    let idp = IdentityStandIn::start();
+    let feed = feed_for(idp.bearer(identity::CLIENT_ID));
+    let pipelines = vec![
+        ("SYSTEM_OIDCREQUESTURI", format!("{}/ado/oidc", idp.url())),
+        (
+            "SYSTEM_ACCESSTOKEN",
+            identity::SYSTEM_ACCESSTOKEN.to_string(),
+        ),
+        (
+            "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
+            identity::SERVICE_CONNECTION.to_string(),
+        ),
+        (
+            "AZURESUBSCRIPTION_CLIENT_ID",
+            identity::CLIENT_ID.to_string(),
+        ),
+        ("AZURESUBSCRIPTION_TENANT_ID", identity::TENANT.to_string()),
+        ("AZURE_AUTHORITY_HOST", idp.url()),
+    ];
+    let sandbox = Sandbox::new();
+    let (connect, _) = connect_and_build(&sandbox, &feed, &pipelines);
+    assert!(connect.contains("Verified"), "{connect}");
+    assert_no_secret(
+        &sandbox,
+        &[&connect],
+        &[identity::SYSTEM_ACCESSTOKEN.to_string()],
+    );
+
+    let subject = "system:serviceaccount:build:cargo";
+    idp.expect_subject(subject);
+    let sandbox = Sandbox::new();
+    let file = sandbox.home().join("azure-identity-token");
+    let assertion = IdentityStandIn::platform_token(
+        subject,
+        "api://AzureADTokenExchange",
+        identity::now() + 600,
+    );
+    fs::write(&file, &assertion).unwrap();
+    let workload = vec![
+        ("AZURE_FEDERATED_TOKEN_FILE", file.display().to_string()),
+        ("AZURE_CLIENT_ID", identity::CLIENT_ID.to_string()),
+        ("AZURE_TENANT_ID", identity::TENANT.to_string()),
+        ("AZURE_AUTHORITY_HOST", idp.url()),
+    ];
+    let (connect, build) = connect_and_build(&sandbox, &feed, &workload);
+    assert!(connect.contains("Verified"), "{connect}");
+    assert_no_secret(&sandbox, &[&connect, &build], &[assertion]);
 }
 
 /// `env --verify --auth entra`: a 401 for the minted token is explained in Entra ID's terms
