@@ -224,3 +224,26 @@ fn registries_that_share_a_variable_are_called_out() {
             "`my-feed` and `my_feed` read the same variable `CARGO_REGISTRIES_MY_FEED_TOKEN`",
         ));
 }
+
+/// `env --verify` with the job token: a refusal names the build service identity and its
+/// role, never a PAT, and nothing is emitted.
+#[test]
+fn a_refused_job_token_names_the_build_service_not_a_pat() {
+    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic("other")));
+    let sandbox = connected(&feed);
+    let out = sandbox
+        .feedctl()
+        .args(["env", "--verify"])
+        .env("SYSTEM_ACCESSTOKEN", JOB_TOKEN)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("Build Service") && stderr.contains("Feed Reader"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("PAT expired"), "{stderr}");
+    assert!(!stderr.contains(JOB_TOKEN), "{stderr}");
+    assert!(out.stdout.is_empty());
+}

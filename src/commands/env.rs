@@ -107,8 +107,10 @@ fn verify_all(settings: &Settings, registries: &[Registry], issued: &Issued) -> 
 
 /// The token and who issued it, so that a refusal is explained in its issuer's terms.
 enum Issued {
-    /// A PAT or a pipeline's job token.
+    /// A PAT (`--pat-env`, `--pat-stdin`).
     Pat(Secret),
+    /// Azure Pipelines' job token (`SYSTEM_ACCESSTOKEN`), the build service's identity.
+    JobToken(Secret),
     /// A token from `az account get-access-token` (`--azure-cli`).
     AzureCli(azure_cli::AzToken),
     /// A token from the platform's identity (`--auth entra`).
@@ -118,7 +120,7 @@ enum Issued {
 impl Issued {
     fn secret(&self) -> Secret {
         match self {
-            Issued::Pat(secret) => secret.clone(),
+            Issued::Pat(secret) | Issued::JobToken(secret) => secret.clone(),
             Issued::AzureCli(token) => token.token.header.clone(),
             Issued::Entra(minted) => minted.token.header.clone(),
         }
@@ -129,10 +131,36 @@ impl Issued {
         let (index, name) = (&registry.index, &registry.name);
         match self {
             Issued::Pat(_) => verify::explain(answer, index, name),
+            Issued::JobToken(_) => job_token_check(answer, index, name),
             Issued::AzureCli(token) => azure_cli::check(answer, index, name, token),
             Issued::Entra(minted) => entra::check(answer, index, name, minted),
         }
     }
+}
+
+/// A refusal of the pipeline's job token is about the build service's access to the feed, not
+/// about a PAT: say which identity needs which role.
+fn job_token_check(answer: &Answer, index: &str, registry: &str) -> Option<Failure> {
+    let failure = verify::explain(answer, index, registry)?;
+    let refused = match answer {
+        Answer::Unauthorized { .. } => "HTTP 401",
+        Answer::Forbidden { .. } => "HTTP 403",
+        Answer::SignInPage { .. } => "a sign-in page",
+        _ => return Some(failure),
+    };
+    Some(Failure::new(
+        failure.code,
+        format!(
+            "the feed refused Azure Pipelines' job token (`{SYSTEM_ACCESSTOKEN}`) for \
+             `{registry}` ({refused} from `{}`): the pipeline's build service identity \
+             (`<project> Build Service (<organization>)`) needs at least the Feed Reader role \
+             in the feed's Permissions (Feed and Upstream Reader to save new crates from \
+             upstream); a feed in another project also needs \"Limit job authorization scope \
+             to current project\" turned off, and a feed in another organization cannot be \
+             read with this token (use `--pat-env`).",
+            verify::config_json_url(index)
+        ),
+    ))
 }
 
 /// A variable's value: secrets are masked or marked wherever the format allows.
@@ -196,7 +224,7 @@ fn read_token(args: &EnvArgs, env: &Environment, registries: &[Registry]) -> Res
         Some(access_token) if token::unexpanded_macro(&access_token) => {
             bail!(token::macro_error(&format!("`{SYSTEM_ACCESSTOKEN}`")))
         }
-        Some(access_token) => Ok(Issued::Pat(token::bearer(&access_token))),
+        Some(access_token) => Ok(Issued::JobToken(token::bearer(&access_token))),
         None => bail!(Failure::new(
             Code::Auth,
             format!(
