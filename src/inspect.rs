@@ -148,9 +148,10 @@ pub fn credentials(
         .credential_provider
         .as_deref()
         .is_some_and(entra::is_entra_provider);
+    let entra_here = is_entra.then(|| entra::here(env));
     Ok(Credentials {
-        entra: is_entra.then(|| entra::describe_here(env)),
-        entra_source: is_entra.then(|| entra::source_here(env)).flatten(),
+        entra: entra_here.as_ref().map(|(words, _)| words.clone()),
+        entra_source: entra_here.and_then(|(_, source)| source),
         azure_cli: registry
             .credential_provider
             .as_deref()

@@ -104,7 +104,8 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     let project_edit = |file: &mut ConfigFile| project::connect(file, &plan.edit);
     let home_edit = |file: &mut ConfigFile| plan.home.apply(file);
     let project_planned = cargo_config::plan_loaded(plan.project_file.clone(), project_edit)?;
-    check_cargo_will_see(env, &plan, &project_planned.file, args.user)?;
+    // What cargo will see once the edit is saved: the checks before writing go by it.
+    let after = check_cargo_will_see(env, &plan, &project_planned.file, args.user)?;
     // Whether `--auth pat` takes feedctl out as the registry's provider, for the report.
     let mut drops_feedctl = false;
     let home_planned = if plan.home.is_empty() {
@@ -121,7 +122,7 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     if args.dry_run {
         return report_dry_run(args, env, &plan, &project_planned, home_planned.as_ref());
     }
-    let token = token_before_writing(args, env, &plan, &project_planned.file)?;
+    let token = token_before_writing(args, env, &plan, &after)?;
     let (project, home, step) = files::all_or_nothing(|transaction| {
         let project = transaction.commit(project_planned, project_edit)?;
         let home = home_planned
@@ -151,12 +152,12 @@ struct Token {
     verified: bool,
 }
 
-/// `edited` is the project config as it will be written: cargo's view after the edit decides.
+/// `after` is cargo's view once the project config is written: it decides.
 fn token_before_writing(
     args: &ConnectArgs,
     env: &Environment,
     plan: &Plan,
-    edited: &ConfigFile,
+    after: &Settings,
 ) -> Result<Token> {
     let name = &plan.edit.registry;
     let index = &plan.edit.index;
@@ -166,8 +167,7 @@ fn token_before_writing(
                 ui::warn("not checking the Azure CLI's token against the feed (`--no-verify`)");
                 return Ok(Token::default());
             }
-            let http = Settings::load(env)?.http();
-            login::azure_cli_token(env, &http, name, index, true)?;
+            login::azure_cli_token(env, &after.http(), name, index, true)?;
             Ok(Token {
                 secret: None,
                 verified: true,
@@ -192,23 +192,21 @@ fn token_before_writing(
             // Cargo would store a token it never sends without a provider list: refuse
             // before reading the token, let alone writing anything.
             if plan.home.global.is_none() {
-                let (_, explicit) = Settings::load(env)?.providers_for(&plan.registry());
+                let (_, explicit) = after.providers_for(&plan.registry());
                 login::require_providers(explicit)?;
             }
             login::require_readable_credentials(env)?;
-            let settings = Settings::load_with(env, edited)?;
-            login::require_online(&settings)?;
-            login::require_storing_provider(&settings, name)?;
+            login::require_online(after)?;
+            login::require_storing_provider(after, name)?;
             let secret = token::read(&source, env)?;
-            let http = settings.http();
-            login::check(&http, name, index, &secret, !args.no_verify)?;
+            login::check(&after.http(), name, index, &secret, !args.no_verify)?;
             Ok(Token {
                 secret: Some(secret),
                 verified: !args.no_verify,
             })
         }
         Auth::Entra => {
-            entra::verify_step(index, name, env, args.no_verify)?;
+            entra::verify_step(&after.http(), index, name, env, args.no_verify)?;
             Ok(Token {
                 secret: None,
                 verified: !args.no_verify,
@@ -498,20 +496,20 @@ fn report(
 /// Refuses an edit that cargo would not see from here: a closer config, an `include`d file or
 /// a `CARGO_REGISTRIES_<NAME>_INDEX` that defines the registry otherwise or replaces crates.io
 /// with something else wins over the file being written. With `--user` that is only a warning
-/// (this project overrides the user's config on purpose).
+/// (this project overrides the user's config on purpose). Returns that view of the config.
 fn check_cargo_will_see(
     env: &Environment,
     plan: &Plan,
     edited: &ConfigFile,
     user: bool,
-) -> Result<()> {
+) -> Result<Settings> {
     let settings = Settings::load_with(env, edited)?;
     let file = edited.path().display();
     if !settings.reads(edited.path()) {
         ui::note(format!(
             "cargo run here does not read `{file}`; it applies where cargo reads it"
         ));
-        return Ok(());
+        return Ok(settings);
     }
     let mut shadowed = Vec::new();
     match settings
@@ -539,14 +537,14 @@ fn check_cargo_will_see(
         ));
     }
     if shadowed.is_empty() {
-        return Ok(());
+        return Ok(settings);
     }
     let what = shadowed.join("; and ");
     if user {
         ui::warn(format!(
             "{what}: in this directory that setting wins over `--user`"
         ));
-        return Ok(());
+        return Ok(settings);
     }
     Err(Failure::new(
         Code::Refused,

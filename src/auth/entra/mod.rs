@@ -365,25 +365,24 @@ pub fn rejected_advice(token: &AccessToken) -> String {
     )
 }
 
-/// Where a token would come from here, in words, without asking for one (for `status`).
-pub fn describe_here(env: &Environment) -> String {
+/// Where the chain gets a token here, without a request: in words (for `status`), and the
+/// source's name (`github-actions`, …) when one applies.
+pub fn here(env: &Environment) -> (String, Option<&'static str>) {
     match choose(&Facts::gather(env)) {
-        Ok(choice) => format!(
-            "none stored: feedctl gets a fresh Entra ID token for each cargo command from {} ({})",
-            choice.plan.source().describe(),
-            choice.plan.detail()
+        Ok(choice) => (
+            format!(
+                "none stored: feedctl gets a fresh Entra ID token for each cargo command from {} ({})",
+                choice.plan.source().describe(),
+                choice.plan.detail()
+            ),
+            Some(choice.plan.source().name()),
         ),
-        Err(_) => "none stored, and no Entra ID token source applies here (`feedctl doctor` \
-                   says why)"
-            .to_string(),
+        Err(_) => (
+            "none stored, and no Entra ID token source applies here (`feedctl doctor` says why)"
+                .to_string(),
+            None,
+        ),
     }
-}
-
-/// The name of the source the chain would use here (`github-actions`, …), without a request.
-pub fn source_here(env: &Environment) -> Option<&'static str> {
-    choose(&Facts::gather(env))
-        .ok()
-        .map(|choice| choice.plan.source().name())
 }
 
 /// The fix `doctor` shows when the chain fails.
@@ -396,6 +395,7 @@ pub const STORED_NOWHERE: &str =
 
 /// `connect --auth entra`'s check: mint a token here, once, and the feed must accept it.
 pub fn verify_step(
+    http: &crate::settings::HttpSettings,
     index: &str,
     registry: &str,
     env: &Environment,
@@ -406,8 +406,7 @@ pub fn verify_step(
         return Ok(STORED_NOWHERE.to_string());
     }
     let minted = mint(env)?;
-    let http = crate::settings::Settings::load(env)?.http();
-    check_with_feed(&verify::Prober::new(&http)?, index, registry, &minted)?;
+    check_with_feed(&verify::Prober::new(http)?, index, registry, &minted)?;
     ui::status(
         "Verified",
         format!(
