@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::cargo::providers::Store;
 use crate::exit;
-use crate::providers::Store;
 
 /// Connect cargo to a private Azure Artifacts feed, safely, in one command.
 ///

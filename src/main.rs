@@ -1,22 +1,16 @@
 //! feedctl: connect cargo to a private Azure Artifacts feed. `main` parses, runs, and turns
 //! an error into one message and an exit code (see [`exit`]).
 
-mod atomic_file;
 mod auth;
-mod cargo_cli;
-mod cargo_config;
+mod azure;
+mod cargo;
 mod cli;
 mod commands;
 mod environment;
 mod exit;
-mod feed;
-mod inspect;
 mod ops;
-mod providers;
-mod settings;
-mod token;
 mod ui;
-mod verify;
+mod util;
 
 use std::io;
 use std::process::ExitCode;
@@ -28,7 +22,7 @@ fn main() -> ExitCode {
     ui::set_verbose(cli.verbose);
     let result = environment::Environment::capture().and_then(|env| match &cli.command {
         _ if cli.cargo_plugin => {
-            cargo_credential::main(auth::plugin::AzureCliProvider::new(env));
+            cargo_credential::main(auth::provider::AzureCliProvider::new(env));
             Ok(())
         }
         Some(command) => commands::run(command, &env),

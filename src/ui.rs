@@ -50,6 +50,12 @@ pub fn stdout(text: impl AsRef<str>) -> io::Result<()> {
     out.flush()
 }
 
+/// Writes a value as pretty JSON and a newline on stdout: every command's `--json` output.
+pub fn json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    stdout(serde_json::to_string_pretty(value)? + "\n")?;
+    Ok(())
+}
+
 /// The command line that pipes a PAT held in `AZURE_DEVOPS_PAT` into `command --pat-stdin`,
 /// written for the shell people use on this OS: PowerShell on Windows, sh elsewhere.
 pub fn pat_stdin_hint(command: &str) -> String {

@@ -1,16 +1,22 @@
-//! Where cargo's tokens for Azure Artifacts come from when feedctl hands them out, and
-//! feedctl as cargo's credential provider.
+//! Tokens and who hands them out: the secret type, where a pasted or stored token comes from,
+//! feedctl's own entry in cargo's provider list, and feedctl as cargo's credential provider.
 //!
+//! - [`secret`]: the one type a token travels in (a leaf).
+//! - [`token`]: token sources (prompt, stdin, variable, `az`) and the PAT/header encodings.
+//! - [`entry`]: recognising feedctl's own `credential-provider` entry and its mode.
+//! - [`provider`]: the credential-provider protocol (`feedctl --cargo-plugin`).
+//! - [`azure_cli`]: Entra ID tokens from `az`, with advice for each of its failures.
 //! - [`entra`]: Entra ID tokens from the platform the build runs on (GitHub Actions, Azure
 //!   Pipelines, Kubernetes, managed identity, Codespaces), then `az`: no stored secret.
-//! - [`azure_cli`]: Entra ID tokens from `az`, with advice for each of its failures.
-//! - [`plugin`]: the credential-provider protocol (`feedctl --cargo-plugin`).
 
 pub mod azure_cli;
 pub mod entra;
-pub mod plugin;
+pub mod entry;
+pub mod provider;
+pub mod secret;
+pub mod token;
 
-use crate::token::Secret;
+use crate::auth::secret::Secret;
 
 /// A token ready for the `Authorization` header, and when it stops working.
 #[derive(Debug)]

@@ -4,25 +4,26 @@
 //! project config and of `$CARGO_HOME/config.toml`) before anything is written. Then the
 //! token is read and checked against the feed, and only then are the files written and the
 //! token stored with `cargo login`; when that fails, the files are restored (see
-//! [`files::all_or_nothing`]). A failed `connect` leaves every file as it was.
+//! [`transaction::all_or_nothing`]). A failed `connect` leaves every file as it was.
 
 use std::path::PathBuf;
 
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::auth::secret::Secret;
+use crate::auth::token;
 use crate::auth::{azure_cli, entra};
-use crate::cargo_config::{self, ConfigFile, Updated};
+use crate::azure::feed::{self, Feed};
+use crate::cargo::config::edit::{self, ConfigFile, Updated};
+use crate::cargo::config::effective::{Registry, Settings};
 use crate::cli::{Auth, ConnectArgs};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
-use crate::feed::{self, Feed};
 use crate::ops::login::{self, Stored};
 use crate::ops::project::{self, ConnectEdit};
 use crate::ops::providers::{self, HomeEdit, RegistryProvider};
-use crate::ops::{files, resolve_feed};
-use crate::settings::{Registry, Settings};
-use crate::token::{self, Secret};
+use crate::ops::{resolve_feed, transaction};
 use crate::ui;
 
 /// What `connect` will do, decided from the arguments and the files as they are.
@@ -103,7 +104,7 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
     ui::debug(format!("editing `{}`", plan.config.display()));
     let project_edit = |file: &mut ConfigFile| project::connect(file, &plan.edit);
     let home_edit = |file: &mut ConfigFile| plan.home.apply(file);
-    let project_planned = cargo_config::plan_loaded(plan.project_file.clone(), project_edit)?;
+    let project_planned = edit::plan_loaded(plan.project_file.clone(), project_edit)?;
     // What cargo will see once the edit is saved: the checks before writing go by it.
     let after = check_cargo_will_see(env, &plan, &project_planned.file, args.user)?;
     // Whether `--auth pat` takes feedctl out as the registry's provider, for the report.
@@ -117,13 +118,13 @@ pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
         for warning in plan.home.warnings(&before)? {
             ui::warn(warning);
         }
-        Some(cargo_config::plan(&plan.home.path, home_edit)?)
+        Some(edit::plan(&plan.home.path, home_edit)?)
     };
     if args.dry_run {
         return report_dry_run(args, env, &plan, &project_planned, home_planned.as_ref());
     }
     let token = token_before_writing(args, env, &plan, &after)?;
-    let (project, home, step) = files::all_or_nothing(|transaction| {
+    let (project, home, step) = transaction::all_or_nothing(|transaction| {
         let project = transaction.commit(project_planned, project_edit)?;
         let home = home_planned
             .map(|planned| transaction.commit(planned, home_edit))
@@ -235,13 +236,13 @@ fn plan(args: &ConnectArgs, env: &Environment) -> Result<Plan> {
         }
     };
     let config = if args.user {
-        cargo_config::user_config(&env.cargo_home()?)
+        edit::user_config(&env.cargo_home()?)
     } else {
-        let config = cargo_config::project_config(env.cwd(), args.config.as_deref())?;
+        let config = edit::project_config(env.cwd(), args.config.as_deref())?;
         refuse_user_config_unasked(env, &config)?;
         config
     };
-    let project_file = cargo_config::load_target(&config)?;
+    let project_file = edit::load_target(&config)?;
     let existing =
         project::registry_for_feed(env.cwd(), &env.cargo_home()?, &wanted, &feed, &project_file);
     let (registry, reused_from) = match existing {
@@ -313,7 +314,7 @@ fn report_dry_run(
     let diffs: Vec<(&Updated, String)> = [Some(project), home]
         .into_iter()
         .flatten()
-        .map(|u| (u, files::diff(&u.file, false, env.cwd())))
+        .map(|u| (u, transaction::diff(&u.file, false, env.cwd())))
         .collect();
     if args.json {
         let step = TokenStep::default();
@@ -322,7 +323,7 @@ fn report_dry_run(
         for (file, (_, diff)) in report.files.iter_mut().zip(&diffs) {
             file.diff = Some(diff.clone());
         }
-        return ui::stdout(serde_json::to_string_pretty(&report)? + "\n").map_err(Into::into);
+        return ui::json(&report);
     }
     let mut nothing = true;
     for (_, diff) in &diffs {
@@ -417,7 +418,7 @@ fn report(
 ) -> Result<()> {
     if args.json {
         let report = json_report(plan, project, home, step, false);
-        return ui::stdout(serde_json::to_string_pretty(&report)? + "\n").map_err(Into::into);
+        return ui::json(&report);
     }
     let file = project.file.path().display().to_string();
     let registry = &plan.edit.registry;
@@ -458,7 +459,7 @@ fn report(
             {
                 ui::note(format!(
                     "`cargo login` will store tokens in {}",
-                    crate::providers::describe_store(&storing, &plan.home.cargo_home)
+                    crate::cargo::providers::describe_store(&storing, &plan.home.cargo_home)
                 ));
             }
         }
@@ -559,7 +560,7 @@ fn check_cargo_will_see(
 /// A project config that is `$CARGO_HOME`'s (a workspace at `$HOME`) acts machine-wide: only
 /// with `--user`.
 fn refuse_user_config_unasked(env: &Environment, config: &std::path::Path) -> Result<()> {
-    let home_config = cargo_config::config_in(&env.cargo_home()?).0;
+    let home_config = edit::config_in(&env.cargo_home()?).0;
     let canonical = |p: &std::path::Path| {
         p.parent()
             .and_then(|dir| dir.canonicalize().ok())

@@ -8,14 +8,14 @@ use std::path::Path;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::cargo_config::{self, ConfigFile, Updated};
+use crate::cargo::config::edit::{self, ConfigFile, Updated};
+use crate::cargo::config::effective::{Definition, Registry, Settings};
 use crate::cli::DisconnectArgs;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ops::project::{self, Restored};
 use crate::ops::providers::{HomeEdit, RegistryProvider};
-use crate::ops::{files, login};
-use crate::settings::{Definition, Registry, Settings};
+use crate::ops::{login, transaction};
 use crate::ui;
 
 /// `disconnect --json`; the shape is documented in the README.
@@ -43,9 +43,9 @@ struct FileReport {
 
 pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
     let path = if args.user {
-        cargo_config::user_config(&env.cargo_home()?)
+        edit::user_config(&env.cargo_home()?)
     } else {
-        cargo_config::project_config(env.cwd(), args.config.as_deref())?
+        edit::project_config(env.cwd(), args.config.as_deref())?
     };
     let before = ConfigFile::load(&path)?;
     let name = match &args.name {
@@ -70,11 +70,11 @@ pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
     let mut planned_copy = before.clone();
     let outcome = project::disconnect(&mut planned_copy, &name)?;
     let project_edit = |f: &mut ConfigFile| project::disconnect(f, &name).map(drop);
-    let project_planned = cargo_config::plan(&path, project_edit)?;
+    let project_planned = edit::plan(&path, project_edit)?;
     let mut home = HomeEdit::new(env)?;
     home.registry = Some((name.clone(), RegistryProvider::NotFeedctl));
     let home_edit = |f: &mut ConfigFile| home.apply(f);
-    let home_planned = cargo_config::plan(&home.path, home_edit)?;
+    let home_planned = edit::plan(&home.path, home_edit)?;
     if args.dry_run {
         let cwd = env.cwd();
         let planned = [&project_planned, &home_planned];
@@ -92,13 +92,17 @@ pub fn run(args: &DisconnectArgs, env: &Environment) -> Result<()> {
             return print_json(&report);
         }
         for u in planned {
-            ui::stdout(files::diff(&u.file, removes(u, !outcome.keep_empty), cwd))?;
+            ui::stdout(transaction::diff(
+                &u.file,
+                removes(u, !outcome.keep_empty),
+                cwd,
+            ))?;
         }
         ui::note("dry run: nothing was changed");
         return Ok(());
     }
     // The token goes last: when `cargo logout` fails, the files are put back.
-    let (project_done, home_done, logged_out) = files::all_or_nothing(|transaction| {
+    let (project_done, home_done, logged_out) = transaction::all_or_nothing(|transaction| {
         let project =
             transaction.commit_with(project_planned, !outcome.keep_empty, project_edit)?;
         let home_done = transaction.commit(home_planned, home_edit)?;
@@ -196,10 +200,7 @@ fn warn_still_seen(env: &Environment, name: Option<&str>) {
             file.display()
         ));
     }
-    let user_config = env
-        .cargo_home()
-        .map(|home| cargo_config::config_in(&home).0)
-        .ok();
+    let user_config = env.cargo_home().map(|home| edit::config_in(&home).0).ok();
     for registry in seen {
         let Some(origin) = settings.index_origin(&registry.name) else {
             continue;
@@ -238,7 +239,7 @@ fn file_report(updated: &Updated, remove_if_empty: bool, cwd: Option<&Path>) -> 
         path: updated.file.path().display().to_string(),
         changed: updated.changed,
         removed,
-        diff: cwd.map(|cwd| files::diff(&updated.file, removed, cwd)),
+        diff: cwd.map(|cwd| transaction::diff(&updated.file, removed, cwd)),
     }
 }
 
@@ -260,7 +261,7 @@ fn report_nothing(args: &DisconnectArgs, path: &Path) -> Result<()> {
 }
 
 fn print_json(report: &Report) -> Result<()> {
-    ui::stdout(serde_json::to_string_pretty(report)? + "\n").map_err(Into::into)
+    ui::json(report)
 }
 
 /// The one Azure registry in this file, for `disconnect` without `--name`.

@@ -6,18 +6,18 @@ use std::process::Command;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::auth::token;
 use crate::auth::{azure_cli, entra};
-use crate::cargo_config::ConfigFile;
+use crate::azure::feed::Feed;
+use crate::azure::probe::{self, Answer, Prober};
+use crate::cargo::config::edit::ConfigFile;
+use crate::cargo::config::effective::{self, Definition, Registry, Settings};
+use crate::cargo::credentials::{self, Credentials};
+use crate::cargo::providers::{self, Probe};
 use crate::cli::DoctorArgs;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
-use crate::feed::Feed;
-use crate::inspect::{self, Credentials};
-use crate::providers::{self, Probe};
-use crate::settings::{self, Definition, Registry, Settings};
-use crate::token;
 use crate::ui;
-use crate::verify::{self, Answer, Prober};
 
 /// cargo's first version with credential providers and sparse auth.
 const MIN_CARGO: (u32, u32) = (1, 74);
@@ -194,7 +194,7 @@ fn check_registry(
 ) -> (Report, Option<Credentials>) {
     let mut report = Report::for_registry(&registry.name);
     // An unreadable credentials.toml is reported once, by `check_credentials_file`.
-    let credentials = inspect::credentials(env, settings, registry).ok();
+    let credentials = credentials::credentials(env, settings, registry).ok();
     if let Some(credentials) = &credentials {
         if credentials.entra.is_some() {
             check_entra_mode(env, registry, credentials, &mut report);
@@ -267,7 +267,7 @@ fn check_setup(env: &Environment, settings: &Settings, report: &mut Report) {
         );
     }
     let registries = settings.registries();
-    for (var, names) in settings::shared_token_vars(&registries) {
+    for (var, names) in effective::shared_token_vars(&registries) {
         report.warn(
             "names.collision",
             format!(
@@ -397,7 +397,7 @@ fn check_libsecret(env: &Environment, settings: &Settings, report: &mut Report) 
     };
     let home_config = env
         .cargo_home()
-        .map(|home| crate::cargo_config::config_in(&home).0)
+        .map(|home| crate::cargo::config::edit::config_in(&home).0)
         .ok();
     let fixes: Vec<String> = listed_in
         .iter()
@@ -593,7 +593,7 @@ fn check_credentials(
         .into_iter()
         .flatten()
     {
-        let value = found.secret.expose();
+        let value = found.secret.as_deref().expose();
         if token::unexpanded_macro(value) {
             report.fail(
                 "token.macro",
@@ -725,9 +725,8 @@ fn runnable(env: &Environment, program: &str) -> bool {
         return true;
     }
     let names = [program.to_string(), format!("{program}.exe")];
-    env.var("PATH").is_some_and(|dirs| {
-        std::env::split_paths(&dirs).any(|dir| names.iter().any(|n| dir.join(n).is_file()))
-    })
+    env.var("PATH")
+        .is_some_and(|dirs| crate::util::which::on_path(dirs.as_ref(), &names).is_some())
 }
 
 fn check_online(
@@ -737,7 +736,7 @@ fn check_online(
     credentials: Option<&Credentials>,
     report: &mut Report,
 ) {
-    let url = verify::config_json_url(&registry.index);
+    let url = probe::config_json_url(&registry.index);
     let force_auth_fix = |feed: &Feed| {
         format!(
             "if you own, publish to or save upstream crates into this feed, use `~force-auth`: \
@@ -778,7 +777,7 @@ fn check_online(
             )
         }
         answer => {
-            if let Some(failure) = verify::explain(answer, &registry.index, &registry.name) {
+            if let Some(failure) = probe::explain(answer, &registry.index, &registry.name) {
                 let fix = match answer {
                     Answer::NotFound { .. } | Answer::NotAFeed { html: false, .. } => format!(
                         "feedctl connect <feed-url> --name {} --force, with the URL copied from \
@@ -859,17 +858,17 @@ fn check_online(
         Ok(answer) => answer,
         Err(e) => return report.fail("token.accepted", format!("{e:#}"), "feedctl doctor -v"),
     };
-    match verify::explain(&answer, &registry.index, &registry.name) {
+    match probe::explain(&answer, &registry.index, &registry.name) {
         None => report.ok(
             "token.accepted",
             format!("the token from {} is accepted", found.origin.describe()),
         ),
         Some(failure) => {
             let new_token = match &found.origin {
-                inspect::Origin::EnvVar(var) => {
+                credentials::Origin::EnvVar(var) => {
                     format!("replace the token in `{var}` (a new PAT with Packaging > Read)")
                 }
-                inspect::Origin::CredentialsFile(_) => {
+                credentials::Origin::CredentialsFile(_) => {
                     format!("feedctl login --name {}   (with a new PAT)", registry.name)
                 }
             };
@@ -904,7 +903,7 @@ fn check_credentials_file(env: &Environment, report: &mut Report) {
     let Ok(cargo_home) = env.cargo_home() else {
         return;
     };
-    for path in inspect::credentials_files(&cargo_home) {
+    for path in credentials::credentials_files(&cargo_home) {
         if let Err(e) = ConfigFile::load(&path) {
             report.fail(
                 "credentials.readable",
@@ -923,7 +922,7 @@ fn check_credentials_file(env: &Environment, report: &mut Report) {
 
 /// A token in a project config gets committed: it is in git history from then on.
 fn check_committed_tokens(env: &Environment, report: &mut Report) {
-    for (path, key) in inspect::project_config_tokens(env) {
+    for (path, key) in credentials::project_config_tokens(env) {
         let registry = key
             .strip_prefix("registries.")
             .and_then(|k| k.strip_suffix(".token"))
@@ -979,7 +978,7 @@ fn print(report: &Report, json: bool) -> Result<()> {
             "warnings": count(Level::Warn),
             "checks": checks,
         });
-        ui::stdout(serde_json::to_string_pretty(&value)? + "\n")?;
+        ui::json(&value)?;
         return Ok(());
     }
     let mut out = String::new();

@@ -10,15 +10,16 @@ use std::io::Write;
 
 use anyhow::{Context, Result, bail};
 
+use crate::auth::secret::Secret;
+use crate::auth::token::{self, Source};
 use crate::auth::{azure_cli, entra};
+use crate::azure::probe::{self, Answer, Prober};
+use crate::cargo::config::effective::{self, Registry, Settings};
 use crate::cli::{EnvArgs, EnvAuth, EnvFormat};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ops::login::source_flags;
-use crate::settings::{self, Registry, Settings};
-use crate::token::{self, Secret, Source};
 use crate::ui;
-use crate::verify::{self, Answer, Prober};
 
 /// Azure Pipelines' job access token, which must be mapped into a step's environment.
 const SYSTEM_ACCESSTOKEN: &str = "SYSTEM_ACCESSTOKEN";
@@ -43,7 +44,7 @@ pub fn run(args: &EnvArgs, env: &Environment) -> Result<()> {
             [
                 (r.token_var(), Variable::Secret(secret.clone())),
                 (
-                    settings::env_var_name(&r.name, "CREDENTIAL_PROVIDER"),
+                    effective::env_var_name(&r.name, "CREDENTIAL_PROVIDER"),
                     Variable::Plain("cargo:token".to_string()),
                 ),
             ]
@@ -130,7 +131,7 @@ impl Issued {
     fn check(&self, answer: &Answer, registry: &Registry) -> Option<Failure> {
         let (index, name) = (&registry.index, &registry.name);
         match self {
-            Issued::Pat(_) => verify::explain(answer, index, name),
+            Issued::Pat(_) => probe::explain(answer, index, name),
             Issued::JobToken(_) => job_token_check(answer, index, name),
             Issued::AzureCli(token) => azure_cli::check(answer, index, name, token),
             Issued::Entra(minted) => entra::check(answer, index, name, minted),
@@ -141,7 +142,7 @@ impl Issued {
 /// A refusal of the pipeline's job token is about the build service's access to the feed, not
 /// about a PAT: say which identity needs which role.
 fn job_token_check(answer: &Answer, index: &str, registry: &str) -> Option<Failure> {
-    let failure = verify::explain(answer, index, registry)?;
+    let failure = probe::explain(answer, index, registry)?;
     let refused = match answer {
         Answer::Unauthorized { .. } => "HTTP 401",
         Answer::Forbidden { .. } => "HTTP 403",
@@ -158,7 +159,7 @@ fn job_token_check(answer: &Answer, index: &str, registry: &str) -> Option<Failu
              upstream); a feed in another project also needs \"Limit job authorization scope \
              to current project\" turned off, and a feed in another organization cannot be \
              read with this token (use `--pat-env`).",
-            verify::config_json_url(index)
+            probe::config_json_url(index)
         ),
     ))
 }
@@ -173,7 +174,7 @@ enum Variable {
 impl Variable {
     fn value(&self) -> &str {
         match self {
-            Variable::Secret(s) => s.expose(),
+            Variable::Secret(s) => s.as_deref().expose(),
             Variable::Plain(p) => p,
         }
     }
@@ -195,7 +196,7 @@ fn select(settings: &Settings, names: &[String]) -> Result<Vec<Registry>> {
 }
 
 fn warn_on_collisions(registries: &[Registry]) {
-    for (var, names) in settings::shared_token_vars(registries) {
+    for (var, names) in effective::shared_token_vars(registries) {
         let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
         ui::warn(format!(
             "registries {} read the same variable `{var}` (cargo maps `-` to `_`), so they get the same token",
@@ -224,7 +225,7 @@ fn read_token(args: &EnvArgs, env: &Environment, registries: &[Registry]) -> Res
         Some(access_token) if token::unexpanded_macro(&access_token) => {
             bail!(token::macro_error(&format!("`{SYSTEM_ACCESSTOKEN}`")))
         }
-        Some(access_token) => Ok(Issued::JobToken(token::bearer(&access_token))),
+        Some(access_token) => Ok(Issued::JobToken(crate::auth::secret::bearer(&access_token))),
         None => bail!(Failure::new(
             Code::Auth,
             format!(
@@ -286,8 +287,8 @@ fn emit(format: EnvFormat, vars: &[(String, Variable)], env: &Environment) -> Re
             for (name, var) in vars {
                 if let Variable::Secret(secret) = var {
                     // Mask the whole header and the credential alone (logs may show either).
-                    out += &format!("::add-mask::{}\n", secret.expose());
-                    if let Some((_, credential)) = secret.expose().split_once(' ') {
+                    out += &format!("::add-mask::{}\n", secret.as_deref().expose());
+                    if let Some((_, credential)) = secret.as_deref().expose().split_once(' ') {
                         out += &format!("::add-mask::{credential}\n");
                     }
                 }

@@ -4,11 +4,11 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::auth::token::{self, Source};
+use crate::cargo::config::effective::Settings;
 use crate::cli::LoginArgs;
 use crate::environment::Environment;
 use crate::ops::login;
-use crate::settings::Settings;
-use crate::token::{self, Source};
 use crate::ui;
 
 /// `login --json`; the shape is documented in the README.
@@ -61,7 +61,7 @@ pub fn run(args: &LoginArgs, env: &Environment) -> Result<()> {
             token_provider: stored.provider,
             token_file: stored.file.map(|f| f.display().to_string()),
         };
-        ui::stdout(serde_json::to_string_pretty(&report)? + "\n")?;
+        ui::json(&report)?;
     }
     Ok(())
 }

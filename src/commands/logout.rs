@@ -4,10 +4,10 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::cargo::config::effective::Settings;
 use crate::cli::LogoutArgs;
 use crate::environment::Environment;
 use crate::ops::login;
-use crate::settings::Settings;
 use crate::ui;
 
 /// `logout --json`; the shape is documented in the README.
@@ -29,7 +29,7 @@ pub fn run(args: &LogoutArgs, env: &Environment) -> Result<()> {
             index_url: registry.index,
             removed,
         };
-        ui::stdout(serde_json::to_string_pretty(&report)? + "\n")?;
+        ui::json(&report)?;
     }
     Ok(())
 }

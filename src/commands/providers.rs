@@ -6,12 +6,12 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::cargo_config::{self, ConfigFile};
+use crate::cargo::config::edit::{self, ConfigFile};
+use crate::cargo::config::effective::Settings;
 use crate::cli::{Auth, ProvidersArgs};
 use crate::environment::Environment;
-use crate::ops::files;
 use crate::ops::providers::{self, HomeEdit, RegistryProvider};
-use crate::settings::Settings;
+use crate::ops::transaction;
 use crate::ui;
 
 /// `providers --json`; the shape is documented in the README.
@@ -51,11 +51,11 @@ pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
         ui::warn(warning);
     }
     let apply = |f: &mut ConfigFile| edit.apply(f);
-    let planned = cargo_config::plan(&edit.path, apply)?;
+    let planned = edit::plan(&edit.path, apply)?;
     let updated = if args.dry_run {
         planned
     } else {
-        files::all_or_nothing(|transaction| transaction.commit(planned, apply))?
+        transaction::all_or_nothing(|transaction| transaction.commit(planned, apply))?
     };
     let (list, storing) = providers::list_and_store(&updated.file)?;
     let shown = updated.file.path().display().to_string();
@@ -66,7 +66,7 @@ pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
             changed: updated.changed,
             diff: args
                 .dry_run
-                .then(|| files::diff(&updated.file, false, env.cwd())),
+                .then(|| transaction::diff(&updated.file, false, env.cwd())),
             providers: list,
             token_file: storing
                 .as_deref()
@@ -75,10 +75,10 @@ pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
             token_provider: storing,
             registry,
         };
-        return ui::stdout(serde_json::to_string_pretty(&report)? + "\n").map_err(Into::into);
+        return ui::json(&report);
     }
     if args.dry_run && updated.changed {
-        ui::stdout(files::diff(&updated.file, false, env.cwd()))?;
+        ui::stdout(transaction::diff(&updated.file, false, env.cwd()))?;
         ui::note(format!("dry run: `{shown}` was not changed"));
         return Ok(());
     }
@@ -100,7 +100,7 @@ pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
             if let Some(storing) = &storing {
                 ui::note(format!(
                     "`cargo login` will store tokens in {}",
-                    crate::providers::describe_store(storing, &edit.cargo_home)
+                    crate::cargo::providers::describe_store(storing, &edit.cargo_home)
                 ));
             }
         }

@@ -5,11 +5,11 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::azure::feed::Feed;
+use crate::cargo::config::effective::{Definition, HttpSettings, Settings};
+use crate::cargo::credentials::{self, TokenLocation};
 use crate::cli::StatusArgs;
 use crate::environment::Environment;
-use crate::feed::Feed;
-use crate::inspect::{self, TokenLocation};
-use crate::settings::{Definition, HttpSettings, Settings};
 use crate::ui;
 
 #[derive(Debug, Serialize)]
@@ -79,7 +79,7 @@ pub fn run(args: &StatusArgs, env: &Environment) -> Result<()> {
     let cargo_home = env.cargo_home()?;
     let mut registries = Vec::new();
     for registry in settings.azure_registries() {
-        let credentials = inspect::credentials(env, &settings, &registry)?;
+        let credentials = credentials::credentials(env, &settings, &registry)?;
         let feed = Feed::parse_url(&registry.index)?;
         let origin = |d: Option<&Definition>| d.map(Definition::plain);
         registries.push(RegistryStatus {
@@ -122,7 +122,7 @@ pub fn run(args: &StatusArgs, env: &Environment) -> Result<()> {
         config_files: settings.files().map(|p| p.display().to_string()).collect(),
     };
     if args.json {
-        ui::stdout(serde_json::to_string_pretty(&status)? + "\n")?;
+        ui::json(&status)?;
     } else {
         ui::stdout(human(&status))?;
     }

@@ -8,20 +8,21 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::auth::azure_cli;
-use crate::cargo_cli;
-use crate::cargo_config::ConfigFile;
+use crate::auth::secret::Secret;
+use crate::auth::token::SourceFlags;
+use crate::azure::probe;
+use crate::cargo::config::edit::ConfigFile;
+use crate::cargo::config::effective::{Definition, HttpSettings, Registry, Settings};
+use crate::cargo::credentials;
+use crate::cargo::process;
+use crate::cargo::providers;
 use crate::cli::TokenArgs;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
-use crate::inspect;
 use crate::ops::providers::token_file;
-use crate::providers;
-use crate::settings::{Definition, HttpSettings, Registry, Settings};
-use crate::token::{Secret, SourceFlags};
 use crate::ui;
-use crate::verify;
 
-/// The token flags as [`crate::token::select_source`] takes them.
+/// The token flags as [`crate::auth::token::select_source`] takes them.
 pub fn source_flags(args: &TokenArgs) -> SourceFlags {
     SourceFlags {
         pat_stdin: args.pat_stdin,
@@ -91,7 +92,7 @@ pub fn require_storing_provider(settings: &Settings, name: &str) -> Result<()> {
 /// Refuses to go on when cargo could not parse its credentials file: `cargo login` would stop
 /// there, after feedctl had said "Verified".
 pub fn require_readable_credentials(env: &Environment) -> Result<()> {
-    for path in inspect::credentials_files(&env.cargo_home()?) {
+    for path in credentials::credentials_files(&env.cargo_home()?) {
         ConfigFile::load(&path)?;
     }
     Ok(())
@@ -110,7 +111,7 @@ pub fn check(
         ui::warn("not checking the token against the feed (`--no-verify`)");
         return Ok(());
     }
-    verify::check_token(http, index, registry, token)?;
+    probe::check_token(http, index, registry, token)?;
     ui::status(
         "Verified",
         format!("the feed accepted the token for `{registry}`"),
@@ -135,7 +136,7 @@ pub fn azure_cli_token(
         ui::warn("not checking the Azure CLI's token against the feed (`--no-verify`)");
         return Ok(token.token.header);
     }
-    let answer = verify::Prober::new(http)?.probe(index, Some(&token.token.header))?;
+    let answer = probe::Prober::new(http)?.probe(index, Some(&token.token.header))?;
     if let Some(mut failure) = azure_cli::check(&answer, index, registry, &token) {
         failure.message.push_str(" Nothing was stored.");
         bail!(failure);
@@ -173,7 +174,7 @@ pub fn store(
     token: &Secret,
     list: &[String],
 ) -> Result<Stored> {
-    cargo_cli::registry_command(env, "login", registry, Some(token))?;
+    process::registry_command(env, "login", registry, Some(token))?;
     let cargo_home = env.cargo_home()?;
     let provider = providers::storing_provider(list).map(str::to_string);
     let described = provider
@@ -190,7 +191,7 @@ pub fn store(
         .any(|p| p.split_whitespace().next() == Some(providers::TOKEN));
     let overridden_by = env
         .var(&var)
-        .filter(|v| lists_token && !v.is_empty() && v.trim() != token.expose())
+        .filter(|v| lists_token && !v.is_empty() && v.trim() != token.as_deref().expose())
         .map(|_| var);
     if let Some(var) = &overridden_by {
         ui::warn(format!(
@@ -208,7 +209,7 @@ pub fn store(
 /// Runs `cargo logout` for `registry`; `true` when a token was removed, `false` when cargo
 /// had none.
 pub fn logout(env: &Environment, registry: &Registry) -> Result<bool> {
-    let summary = cargo_cli::registry_command(env, "logout", registry, None)?;
+    let summary = process::registry_command(env, "logout", registry, None)?;
     ui::status("Logged out", format!("of `{}`: {summary}", registry.name));
     Ok(!summary.contains("not currently logged in"))
 }

@@ -3,15 +3,15 @@
 //! store tokens, and write several files all-or-nothing. Commands call these; they never
 //! call each other.
 
-pub mod files;
 pub mod login;
 pub mod project;
 pub mod providers;
+pub mod transaction;
 
 use anyhow::Result;
 
+use crate::azure::feed::{Feed, FeedParts};
 use crate::cli::FeedArgs;
-use crate::feed::{Feed, FeedParts};
 
 /// The feed named by a URL or by the flags.
 pub fn resolve_feed(args: &FeedArgs) -> Result<Feed> {

@@ -17,12 +17,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use toml_edit::{DocumentMut, Item, Value};
 
-use crate::atomic_file;
-use crate::cargo_config::{self, ConfigFile, NewParent};
+use crate::azure::feed::{self, Feed};
+use crate::cargo::config::edit::{self, ConfigFile, NewParent};
+use crate::cargo::config::effective::Registry;
 use crate::exit::{Code, Failure};
-use crate::feed::{self, Feed};
-use crate::settings::Registry;
 use crate::ui;
+use crate::util::atomic_file;
 
 const REPLACE_WITH: [&str; 3] = ["source", "crates-io", "replace-with"];
 const EMPTY_FILE: &str = "this file was empty";
@@ -313,9 +313,9 @@ pub fn registry_for_feed(
     let name = feed.name.to_ascii_lowercase();
     let mut paths: Vec<PathBuf> = cwd
         .ancestors()
-        .map(|dir| cargo_config::config_in(&dir.join(".cargo")).0)
+        .map(|dir| edit::config_in(&dir.join(".cargo")).0)
         .collect();
-    paths.push(cargo_config::config_in(cargo_home).0);
+    paths.push(edit::config_in(cargo_home).0);
     paths.dedup();
     let mut same: Vec<Registry> = Vec::new();
     for path in paths.iter().filter(|p| p.is_file()) {

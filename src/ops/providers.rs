@@ -8,18 +8,17 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use toml_edit::Array;
 
-use crate::auth::{entra, plugin};
-use crate::cargo_config::{self, ConfigFile, NewParent};
+use crate::cargo::config::edit::{self, ConfigFile, NewParent};
+use crate::cargo::config::effective;
+use crate::cargo::providers::{self, Probe, Store};
 use crate::environment::Environment;
-use crate::providers::{self, Probe, Store};
-use crate::settings;
 use crate::ui;
 
 /// What to do with one registry's `credential-provider`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegistryProvider {
     /// Make feedctl the registry's provider: this executable and its arguments
-    /// (`--auth azure-cli`: none; `--auth entra`: [`crate::auth::entra::PROVIDER_ARGS`]).
+    /// (`--auth azure-cli`: none; `--auth entra`: [`crate::auth::entry::PROVIDER_ARGS`]).
     Feedctl(Vec<String>),
     /// Remove feedctl as the registry's provider, leaving any other provider alone.
     NotFeedctl,
@@ -31,7 +30,11 @@ impl RegistryProvider {
     pub fn feedctl(env: &Environment, entra: bool) -> Result<RegistryProvider> {
         let mut argv = vec![env.current_exe()?.to_string_lossy().into_owned()];
         if entra {
-            argv.extend(entra::PROVIDER_ARGS.iter().map(|a| a.to_string()));
+            argv.extend(
+                crate::auth::entry::PROVIDER_ARGS
+                    .iter()
+                    .map(|a| a.to_string()),
+            );
         }
         Ok(RegistryProvider::Feedctl(argv))
     }
@@ -54,7 +57,7 @@ impl HomeEdit {
     /// `config` and `config.toml` exist.
     pub fn new(env: &Environment) -> Result<HomeEdit> {
         let cargo_home = env.cargo_home()?;
-        let (path, warning) = cargo_config::config_in(&cargo_home);
+        let (path, warning) = edit::config_in(&cargo_home);
         if let Some(warning) = warning {
             ui::warn(warning);
         }
@@ -109,8 +112,8 @@ impl HomeEdit {
         }
         if let Some((registry, RegistryProvider::Feedctl(_))) = &self.registry {
             let key = ["registries", registry.as_str(), "credential-provider"];
-            if let Some(current) = before.get(&key).and_then(settings::provider_argv)
-                && !plugin::is_feedctl_provider(&current)
+            if let Some(current) = before.get(&key).and_then(effective::provider_argv)
+                && !crate::auth::entry::is_feedctl_provider(&current)
             {
                 warnings.push(format!(
                     "replacing `{}` as the credential provider of `{registry}` in `{shown}`",
@@ -125,8 +128,8 @@ impl HomeEdit {
 /// Whether feedctl is `registry`'s credential provider in `file`.
 pub fn is_feedctl_provider_of(file: &ConfigFile, registry: &str) -> bool {
     file.get(&["registries", registry, "credential-provider"])
-        .and_then(settings::provider_argv)
-        .is_some_and(|argv| plugin::is_feedctl_provider(&argv))
+        .and_then(effective::provider_argv)
+        .is_some_and(|argv| crate::auth::entry::is_feedctl_provider(&argv))
 }
 
 /// Probes the OS store if `store` depends on it and decides whether to list it. Prints the

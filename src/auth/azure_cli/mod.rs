@@ -22,11 +22,10 @@ pub use account::{Account, Kind};
 pub use failure::{Advice, Ci};
 
 use super::AccessToken;
+use crate::azure::probe::{self, Answer};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
-use crate::token;
 use crate::ui;
-use crate::verify::{self, Answer};
 
 /// The application ID of Azure DevOps, the resource its access tokens are issued for.
 pub const AZURE_DEVOPS_RESOURCE: &str = "499b84ac-1321-427f-aa17-267ca6975798";
@@ -206,7 +205,7 @@ impl Az {
         })?;
         Ok(AzToken {
             token: AccessToken {
-                header: token::bearer(&parsed.access_token),
+                header: crate::auth::secret::bearer(&parsed.access_token),
                 expires_on: parsed.expires_on,
             },
             tenant: parsed.tenant.or_else(|| token_tenant(&parsed.access_token)),
@@ -277,7 +276,7 @@ pub fn token_for_feed(
     let az = Az::locate(env)?;
     let mut org = announced.map(Some);
     let mut org_tenant = || -> Option<String> {
-        org.get_or_insert_with(|| match verify::probe_here(env, index_url, None) {
+        org.get_or_insert_with(|| match probe::probe_here(env, index_url, None) {
             Ok(Answer::Unauthorized { tenant, .. }) => tenant,
             _ => None,
         })
@@ -381,9 +380,9 @@ const NOT_A_MEMBER: &str = "ask an organization administrator to add it (Organiz
 /// itself lacks access to the organization.
 pub fn check(answer: &Answer, index_url: &str, registry: &str, token: &AzToken) -> Option<Failure> {
     let Answer::Unauthorized { tenant: org, .. } = answer else {
-        return verify::explain(answer, index_url, registry);
+        return probe::explain(answer, index_url, registry);
     };
-    let url = verify::config_json_url(index_url);
+    let url = probe::config_json_url(index_url);
     let tenant = token.tenant.as_deref().unwrap_or("unknown");
     let reason = match org {
         Some(org) if !org.eq_ignore_ascii_case(tenant) => format!(
@@ -450,22 +449,7 @@ pub fn find(env: &Environment) -> Option<PathBuf> {
     } else {
         &["az"]
     };
-    std::env::split_paths(&path)
-        .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
-        .find(|candidate| is_executable(candidate))
-}
-
-fn is_executable(path: &std::path::Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        path.metadata()
-            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        path.is_file()
-    }
+    crate::util::which::on_path(&path, names)
 }
 
 #[cfg(test)]

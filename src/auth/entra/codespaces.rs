@@ -9,9 +9,9 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result};
 
-use super::{AccessToken, Detect, Facts, jwt};
+use super::{AccessToken, Detect, Facts};
 use crate::exit::{Code, Failure};
-use crate::token;
+use crate::util::jwt;
 
 #[derive(Debug)]
 pub struct Plan {
@@ -69,7 +69,7 @@ impl Plan {
         }
         Ok(AccessToken {
             expires_on: jwt::Claims::of(token).and_then(|c| c.exp),
-            header: token::bearer(token),
+            header: crate::auth::secret::bearer(token),
         })
     }
 }

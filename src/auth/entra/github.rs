@@ -10,8 +10,8 @@ use url::Url;
 
 use super::http::{self, Federated};
 use super::{AccessToken, Detect, Facts};
+use crate::auth::secret::Secret;
 use crate::exit::{Code, Failure};
-use crate::token::Secret;
 
 /// The audience Entra ID expects in a federated credential's token.
 pub const AUDIENCE: &str = "api://AzureADTokenExchange";
@@ -46,7 +46,7 @@ pub fn detect(facts: &Facts) -> Result<Plan, Detect> {
     };
     Ok(Plan {
         request_url: http::endpoint(url, "ACTIONS_ID_TOKEN_REQUEST_URL", false)?,
-        request_token: Secret::verbatim(request_token.trim()),
+        request_token: crate::auth::secret::verbatim(request_token.trim()),
         federated: Federated::new(
             facts.var("AZURE_AUTHORITY_HOST"),
             tenant,
@@ -81,7 +81,10 @@ impl Plan {
             .get(url.clone())
             .header(
                 reqwest::header::AUTHORIZATION,
-                http::sensitive(&format!("bearer {}", self.request_token.expose()))?,
+                http::sensitive(&format!(
+                    "bearer {}",
+                    self.request_token.as_deref().expose()
+                ))?,
             )
             .header(reqwest::header::ACCEPT, "application/json");
         let reply = http::send(request, "GitHub's OIDC token endpoint", &url)?;
@@ -91,7 +94,7 @@ impl Plan {
             .and_then(|j| j.get("value").and_then(|v| v.as_str()).map(str::to_string))
             .filter(|v| !v.trim().is_empty());
         match value {
-            Some(value) => Ok(Secret::verbatim(value)),
+            Some(value) => Ok(crate::auth::secret::verbatim(value)),
             None => Err(Failure::new(
                 Code::Auth,
                 format!(

@@ -10,10 +10,11 @@ use reqwest::header::HeaderValue;
 use serde_json::Value;
 use url::{Host, Url};
 
-use super::{AccessToken, SCOPE, jwt};
+use super::{AccessToken, SCOPE};
+use crate::auth::secret::Secret;
 use crate::exit::{Code, Failure};
-use crate::token::{self, Secret};
 use crate::ui;
+use crate::util::jwt;
 
 /// Where Entra ID lives unless `AZURE_AUTHORITY_HOST` says otherwise.
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
@@ -185,7 +186,7 @@ impl Federated {
                 "client_assertion_type",
                 "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
             )
-            .append_pair("client_assertion", assertion.expose())
+            .append_pair("client_assertion", assertion.as_deref().expose())
             .append_pair("scope", SCOPE)
             .finish();
         let request = client(true)?
@@ -204,7 +205,7 @@ impl Federated {
 
     fn refusal(&self, reply: &Reply, assertion: &Secret, advice: &str) -> Failure {
         let (codes, description) = entra_error(reply);
-        let claims = jwt::Claims::of(assertion.expose());
+        let claims = jwt::Claims::of(assertion.as_deref().expose());
         let presented = claims
             .as_ref()
             .map(|c| {
@@ -327,7 +328,7 @@ pub fn token_from(reply: &Reply, what: &str) -> Result<AccessToken> {
         .or_else(|| seconds("expires_in").map(|s| now + s))
         .or_else(|| jwt::Claims::of(token).and_then(|c| c.exp));
     Ok(AccessToken {
-        header: token::bearer(token),
+        header: crate::auth::secret::bearer(token),
         expires_on,
     })
 }
@@ -372,7 +373,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.expires_on, Some(1_700_000_000));
-        assert_eq!(t.header.expose(), "Bearer abc");
+        assert_eq!(t.header.as_deref().expose(), "Bearer abc");
         let t = token_from(
             &reply(r#"{"access_token":"abc","expires_on":1700000001}"#),
             "x",
@@ -397,7 +398,11 @@ mod tests {
             status: 400,
             body: body.into(),
         };
-        let failure = federated.refusal(&reply, &Secret::verbatim("not-a-jwt"), "ADVICE");
+        let failure = federated.refusal(
+            &reply,
+            &crate::auth::secret::verbatim("not-a-jwt"),
+            "ADVICE",
+        );
         assert!(
             failure.message.contains("AADSTS700213"),
             "{}",

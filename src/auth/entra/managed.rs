@@ -16,8 +16,8 @@ use url::Url;
 
 use super::http;
 use super::{AccessToken, Detect, Facts, RESOURCE};
+use crate::auth::secret::Secret;
 use crate::exit::{Code, Failure};
-use crate::token::Secret;
 
 const IMDS_URL: &str = "http://169.254.169.254/metadata/identity/oauth2/token";
 /// Test-only: a loopback URL asked instead of IMDS, so tests check the request's shape
@@ -47,7 +47,7 @@ pub fn detect(facts: &Facts, explicit: bool) -> Result<Plan, Detect> {
         };
         return Ok(Plan::AppService {
             endpoint: http::endpoint(endpoint, "IDENTITY_ENDPOINT", false)?,
-            header: Secret::verbatim(header.trim()),
+            header: crate::auth::secret::verbatim(header.trim()),
             client_id,
         });
     }
@@ -109,9 +109,10 @@ impl Plan {
                 client_id,
             } => {
                 let url = query(endpoint, "2019-08-01", client_id);
-                let request = client
-                    .get(url.clone())
-                    .header("X-IDENTITY-HEADER", http::sensitive(header.expose())?);
+                let request = client.get(url.clone()).header(
+                    "X-IDENTITY-HEADER",
+                    http::sensitive(header.as_deref().expose())?,
+                );
                 (request, url, "the managed identity endpoint", client_id)
             }
             Plan::Imds {

@@ -12,7 +12,6 @@
 pub mod codespaces;
 pub mod github;
 pub mod http;
-pub mod jwt;
 pub mod managed;
 pub mod pipelines;
 pub mod workload;
@@ -24,10 +23,11 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 pub use crate::auth::AccessToken;
+use crate::azure::probe;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ui;
-use crate::verify;
+use crate::util::jwt;
 
 /// The Azure DevOps resource (application id) every token is asked for.
 pub const RESOURCE: &str = crate::auth::azure_cli::AZURE_DEVOPS_RESOURCE;
@@ -336,24 +336,10 @@ fn fetch(plan: &Plan, env: &Environment) -> Result<AccessToken> {
     }
 }
 
-/// Whether a registry's `credential-provider` runs feedctl with `--auth entra`.
-pub fn is_entra_provider(argv: &[String]) -> bool {
-    crate::auth::plugin::is_feedctl_provider(argv) && is_entra_args(&argv[1..])
-}
-
-/// Whether the provider's own arguments (after its path) ask for the entra chain.
-pub fn is_entra_args<S: AsRef<str>>(args: &[S]) -> bool {
-    args.windows(2)
-        .any(|w| w[0].as_ref() == "--auth" && w[1].as_ref() == "entra")
-}
-
-/// The provider arguments that select the entra chain.
-pub const PROVIDER_ARGS: [&str; 2] = ["--auth", "entra"];
-
 /// Advice when the feed answers 401 to a token the chain minted: the token is valid for
 /// Entra ID, so the identity is what Azure DevOps does not know.
 pub fn rejected_advice(token: &AccessToken) -> String {
-    let who = jwt::Claims::of_bearer(&token.header)
+    let who = jwt::Claims::of_bearer(token.header.as_deref().expose())
         .map(|c| c.identity())
         .unwrap_or_else(|| "the identity".to_string());
     format!(
@@ -395,7 +381,7 @@ pub const STORED_NOWHERE: &str =
 
 /// `connect --auth entra`'s check: mint a token here, once, and the feed must accept it.
 pub fn verify_step(
-    http: &crate::settings::HttpSettings,
+    http: &crate::cargo::config::effective::HttpSettings,
     index: &str,
     registry: &str,
     env: &Environment,
@@ -406,7 +392,7 @@ pub fn verify_step(
         return Ok(STORED_NOWHERE.to_string());
     }
     let minted = mint(env)?;
-    check_with_feed(&verify::Prober::new(http)?, index, registry, &minted)?;
+    check_with_feed(&probe::Prober::new(http)?, index, registry, &minted)?;
     ui::status(
         "Verified",
         format!(
@@ -421,7 +407,7 @@ pub fn verify_step(
 /// The feed must answer `config.json` with the minted token; a 401 means Azure DevOps does
 /// not know the identity (the token itself is valid, Entra ID just issued it).
 pub fn check_with_feed(
-    prober: &verify::Prober,
+    prober: &probe::Prober,
     index: &str,
     registry: &str,
     minted: &Minted,
@@ -435,20 +421,20 @@ pub fn check_with_feed(
 
 /// What the feed's `answer` to the minted token means, in Entra ID's terms for a 401.
 pub fn check(
-    answer: &verify::Answer,
+    answer: &probe::Answer,
     index: &str,
     registry: &str,
     minted: &Minted,
 ) -> Option<Failure> {
-    if !matches!(answer, verify::Answer::Unauthorized { .. }) {
-        return verify::explain(answer, index, registry);
+    if !matches!(answer, probe::Answer::Unauthorized { .. }) {
+        return probe::explain(answer, index, registry);
     }
     Some(Failure::new(
         Code::Auth,
         format!(
             "the feed rejected the Entra ID token from {} for `{registry}` (HTTP 401 from `{}`): {}",
             minted.source.describe(),
-            verify::config_json_url(index),
+            probe::config_json_url(index),
             rejected_advice(&minted.token)
         ),
     ))
@@ -456,7 +442,7 @@ pub fn check(
 
 /// Whose token it is and until when, from its claims (never the token).
 pub fn identity(token: &AccessToken) -> String {
-    let who = jwt::Claims::of_bearer(&token.header)
+    let who = jwt::Claims::of_bearer(token.header.as_deref().expose())
         .map(|c| c.identity())
         .unwrap_or_else(|| "an opaque token".to_string());
     match token
@@ -567,21 +553,5 @@ mod tests {
         let failure = choose(&Facts::default().with(SOURCE_VAR, "pat")).unwrap_err();
         assert_eq!(failure.code, Code::Usage);
         assert!(failure.message.contains("`pat`"));
-    }
-
-    #[test]
-    fn entra_providers_are_recognised() {
-        let argv = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert!(is_entra_provider(&argv(&[
-            "/bin/feedctl",
-            "--auth",
-            "entra"
-        ])));
-        assert!(!is_entra_provider(&argv(&["/bin/feedctl"])));
-        assert!(!is_entra_provider(&argv(&[
-            "/bin/other",
-            "--auth",
-            "entra"
-        ])));
     }
 }

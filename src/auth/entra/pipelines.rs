@@ -13,8 +13,8 @@ use url::Url;
 
 use super::http::{self, Federated};
 use super::{AccessToken, Detect, Facts};
+use crate::auth::secret::Secret;
 use crate::exit::{Code, Failure};
-use crate::token::Secret;
 
 pub const CONNECTION_VAR: &str = "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID";
 
@@ -60,7 +60,7 @@ pub fn detect(facts: &Facts) -> Result<Plan, Detect> {
     Ok(Plan {
         request_url: http::endpoint(url, "SYSTEM_OIDCREQUESTURI", false)?,
         connection: connection.trim().to_string(),
-        system_token: Secret::verbatim(system_token.trim()),
+        system_token: crate::auth::secret::verbatim(system_token.trim()),
         federated: Federated::new(
             facts.var("AZURE_AUTHORITY_HOST"),
             tenant,
@@ -97,7 +97,7 @@ impl Plan {
             .post(url.clone())
             .header(
                 reqwest::header::AUTHORIZATION,
-                http::sensitive(&format!("Bearer {}", self.system_token.expose()))?,
+                http::sensitive(&format!("Bearer {}", self.system_token.as_deref().expose()))?,
             )
             // Without it a rejected token gets a sign-in page instead of a 401.
             .header("X-TFS-FedAuthRedirect", "Suppress")
@@ -114,7 +114,7 @@ impl Plan {
                 })
                 .filter(|t| !t.trim().is_empty())
         {
-            return Ok(Secret::verbatim(token));
+            return Ok(crate::auth::secret::verbatim(token));
         }
         let said = http::entra_error(&reply).1;
         let fix = match reply.status {

@@ -10,7 +10,6 @@ use anyhow::Result;
 use super::http::Federated;
 use super::{AccessToken, Detect, Facts};
 use crate::exit::{Code, Failure};
-use crate::token::Secret;
 
 #[derive(Debug)]
 pub struct Plan {
@@ -78,7 +77,7 @@ impl Plan {
             .into());
         }
         self.federated.exchange(
-            &Secret::verbatim(text.trim()),
+            &crate::auth::secret::verbatim(text.trim()),
             "For a pod the subject is `system:serviceaccount:NAMESPACE:SERVICE-ACCOUNT` and the \
              issuer the cluster's OIDC issuer URL (`az aks show --query oidcIssuerProfile.issuerUrl`).",
         )

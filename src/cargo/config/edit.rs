@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
-use crate::atomic_file;
 use crate::exit::{Code, Failure};
+use crate::util::atomic_file;
 
 const BOM: &str = "\u{feff}";
 

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::auth::{entra, plugin};
-use crate::cargo_config::ConfigFile;
+use crate::auth::entra;
+use crate::auth::secret::Secret;
+use crate::cargo::config::edit::ConfigFile;
+use crate::cargo::config::effective::{Registry, Settings};
+use crate::cargo::providers;
 use crate::environment::Environment;
-use crate::providers;
-use crate::settings::{Registry, Settings};
-use crate::token::Secret;
 
 /// A token feedctl found, and where.
 #[derive(Debug, Clone)]
@@ -141,13 +141,13 @@ pub fn credentials(
     let var = registry.token_var();
     let env_token = env.var(&var).filter(|v| !v.is_empty()).map(|v| FoundToken {
         origin: Origin::EnvVar(var),
-        secret: Secret::verbatim(v),
+        secret: crate::auth::secret::verbatim(v),
     });
     let file_token = credentials_file_token(&env.cargo_home()?, &registry.name)?;
     let is_entra = registry
         .credential_provider
         .as_deref()
-        .is_some_and(entra::is_entra_provider);
+        .is_some_and(crate::auth::entry::is_entra_provider);
     let entra_here = is_entra.then(|| entra::here(env));
     Ok(Credentials {
         entra: entra_here.as_ref().map(|(words, _)| words.clone()),
@@ -155,7 +155,7 @@ pub fn credentials(
         azure_cli: registry
             .credential_provider
             .as_deref()
-            .is_some_and(plugin::is_feedctl_provider),
+            .is_some_and(crate::auth::entry::is_feedctl_provider),
         providers: list,
         providers_explicit: explicit,
         storing,
@@ -213,7 +213,7 @@ fn credentials_file_token(cargo_home: &Path, registry: &str) -> Result<Option<Fo
         if let Some(token) = file.get_str(&["registries", registry, "token"]) {
             return Ok(Some(FoundToken {
                 origin: Origin::CredentialsFile(path),
-                secret: Secret::verbatim(token.to_string()),
+                secret: crate::auth::secret::verbatim(token.to_string()),
             }));
         }
     }

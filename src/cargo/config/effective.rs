@@ -2,7 +2,7 @@
 //! in the hierarchy (`.cargo/config.toml`, or the legacy `.cargo/config` that cargo prefers,
 //! in the directory and each ancestor, then `$CARGO_HOME/config.toml`), the files each of them
 //! `include`s, and the `CARGO_*` environment variables cargo takes as config. Read-only; edits
-//! go through [`crate::cargo_config`].
+//! go through [`crate::cargo::config::edit`].
 //!
 //! This is our own model rather than the `cargo-config2` crate: that crate ignores `include`
 //! (stable since cargo 1.93, so an included `replace-with` would be missed) and keys
@@ -16,11 +16,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use toml_edit::{Item, Value};
 
-use crate::cargo_config::{self, ConfigFile};
+use crate::azure::feed;
+use crate::cargo::config::edit::{self, ConfigFile};
+use crate::cargo::providers;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
-use crate::feed;
-use crate::providers;
 
 /// A `[registries]` entry and the file that defines it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,7 +149,7 @@ impl Settings {
         let cargo_home = env.cargo_home()?;
         let is_edited = |path: &Path| edited.is_some_and(|e| same_path(e.path(), path));
         let in_dir = |dir: &Path| {
-            let (path, _) = cargo_config::config_in(dir);
+            let (path, _) = edit::config_in(dir);
             (path.is_file() || is_edited(&path)).then_some(path)
         };
         let mut tops = Vec::new();

@@ -1,39 +1,13 @@
-//! Tokens: a type that cannot leak them, the Azure encodings, and where a token comes from.
-//!
-//! A [`Secret`] has no `Display`, prints `REDACTED` through `Debug`, and is only read through
-//! [`Secret::expose`], so every place a token crosses a boundary (an HTTP header, a child's
-//! stdin, an env line the user asked for) is visible in the code.
-
-use std::fmt;
+//! Where a token comes from (a prompt, stdin, a variable, `az`) and the Azure encodings of a
+//! pasted PAT or header, each checked before it becomes a [`Secret`].
 
 use anyhow::{Result, bail};
 use base64::Engine as _;
 
+use crate::auth::secret::{self, Secret};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ui;
-
-/// A token or password. Deliberately not `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// A value that already is a whole `Authorization` value, as cargo stores and reads it.
-    pub fn verbatim(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for the one place that must send it somewhere.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(REDACTED)")
-    }
-}
 
 /// Where a token comes from, chosen by [`select_source`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,7 +138,7 @@ pub fn from_pasted(input: &str, from: &str) -> Result<Secret> {
                     "the token from {from} is already an `Authorization` value (`Basic …`); \
                      using it as it is"
                 ));
-                return Ok(Secret(format!("Basic {credential}")));
+                return Ok(secret::verbatim(format!("Basic {credential}")));
             }
             _ => bail!(Failure::new(
                 Code::Auth,
@@ -189,7 +163,7 @@ pub fn from_pasted(input: &str, from: &str) -> Result<Secret> {
         crate::ui::note(format!(
             "the token from {from} is a `Bearer` token (Microsoft Entra ID); using it as it is"
         ));
-        return Ok(bearer(credential));
+        return Ok(secret::bearer(credential));
     }
     // A JWT (`az account get-access-token` output) is an Entra ID token, never a PAT: PATs
     // have no dots.
@@ -203,7 +177,7 @@ pub fn from_pasted(input: &str, from: &str) -> Result<Secret> {
             "the token from {from} is a Microsoft Entra ID token (a JWT), not a PAT; sending it \
              as `Bearer`"
         ));
-        return Ok(bearer(value));
+        return Ok(secret::bearer(value));
     }
     basic_from_pat(value, from)
 }
@@ -242,12 +216,7 @@ pub fn basic_from_pat(pat: &str, from: &str) -> Result<Secret> {
         ));
     }
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("PAT:{pat}"));
-    Ok(Secret(format!("Basic {encoded}")))
-}
-
-/// `Bearer <token>` for an Entra ID access token.
-pub fn bearer(token: &str) -> Secret {
-    Secret(format!("Bearer {}", token.trim()))
+    Ok(secret::verbatim(format!("Basic {encoded}")))
 }
 
 #[cfg(test)]
@@ -269,7 +238,7 @@ mod tests {
     fn long_pats_encode_on_one_line() {
         let pat = "a".repeat(200);
         let header = basic_from_pat(&format!("{pat}\r\n"), "test").unwrap();
-        let value = header.expose();
+        let value = header.as_deref().expose();
         assert!(!value.contains('\n') && value.starts_with("Basic "));
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(&value["Basic ".len()..])
@@ -294,20 +263,24 @@ mod tests {
     fn pasted_headers_are_used_as_they_are() {
         let basic = basic_from_pat("abc123", "t").unwrap();
         for pasted in [
-            basic.expose().to_string(),
-            format!("Authorization: {}", basic.expose()),
-            format!("  basic {}\n", &basic.expose()["Basic ".len()..]),
+            basic.as_deref().expose().to_string(),
+            format!("Authorization: {}", basic.as_deref().expose()),
+            format!("  basic {}\n", &basic.as_deref().expose()["Basic ".len()..]),
         ] {
             assert_eq!(from_pasted(&pasted, "t").unwrap(), basic, "{pasted}");
         }
         assert_eq!(
-            from_pasted("Bearer eyJ.abc.def", "t").unwrap().expose(),
+            from_pasted("Bearer eyJ.abc.def", "t")
+                .unwrap()
+                .as_deref()
+                .expose(),
             "Bearer eyJ.abc.def"
         );
         assert_eq!(from_pasted("abc123", "t").unwrap(), basic);
         assert_eq!(
             from_pasted("eyJ0eXAi.eyJhdWQi.c2ln\n", "t")
                 .unwrap()
+                .as_deref()
                 .expose(),
             "Bearer eyJ0eXAi.eyJhdWQi.c2ln"
         );

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::atomic_file;
-use crate::cargo_config::{self, ConfigFile, Updated};
+use crate::cargo::config::edit::{self, ConfigFile, Updated};
 use crate::ui;
+use crate::util::atomic_file;
 
 /// One file written by a transaction, and how to undo it.
 #[derive(Debug)]
@@ -28,7 +28,7 @@ pub struct Transaction {
 }
 
 impl Transaction {
-    /// Writes a [`cargo_config::plan`]ned edit (see [`cargo_config::commit`]) and remembers
+    /// Writes a [`edit::plan`]ned edit (see [`edit::commit`]) and remembers
     /// how to undo it. `edit` is the one that made the plan.
     pub fn commit(
         &mut self,
@@ -38,7 +38,7 @@ impl Transaction {
         self.commit_with(planned, true, edit)
     }
 
-    /// [`Transaction::commit`] with [`cargo_config::commit`]'s `remove_if_empty`.
+    /// [`Transaction::commit`] with [`edit::commit`]'s `remove_if_empty`.
     pub fn commit_with(
         &mut self,
         planned: Updated,
@@ -51,7 +51,7 @@ impl Transaction {
             .parent()
             .filter(|dir| !dir.as_os_str().is_empty() && !dir.exists())
             .map(Path::to_path_buf);
-        let updated = cargo_config::commit(planned, remove_if_empty, edit)?;
+        let updated = edit::commit(planned, remove_if_empty, edit)?;
         if updated.changed {
             self.written.push(Written {
                 path: updated.file.path().to_path_buf(),

@@ -6,9 +6,9 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
+use crate::auth::secret::Secret;
+use crate::cargo::config::effective::Registry;
 use crate::environment::Environment;
-use crate::settings::Registry;
-use crate::token::Secret;
 use crate::ui;
 
 /// `registries.NAME.index="…"` as TOML for cargo's `--config`: the name quoted when it is
@@ -57,7 +57,7 @@ pub fn registry_command(
         .with_context(|| format!("failed to run `{}`", cargo.to_string_lossy()))?;
     if let (Some(token), Some(mut stdin)) = (token, child.stdin.take()) {
         stdin
-            .write_all(format!("{}\n", token.expose()).as_bytes())
+            .write_all(format!("{}\n", token.as_deref().expose()).as_bytes())
             .with_context(|| format!("failed to pass the token to `{shown}`"))?;
     }
     let output = child
@@ -101,7 +101,7 @@ fn redact(stderr: &str, token: Option<&Secret>) -> String {
         out.push('\n');
     }
     if let Some(token) = token {
-        let value = token.expose();
+        let value = token.as_deref().expose();
         for secret in [Some(value), value.split_once(' ').map(|(_, c)| c)]
             .into_iter()
             .flatten()
@@ -122,7 +122,7 @@ mod tests {
         let stderr = "error: could not parse TOML configuration in `/h/credentials.toml`\n\n\
                       Caused by:\n  TOML parse error at line 2, column 88\n    |\n  2 | token = \"Basic c2VjcmV0c2VjcmV0\n    |      ^\n  invalid basic string\n\
                       token Basic c2VjcmV0c2VjcmV0 rejected\n";
-        let token = Secret::verbatim("Basic c2VjcmV0c2VjcmV0");
+        let token = crate::auth::secret::verbatim("Basic c2VjcmV0c2VjcmV0");
         let shown = redact(stderr, Some(&token));
         assert!(!shown.contains("c2VjcmV0c2VjcmV0"), "{shown}");
         assert!(shown.contains("line 2, column 88") && shown.contains("invalid basic string"));

@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use crate::cargo_config::{ConfigFile, NewParent};
+use crate::cargo::config::edit::{ConfigFile, NewParent};
 use crate::environment::Environment;
 
 /// Cargo's built-in provider that reads env vars and `$CARGO_HOME/credentials.toml`.

@@ -17,10 +17,10 @@ use anyhow::{Context, Result};
 use reqwest::blocking::{Client, Response};
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 
+use crate::auth::secret::Secret;
+use crate::cargo::config::effective::{HttpSettings, Settings};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
-use crate::settings::{HttpSettings, Settings};
-use crate::token::Secret;
 use crate::ui;
 
 /// The most of a body read to classify it: a `config.json` or an error page is far smaller.
@@ -163,7 +163,7 @@ impl Prober {
         let url = config_json_url(index_url);
         let mut request = self.client.get(&url);
         if let Some(token) = token {
-            let mut value = reqwest::header::HeaderValue::from_str(token.expose())
+            let mut value = reqwest::header::HeaderValue::from_str(token.as_deref().expose())
                 .map_err(|_| anyhow::anyhow!("the token cannot be sent as an HTTP header"))?;
             value.set_sensitive(true);
             request = request.header(reqwest::header::AUTHORIZATION, value);

@@ -8,16 +8,14 @@
 //! other registry gets "URL not supported", so cargo moves on to the next provider. `login`
 //! and `logout` explain that there is nothing to store.
 
-use cargo_credential::{
-    Action, CacheControl, Credential, CredentialResponse, Error, RegistryInfo, Secret,
-};
+use cargo_credential::{Action, CacheControl, Credential, CredentialResponse, Error, RegistryInfo};
 
 use super::AccessToken;
 use super::{azure_cli, entra};
+use crate::azure::feed;
+use crate::azure::probe;
 use crate::environment::Environment;
-use crate::feed;
 use crate::ui;
-use crate::verify;
 
 /// Seconds before `expires_on` at which cargo should stop reusing a token.
 const EXPIRY_MARGIN: i64 = 300;
@@ -35,7 +33,7 @@ impl AzureCliProvider {
     /// A token for `registry`, whose 401 headers (if cargo got one) name the organization's
     /// tenant. Warnings go to stderr, which cargo shows.
     fn access_token(&self, registry: &RegistryInfo<'_>) -> anyhow::Result<AccessToken> {
-        let announced = verify::resource_tenant(
+        let announced = probe::resource_tenant(
             registry
                 .headers
                 .iter()
@@ -55,8 +53,8 @@ impl AzureCliProvider {
         // cargo would answer a rejected token with advice about `cargo login` and PATs; one
         // request first lets a 401 be explained in az's terms. Any other trouble is cargo's
         // to report, with its own network settings.
-        if let Ok(answer @ verify::Answer::Unauthorized { .. }) =
-            verify::probe_here(&self.env, registry.index_url, Some(&az.token.header))
+        if let Ok(answer @ probe::Answer::Unauthorized { .. }) =
+            probe::probe_here(&self.env, registry.index_url, Some(&az.token.header))
         {
             let name = registry.name.unwrap_or(registry.index_url);
             if let Some(failure) = azure_cli::check(&answer, registry.index_url, name, &az) {
@@ -80,7 +78,7 @@ impl Credential for AzureCliProvider {
         match action {
             Action::Get(_) => {
                 // `credential-provider = [feedctl, "--auth", "entra"]`: the platform's chain.
-                let token = if entra::is_entra_args(args) {
+                let token = if crate::auth::entry::is_entra_args(args) {
                     entra::access_token(&self.env)
                 } else {
                     self.access_token(registry)
@@ -92,12 +90,12 @@ impl Credential for AzureCliProvider {
                     ))
                 })?;
                 Ok(CredentialResponse::Get {
-                    token: Secret::from(token.header.expose().to_string()),
+                    token: token.header.clone(),
                     cache: cache_until(token.expires_on, time::OffsetDateTime::now_utc()),
                     operation_independent: true,
                 })
             }
-            Action::Login(_) | Action::Logout if entra::is_entra_args(args) => {
+            Action::Login(_) | Action::Logout if crate::auth::entry::is_entra_args(args) => {
                 Err(Error::from(format!(
                     "`{}` gets a fresh token from the platform's identity for every cargo \
                      command (`--auth entra`), so there is nothing to {action}",
@@ -126,15 +124,6 @@ fn cache_until(expires_on: Option<i64>, now: time::OffsetDateTime) -> CacheContr
     }
 }
 
-/// Whether a `credential-provider` setting runs a feedctl binary as a provider.
-pub fn is_feedctl_provider(entry: &[String]) -> bool {
-    entry.first().is_some_and(|path| {
-        std::path::Path::new(path)
-            .file_stem()
-            .is_some_and(|stem| stem == "feedctl")
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,14 +139,5 @@ mod tests {
         }
         assert_eq!(cache_until(None, now), CacheControl::Session);
         assert_eq!(cache_until(Some(1_900_000_100), now), CacheControl::Never);
-    }
-
-    #[test]
-    fn feedctl_providers_are_recognised() {
-        let list = |s: &str| vec![s.to_string()];
-        assert!(is_feedctl_provider(&list("/home/me/.cargo/bin/feedctl")));
-        assert!(is_feedctl_provider(&list("/opt/bin/feedctl.exe")));
-        assert!(!is_feedctl_provider(&list("cargo:token")));
-        assert!(!is_feedctl_provider(&[]));
     }
 }

@@ -1,0 +1,6 @@
+//! Cargo's config files: [`effective`] is the merged, read-only view of everything cargo
+//! reads from here (files, `include`s, `CARGO_*` variables); [`edit`] finds, loads and
+//! rewrites one file, keeping everything feedctl does not own byte for byte.
+
+pub mod edit;
+pub mod effective;

@@ -1,0 +1,7 @@
+//! Small helpers with no knowledge of cargo or Azure, each written once: crash-safe file
+//! replacement ([`atomic_file`]), reading a JWT's claims ([`jwt`]) and finding a program on
+//! `PATH` ([`which`]).
+
+pub mod atomic_file;
+pub mod jwt;
+pub mod which;
