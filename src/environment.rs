@@ -1,12 +1,21 @@
 //! The only reader of feedctl's surroundings: environment variables, the working directory,
-//! whether a terminal is attached, standard input, and where cargo keeps its home.
+//! the home directory, feedctl's own path, whether a terminal is attached, and standard input.
 //!
-//! Everything else receives these facts as values, so that tests can drive the logic with
-//! any combination of them and so that no module reads a variable behind the others' backs.
+//! [`Environment::capture`] takes one snapshot at start-up and every other module receives
+//! it by reference, so a test can build any surroundings with [`Environment::for_test`] and
+//! drive the logic in-process. `clippy.toml` bans `std::env::var*`, `current_dir`,
+//! `current_exe`, `dirs::home_dir` and `std::io::stdin` outside this file (cargo and rustup
+//! keep the same rule), so no module can read a variable behind the others' backs.
+//!
+//! Child processes (cargo, az) still inherit the real process environment, which the snapshot
+//! equals: feedctl never changes its own environment.
+#![allow(clippy::disallowed_methods)]
 
-use std::ffi::OsString;
+use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
 use std::io::{self, BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
@@ -15,31 +24,89 @@ use anyhow::{Context, Result, bail};
 pub struct Environment {
     cwd: PathBuf,
     stdin_is_terminal: bool,
+    /// Every variable, keyed as the OS compares names: as written on Unix, upper-cased on
+    /// Windows, where `Path` and `PATH` are one variable. The value keeps the name as set.
+    vars: BTreeMap<OsString, (OsString, OsString)>,
+    home: Option<PathBuf>,
+    exe: Option<PathBuf>,
+    /// Standard input given by a test instead of the process's own.
+    stdin: Option<Arc<str>>,
 }
 
 impl Environment {
+    /// Reads the real surroundings, once.
     pub fn capture() -> Result<Environment> {
         let cwd = std::env::current_dir().context("failed to read the current directory")?;
         Ok(Environment {
             cwd,
             stdin_is_terminal: io::stdin().is_terminal(),
+            vars: std::env::vars_os()
+                .map(|(k, v)| (key(&k), (k, v)))
+                .collect(),
+            home: dirs::home_dir().filter(|h| !h.as_os_str().is_empty()),
+            exe: std::env::current_exe().ok(),
+            stdin: None,
         })
+    }
+
+    /// Surroundings made up by a test: no variables, no home, no terminal, empty stdin.
+    #[cfg(test)]
+    pub fn for_test(cwd: impl Into<PathBuf>) -> Environment {
+        Environment {
+            cwd: cwd.into(),
+            stdin_is_terminal: false,
+            vars: BTreeMap::new(),
+            home: None,
+            exe: None,
+            stdin: Some("".into()),
+        }
+    }
+
+    /// The same surroundings with variable `name` set to `value`.
+    #[cfg(test)]
+    pub fn with_var(mut self, name: &str, value: &str) -> Environment {
+        self.vars
+            .insert(key(name.as_ref()), (name.into(), value.into()));
+        self
+    }
+
+    /// The same surroundings with this home directory.
+    #[cfg(test)]
+    pub fn with_home(mut self, home: impl Into<PathBuf>) -> Environment {
+        self.home = Some(home.into());
+        self
+    }
+
+    /// The same surroundings with this text on standard input.
+    #[cfg(test)]
+    pub fn with_stdin(mut self, text: &str) -> Environment {
+        self.stdin = Some(text.into());
+        self
     }
 
     pub fn cwd(&self) -> &Path {
         &self.cwd
     }
 
+    /// A variable's raw value, if set.
+    pub fn var_os(&self, name: &str) -> Option<&OsStr> {
+        self.vars
+            .get(&key(name.as_ref()))
+            .map(|(_, v)| v.as_os_str())
+    }
+
     /// A variable's value; `None` when unset or not valid Unicode.
     pub fn var(&self, name: &str) -> Option<String> {
-        std::env::var(name).ok()
+        self.var_os(name)?.to_str().map(str::to_string)
     }
 
     /// Every variable whose name starts with `prefix`, as (name, value), sorted by name;
     /// variables that are not valid Unicode are left out.
     pub fn vars_with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
-        let mut vars: Vec<(String, String)> = std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        let mut vars: Vec<(String, String)> = self
+            .vars
+            .values()
+            .filter_map(|(k, v)| Some((k.to_str()?.to_string(), v.to_str()?.to_string())))
             .filter(|(k, _)| k.starts_with(prefix))
             .collect();
         vars.sort();
@@ -54,12 +121,12 @@ impl Environment {
     /// `$CARGO_HOME` (relative values are taken from the working directory, as cargo does),
     /// else `~/.cargo`.
     pub fn cargo_home(&self) -> Result<PathBuf> {
-        if let Some(home) = std::env::var_os("CARGO_HOME").filter(|v| !v.is_empty()) {
+        if let Some(home) = self.var_os("CARGO_HOME").filter(|v| !v.is_empty()) {
             return Ok(self.cwd.join(home));
         }
-        match dirs::home_dir() {
-            Some(home) if !home.as_os_str().is_empty() => Ok(home.join(".cargo")),
-            _ => bail!(
+        match &self.home {
+            Some(home) => Ok(home.join(".cargo")),
+            None => bail!(
                 "cannot find cargo's home: neither `CARGO_HOME` nor `HOME` is set; set \
                  `CARGO_HOME` to the directory cargo should use"
             ),
@@ -68,29 +135,88 @@ impl Environment {
 
     /// The cargo to run: `$CARGO` (set when feedctl runs under cargo), else `cargo` on `PATH`.
     pub fn cargo_program(&self) -> OsString {
-        std::env::var_os("CARGO")
+        self.var_os("CARGO")
             .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| "cargo".into())
+            .map_or_else(|| "cargo".into(), OsStr::to_os_string)
     }
 
     /// This program's absolute path, for cargo to run it as a credential provider.
     pub fn current_exe(&self) -> Result<PathBuf> {
-        let exe = std::env::current_exe().context("failed to find feedctl's own path")?;
+        let exe = self
+            .exe
+            .clone()
+            .context("failed to find feedctl's own path")?;
         Ok(exe.canonicalize().unwrap_or(exe))
     }
 
     /// Reads one line from standard input, without its line ending.
     pub fn read_stdin_line(&self) -> Result<String> {
         let mut line = String::new();
-        io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .context("failed to read standard input")?;
+        match &self.stdin {
+            Some(text) => io::Cursor::new(text.as_bytes()).read_line(&mut line),
+            None => io::stdin().lock().read_line(&mut line),
+        }
+        .context("failed to read standard input")?;
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
     }
 
     /// Asks for a secret on the terminal without echoing it.
     pub fn prompt_secret(&self, prompt: &str) -> Result<String> {
         rpassword::prompt_password(prompt).context("failed to read from the terminal")
+    }
+}
+
+/// How the OS compares variable names: exactly on Unix, ignoring ASCII case on Windows.
+fn key(name: &OsStr) -> OsString {
+    if cfg!(windows) {
+        name.to_ascii_uppercase()
+    } else {
+        name.to_os_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_test_environment_answers_from_its_own_values() {
+        let env = Environment::for_test("/work/project")
+            .with_var("CARGO_HOME", "home")
+            .with_var(
+                "CARGO_REGISTRIES_CORP_INDEX",
+                "sparse+https://example.test/",
+            )
+            .with_var("CI", "true")
+            .with_stdin("line one\r\nline two\n");
+        assert_eq!(env.cargo_home().unwrap(), Path::new("/work/project/home"));
+        assert_eq!(
+            env.vars_with_prefix("CARGO_REGISTRIES_"),
+            [(
+                "CARGO_REGISTRIES_CORP_INDEX".to_string(),
+                "sparse+https://example.test/".to_string()
+            )]
+        );
+        assert!(!env.interactive());
+        assert_eq!(env.read_stdin_line().unwrap(), "line one");
+        assert_eq!(env.cargo_program(), "cargo");
+        assert!(env.current_exe().is_err());
+    }
+
+    #[test]
+    fn cargo_home_falls_back_to_the_home_directory() {
+        let env = Environment::for_test("/p");
+        assert!(env.cargo_home().is_err());
+        let env = env.with_home("/home/me");
+        assert_eq!(env.cargo_home().unwrap(), Path::new("/home/me/.cargo"));
+        let env = env.with_var("CARGO_HOME", "");
+        assert_eq!(env.cargo_home().unwrap(), Path::new("/home/me/.cargo"));
+    }
+
+    #[test]
+    fn variable_names_compare_as_the_os_compares_them() {
+        let env = Environment::for_test("/p").with_var("Path", "/bin");
+        assert_eq!(env.var("PATH").is_some(), cfg!(windows));
+        assert_eq!(env.var("Path").as_deref(), Some("/bin"));
     }
 }

@@ -1,5 +1,9 @@
 //! feedctl: connect cargo to a private Azure Artifacts feed. `main` parses, runs, and turns
 //! an error into one message and an exit code (see [`exit`]).
+//!
+//! Printing is `ui`'s alone and reading the environment `environment`'s alone: the lints
+//! below and `clippy.toml` hold every other module to that.
+#![warn(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
 mod auth;
 mod azure;
