@@ -423,6 +423,9 @@ pub struct ConnectArgs {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+    use std::path::Path;
+
     use clap::CommandFactory;
 
     use super::Cli;
@@ -445,6 +448,39 @@ mod tests {
                     arg.get_id()
                 );
             }
+        }
+    }
+
+    /// The man pages under `man/` are generated from these definitions and checked in, like
+    /// `completions/`; there is no subcommand to print them, so this test rewrites them when
+    /// `FEEDCTL_UPDATE_MAN` is set.
+    #[test]
+    fn checked_in_man_pages_are_fresh() {
+        let generated = tempfile::tempdir().unwrap();
+        clap_mangen::generate_to(Cli::command(), generated.path()).unwrap();
+        let man = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+        if std::env::var_os("FEEDCTL_UPDATE_MAN").is_some() {
+            fs::create_dir_all(&man).unwrap();
+            for entry in fs::read_dir(&man).unwrap() {
+                fs::remove_file(entry.unwrap().path()).unwrap();
+            }
+            for entry in fs::read_dir(generated.path()).unwrap() {
+                let entry = entry.unwrap();
+                fs::copy(entry.path(), man.join(entry.file_name())).unwrap();
+            }
+        }
+        let names = |dir: &Path| {
+            let mut names: Vec<_> = fs::read_dir(dir)
+                .map(|entries| entries.map(|entry| entry.unwrap().file_name()).collect())
+                .unwrap_or_default();
+            names.sort();
+            names
+        };
+        let stale = "man/ is stale: run `FEEDCTL_UPDATE_MAN=1 cargo test --bin feedctl checked_in_man_pages_are_fresh`";
+        assert_eq!(names(generated.path()), names(&man), "{stale}");
+        for name in names(generated.path()) {
+            let fresh = fs::read(generated.path().join(&name)).unwrap();
+            assert!(fresh == fs::read(man.join(&name)).unwrap(), "{stale}");
         }
     }
 }
