@@ -23,6 +23,7 @@ pub use failure::{Advice, Ci};
 
 use super::AccessToken;
 use crate::azure::probe::{self, Answer};
+use crate::azure::verdict::Sent;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ui;
@@ -57,6 +58,14 @@ pub struct AzToken {
 }
 
 impl AzToken {
+    /// What goes to the feed with this token, for the verdict on its answer: a 401 is then
+    /// explained in az's terms (which tenant, which identity), never with PAT advice.
+    pub fn sent(&self) -> Sent<'_> {
+        Sent::AzureCli {
+            tenant: self.tenant.as_deref(),
+        }
+    }
+
     /// The warning for an az too old to say when its tokens expire.
     pub fn outdated_warning(&self) -> Option<String> {
         self.outdated.then(|| {
@@ -368,44 +377,6 @@ fn token_tenant(jwt: &str) -> Option<String> {
         .ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     claims["tid"].as_str().map(str::to_string)
-}
-
-/// The fix for an identity that the organization does not know.
-const NOT_A_MEMBER: &str = "ask an organization administrator to add it (Organization settings > \
-                            Users; a service principal or managed identity is added there too), \
-                            or `az login` with an account that is a member";
-
-/// The reading of the feed's answer to az's token; `None` for success. A 401 gets az's
-/// wording: the token was for the right tenant (or the tenant is unknown), so the identity
-/// itself lacks access to the organization.
-pub fn check(answer: &Answer, index_url: &str, registry: &str, token: &AzToken) -> Option<Failure> {
-    let Answer::Unauthorized { tenant: org, .. } = answer else {
-        return probe::explain(answer, index_url, registry);
-    };
-    let url = probe::config_json_url(index_url);
-    let tenant = token.tenant.as_deref().unwrap_or("unknown");
-    let reason = match org {
-        Some(org) if !org.eq_ignore_ascii_case(tenant) => format!(
-            "az's token is for tenant {tenant}, but the organization belongs to tenant {org}: \
-             run `az login --tenant {org}`"
-        ),
-        Some(_) => format!(
-            "az's token is for tenant {tenant}, the organization's, so the identity az is logged \
-             in with is not a member of the organization, or lost its access: {NOT_A_MEMBER}"
-        ),
-        None => format!(
-            "az's token is for tenant {tenant}, and the feed did not say which tenant the \
-             organization belongs to. Either it is another one (see Organization settings > \
-             Microsoft Entra; then run `az login --tenant <that tenant>`), or the identity az is \
-             logged in with is not a member of the organization: {NOT_A_MEMBER}"
-        ),
-    };
-    Some(Failure::new(
-        Code::Auth,
-        format!(
-            "the feed rejected the Azure CLI's token for `{registry}` (HTTP 401 from `{url}`): {reason}"
-        ),
-    ))
 }
 
 /// Who az is logged in as (`az account show`, local and fast); `Ok(None)` when nobody is.
