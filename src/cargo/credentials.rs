@@ -1,6 +1,11 @@
-//! What feedctl can learn about a registry's credentials without changing anything: which
-//! providers apply, which one stores and which answers first, and where a token is. Shared
-//! by `status` and `doctor`. Tokens read here only ever go to the feed, never to output.
+//! What feedctl can learn about a registry's credentials by reading, never writing: the
+//! provider list that applies and the provider `cargo login` stores with; the token cargo
+//! would use among those feedctl can see (`CARGO_REGISTRIES_<NAME>_TOKEN`, then
+//! `credentials.toml`; the OS stores cannot be read), or, with feedctl as the provider
+//! (`--auth azure-cli`, `--auth entra`), where each fresh token comes from; the credentials
+//! files that exist; and tokens committed to project config files, named by key. Used by
+//! `status`, `doctor` and `login`. A token read here only ever goes to the feed (`doctor`'s
+//! check), never to output.
 
 use std::path::{Path, PathBuf};
 
