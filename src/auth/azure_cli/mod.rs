@@ -27,6 +27,7 @@ use crate::azure::verdict::Sent;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ui;
+use crate::util::jwt;
 
 /// The application ID of Azure DevOps, the resource its access tokens are issued for.
 pub const AZURE_DEVOPS_RESOURCE: &str = "499b84ac-1321-427f-aa17-267ca6975798";
@@ -217,7 +218,10 @@ impl Az {
                 header: crate::auth::secret::bearer(&parsed.access_token),
                 expires_on: parsed.expires_on,
             },
-            tenant: parsed.tenant.or_else(|| token_tenant(&parsed.access_token)),
+            // An az that does not print `tenant` still issues a JWT that names it.
+            tenant: parsed
+                .tenant
+                .or_else(|| jwt::Claims::of(&parsed.access_token)?.tid),
             outdated: parsed.expires_on.is_none(),
             switched_from: None,
         })
@@ -368,17 +372,6 @@ fn wrong_tenant(
     }
 }
 
-/// The `tid` claim of an access token (a JWT), for an az that does not print `tenant`.
-fn token_tenant(jwt: &str) -> Option<String> {
-    use base64::Engine as _;
-    let payload = jwt.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    claims["tid"].as_str().map(str::to_string)
-}
-
 /// Who az is logged in as (`az account show`, local and fast); `Ok(None)` when nobody is.
 pub fn account(env: &Environment) -> Result<Option<Account>, AzFailure> {
     Az::locate(env)?.account()
@@ -434,11 +427,12 @@ mod tests {
         let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(r#"{"aud": "499b84ac", "tid": "0b1f6471-0000-4000-8000-00000000bbbb"}"#);
         let jwt = format!("eyJ0eXAiOiAiSldUIn0.{payload}.ZmFrZQ");
+        let tenant = |token: &str| jwt::Claims::of(token)?.tid;
         assert_eq!(
-            token_tenant(&jwt).as_deref(),
+            tenant(&jwt).as_deref(),
             Some("0b1f6471-0000-4000-8000-00000000bbbb")
         );
-        assert_eq!(token_tenant("not-a-jwt"), None);
+        assert_eq!(tenant("not-a-jwt"), None);
     }
 
     #[test]

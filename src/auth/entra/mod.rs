@@ -28,7 +28,6 @@ use crate::azure::verdict::{self, Sent};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ui;
-use crate::util::jwt;
 
 /// The Azure DevOps resource (application id) every token is asked for.
 pub const RESOURCE: &str = crate::auth::azure_cli::AZURE_DEVOPS_RESOURCE;
@@ -313,12 +312,12 @@ impl Minted {
     /// What goes to the feed with this token, for the verdict on its answer: the source and
     /// the identity its claims name, so that a 401 says whom to add to the organization.
     pub fn sent(&self) -> Sent<'static> {
-        let who = jwt::Claims::of_bearer(self.token.header.as_deref().expose())
-            .map(|c| c.identity())
-            .unwrap_or_else(|| "the identity".to_string());
         Sent::Entra {
             source: self.source.describe(),
-            identity: who,
+            identity: self
+                .token
+                .identity()
+                .unwrap_or_else(|| "the identity".to_string()),
         }
     }
 }
@@ -421,8 +420,8 @@ pub fn check_with_feed(
 
 /// Whose token it is and until when, from its claims (never the token).
 pub fn identity(token: &AccessToken) -> String {
-    let who = jwt::Claims::of_bearer(token.header.as_deref().expose())
-        .map(|c| c.identity())
+    let who = token
+        .identity()
         .unwrap_or_else(|| "an opaque token".to_string());
     match token
         .expires_on
