@@ -74,9 +74,7 @@ pub struct Credentials {
 impl Credentials {
     /// Whether `cargo:token` is listed (env tokens and credentials.toml need it).
     pub fn lists_cargo_token(&self) -> bool {
-        self.providers
-            .iter()
-            .any(|p| p.split_whitespace().next() == Some(providers::TOKEN))
+        providers::lists_token(&self.providers)
     }
 
     /// The token cargo would use, of those feedctl can see; `None` when it is in an OS store

@@ -82,10 +82,12 @@ pub struct HttpSettings {
 
 /// `CARGO_REGISTRIES_<NAME>_<SUFFIX>` with cargo's mapping: `-` → `_`, then upper case.
 pub fn env_var_name(registry: &str, suffix: &str) -> String {
-    format!(
-        "CARGO_REGISTRIES_{}_{suffix}",
-        registry.replace('-', "_").to_uppercase()
-    )
+    format!("CARGO_REGISTRIES_{}_{suffix}", env_key(registry))
+}
+
+/// A config key as cargo spells it inside a variable name: `-` → `_`, then upper case.
+fn env_key(key: &str) -> String {
+    key.replace('-', "_").to_uppercase()
 }
 
 /// Registries that read the same `CARGO_REGISTRIES_<NAME>_TOKEN` (cargo maps `-` to `_`, so
@@ -440,10 +442,7 @@ impl Settings {
         let [name] = argv.as_slice() else {
             return argv;
         };
-        let var = format!(
-            "CARGO_CREDENTIAL_ALIAS_{}",
-            name.replace('-', "_").to_uppercase()
-        );
+        let var = format!("CARGO_CREDENTIAL_ALIAS_{}", env_key(name));
         if let Some(value) = self.var(&var) {
             return value.split_whitespace().map(str::to_string).collect();
         }
