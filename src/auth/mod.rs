@@ -17,6 +17,7 @@ pub mod secret;
 pub mod token;
 
 use crate::auth::secret::Secret;
+use crate::util::jwt;
 
 /// A token ready for the `Authorization` header, and when it stops working.
 #[derive(Debug)]
@@ -24,4 +25,11 @@ pub struct AccessToken {
     pub header: Secret,
     /// Seconds since the Unix epoch, when the source says.
     pub expires_on: Option<i64>,
+}
+
+impl AccessToken {
+    /// Who the token names, from its claims (never the token); `None` for an opaque token.
+    pub fn identity(&self) -> Option<String> {
+        jwt::Claims::of_bearer(self.header.as_deref().expose()).map(|c| c.identity())
+    }
 }

@@ -13,7 +13,7 @@ use cargo_credential::{Action, CacheControl, Credential, CredentialResponse, Err
 use super::AccessToken;
 use super::{azure_cli, entra};
 use crate::azure::feed;
-use crate::azure::probe;
+use crate::azure::{probe, verdict};
 use crate::environment::Environment;
 use crate::ui;
 
@@ -57,8 +57,8 @@ impl AzureCliProvider {
             probe::probe_here(&self.env, registry.index_url, Some(&az.token.header))
         {
             let name = registry.name.unwrap_or(registry.index_url);
-            if let Some(failure) = azure_cli::check(&answer, registry.index_url, name, &az) {
-                return Err(failure.into());
+            if let Some(verdict) = verdict::judge(&answer, &az.sent(), registry.index_url, name) {
+                return Err(crate::exit::Failure::from(verdict).into());
             }
         }
         Ok(az.token)

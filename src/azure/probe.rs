@@ -1,5 +1,6 @@
 //! The HTTP probe: `GET <index>/config.json`, as cargo's first request, with or without a
-//! token, and what each answer means for the user.
+//! token, and the [`Answer`] it got. What an answer means for the user is for the verdict
+//! module to say.
 //!
 //! The verdict must be cargo's. So the probe goes out the way cargo's request does: through
 //! cargo's `[http]` settings (`cainfo` replaces the trusted roots, `proxy`, `timeout`),
@@ -20,7 +21,6 @@ use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use crate::auth::secret::Secret;
 use crate::cargo::config::effective::{HttpSettings, Settings};
 use crate::environment::Environment;
-use crate::exit::{Code, Failure};
 use crate::ui;
 
 /// The most of a body read to classify it: a `config.json` or an error page is far smaller.
@@ -90,23 +90,6 @@ impl Known {
             Some(Known::ForceAuth)
         } else {
             None
-        }
-    }
-
-    fn explain(self) -> &'static str {
-        match self {
-            Known::NotAuthorized => {
-                " Azure says TF400813: the request counted as anonymous or the identity has no \
-                 access to this organization."
-            }
-            Known::UpstreamNeedsAuth => {
-                " Azure says the crate is only upstream: saving it into the feed needs the Feed \
-                 and Upstream Reader (Collaborator) role or higher."
-            }
-            Known::ForceAuth => {
-                " Azure says this `~force-auth` URL needs a token: cargo must send one \
-                 (credential provider and token configured)."
-            }
         }
     }
 }
@@ -349,176 +332,6 @@ fn is_tenant_id(text: &str) -> bool {
         && text.bytes().any(|b| b.is_ascii_hexdigit() && b != b'0')
 }
 
-/// Checks a token before it is stored: `Ok` on a readable `config.json`, otherwise an error
-/// saying what to fix and that nothing was stored.
-pub fn check_token(
-    http: &HttpSettings,
-    index_url: &str,
-    registry: &str,
-    token: &Secret,
-) -> Result<()> {
-    let answer = Prober::new(http)?.probe(index_url, Some(token))?;
-    match explain(&answer, index_url, registry) {
-        None => Ok(()),
-        Some(mut failure) => {
-            failure.message.push_str(" Nothing was stored.");
-            Err(failure.into())
-        }
-    }
-}
-
-/// The user-facing reading of an answer to a request made with a token; `None` for success.
-pub fn explain(answer: &Answer, index_url: &str, registry: &str) -> Option<Failure> {
-    let url = config_json_url(index_url);
-    let via = |to: &Option<String>| {
-        to.as_ref()
-            .map(|t| format!(", after a redirect to `{t}`"))
-            .unwrap_or_default()
-    };
-    let known = |k: &Option<Known>| k.map(Known::explain).unwrap_or_default();
-    Some(match answer {
-        Answer::Ok { .. } => return None,
-        Answer::Unauthorized { known: k, .. } => Failure::new(
-            Code::Auth,
-            format!(
-                "the feed rejected the token for `{registry}` (HTTP 401 from `{url}`).{} Likely \
-                 causes: the PAT expired or was revoked; it lacks the Packaging (Read) scope; it \
-                 was made for another organization; or, with `--azure-cli`, you are logged in to \
-                 another tenant. Create a PAT with Packaging > Read (Read & write to publish) \
-                 under User settings > Personal access tokens.",
-                known(k)
-            ),
-        ),
-        Answer::SignInPage {
-            status,
-            redirected_to,
-        } => Failure::new(
-            Code::Auth,
-            format!(
-                "the feed rejected the token for `{registry}`: `{url}` answered with a sign-in \
-                 page (HTTP {status}{}) instead of the feed's config.json — Azure DevOps's way of \
-                 refusing a credential it does not accept, and cargo gets the same page. Likely \
-                 causes: the PAT expired, was revoked or is for another organization; the value \
-                 is not `Basic base64(PAT:<pat>)` or `Bearer <token>`. Create a PAT with \
-                 Packaging > Read and log in again.",
-                via(redirected_to)
-            ),
-        ),
-        Answer::NotAFeed {
-            status,
-            html: true,
-            redirected_to,
-        } => Failure::new(
-            Code::Unreachable,
-            format!(
-                "not a feed: `{url}` answered HTTP {status} with an HTML page{} instead of the \
-                 feed's config.json — typically a proxy, a captive portal or a firewall page, \
-                 which cargo gets too. Check the network and cargo's `http.proxy` / HTTPS_PROXY.",
-                via(redirected_to)
-            ),
-        ),
-        Answer::NotAFeed {
-            status,
-            redirected_to,
-            ..
-        } => Failure::new(
-            Code::NotFound,
-            format!(
-                "not a feed: `{url}` answered HTTP {status}{} but not with a Cargo config.json \
-                 (a JSON object with `dl`): check that the URL is the feed's Cargo index, copied \
-                 from its Artifacts page (Connect to feed > Cargo).",
-                via(redirected_to)
-            ),
-        ),
-        Answer::Forbidden { known: k } => Failure::new(
-            Code::Auth,
-            format!(
-                "the token for `{registry}` is valid but may not read this feed (HTTP 403 from \
-                 `{url}`).{} Ask a feed owner for at least the Feed Reader role (Feed and \
-                 Upstream Reader to pull new crates from crates.io through the feed). On a public \
-                 feed, owners and publishers need `--force-auth`.",
-                known(k)
-            ),
-        ),
-        Answer::NotFound { known: k } => Failure::new(
-            Code::NotFound,
-            format!(
-                "no Cargo feed at `{url}` (HTTP 404).{} Check the organization (or collection), \
-                 the project — omit it for an organization-scoped feed — and the feed name, \
-                 e.g. by copying the feed's URL from its Artifacts page.",
-                known(k)
-            ),
-        ),
-        Answer::ProxyAuth => Failure::new(
-            Code::Unreachable,
-            format!(
-                "a proxy between you and `{url}` wants credentials (HTTP 407): put them in \
-                 cargo's `http.proxy` (`http://user:password@host:port`) or HTTPS_PROXY, as \
-                 your network requires."
-            ),
-        ),
-        Answer::RateLimited { retry_after } => Failure::new(
-            Code::Unreachable,
-            format!(
-                "`{url}` is rate-limiting requests (HTTP 429){}: Azure DevOps throttles heavy \
-                 users; wait and try again, or spread CI jobs out.",
-                retry_after
-                    .as_ref()
-                    .map(|r| format!(", retry after {r} s"))
-                    .unwrap_or_default()
-            ),
-        ),
-        Answer::Status(status @ (413 | 431)) => Failure::new(
-            Code::Auth,
-            format!(
-                "`{url}` refused the request as too large (HTTP {status}): the token for \
-                 `{registry}` is far longer than a PAT or an Entra ID token — likely a whole \
-                 file or several tokens pasted together. cargo sends the same header and fails \
-                 the same way; use the PAT alone."
-            ),
-        ),
-        Answer::Status(status @ (400 | 405 | 410 | 414)) => Failure::new(
-            Code::NotFound,
-            format!(
-                "`{url}` answered HTTP {status} ({}): this URL is not a Cargo index that cargo \
-                 can read; copy the feed's URL from its Artifacts page.",
-                reason(*status)
-            ),
-        ),
-        Answer::Status(status @ 500..=599) => Failure::new(
-            Code::Unreachable,
-            format!(
-                "`{url}` failed on the server side (HTTP {status}, {}); this is not your setup: \
-                 try again later, and check https://status.dev.azure.com.",
-                reason(*status)
-            ),
-        ),
-        Answer::Status(status) => Failure::new(
-            Code::Unreachable,
-            format!(
-                "`{url}` answered HTTP {status} ({}), which is neither the feed's config.json \
-                 nor a known refusal; cargo fails the same way. Run with `-v` to see the request.",
-                reason(*status)
-            ),
-        ),
-        Answer::Unreachable(why) => Failure::new(
-            Code::Unreachable,
-            format!(
-                "could not reach `{url}`: {why}. Check the network, a proxy (`http.proxy`, \
-                 HTTPS_PROXY) or the server URL; `--no-verify` skips this check."
-            ),
-        ),
-    })
-}
-
-/// The standard reason phrase, for messages.
-fn reason(status: u16) -> &'static str {
-    reqwest::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("unknown status")
-}
-
 /// `https://…/Cargo/index/config.json` for `sparse+https://…/Cargo/index/`.
 pub fn config_json_url(index_url: &str) -> String {
     let base = index_url.strip_prefix("sparse+").unwrap_or(index_url);
@@ -528,105 +341,6 @@ pub fn config_json_url(index_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn answers_are_explained() {
-        let index = "sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/";
-        assert!(
-            explain(
-                &Answer::Ok {
-                    auth_required: true
-                },
-                index,
-                "f"
-            )
-            .is_none()
-        );
-        let cases = [
-            (
-                Answer::Unauthorized {
-                    tenant: None,
-                    known: Some(Known::NotAuthorized),
-                },
-                Code::Auth,
-                "TF400813",
-            ),
-            (
-                Answer::SignInPage {
-                    status: 203,
-                    redirected_to: None,
-                },
-                Code::Auth,
-                "sign-in page (HTTP 203)",
-            ),
-            (
-                Answer::SignInPage {
-                    status: 200,
-                    redirected_to: Some("login.example/signin".into()),
-                },
-                Code::Auth,
-                "redirect to `login.example/signin`",
-            ),
-            (
-                Answer::NotAFeed {
-                    status: 200,
-                    html: true,
-                    redirected_to: None,
-                },
-                Code::Unreachable,
-                "proxy",
-            ),
-            (
-                Answer::NotAFeed {
-                    status: 200,
-                    html: false,
-                    redirected_to: None,
-                },
-                Code::NotFound,
-                "not a feed",
-            ),
-            (Answer::Forbidden { known: None }, Code::Auth, "Feed Reader"),
-            (
-                Answer::NotFound {
-                    known: Some(Known::UpstreamNeedsAuth),
-                },
-                Code::NotFound,
-                "Collaborator",
-            ),
-            (Answer::ProxyAuth, Code::Unreachable, "HTTP 407"),
-            (
-                Answer::RateLimited {
-                    retry_after: Some("30".into()),
-                },
-                Code::Unreachable,
-                "retry after 30 s",
-            ),
-            (Answer::Status(431), Code::Auth, "too large"),
-            (Answer::Status(410), Code::NotFound, "Gone"),
-            (Answer::Status(503), Code::Unreachable, "HTTP 503"),
-            (Answer::Status(418), Code::Unreachable, "HTTP 418"),
-            (
-                Answer::Unreachable("dns error".into()),
-                Code::Unreachable,
-                "dns error",
-            ),
-        ];
-        for (answer, code, text) in cases {
-            let failure = explain(&answer, index, "f").unwrap();
-            assert_eq!(failure.code, code, "{answer:?}");
-            assert!(failure.message.contains(text), "{}", failure.message);
-            assert!(
-                !failure.message.contains("try again later") || code == Code::Unreachable,
-                "{}",
-                failure.message
-            );
-            assert!(
-                failure
-                    .message
-                    .contains("https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/config.json")
-            );
-        }
-    }
 
     #[test]
     fn the_organizations_tenant_is_read_from_a_401() {

@@ -1,6 +1,11 @@
-//! What feedctl can learn about a registry's credentials without changing anything: which
-//! providers apply, which one stores and which answers first, and where a token is. Shared
-//! by `status` and `doctor`. Tokens read here only ever go to the feed, never to output.
+//! What feedctl can learn about a registry's credentials by reading, never writing: the
+//! provider list that applies and the provider `cargo login` stores with; the token cargo
+//! would use among those feedctl can see (`CARGO_REGISTRIES_<NAME>_TOKEN`, then
+//! `credentials.toml`; the OS stores cannot be read), or, with feedctl as the provider
+//! (`--auth azure-cli`, `--auth entra`), where each fresh token comes from; the credentials
+//! files that exist; and tokens committed to project config files, named by key. Used by
+//! `status`, `doctor` and `login`. A token read here only ever goes to the feed (`doctor`'s
+//! check), never to output.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +17,7 @@ use crate::cargo::config::edit::ConfigFile;
 use crate::cargo::config::effective::{Registry, Settings};
 use crate::cargo::providers;
 use crate::environment::Environment;
+use crate::util::paths::same_file;
 
 /// A token feedctl found, and where.
 #[derive(Debug, Clone)]
@@ -68,9 +74,7 @@ pub struct Credentials {
 impl Credentials {
     /// Whether `cargo:token` is listed (env tokens and credentials.toml need it).
     pub fn lists_cargo_token(&self) -> bool {
-        self.providers
-            .iter()
-            .any(|p| p.split_whitespace().next() == Some(providers::TOKEN))
+        providers::lists_token(&self.providers)
     }
 
     /// The token cargo would use, of those feedctl can see; `None` when it is in an OS store
@@ -177,12 +181,14 @@ pub fn credentials_files(cargo_home: &Path) -> Vec<PathBuf> {
 /// (`registries.NAME.token` or `registry.token`), never the value. Files that cannot be read
 /// are skipped (loading the settings reports them).
 pub fn project_config_tokens(env: &Environment) -> Vec<(PathBuf, String)> {
-    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let home = env.cargo_home().map(|h| canonical(&h)).ok();
+    let home = env.cargo_home().ok();
     let mut found = Vec::new();
     for dir in env.cwd().ancestors() {
         let cargo_dir = dir.join(".cargo");
-        if home.as_deref() == Some(canonical(&cargo_dir).as_path()) {
+        if home
+            .as_deref()
+            .is_some_and(|home| same_file(home, &cargo_dir))
+        {
             continue;
         }
         for name in ["config.toml", "config"] {

@@ -198,7 +198,7 @@ pub fn merge(existing: &[String], use_os: bool) -> Vec<String> {
         .filter(|p| use_os || first_word(p) != os)
         .cloned()
         .collect();
-    if !list.iter().any(|p| first_word(p) == TOKEN) {
+    if !lists_token(&list) {
         list.insert(0, TOKEN.to_string());
     }
     if use_os && !list.iter().any(|p| first_word(p) == os) {
@@ -235,6 +235,12 @@ pub fn describe_store(provider: &str, cargo_home: &std::path::Path) -> String {
         MACOS_KEYCHAIN => "the macOS Keychain (cargo:macos-keychain)".to_string(),
         other => format!("the credential provider `{other}`"),
     }
+}
+
+/// Whether `list` names `cargo:token`, which alone reads `CARGO_REGISTRIES_<NAME>_TOKEN` and
+/// `credentials.toml`.
+pub fn lists_token(list: &[String]) -> bool {
+    list.iter().any(|p| first_word(p) == TOKEN)
 }
 
 /// A provider entry may carry arguments (`"cargo:token-from-stdout cmd"`): its name is the

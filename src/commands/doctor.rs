@@ -10,6 +10,7 @@ use crate::auth::token;
 use crate::auth::{azure_cli, entra};
 use crate::azure::feed::Feed;
 use crate::azure::probe::{self, Answer, Prober};
+use crate::azure::verdict::{self, Sent};
 use crate::cargo::config::edit::ConfigFile;
 use crate::cargo::config::effective::{self, Definition, Registry, Settings};
 use crate::cargo::credentials::{self, Credentials};
@@ -777,17 +778,9 @@ fn check_online(
             )
         }
         answer => {
-            if let Some(failure) = probe::explain(answer, &registry.index, &registry.name) {
-                let fix = match answer {
-                    Answer::NotFound { .. } | Answer::NotAFeed { html: false, .. } => format!(
-                        "feedctl connect <feed-url> --name {} --force, with the URL copied from \
-                         the feed's page",
-                        registry.name
-                    ),
-                    _ => "check the network, cargo's `http.proxy` / HTTPS_PROXY and the server URL"
-                        .to_string(),
-                };
-                return report.fail("feed.reachable", failure.message, fix);
+            if let Some(v) = verdict::judge(answer, &Sent::Nothing, &registry.index, &registry.name)
+            {
+                return report.fail("feed.reachable", v.message, v.fix.to_string());
             }
         }
     }
@@ -828,7 +821,7 @@ fn check_online(
                     }
                 };
                 let tenant = token.tenant.as_deref().unwrap_or("unknown");
-                match azure_cli::check(&answer, &registry.index, &registry.name, &token) {
+                match verdict::judge(&answer, &token.sent(), &registry.index, &registry.name) {
                     None => report.ok(
                         "token.accepted",
                         match &token.switched_from {
@@ -838,11 +831,7 @@ fn check_online(
                             None => format!("the Azure CLI's token (tenant {tenant}) is accepted"),
                         },
                     ),
-                    Some(failure) => report.fail(
-                        "token.accepted",
-                        failure.message,
-                        "az login with an identity that is a member of the organization and has at least Feed Reader on this feed",
-                    ),
+                    Some(v) => report.fail("token.accepted", v.message, v.fix.to_string()),
                 }
             }
             Err(failure) => {
@@ -858,40 +847,23 @@ fn check_online(
         Ok(answer) => answer,
         Err(e) => return report.fail("token.accepted", format!("{e:#}"), "feedctl doctor -v"),
     };
-    match probe::explain(&answer, &registry.index, &registry.name) {
+    match verdict::judge(&answer, &Sent::Pat, &registry.index, &registry.name) {
         None => report.ok(
             "token.accepted",
             format!("the token from {} is accepted", found.origin.describe()),
         ),
-        Some(failure) => {
-            let new_token = match &found.origin {
+        Some(v) => {
+            let fix = v.fix.or_new_token(|| match &found.origin {
                 credentials::Origin::EnvVar(var) => {
                     format!("replace the token in `{var}` (a new PAT with Packaging > Read)")
                 }
                 credentials::Origin::CredentialsFile(_) => {
                     format!("feedctl login --name {}   (with a new PAT)", registry.name)
                 }
-            };
-            let fix = match answer {
-                Answer::Forbidden { .. } => "ask a feed owner (feed settings > Permissions) to \
-                                             give this account at least the Feed Reader role"
-                    .to_string(),
-                Answer::Unauthorized { .. }
-                | Answer::SignInPage { .. }
-                | Answer::Status(413 | 431) => new_token,
-                Answer::NotFound { .. } | Answer::NotAFeed { html: false, .. } => {
-                    "check the organization, project and feed name".to_string()
-                }
-                _ => "check the network, cargo's `http.proxy` / HTTPS_PROXY, and try again"
-                    .to_string(),
-            };
+            });
             report.fail(
                 "token.accepted",
-                format!(
-                    "token from {}: {}",
-                    found.origin.describe(),
-                    failure.message
-                ),
+                format!("token from {}: {}", found.origin.describe(), v.message),
                 fix,
             );
         }

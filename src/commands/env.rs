@@ -13,7 +13,8 @@ use anyhow::{Context, Result, bail};
 use crate::auth::secret::Secret;
 use crate::auth::token::{self, Source};
 use crate::auth::{azure_cli, entra};
-use crate::azure::probe::{self, Answer, Prober};
+use crate::azure::probe::{Answer, Prober};
+use crate::azure::verdict::{self, Sent};
 use crate::cargo::config::effective::{self, Registry, Settings};
 use crate::cli::{EnvArgs, EnvAuth, EnvFormat};
 use crate::environment::Environment;
@@ -129,39 +130,14 @@ impl Issued {
 
     /// What the feed's answer for `registry` means; `None` when it accepted the token.
     fn check(&self, answer: &Answer, registry: &Registry) -> Option<Failure> {
-        let (index, name) = (&registry.index, &registry.name);
-        match self {
-            Issued::Pat(_) => probe::explain(answer, index, name),
-            Issued::JobToken(_) => job_token_check(answer, index, name),
-            Issued::AzureCli(token) => azure_cli::check(answer, index, name, token),
-            Issued::Entra(minted) => entra::check(answer, index, name, minted),
-        }
+        let sent = match self {
+            Issued::Pat(_) => Sent::Pat,
+            Issued::JobToken(_) => Sent::JobToken,
+            Issued::AzureCli(token) => token.sent(),
+            Issued::Entra(minted) => minted.sent(),
+        };
+        verdict::judge(answer, &sent, &registry.index, &registry.name).map(Failure::from)
     }
-}
-
-/// A refusal of the pipeline's job token is about the build service's access to the feed, not
-/// about a PAT: say which identity needs which role.
-fn job_token_check(answer: &Answer, index: &str, registry: &str) -> Option<Failure> {
-    let failure = probe::explain(answer, index, registry)?;
-    let refused = match answer {
-        Answer::Unauthorized { .. } => "HTTP 401",
-        Answer::Forbidden { .. } => "HTTP 403",
-        Answer::SignInPage { .. } => "a sign-in page",
-        _ => return Some(failure),
-    };
-    Some(Failure::new(
-        failure.code,
-        format!(
-            "the feed refused Azure Pipelines' job token (`{SYSTEM_ACCESSTOKEN}`) for \
-             `{registry}` ({refused} from `{}`): the pipeline's build service identity \
-             (`<project> Build Service (<organization>)`) needs at least the Feed Reader role \
-             in the feed's Permissions (Feed and Upstream Reader to save new crates from \
-             upstream); a feed in another project also needs \"Limit job authorization scope \
-             to current project\" turned off, and a feed in another organization cannot be \
-             read with this token (use `--pat-env`).",
-            probe::config_json_url(index)
-        ),
-    ))
 }
 
 /// A variable's value: secrets are masked or marked wherever the format allows.

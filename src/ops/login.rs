@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::auth::azure_cli;
 use crate::auth::secret::Secret;
 use crate::auth::token::SourceFlags;
-use crate::azure::probe;
+use crate::azure::{probe, verdict};
 use crate::cargo::config::edit::ConfigFile;
 use crate::cargo::config::effective::{Definition, HttpSettings, Registry, Settings};
 use crate::cargo::credentials;
@@ -111,7 +111,7 @@ pub fn check(
         ui::warn("not checking the token against the feed (`--no-verify`)");
         return Ok(());
     }
-    probe::check_token(http, index, registry, token)?;
+    verdict::check_token(http, index, registry, token)?;
     ui::status(
         "Verified",
         format!("the feed accepted the token for `{registry}`"),
@@ -137,10 +137,7 @@ pub fn azure_cli_token(
         return Ok(token.token.header);
     }
     let answer = probe::Prober::new(http)?.probe(index, Some(&token.token.header))?;
-    if let Some(mut failure) = azure_cli::check(&answer, index, registry, &token) {
-        failure.message.push_str(" Nothing was stored.");
-        bail!(failure);
-    }
+    verdict::refuse_unstored(verdict::judge(&answer, &token.sent(), index, registry))?;
     let switched = match &token.switched_from {
         Some(other) => format!(
             " (az is logged in to tenant {other}; feedctl asks it for the organization's tenant {})",

@@ -75,10 +75,8 @@ pub fn lock(path: &Path) -> Result<Lock> {
 /// file is small and empty and stays, like the lock files of cargo's own caches.
 #[cfg(any(not(unix), test))]
 fn lock_file(path: &Path, temp: &Path) -> PathBuf {
-    let dir = parent_dir(path);
-    let canonical = fs::canonicalize(dir)
-        .unwrap_or_else(|_| dir.to_path_buf())
-        .join(path.file_name().unwrap_or_default());
+    let canonical = super::paths::in_resolved_dir(path)
+        .unwrap_or_else(|| parent_dir(path).join(path.file_name().unwrap_or_default()));
     let mut key = canonical.to_string_lossy().into_owned();
     if cfg!(windows) {
         key = key.to_lowercase();

@@ -23,9 +23,11 @@ pub use failure::{Advice, Ci};
 
 use super::AccessToken;
 use crate::azure::probe::{self, Answer};
+use crate::azure::verdict::Sent;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ui;
+use crate::util::jwt;
 
 /// The application ID of Azure DevOps, the resource its access tokens are issued for.
 pub const AZURE_DEVOPS_RESOURCE: &str = "499b84ac-1321-427f-aa17-267ca6975798";
@@ -57,6 +59,14 @@ pub struct AzToken {
 }
 
 impl AzToken {
+    /// What goes to the feed with this token, for the verdict on its answer: a 401 is then
+    /// explained in az's terms (which tenant, which identity), never with PAT advice.
+    pub fn sent(&self) -> Sent<'_> {
+        Sent::AzureCli {
+            tenant: self.tenant.as_deref(),
+        }
+    }
+
     /// The warning for an az too old to say when its tokens expire.
     pub fn outdated_warning(&self) -> Option<String> {
         self.outdated.then(|| {
@@ -208,7 +218,10 @@ impl Az {
                 header: crate::auth::secret::bearer(&parsed.access_token),
                 expires_on: parsed.expires_on,
             },
-            tenant: parsed.tenant.or_else(|| token_tenant(&parsed.access_token)),
+            // An az that does not print `tenant` still issues a JWT that names it.
+            tenant: parsed
+                .tenant
+                .or_else(|| jwt::Claims::of(&parsed.access_token)?.tid),
             outdated: parsed.expires_on.is_none(),
             switched_from: None,
         })
@@ -359,55 +372,6 @@ fn wrong_tenant(
     }
 }
 
-/// The `tid` claim of an access token (a JWT), for an az that does not print `tenant`.
-fn token_tenant(jwt: &str) -> Option<String> {
-    use base64::Engine as _;
-    let payload = jwt.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    claims["tid"].as_str().map(str::to_string)
-}
-
-/// The fix for an identity that the organization does not know.
-const NOT_A_MEMBER: &str = "ask an organization administrator to add it (Organization settings > \
-                            Users; a service principal or managed identity is added there too), \
-                            or `az login` with an account that is a member";
-
-/// The reading of the feed's answer to az's token; `None` for success. A 401 gets az's
-/// wording: the token was for the right tenant (or the tenant is unknown), so the identity
-/// itself lacks access to the organization.
-pub fn check(answer: &Answer, index_url: &str, registry: &str, token: &AzToken) -> Option<Failure> {
-    let Answer::Unauthorized { tenant: org, .. } = answer else {
-        return probe::explain(answer, index_url, registry);
-    };
-    let url = probe::config_json_url(index_url);
-    let tenant = token.tenant.as_deref().unwrap_or("unknown");
-    let reason = match org {
-        Some(org) if !org.eq_ignore_ascii_case(tenant) => format!(
-            "az's token is for tenant {tenant}, but the organization belongs to tenant {org}: \
-             run `az login --tenant {org}`"
-        ),
-        Some(_) => format!(
-            "az's token is for tenant {tenant}, the organization's, so the identity az is logged \
-             in with is not a member of the organization, or lost its access: {NOT_A_MEMBER}"
-        ),
-        None => format!(
-            "az's token is for tenant {tenant}, and the feed did not say which tenant the \
-             organization belongs to. Either it is another one (see Organization settings > \
-             Microsoft Entra; then run `az login --tenant <that tenant>`), or the identity az is \
-             logged in with is not a member of the organization: {NOT_A_MEMBER}"
-        ),
-    };
-    Some(Failure::new(
-        Code::Auth,
-        format!(
-            "the feed rejected the Azure CLI's token for `{registry}` (HTTP 401 from `{url}`): {reason}"
-        ),
-    ))
-}
-
 /// Who az is logged in as (`az account show`, local and fast); `Ok(None)` when nobody is.
 pub fn account(env: &Environment) -> Result<Option<Account>, AzFailure> {
     Az::locate(env)?.account()
@@ -463,11 +427,12 @@ mod tests {
         let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(r#"{"aud": "499b84ac", "tid": "0b1f6471-0000-4000-8000-00000000bbbb"}"#);
         let jwt = format!("eyJ0eXAiOiAiSldUIn0.{payload}.ZmFrZQ");
+        let tenant = |token: &str| jwt::Claims::of(token)?.tid;
         assert_eq!(
-            token_tenant(&jwt).as_deref(),
+            tenant(&jwt).as_deref(),
             Some("0b1f6471-0000-4000-8000-00000000bbbb")
         );
-        assert_eq!(token_tenant("not-a-jwt"), None);
+        assert_eq!(tenant("not-a-jwt"), None);
     }
 
     #[test]

@@ -24,10 +24,10 @@ use anyhow::Result;
 
 pub use crate::auth::AccessToken;
 use crate::azure::probe;
+use crate::azure::verdict::{self, Sent};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ui;
-use crate::util::jwt;
 
 /// The Azure DevOps resource (application id) every token is asked for.
 pub const RESOURCE: &str = crate::auth::azure_cli::AZURE_DEVOPS_RESOURCE;
@@ -308,6 +308,20 @@ pub struct Minted {
     pub token: AccessToken,
 }
 
+impl Minted {
+    /// What goes to the feed with this token, for the verdict on its answer: the source and
+    /// the identity its claims name, so that a 401 says whom to add to the organization.
+    pub fn sent(&self) -> Sent<'static> {
+        Sent::Entra {
+            source: self.source.describe(),
+            identity: self
+                .token
+                .identity()
+                .unwrap_or_else(|| "the identity".to_string()),
+        }
+    }
+}
+
 /// Runs the chain: the first source that applies here gives the token.
 pub fn mint(env: &Environment) -> Result<Minted> {
     let choice = choose(&Facts::gather(env))?;
@@ -334,21 +348,6 @@ fn fetch(plan: &Plan, env: &Environment) -> Result<AccessToken> {
         Plan::Codespaces(p) => p.fetch(),
         Plan::AzureCli => Ok(crate::auth::azure_cli::access_token(env)?.token),
     }
-}
-
-/// Advice when the feed answers 401 to a token the chain minted: the token is valid for
-/// Entra ID, so the identity is what Azure DevOps does not know.
-pub fn rejected_advice(token: &AccessToken) -> String {
-    let who = jwt::Claims::of_bearer(token.header.as_deref().expose())
-        .map(|c| c.identity())
-        .unwrap_or_else(|| "the identity".to_string());
-    format!(
-        "the token is valid for Microsoft Entra ID, so Azure DevOps does not know {who}: add it \
-         to the organization (Organization settings > Users > Add users, search the app or \
-         managed identity by name; a service principal needs the Basic or Stakeholder access \
-         level), give it Feed Reader on the feed (Feed and Upstream Reader to save crates from \
-         crates.io), and check that the organization is connected to the identity's tenant"
-    )
 }
 
 /// Where the chain gets a token here, without a request: in words (for `status`), and the
@@ -413,37 +412,16 @@ pub fn check_with_feed(
     minted: &Minted,
 ) -> Result<()> {
     let answer = prober.probe(index, Some(&minted.token.header))?;
-    match check(&answer, index, registry, minted) {
+    match verdict::judge(&answer, &minted.sent(), index, registry) {
         None => Ok(()),
-        Some(failure) => Err(failure.into()),
+        Some(verdict) => Err(Failure::from(verdict).into()),
     }
-}
-
-/// What the feed's `answer` to the minted token means, in Entra ID's terms for a 401.
-pub fn check(
-    answer: &probe::Answer,
-    index: &str,
-    registry: &str,
-    minted: &Minted,
-) -> Option<Failure> {
-    if !matches!(answer, probe::Answer::Unauthorized { .. }) {
-        return probe::explain(answer, index, registry);
-    }
-    Some(Failure::new(
-        Code::Auth,
-        format!(
-            "the feed rejected the Entra ID token from {} for `{registry}` (HTTP 401 from `{}`): {}",
-            minted.source.describe(),
-            probe::config_json_url(index),
-            rejected_advice(&minted.token)
-        ),
-    ))
 }
 
 /// Whose token it is and until when, from its claims (never the token).
 pub fn identity(token: &AccessToken) -> String {
-    let who = jwt::Claims::of_bearer(token.header.as_deref().expose())
-        .map(|c| c.identity())
+    let who = token
+        .identity()
         .unwrap_or_else(|| "an opaque token".to_string());
     match token
         .expires_on

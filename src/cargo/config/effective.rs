@@ -1,8 +1,8 @@
 //! What cargo sees from the current directory, read the way cargo reads it: every config file
 //! in the hierarchy (`.cargo/config.toml`, or the legacy `.cargo/config` that cargo prefers,
 //! in the directory and each ancestor, then `$CARGO_HOME/config.toml`), the files each of them
-//! `include`s, and the `CARGO_*` environment variables cargo takes as config. Read-only; edits
-//! go through [`crate::cargo::config::edit`].
+//! `include`s (followed by [`crate::cargo::config::include`]), and the `CARGO_*` environment
+//! variables cargo takes as config. Read-only; edits go through [`crate::cargo::config::edit`].
 //!
 //! This is our own model rather than the `cargo-config2` crate: that crate ignores `include`
 //! (stable since cargo 1.93, so an included `replace-with` would be missed) and keys
@@ -18,9 +18,11 @@ use toml_edit::{Item, Value};
 
 use crate::azure::feed;
 use crate::cargo::config::edit::{self, ConfigFile};
+use crate::cargo::config::include;
 use crate::cargo::providers;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
+use crate::util::paths::same_file;
 
 /// A `[registries]` entry and the file that defines it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,10 +82,12 @@ pub struct HttpSettings {
 
 /// `CARGO_REGISTRIES_<NAME>_<SUFFIX>` with cargo's mapping: `-` → `_`, then upper case.
 pub fn env_var_name(registry: &str, suffix: &str) -> String {
-    format!(
-        "CARGO_REGISTRIES_{}_{suffix}",
-        registry.replace('-', "_").to_uppercase()
-    )
+    format!("CARGO_REGISTRIES_{}_{suffix}", env_key(registry))
+}
+
+/// A config key as cargo spells it inside a variable name: `-` → `_`, then upper case.
+fn env_key(key: &str) -> String {
+    key.replace('-', "_").to_uppercase()
 }
 
 /// Registries that read the same `CARGO_REGISTRIES_<NAME>_TOKEN` (cargo maps `-` to `_`, so
@@ -147,7 +151,7 @@ impl Settings {
 
     fn load_inner(env: &Environment, edited: Option<&ConfigFile>) -> Result<Settings> {
         let cargo_home = env.cargo_home()?;
-        let is_edited = |path: &Path| edited.is_some_and(|e| same_path(e.path(), path));
+        let is_edited = |path: &Path| edited.is_some_and(|e| same_file(e.path(), path));
         let in_dir = |dir: &Path| {
             let (path, _) = edit::config_in(dir);
             (path.is_file() || is_edited(&path)).then_some(path)
@@ -160,12 +164,12 @@ impl Settings {
             walked.push(cargo_dir);
         }
         // `$CARGO_HOME` is read last, unless the walk already read it as some `.cargo`.
-        if !walked.iter().any(|dir| same_path(dir, &cargo_home)) {
+        if !walked.iter().any(|dir| same_file(dir, &cargo_home)) {
             tops.extend(in_dir(&cargo_home));
         }
         let mut files = Vec::new();
         for top in &tops {
-            load_with_includes(top, edited, &mut HashSet::new(), &mut files)
+            include::load_with_includes(top, edited, &mut HashSet::new(), &mut files)
                 .context("could not load Cargo configuration (cargo fails the same way)")?;
         }
         let mut vars = BTreeMap::new();
@@ -255,7 +259,7 @@ impl Settings {
 
     /// Whether cargo reads `path` here.
     pub fn reads(&self, path: &Path) -> bool {
-        self.files().any(|file| same_path(file, path))
+        self.files().any(|file| same_file(file, path))
     }
 
     /// Every registry defined anywhere, the closest definition winning, sorted by name.
@@ -438,10 +442,7 @@ impl Settings {
         let [name] = argv.as_slice() else {
             return argv;
         };
-        let var = format!(
-            "CARGO_CREDENTIAL_ALIAS_{}",
-            name.replace('-', "_").to_uppercase()
-        );
+        let var = format!("CARGO_CREDENTIAL_ALIAS_{}", env_key(name));
         if let Some(value) = self.var(&var) {
             return value.split_whitespace().map(str::to_string).collect();
         }
@@ -598,109 +599,6 @@ impl Settings {
     }
 }
 
-/// Whether two paths name the same file, even one that does not exist yet (its directory is
-/// compared instead).
-fn same_path(a: &Path, b: &Path) -> bool {
-    let canonical = |p: &Path| {
-        p.canonicalize()
-            .unwrap_or_else(|_| match (p.parent(), p.file_name()) {
-                (Some(dir), Some(name)) => dir
-                    .canonicalize()
-                    .map_or_else(|_| p.to_path_buf(), |dir| dir.join(name)),
-                _ => p.to_path_buf(),
-            })
-    };
-    a == b || canonical(a) == canonical(b)
-}
-
-/// Reads `path` and, after it, the files it `include`s (recursively), in precedence order:
-/// the including file beats its includes, and a later include beats an earlier one.
-fn load_with_includes(
-    path: &Path,
-    edited: Option<&ConfigFile>,
-    seen: &mut HashSet<PathBuf>,
-    out: &mut Vec<ConfigFile>,
-) -> Result<()> {
-    if !seen.insert(path.to_path_buf()) {
-        bail!(
-            "config `include` cycle detected with path `{}`",
-            path.display()
-        );
-    }
-    let file = match edited {
-        Some(edited) if same_path(edited.path(), path) => edited.clone(),
-        _ => ConfigFile::load(path)?,
-    };
-    let includes = include_paths(&file)?;
-    out.push(file);
-    for (include, optional) in includes.into_iter().rev() {
-        if !include.is_file() && !edited.is_some_and(|e| same_path(e.path(), &include)) {
-            if optional {
-                continue;
-            }
-            bail!(
-                "failed to read configuration file `{}`, included from `{}`",
-                include.display(),
-                path.display()
-            );
-        }
-        load_with_includes(&include, edited, seen, out)?;
-    }
-    Ok(())
-}
-
-/// The files `include = [...]` names, with whether each is optional, relative paths taken
-/// from the including file's directory. cargo 1.95 accepts only an array of strings or of
-/// `{ path, optional }` tables, and only paths ending in `.toml`.
-fn include_paths(file: &ConfigFile) -> Result<Vec<(PathBuf, bool)>> {
-    let shown = file.path().display();
-    let Some(item) = file.get(&["include"]) else {
-        return Ok(Vec::new());
-    };
-    let mut entries: Vec<(String, bool)> = Vec::new();
-    let table_entry = |table: &dyn toml_edit::TableLike, idx: usize| -> Result<(String, bool)> {
-        let path = table.get("path").and_then(Item::as_str).with_context(|| {
-            format!("missing string field `path` at `include[{idx}]` in `{shown}`")
-        })?;
-        let optional = match table.get("optional") {
-            None => false,
-            Some(v) => v.as_bool().with_context(|| {
-                format!("expected a boolean at `include[{idx}].optional` in `{shown}`")
-            })?,
-        };
-        Ok((path.to_string(), optional))
-    };
-    if let Some(array) = item.as_array() {
-        for (idx, value) in array.iter().enumerate() {
-            match value {
-                Value::String(s) => entries.push((s.value().clone(), false)),
-                Value::InlineTable(t) => entries.push(table_entry(t, idx)?),
-                _ => bail!("expected a string or table at `include[{idx}]` in `{shown}`"),
-            }
-        }
-    } else if let Some(tables) = item.as_array_of_tables() {
-        for (idx, table) in tables.iter().enumerate() {
-            entries.push(table_entry(table, idx)?);
-        }
-    } else {
-        bail!(
-            "expected a list of strings or a list of tables at `include` in `{shown}` (cargo              rejects any other form)"
-        );
-    }
-    let dir = file.path().parent().unwrap_or(Path::new(""));
-    entries
-        .into_iter()
-        .map(|(path, optional)| {
-            if Path::new(&path).extension().is_none_or(|e| e != "toml") {
-                bail!(
-                    "expected a config include path ending with `.toml`, but found `{path}` from                      `{shown}`"
-                );
-            }
-            Ok((dir.join(path), optional))
-        })
-        .collect()
-}
-
 fn listing(registries: &[Registry]) -> String {
     if registries.is_empty() {
         return String::new();
@@ -757,7 +655,8 @@ mod tests {
         }
         let mut loaded = Vec::new();
         for (rel, _) in files.iter().filter(|(rel, _)| rel.ends_with("config.toml")) {
-            load_with_includes(&dir.join(rel), None, &mut HashSet::new(), &mut loaded).unwrap();
+            include::load_with_includes(&dir.join(rel), None, &mut HashSet::new(), &mut loaded)
+                .unwrap();
         }
         let vars = vars
             .iter()

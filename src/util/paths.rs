@@ -1,0 +1,51 @@
+//! Whether two paths name one file as the OS resolves them (symlinks, `..`, a directory
+//! reached two ways), also for a file that does not exist yet: cargo's config files and
+//! feedctl's lock files are compared by where they are, not by how they were spelled.
+
+use std::path::{Path, PathBuf};
+
+/// `path` resolved; for a file that does not exist (yet), its directory resolved and its name
+/// kept; as given when not even the directory can be resolved.
+pub fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize()
+        .ok()
+        .or_else(|| in_resolved_dir(path))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// `path` with its directory resolved and its own name kept, so a symlink at the name itself
+/// is not followed; `None` when the directory cannot be resolved. A bare name is in `.`.
+pub fn in_resolved_dir(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    Some(dir.canonicalize().ok()?.join(name))
+}
+
+/// Whether `a` and `b` name the same file, even one not created yet.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || canonical(a) == canonical(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_the_same_however_it_is_reached() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("a.toml"), "").unwrap();
+        let detour = sub.join("..").join("sub");
+        assert!(same_file(&sub.join("a.toml"), &detour.join("a.toml")));
+        // Not created yet: the directory decides.
+        assert!(same_file(&sub.join("new.toml"), &detour.join("new.toml")));
+        assert!(!same_file(&sub.join("a.toml"), &sub.join("new.toml")));
+        let nowhere = dir.path().join("missing").join("x.toml");
+        assert_eq!(canonical(&nowhere), nowhere);
+        assert_eq!(in_resolved_dir(&nowhere), None);
+    }
+}
