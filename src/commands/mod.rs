@@ -1,5 +1,6 @@
 //! One module per subcommand: each turns its arguments into a plan, then carries it out.
 
+mod args;
 pub mod completions;
 pub mod connect;
 pub mod disconnect;
