@@ -1,5 +1,6 @@
-//! `feedctl connect`: point a project at a feed. The flags become [`connect::Options`], the
-//! use case runs in [`crate::ops::connect`], and this renders what it did.
+//! `feedctl connect`: point a project at a feed. The flags become [`connect::Options`] (in
+//! [`args::connect`]), the use case runs in [`crate::ops::connect`], and this renders what it
+//! did.
 
 use anyhow::Result;
 use serde::Serialize;
@@ -52,32 +53,13 @@ struct Report {
 }
 
 pub fn run(args: &ConnectArgs, env: &Environment) -> Result<()> {
-    let outcome = connect::run(&options(args), env)?;
+    let outcome = connect::run(&args::connect(args), env)?;
     if args.json {
         return ui::json(&json_report(&outcome));
     }
     match &outcome.diffs {
         Some(diffs) => report_dry_run(diffs),
         None => report(args, &outcome),
-    }
-}
-
-fn options(args: &ConnectArgs) -> connect::Options<'_> {
-    let (url, parts) = args::feed(&args.feed);
-    connect::Options {
-        url,
-        parts,
-        name: args.name.as_deref(),
-        config: args.config.as_deref(),
-        user: args.user,
-        replace_crates_io: !args.no_replace_crates_io,
-        force: args.force,
-        dry_run: args.dry_run,
-        store: (!args.no_providers).then_some(args.store),
-        login: !args.no_login,
-        verify: !args.no_verify,
-        token: args::source_flags(&args.token),
-        auth: args::auth(args.auth),
     }
 }
 

@@ -404,4 +404,57 @@ mod tests {
         assert_eq!(sh_quote("Basic abc="), "'Basic abc='");
         assert_eq!(sh_quote("it's"), r"'it'\''s'");
     }
+
+    #[test]
+    fn every_format_but_github_prints_both_variables() {
+        let vars = [
+            (
+                "CARGO_REGISTRIES_CRATES_TOKEN".to_string(),
+                Variable::Secret(crate::auth::secret::bearer("abc")),
+            ),
+            (
+                "CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER".to_string(),
+                Variable::Plain("cargo:token".to_string()),
+            ),
+        ];
+        let env = Environment::capture().unwrap();
+        let table = [
+            (
+                Format::Sh,
+                "export CARGO_REGISTRIES_CRATES_TOKEN='Bearer abc'\n\
+                 export CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER='cargo:token'\n",
+            ),
+            (
+                Format::Powershell,
+                "$env:CARGO_REGISTRIES_CRATES_TOKEN = 'Bearer abc'\n\
+                 $env:CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER = 'cargo:token'\n",
+            ),
+            (
+                Format::Cmd,
+                "set \"CARGO_REGISTRIES_CRATES_TOKEN=Bearer abc\"\n\
+                 set \"CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER=cargo:token\"\n",
+            ),
+            (
+                Format::Dotenv,
+                "CARGO_REGISTRIES_CRATES_TOKEN=Bearer abc\n\
+                 CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER=cargo:token\n",
+            ),
+            (
+                Format::AzurePipelines,
+                "##vso[task.setvariable variable=CARGO_REGISTRIES_CRATES_TOKEN;issecret=true]Bearer abc\n\
+                 ##vso[task.setvariable variable=CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER]cargo:token\n",
+            ),
+        ];
+        for (format, expected) in table {
+            assert_eq!(emit(format, &vars, &env).unwrap(), expected, "{format:?}");
+        }
+    }
+
+    #[test]
+    fn a_line_break_in_a_value_is_refused_in_every_format() {
+        let vars = [("A".to_string(), Variable::Plain("x\ny".to_string()))];
+        let env = Environment::capture().unwrap();
+        assert!(emit(Format::Sh, &vars, &env).is_err());
+        assert!(emit(Format::Github, &vars, &env).is_err());
+    }
 }
