@@ -273,28 +273,19 @@ fn usage(e: anyhow::Error) -> Failure {
     Failure::new(Code::Usage, format!("{e:#}"))
 }
 
-/// What the registry's own credential provider becomes, one answer per `--auth` kind:
-/// `Some(true)` feedctl with `--auth entra`, `Some(false)` plain feedctl, `None` not feedctl
-/// (see [`registry_provider`]).
-fn feedctl_as_provider(auth: AuthMode) -> Option<bool> {
-    match auth {
-        AuthMode::AzureCli => Some(false),
-        AuthMode::Entra => Some(true),
-        AuthMode::Pat => None,
-    }
-}
-
-/// The change to the registry's `credential-provider` in `$CARGO_HOME/config.toml`: `--auth
-/// pat` only takes feedctl out when connect manages the providers at all.
+/// The change to the registry's `credential-provider` in `$CARGO_HOME/config.toml`, one
+/// answer per `--auth` kind: `pat` only takes feedctl out when connect manages the providers.
 fn registry_provider(
     env: &Environment,
     auth: AuthMode,
     manage_providers: bool,
 ) -> Result<Option<RegistryProvider>> {
-    Ok(match feedctl_as_provider(auth) {
-        Some(entra) => Some(RegistryProvider::feedctl(env, entra)?),
-        None if manage_providers => Some(RegistryProvider::NotFeedctl),
-        None => None,
+    Ok(match auth {
+        AuthMode::AzureCli | AuthMode::Entra => {
+            Some(RegistryProvider::feedctl(env, auth == AuthMode::Entra)?)
+        }
+        AuthMode::Pat if manage_providers => Some(RegistryProvider::NotFeedctl),
+        AuthMode::Pat => None,
     })
 }
 
@@ -474,17 +465,5 @@ mod tests {
         assert_eq!(wanted_name(None, &feed("crates")).unwrap(), "crates");
         let bad = wanted_name(Some("crates-io"), &feed("crates")).unwrap_err();
         assert_eq!(crate::exit::code_of(&bad), Code::Usage as i32);
-    }
-
-    #[test]
-    fn each_auth_mode_decides_the_registry_provider() {
-        let table = [
-            (AuthMode::Pat, None),
-            (AuthMode::AzureCli, Some(false)),
-            (AuthMode::Entra, Some(true)),
-        ];
-        for (auth, expected) in table {
-            assert_eq!(feedctl_as_provider(auth), expected, "{auth:?}");
-        }
     }
 }

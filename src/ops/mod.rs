@@ -53,3 +53,31 @@ pub fn resolve_feed(url: Option<&str>, parts: &FeedParts<'_>) -> Result<Feed> {
         None => Feed::from_parts(parts),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_and_the_flags_name_the_same_feed_and_force_auth_applies_to_both() {
+        let url = "https://dev.azure.com/contoso/web/_artifacts/feed/crates";
+        let force = FeedParts {
+            force_auth: true,
+            ..FeedParts::default()
+        };
+        let from_url = resolve_feed(Some(url), &force).unwrap();
+        let from_flags = resolve_feed(
+            None,
+            &FeedParts {
+                organization: Some("contoso"),
+                project: Some("web"),
+                feed: Some("crates"),
+                ..force.clone()
+            },
+        )
+        .unwrap();
+        assert!(from_url.force_auth);
+        assert_eq!(from_url, from_flags);
+        assert!(resolve_feed(None, &force).is_err(), "no feed named");
+    }
+}
