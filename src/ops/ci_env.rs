@@ -63,6 +63,8 @@ pub struct Emitted {
     pub registries: Vec<String>,
 }
 
+/// Reads (and with `verify` checks) the token, then writes the variables for every
+/// registry in the chosen syntax; `$GITHUB_ENV` is appended to here.
 pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Emitted> {
     let settings = Settings::load(env)?;
     let registries = select(&settings, opts.names)?;

@@ -69,6 +69,8 @@ impl Done {
     }
 }
 
+/// Plans both edits (a bad file fails before anything changes), then, unless a dry run,
+/// writes them and logs out in one transaction.
 pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
     let path = if opts.user {
         edit::user_config(&env.cargo_home()?)
