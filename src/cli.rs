@@ -455,6 +455,7 @@ mod tests {
     /// `completions/`; there is no subcommand to print them, so this test rewrites them when
     /// `FEEDCTL_UPDATE_MAN` is set.
     #[test]
+    #[allow(clippy::disallowed_methods)] // a switch for the developer, not feedctl's input
     fn checked_in_man_pages_are_fresh() {
         let generated = tempfile::tempdir().unwrap();
         clap_mangen::generate_to(Cli::command(), generated.path()).unwrap();

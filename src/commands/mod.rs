@@ -1,5 +1,8 @@
-//! One module per subcommand: each turns its arguments into a plan, then carries it out.
+//! One module per subcommand, each thin: it turns its flags into the options of a use case in
+//! [`crate::ops`] (the conversions are in `args`), runs it, and renders the outcome as text
+//! or `--json`. Commands never call each other.
 
+mod args;
 pub mod completions;
 pub mod connect;
 pub mod disconnect;

@@ -1,17 +1,14 @@
 //! `feedctl providers`: set `registry.global-credential-providers` in
-//! `$CARGO_HOME/config.toml`, merging into what is there and never listing an OS store that
-//! cannot work on this machine without saying so; or, with `--auth azure-cli`, make feedctl
-//! one registry's credential provider.
+//! `$CARGO_HOME/config.toml`, or make feedctl one registry's credential provider. The use
+//! case is [`crate::ops::providers::set`]; this renders what it did.
 
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::cargo::config::edit::{self, ConfigFile};
-use crate::cargo::config::effective::Settings;
-use crate::cli::{Auth, ProvidersArgs};
+use crate::cli::ProvidersArgs;
+use crate::commands::args;
 use crate::environment::Environment;
-use crate::ops::providers::{self, HomeEdit, RegistryProvider};
-use crate::ops::transaction;
+use crate::ops::providers;
 use crate::ui;
 
 /// `providers --json`; the shape is documented in the README.
@@ -33,52 +30,34 @@ struct Report {
 }
 
 pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
-    let mut edit = HomeEdit::new(env)?;
-    // One place per `--auth` kind: what changes in `$CARGO_HOME/config.toml`.
-    let registry = match args.auth {
-        Auth::Pat => {
-            edit.global = Some(providers::choose_store(env, args.store));
-            None
-        }
-        Auth::AzureCli | Auth::Entra => {
-            let registry = Settings::load(env)?.pick(args.name.as_deref())?.name;
-            let provider = RegistryProvider::feedctl(env, args.auth == Auth::Entra)?;
-            edit.registry = Some((registry.clone(), provider));
-            Some(registry)
-        }
+    let options = providers::Options {
+        auth: args::auth(args.auth),
+        name: args.name.as_deref(),
+        store: args.store,
+        dry_run: args.dry_run,
     };
-    for warning in edit.warnings(&ConfigFile::load(&edit.path)?)? {
-        ui::warn(warning);
-    }
-    let apply = |f: &mut ConfigFile| edit.apply(f);
-    let planned = edit::plan(&edit.path, apply)?;
-    let updated = if args.dry_run {
-        planned
-    } else {
-        transaction::all_or_nothing(|transaction| transaction.commit(planned, apply))?
-    };
-    let (list, storing) = providers::list_and_store(&updated.file)?;
+    let outcome = providers::set(&options, env)?;
+    let updated = &outcome.updated;
     let shown = updated.file.path().display().to_string();
     if args.json {
         let report = Report {
             dry_run: args.dry_run,
             file: shown,
             changed: updated.changed,
-            diff: args
-                .dry_run
-                .then(|| transaction::diff(&updated.file, false, env.cwd())),
-            providers: list,
-            token_file: storing
+            diff: outcome.diff,
+            providers: outcome.list,
+            token_file: outcome
+                .storing
                 .as_deref()
-                .and_then(|p| providers::token_file(p, &edit.cargo_home))
+                .and_then(|p| providers::token_file(p, &outcome.cargo_home))
                 .map(|f| f.display().to_string()),
-            token_provider: storing,
-            registry,
+            token_provider: outcome.storing,
+            registry: outcome.registry,
         };
         return ui::json(&report);
     }
-    if args.dry_run && updated.changed {
-        ui::stdout(transaction::diff(&updated.file, false, env.cwd()))?;
+    if let Some(diff) = outcome.diff.filter(|_| updated.changed) {
+        ui::stdout(diff)?;
         ui::note(format!("dry run: `{shown}` was not changed"));
         return Ok(());
     }
@@ -87,7 +66,7 @@ pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
     } else {
         "Unchanged"
     };
-    match registry {
+    match &outcome.registry {
         Some(registry) => ui::status(
             verb,
             format!("feedctl as the credential provider of `{registry}` in `{shown}`"),
@@ -95,12 +74,15 @@ pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
         None => {
             ui::status(
                 verb,
-                format!("credential providers [{}] in `{shown}`", list.join(", ")),
+                format!(
+                    "credential providers [{}] in `{shown}`",
+                    outcome.list.join(", ")
+                ),
             );
-            if let Some(storing) = &storing {
+            if let Some(storing) = &outcome.storing {
                 ui::note(format!(
                     "`cargo login` will store tokens in {}",
-                    crate::cargo::providers::describe_store(storing, &edit.cargo_home)
+                    crate::cargo::providers::describe_store(storing, &outcome.cargo_home)
                 ));
             }
         }

@@ -1,6 +1,7 @@
 //! Tokens through cargo: check a token against the feed, store it with `cargo login`, remove
 //! it with `cargo logout`. Cargo does the storing so that whichever provider the user
-//! configured (OS store, `credentials.toml`) gets it; the token travels on stdin.
+//! configured (OS store, `credentials.toml`) gets it; the token travels on stdin. Also
+//! `login`'s use case, [`login`], and the checks `connect` shares with it.
 
 use std::path::PathBuf;
 
@@ -9,26 +10,63 @@ use serde::Serialize;
 
 use crate::auth::azure_cli;
 use crate::auth::secret::Secret;
-use crate::auth::token::SourceFlags;
+use crate::auth::token::{self, Source, SourceFlags};
 use crate::azure::{probe, verdict};
 use crate::cargo::config::edit::ConfigFile;
 use crate::cargo::config::effective::{Definition, HttpSettings, Registry, Settings};
 use crate::cargo::credentials;
 use crate::cargo::process;
 use crate::cargo::providers;
-use crate::cli::TokenArgs;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ops::providers::token_file;
 use crate::ui;
 
-/// The token flags as [`crate::auth::token::select_source`] takes them.
-pub fn source_flags(args: &TokenArgs) -> SourceFlags {
-    SourceFlags {
-        pat_stdin: args.pat_stdin,
-        pat_env: args.pat_env.clone(),
-        azure_cli: args.azure_cli,
-    }
+/// What the user asked `login` for.
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    /// The registry (default: the only Azure Artifacts registry configured here).
+    pub name: Option<&'a str>,
+    pub token: SourceFlags,
+    /// Check the token against the feed before storing it.
+    pub verify: bool,
+}
+
+/// The registry logged in to and where its token went.
+#[derive(Debug)]
+pub struct LoggedIn {
+    pub registry: Registry,
+    pub verified: bool,
+    pub stored: Stored,
+}
+
+/// Reads a token, checks it against the feed, then hands it to `cargo login`; every check
+/// that could make `cargo login` fail runs before the token is read.
+pub fn login(opts: &Options<'_>, env: &Environment) -> Result<LoggedIn> {
+    let settings = Settings::load(env)?;
+    let registry = settings.pick(opts.name)?;
+    let (list, explicit) = settings.providers_for(&registry);
+    require_providers(explicit)?;
+    let source = token::select_source(&opts.token, env.interactive()).ok_or_else(|| {
+        token::no_source_error(&format!("feedctl login --name {}", registry.name))
+    })?;
+    require_readable_credentials(env)?;
+    require_online(&settings)?;
+    require_storing_provider(&settings, &registry.name)?;
+    let http = settings.http();
+    let secret = if source == Source::AzureCli {
+        azure_cli_token(env, &http, &registry.name, &registry.index, opts.verify)?
+    } else {
+        let secret = token::read(&source, env)?;
+        check(&http, &registry.name, &registry.index, &secret, opts.verify)?;
+        secret
+    };
+    let stored = store(env, &registry, &secret, &list)?;
+    Ok(LoggedIn {
+        registry,
+        verified: opts.verify,
+        stored,
+    })
 }
 
 /// Refuses to store a token that cargo would never send: with no explicit provider list,

@@ -1,18 +1,88 @@
 //! Cargo's credential providers in `$CARGO_HOME/config.toml`: the global list (which store
 //! `cargo login` uses) and the per-registry provider that makes feedctl hand cargo Azure CLI
 //! tokens. Planning (probing the OS store, deciding, warning) is separate from the edit,
-//! which is pure and can run twice (plan, then write) with the same result.
+//! which is pure and can run twice (plan, then write) with the same result. Also the use
+//! case of `feedctl providers`, [`set`].
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use toml_edit::Array;
 
-use crate::cargo::config::edit::{self, ConfigFile, NewParent};
-use crate::cargo::config::effective;
+use crate::cargo::config::edit::{self, ConfigFile, NewParent, Updated};
+use crate::cargo::config::effective::{self, Settings};
 use crate::cargo::providers::{self, Probe, Store};
 use crate::environment::Environment;
+use crate::ops::{AuthMode, transaction};
 use crate::ui;
+
+/// What the user asked `providers` for.
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    /// `Pat` sets the global list; the others make feedctl one registry's provider.
+    pub auth: AuthMode,
+    /// That registry (default: the only Azure Artifacts registry configured here).
+    pub name: Option<&'a str>,
+    /// Where cargo should keep tokens (`Pat` only).
+    pub store: Store,
+    pub dry_run: bool,
+}
+
+/// What `providers` did, or in a dry run would do.
+#[derive(Debug)]
+pub struct Outcome {
+    /// `$CARGO_HOME/config.toml`, written or planned.
+    pub updated: Updated,
+    /// Dry run: the diff of that file.
+    pub diff: Option<String>,
+    /// `registry.global-credential-providers` after the change.
+    pub list: Vec<String>,
+    /// The provider `cargo login` stores tokens with.
+    pub storing: Option<String>,
+    /// The registry whose provider feedctl now is (not `Pat`).
+    pub registry: Option<String>,
+    pub cargo_home: PathBuf,
+}
+
+/// Sets the global provider list, or makes feedctl one registry's provider.
+pub fn set(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
+    let mut edit = HomeEdit::new(env)?;
+    // One place per `--auth` kind: what changes in `$CARGO_HOME/config.toml`.
+    let registry = match opts.auth {
+        AuthMode::Pat => {
+            edit.global = Some(choose_store(env, opts.store));
+            None
+        }
+        AuthMode::AzureCli | AuthMode::Entra => {
+            let registry = Settings::load(env)?.pick(opts.name)?.name;
+            let provider = RegistryProvider::feedctl(env, opts.auth == AuthMode::Entra)?;
+            edit.registry = Some((registry.clone(), provider));
+            Some(registry)
+        }
+    };
+    for warning in edit.warnings(&ConfigFile::load(&edit.path)?)? {
+        ui::warn(warning);
+    }
+    let apply = |f: &mut ConfigFile| edit.apply(f);
+    let planned = edit::plan(&edit.path, apply)?;
+    let (updated, diff) = if opts.dry_run {
+        let diff = transaction::diff(&planned.file, false, env.cwd());
+        (planned, Some(diff))
+    } else {
+        let updated =
+            transaction::all_or_nothing(|transaction| transaction.commit(planned, apply))?;
+        (updated, None)
+    };
+    let (list, storing) = list_and_store(&updated.file)?;
+    Ok(Outcome {
+        updated,
+        diff,
+        list,
+        storing,
+        registry,
+        cargo_home: edit.cargo_home,
+    })
+}
 
 /// What to do with one registry's `credential-provider`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,182 @@
+//! The one place where clap's argument structs become the plain options the use cases in
+//! [`crate::ops`] take: the flags several commands share, and the commands with many flags.
+
+use crate::auth::token::SourceFlags;
+use crate::azure::feed::FeedParts;
+use crate::cli::{Auth, ConnectArgs, EnvArgs, EnvAuth, EnvFormat, FeedArgs, TokenArgs};
+use crate::ops::ci_env::{self, Format};
+use crate::ops::{AuthMode, connect};
+
+/// The token flags as [`crate::auth::token::select_source`] takes them.
+pub fn source_flags(args: &TokenArgs) -> SourceFlags {
+    SourceFlags {
+        pat_stdin: args.pat_stdin,
+        pat_env: args.pat_env.clone(),
+        azure_cli: args.azure_cli,
+    }
+}
+
+/// The feed's URL, if given, and the flags that build a feed otherwise.
+pub fn feed(args: &FeedArgs) -> (Option<&str>, FeedParts<'_>) {
+    let parts = FeedParts {
+        organization: args.organization.as_deref(),
+        server_url: args.server_url.as_deref(),
+        collection: args.collection.as_deref(),
+        project: args.project.as_deref(),
+        feed: args.feed.as_deref(),
+        force_auth: args.force_auth,
+    };
+    (args.url.as_deref(), parts)
+}
+
+/// `--auth` as the use cases take it.
+pub fn auth(auth: Auth) -> AuthMode {
+    match auth {
+        Auth::Pat => AuthMode::Pat,
+        Auth::AzureCli => AuthMode::AzureCli,
+        Auth::Entra => AuthMode::Entra,
+    }
+}
+
+/// `connect`'s flags as its use case takes them.
+pub fn connect(args: &ConnectArgs) -> connect::Options<'_> {
+    let (url, parts) = feed(&args.feed);
+    connect::Options {
+        url,
+        parts,
+        name: args.name.as_deref(),
+        config: args.config.as_deref(),
+        user: args.user,
+        replace_crates_io: !args.no_replace_crates_io,
+        force: args.force,
+        dry_run: args.dry_run,
+        store: (!args.no_providers).then_some(args.store),
+        login: !args.no_login,
+        verify: !args.no_verify,
+        token: source_flags(&args.token),
+        auth: auth(args.auth),
+    }
+}
+
+/// `env`'s flags as its use case takes them.
+pub fn ci_env(args: &EnvArgs) -> ci_env::Options<'_> {
+    ci_env::Options {
+        names: &args.names,
+        format: match args.format {
+            EnvFormat::Sh => Format::Sh,
+            EnvFormat::Powershell => Format::Powershell,
+            EnvFormat::Cmd => Format::Cmd,
+            EnvFormat::Dotenv => Format::Dotenv,
+            EnvFormat::Github => Format::Github,
+            EnvFormat::AzurePipelines => Format::AzurePipelines,
+        },
+        verify: args.verify,
+        token: source_flags(&args.token),
+        entra: args.auth == Some(EnvAuth::Entra),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn parse(argv: &str) -> Command {
+        let argv = ["feedctl"].into_iter().chain(argv.split(' '));
+        Cli::try_parse_from(argv).unwrap().command.unwrap()
+    }
+
+    /// The options the flags decide, in a line: `url`/`org=…`, the store, then what is on.
+    fn summary(o: &connect::Options<'_>) -> String {
+        let mut out = vec![match (o.url, o.parts.organization) {
+            (Some(_), _) => "url".to_string(),
+            (None, org) => format!("org={}", org.unwrap_or("-")),
+        }];
+        out.push(format!("store={:?}", o.store));
+        out.push(format!("auth={}", o.auth.name()));
+        let on = [
+            (o.login, "login"),
+            (o.verify, "verify"),
+            (o.replace_crates_io, "replace"),
+            (o.force, "force"),
+            (o.parts.force_auth, "force-auth"),
+            (o.token.pat_stdin, "pat-stdin"),
+        ];
+        out.extend(on.iter().filter(|(on, _)| *on).map(|(_, n)| n.to_string()));
+        out.extend(o.token.pat_env.as_ref().map(|v| format!("pat-env={v}")));
+        out.join(" ")
+    }
+
+    #[test]
+    fn flags_become_options() {
+        let table = [
+            (
+                "https://dev.azure.com/contoso/web/_artifacts/feed/crates",
+                "url store=Some(Auto) auth=pat login verify replace",
+            ),
+            (
+                "--org contoso --feed crates --no-providers --no-login",
+                "org=contoso store=None auth=pat verify replace",
+            ),
+            (
+                "--org c --feed f --auth azure-cli --no-verify --store file",
+                "org=c store=Some(File) auth=azure-cli login replace",
+            ),
+            (
+                "--org c --feed f --auth entra --no-replace-crates-io --force --force-auth",
+                "org=c store=Some(Auto) auth=entra login verify force force-auth",
+            ),
+            (
+                "--org c --feed f --pat-env PAT --store os",
+                "org=c store=Some(Os) auth=pat login verify replace pat-env=PAT",
+            ),
+            (
+                "--org c --feed f --pat-stdin",
+                "org=c store=Some(Auto) auth=pat login verify replace pat-stdin",
+            ),
+        ];
+        for (argv, expected) in table {
+            let Command::Connect(args) = parse(&format!("connect {argv}")) else {
+                unreachable!()
+            };
+            assert_eq!(summary(&connect(&args)), expected, "{argv}");
+        }
+    }
+
+    #[test]
+    fn env_flags_become_options() {
+        let table = [
+            ("env", Format::Sh, false, None),
+            (
+                "env --format github --auth entra",
+                Format::Github,
+                true,
+                None,
+            ),
+            (
+                "env --format azure-pipelines --pat-env PAT --verify",
+                Format::AzurePipelines,
+                false,
+                Some("PAT"),
+            ),
+            (
+                "env --format cmd --name a --name b",
+                Format::Cmd,
+                false,
+                None,
+            ),
+        ];
+        for (argv, format, entra, pat_env) in table {
+            let Command::Env(args) = parse(argv) else {
+                unreachable!()
+            };
+            let options = ci_env(&args);
+            assert_eq!(options.format, format, "{argv}");
+            assert_eq!(options.entra, entra, "{argv}");
+            assert_eq!(options.token.pat_env.as_deref(), pat_env, "{argv}");
+            assert_eq!(options.verify, argv.contains("--verify"), "{argv}");
+        }
+    }
+}

@@ -1,0 +1,469 @@
+//! `connect`'s use case: point a project at a feed.
+//!
+//! The options become a checked [`Plan`] (feed, registry name, config file, the edits of the
+//! project config and of `$CARGO_HOME/config.toml`) before anything is written. Then the
+//! token is read and checked against the feed, and only then are the files written and the
+//! token stored with `cargo login`; when that fails, the files are restored (see
+//! [`transaction::all_or_nothing`]). A failed `connect` leaves every file as it was.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::auth::secret::Secret;
+use crate::auth::token::{self, SourceFlags};
+use crate::auth::{azure_cli, entra};
+use crate::azure::feed::{self, Feed, FeedParts};
+use crate::cargo::config::edit::{self, ConfigFile, Updated};
+use crate::cargo::config::effective::{Registry, Settings};
+use crate::cargo::providers::Store;
+use crate::environment::Environment;
+use crate::exit::{Code, Failure};
+use crate::ops::login::{self, Stored};
+use crate::ops::project::{self, ConnectEdit};
+use crate::ops::providers::{self, HomeEdit, RegistryProvider};
+use crate::ops::{AuthMode, resolve_feed, transaction};
+use crate::ui;
+
+/// What the user asked `connect` for.
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    /// The feed's URL; without one the feed is built from `parts`.
+    pub url: Option<&'a str>,
+    pub parts: FeedParts<'a>,
+    /// The registry name (default: the feed name).
+    pub name: Option<&'a str>,
+    /// The config file to edit (default: the project's).
+    pub config: Option<&'a Path>,
+    /// Edit `$CARGO_HOME/config.toml` instead of the project config.
+    pub user: bool,
+    pub replace_crates_io: bool,
+    pub force: bool,
+    pub dry_run: bool,
+    /// Where cargo should keep tokens; `None` leaves the global providers alone.
+    pub store: Option<Store>,
+    /// Read and store a token (`--auth pat`).
+    pub login: bool,
+    /// Check the token against the feed before storing it.
+    pub verify: bool,
+    pub token: SourceFlags,
+    pub auth: AuthMode,
+}
+
+/// What `connect` will do, decided from the options and the files as they are.
+#[derive(Debug)]
+pub struct Plan {
+    pub feed: Feed,
+    pub auth: AuthMode,
+    /// The project config as read while planning, so that it is parsed once.
+    project_file: ConfigFile,
+    pub edit: ConnectEdit,
+    /// Another name already pointing at the feed, reused instead of the one asked for.
+    pub reused_from: Option<PathBuf>,
+    pub config: PathBuf,
+    pub home: HomeEdit,
+}
+
+impl Plan {
+    fn registry(&self) -> Registry {
+        Registry {
+            name: self.edit.registry.clone(),
+            index: self.edit.index.clone(),
+            file: self.config.clone(),
+            credential_provider: None,
+        }
+    }
+}
+
+/// How the token step went.
+#[derive(Debug, Default)]
+pub struct TokenStep {
+    pub verified: bool,
+    pub stored: Option<Stored>,
+}
+
+/// What `connect` did, or in a dry run would do.
+#[derive(Debug)]
+pub struct Outcome {
+    pub plan: Plan,
+    /// The project config, written or planned.
+    pub project: Updated,
+    /// `$CARGO_HOME/config.toml`, when there was anything to change in it.
+    pub home: Option<Updated>,
+    /// Dry run: the diff of each file above, project config first.
+    pub diffs: Option<Vec<String>>,
+    pub token: TokenStep,
+    /// Whether `--auth pat` took feedctl out as the registry's credential provider.
+    pub drops_feedctl: bool,
+}
+
+impl Outcome {
+    /// Ready only when the feed accepted the token cargo will use.
+    pub fn ready(&self) -> bool {
+        let step = &self.token;
+        match self.plan.home.registry {
+            Some((_, RegistryProvider::Feedctl(_))) => step.verified,
+            _ => {
+                step.verified
+                    && step
+                        .stored
+                        .as_ref()
+                        .is_some_and(|s| s.overridden_by.is_none())
+            }
+        }
+    }
+}
+
+/// Plan → (dry run: diffs) → token checked → files written → `cargo login`.
+pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
+    let plan = plan(opts, env)?;
+    ui::debug(format!("editing `{}`", plan.config.display()));
+    let project_edit = |file: &mut ConfigFile| project::connect(file, &plan.edit);
+    let home_edit = |file: &mut ConfigFile| plan.home.apply(file);
+    let project_planned = edit::plan_loaded(plan.project_file.clone(), project_edit)?;
+    // What cargo will see once the edit is saved: the checks before writing go by it.
+    let after = check_cargo_will_see(env, &plan, &project_planned.file, opts.user)?;
+    let mut drops_feedctl = false;
+    let home_planned = if plan.home.is_empty() {
+        None
+    } else {
+        let before = ConfigFile::load(&plan.home.path)?;
+        drops_feedctl = matches!(plan.home.registry, Some((_, RegistryProvider::NotFeedctl)))
+            && providers::is_feedctl_provider_of(&before, &plan.edit.registry);
+        for warning in plan.home.warnings(&before)? {
+            ui::warn(warning);
+        }
+        Some(edit::plan(&plan.home.path, home_edit)?)
+    };
+    if opts.dry_run {
+        let diffs = [Some(&project_planned), home_planned.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|u| transaction::diff(&u.file, false, env.cwd()))
+            .collect();
+        return Ok(Outcome {
+            plan,
+            project: project_planned,
+            home: home_planned,
+            diffs: Some(diffs),
+            token: TokenStep::default(),
+            drops_feedctl,
+        });
+    }
+    let token = token_before_writing(opts, env, &plan, &after)?;
+    let (project, home, step) = transaction::all_or_nothing(|transaction| {
+        let project = transaction.commit(project_planned, project_edit)?;
+        let home = home_planned
+            .map(|planned| transaction.commit(planned, home_edit))
+            .transpose()?;
+        let mut step = TokenStep {
+            verified: token.verified,
+            stored: None,
+        };
+        if let Some(secret) = &token.secret {
+            let registry = plan.registry();
+            let settings = Settings::load(env)?;
+            let (list, explicit) = settings.providers_for(&registry);
+            login::require_providers(explicit)?;
+            step.stored = Some(login::store(env, &registry, secret, &list)?);
+        }
+        Ok((project, home, step))
+    })?;
+    Ok(Outcome {
+        plan,
+        project,
+        home,
+        diffs: None,
+        token: step,
+        drops_feedctl,
+    })
+}
+
+/// The token read and checked before anything is written.
+#[derive(Debug, Default)]
+struct Token {
+    /// The token to store with `cargo login` (`--auth pat` with a token source).
+    secret: Option<Secret>,
+    verified: bool,
+}
+
+/// `after` is cargo's view once the project config is written: it decides.
+fn token_before_writing(
+    opts: &Options<'_>,
+    env: &Environment,
+    plan: &Plan,
+    after: &Settings,
+) -> Result<Token> {
+    let name = &plan.edit.registry;
+    let index = &plan.edit.index;
+    match opts.auth {
+        AuthMode::AzureCli => {
+            if !opts.verify {
+                ui::warn("not checking the Azure CLI's token against the feed (`--no-verify`)");
+                return Ok(Token::default());
+            }
+            login::azure_cli_token(env, &after.http(), name, index, true)?;
+            Ok(Token {
+                secret: None,
+                verified: true,
+            })
+        }
+        AuthMode::Pat => {
+            let next = ui::pat_stdin_hint(&format!("feedctl login --name {name}"));
+            if !opts.login {
+                ui::note(format!(
+                    "not logging in (`--no-login`); to store a token later run:\n  {next}"
+                ));
+                return Ok(Token::default());
+            }
+            let Some(source) = token::select_source(&opts.token, env.interactive()) else {
+                ui::note(format!(
+                    "no token given and no terminal to ask on; the config is written. To \
+                     store a token, run:\n  {next}"
+                ));
+                return Ok(Token::default());
+            };
+            // Cargo would store a token it never sends without a provider list: refuse
+            // before reading the token, let alone writing anything.
+            if plan.home.global.is_none() {
+                let (_, explicit) = after.providers_for(&plan.registry());
+                login::require_providers(explicit)?;
+            }
+            login::require_readable_credentials(env)?;
+            login::require_online(after)?;
+            login::require_storing_provider(after, name)?;
+            let secret = token::read(&source, env)?;
+            login::check(&after.http(), name, index, &secret, opts.verify)?;
+            Ok(Token {
+                secret: Some(secret),
+                verified: opts.verify,
+            })
+        }
+        AuthMode::Entra => {
+            entra::verify_step(&after.http(), index, name, env, !opts.verify)?;
+            Ok(Token {
+                secret: None,
+                verified: opts.verify,
+            })
+        }
+    }
+}
+
+/// The registry name `connect` wants: `--name`, else the feed's name (checked here, because
+/// a feed name may not be a valid registry name).
+fn wanted_name(name: Option<&str>, feed: &Feed) -> Result<String> {
+    match name {
+        Some(name) => {
+            feed::check_registry_name(name, "--name").map_err(usage)?;
+            Ok(name.to_string())
+        }
+        None => {
+            feed::check_registry_name(&feed.name, "--name").map_err(|e| {
+                Failure::new(
+                    Code::Usage,
+                    format!("the feed name cannot be the registry name: {e:#}"),
+                )
+            })?;
+            Ok(feed.name.clone())
+        }
+    }
+}
+
+fn usage(e: anyhow::Error) -> Failure {
+    Failure::new(Code::Usage, format!("{e:#}"))
+}
+
+/// The change to the registry's `credential-provider` in `$CARGO_HOME/config.toml`, one
+/// answer per `--auth` kind: `pat` only takes feedctl out when connect manages the providers.
+fn registry_provider(
+    env: &Environment,
+    auth: AuthMode,
+    manage_providers: bool,
+) -> Result<Option<RegistryProvider>> {
+    Ok(match auth {
+        AuthMode::AzureCli | AuthMode::Entra => {
+            Some(RegistryProvider::feedctl(env, auth == AuthMode::Entra)?)
+        }
+        AuthMode::Pat if manage_providers => Some(RegistryProvider::NotFeedctl),
+        AuthMode::Pat => None,
+    })
+}
+
+fn plan(opts: &Options<'_>, env: &Environment) -> Result<Plan> {
+    let feed = resolve_feed(opts.url, &opts.parts).map_err(usage)?;
+    let index = feed.index_url();
+    let wanted = wanted_name(opts.name, &feed)?;
+    let config = if opts.user {
+        edit::user_config(&env.cargo_home()?)
+    } else {
+        let config = edit::project_config(env.cwd(), opts.config)?;
+        refuse_user_config_unasked(env, &config)?;
+        config
+    };
+    let project_file = edit::load_target(&config)?;
+    let existing =
+        project::registry_for_feed(env.cwd(), &env.cargo_home()?, &wanted, &feed, &project_file);
+    let (registry, reused_from) = match existing {
+        Some(r) => {
+            ui::note(format!(
+                "registry `{}` in `{}` already points at this feed; using it instead of \
+                 adding `{wanted}` (cargo refuses two names for one index)",
+                r.name,
+                r.file.display()
+            ));
+            (r.name, Some(r.file))
+        }
+        None => {
+            feed::check_registry_env_name(&wanted, "--name").map_err(usage)?;
+            (wanted, None)
+        }
+    };
+    if opts.auth == AuthMode::AzureCli
+        && opts.verify
+        && !opts.dry_run
+        && azure_cli::find(env).is_none()
+    {
+        return Err(Failure::new(
+            Code::Auth,
+            "`--auth azure-cli` needs the Azure CLI, and `az` is not on PATH: install it \
+             (https://aka.ms/azure-cli) and run `az login`. On machines without it, use a \
+             personal access token (the default `--auth pat`); feedctl never falls back to \
+             storing one by itself.",
+        )
+        .into());
+    }
+    let mut home = HomeEdit::new(env)?;
+    if let Some(store) = opts.store {
+        home.global = Some(providers::choose_store(env, store));
+    }
+    home.registry = registry_provider(env, opts.auth, opts.store.is_some())?
+        .map(|provider| (registry.clone(), provider));
+    Ok(Plan {
+        auth: opts.auth,
+        project_file,
+        edit: ConnectEdit {
+            registry,
+            index,
+            feed: feed.clone(),
+            replace_crates_io: opts.replace_crates_io,
+            force: opts.force,
+        },
+        feed,
+        reused_from,
+        config,
+        home,
+    })
+}
+
+/// Refuses an edit that cargo would not see from here: a closer config, an `include`d file or
+/// a `CARGO_REGISTRIES_<NAME>_INDEX` that defines the registry otherwise or replaces crates.io
+/// with something else wins over the file being written. With `--user` that is only a warning
+/// (this project overrides the user's config on purpose). Returns that view of the config.
+fn check_cargo_will_see(
+    env: &Environment,
+    plan: &Plan,
+    edited: &ConfigFile,
+    user: bool,
+) -> Result<Settings> {
+    let settings = Settings::load_with(env, edited)?;
+    let file = edited.path().display();
+    if !settings.reads(edited.path()) {
+        ui::note(format!(
+            "cargo run here does not read `{file}`; it applies where cargo reads it"
+        ));
+        return Ok(settings);
+    }
+    let mut shadowed = Vec::new();
+    match settings
+        .registries()
+        .iter()
+        .find(|r| r.name == plan.edit.registry)
+    {
+        Some(r) if r.index != plan.edit.index => shadowed.push(format!(
+            "registry `{}` is `{}` from {}, which cargo reads before `{file}`",
+            plan.edit.registry,
+            r.index,
+            settings
+                .index_origin(&r.name)
+                .map_or_else(|| "another file".to_string(), |d| d.describe())
+        )),
+        _ => {}
+    }
+    if plan.edit.replace_crates_io
+        && let Some((name, from)) = settings.replace_with()
+        && name != plan.edit.registry
+    {
+        shadowed.push(format!(
+            "crates.io is replaced with `{name}` in `{}`, which cargo reads before `{file}`",
+            from.display()
+        ));
+    }
+    if shadowed.is_empty() {
+        return Ok(settings);
+    }
+    let what = shadowed.join("; and ");
+    if user {
+        ui::warn(format!(
+            "{what}: in this directory that setting wins over `--user`"
+        ));
+        return Ok(settings);
+    }
+    Err(Failure::new(
+        Code::Refused,
+        format!(
+            "{what}: cargo would not use the feed, so nothing was written; change it there, \
+             or pass `--config` with that file"
+        ),
+    )
+    .into())
+}
+
+/// A project config that is `$CARGO_HOME`'s (a workspace at `$HOME`) acts machine-wide: only
+/// with `--user`.
+fn refuse_user_config_unasked(env: &Environment, config: &Path) -> Result<()> {
+    let home_config = edit::config_in(&env.cargo_home()?).0;
+    let canonical = |p: &Path| {
+        p.parent()
+            .and_then(|dir| dir.canonicalize().ok())
+            .map(|dir| dir.join(p.file_name().unwrap_or_default()))
+    };
+    if config == home_config
+        || canonical(config).is_some_and(|c| Some(c) == canonical(&home_config))
+    {
+        return Err(Failure::new(
+            Code::Usage,
+            format!(
+                "`{}` is `$CARGO_HOME`'s config, read by cargo in every directory: pass `--user` \
+                 if you mean to configure the feed (and replace crates.io) for all your projects",
+                config.display()
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(name: &str) -> Feed {
+        Feed::from_parts(&FeedParts {
+            organization: Some("contoso"),
+            feed: Some(name),
+            ..FeedParts::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_registry_name_is_the_flag_else_the_feed_name() {
+        assert_eq!(
+            wanted_name(Some("company"), &feed("crates")).unwrap(),
+            "company"
+        );
+        assert_eq!(wanted_name(None, &feed("crates")).unwrap(), "crates");
+        let bad = wanted_name(Some("crates-io"), &feed("crates")).unwrap_err();
+        assert_eq!(crate::exit::code_of(&bad), Code::Usage as i32);
+    }
+}
