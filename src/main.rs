@@ -6,6 +6,7 @@ mod azure;
 mod cargo;
 mod cli;
 mod commands;
+mod doctor;
 mod environment;
 mod exit;
 mod ops;
