@@ -71,3 +71,118 @@ pub fn check(facts: &Facts) -> Report {
     }
     report
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::azure::probe::Answer;
+    use crate::cargo::config::effective::Definition;
+    use crate::cargo::credentials::Origin;
+    use crate::doctor::facts::{Auth, Config, Online, TokenAnswer, fixture};
+    use crate::doctor::report::{CheckId, Level};
+
+    fn ids(report: &Report) -> Vec<(CheckId, Option<&str>, Level)> {
+        report
+            .checks
+            .iter()
+            .map(|c| (c.id, c.registry.as_deref(), c.status))
+            .collect()
+    }
+
+    #[test]
+    fn an_unloadable_config_stops_after_cargo() {
+        let facts = Facts {
+            cargo: Ok("cargo 1.95.0".to_string()),
+            config: Err("`net.offline` is not `true` or `false`".to_string()),
+        };
+        assert_eq!(
+            ids(&check(&facts)),
+            [
+                (CheckId::CargoVersion, None, Level::Ok),
+                (CheckId::ConfigLoadable, None, Level::Fail)
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_configured() {
+        let facts = Facts {
+            cargo: Err("cargo".to_string()),
+            config: Ok(Config::default()),
+        };
+        assert_eq!(
+            ids(&check(&facts)),
+            [
+                (CheckId::CargoVersion, None, Level::Fail),
+                (CheckId::ProvidersConfigured, None, Level::Fail),
+                (CheckId::RegistriesConfigured, None, Level::Fail)
+            ]
+        );
+    }
+
+    /// Global checks first, then each registry's offline checks and its feed's answers.
+    #[test]
+    fn the_report_keeps_its_order() {
+        let var = "CARGO_REGISTRIES_CRATES_TOKEN";
+        let mut crates = fixture::registry("crates");
+        crates.registry.index = crates.registry.index.trim_end_matches('/').to_string();
+        let mut credentials = fixture::credentials(&["cargo:token"]);
+        credentials.env_token = fixture::env_token(var, "Basic abc");
+        crates.auth = Some(Auth {
+            credentials,
+            mode: Mode::Cargo {
+                storing_runnable: true,
+            },
+        });
+        crates.online = Some(Online {
+            anonymous: Ok(Answer::Forbidden { known: None }),
+            with_token: Some(TokenAnswer::Cargo {
+                origin: Origin::EnvVar(var.to_string()),
+                answer: Ok(Answer::Ok {
+                    auth_required: true,
+                }),
+            }),
+        });
+        let mut tools = fixture::registry("tools");
+        tools.auth = Some(Auth {
+            credentials: fixture::credentials(&["cargo:token"]),
+            mode: Mode::Cargo {
+                storing_runnable: true,
+            },
+        });
+        let config = Config {
+            http_error: Some("bad proxy".to_string()),
+            global_providers: Some(vec![(
+                "cargo:token".to_string(),
+                Definition::File(PathBuf::from("/h/config.toml")),
+            )]),
+            offline: Some(Definition::Env("CARGO_NET_OFFLINE".to_string())),
+            committed_tokens: vec![(
+                PathBuf::from("/p/.cargo/config.toml"),
+                "registries.tools.token".to_string(),
+            )],
+            registries: vec![crates, tools],
+            ..Config::default()
+        };
+        let facts = Facts {
+            cargo: Ok("cargo 1.95.0".to_string()),
+            config: Ok(config),
+        };
+        assert_eq!(
+            ids(&check(&facts)),
+            [
+                (CheckId::CargoVersion, None, Level::Ok),
+                (CheckId::HttpSettings, None, Level::Fail),
+                (CheckId::ProvidersConfigured, None, Level::Ok),
+                (CheckId::NetOffline, None, Level::Warn),
+                (CheckId::IndexSparse, Some("crates"), Level::Fail),
+                (CheckId::ConfigToken, Some("tools"), Level::Fail),
+                (CheckId::FeedReachable, Some("crates"), Level::Ok),
+                (CheckId::TokenAccepted, Some("crates"), Level::Ok),
+                (CheckId::TokenPresent, Some("tools"), Level::Fail),
+            ]
+        );
+    }
+}

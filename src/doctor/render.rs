@@ -66,3 +66,66 @@ fn text(report: &Report) -> String {
 fn plain(text: &str) -> String {
     text.replace('`', "")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> Report {
+        let mut report = Report::default();
+        report.ok(CheckId::CargoVersion, "cargo 1.95.0");
+        let mut own = Report::for_registry("crates");
+        own.warn(
+            CheckId::TokenShadowed,
+            "`/h/credentials.toml` still holds a token",
+            "remove the `[registries.crates]` table",
+        );
+        own.fail(
+            CheckId::TokenPresent,
+            "no token for `crates`",
+            "feedctl login --name crates",
+        );
+        report.append(own);
+        report
+    }
+
+    #[test]
+    fn text_labels_each_check_and_puts_its_fix_below() {
+        assert_eq!(
+            text(&report()),
+            "ok    cargo: cargo 1.95.0\n\
+             warn  token `crates`: `/h/credentials.toml` still holds a token\n      \
+             fix: remove the `[registries.crates]` table\n\
+             FAIL  token `crates`: no token for `crates`\n      \
+             fix: feedctl login --name crates\n"
+        );
+    }
+
+    #[test]
+    fn json_counts_and_drops_the_backticks() {
+        let value = to_json(&report());
+        assert_eq!(value["ok"], false);
+        assert_eq!(value["failed"], 1);
+        assert_eq!(value["warnings"], 1);
+        assert_eq!(
+            value["checks"][1],
+            serde_json::json!({
+                "id": "token.shadowed",
+                "registry": "crates",
+                "status": "warn",
+                "message": "/h/credentials.toml still holds a token",
+                "fix": "remove the [registries.crates] table",
+            })
+        );
+        assert_eq!(
+            value["checks"][0],
+            serde_json::json!({
+                "id": "cargo.version",
+                "registry": null,
+                "status": "ok",
+                "message": "cargo 1.95.0",
+                "fix": null,
+            })
+        );
+    }
+}

@@ -198,4 +198,39 @@ mod tests {
         assert_eq!(check.label(), "token `crates`");
         assert_eq!(CheckId::AzureCliLogin.area(), "azure-cli");
     }
+
+    /// Scripts match on these strings: each is distinct and names an area and a subject.
+    #[test]
+    fn ids_are_distinct() {
+        use CheckId::*;
+        let all = [
+            CargoVersion,
+            ConfigLoadable,
+            HttpSettings,
+            ProvidersConfigured,
+            LibsecretUsable,
+            NetOffline,
+            NamesCollision,
+            IndexSparse,
+            ConfigLegacy,
+            CredentialsReadable,
+            ConfigToken,
+            RegistriesConfigured,
+            AzureCliLogin,
+            EntraSource,
+            TokenProvider,
+            TokenEnvIgnored,
+            TokenMacro,
+            TokenScheme,
+            TokenShadowed,
+            TokenPresent,
+            FeedReachable,
+            FeedForceAuth,
+            AzureCliVersion,
+            TokenAccepted,
+        ];
+        let strings: std::collections::HashSet<&str> = all.iter().map(|id| id.as_str()).collect();
+        assert_eq!(strings.len(), all.len());
+        assert!(strings.iter().all(|s| s.split('.').count() == 2));
+    }
 }
