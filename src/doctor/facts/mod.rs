@@ -16,7 +16,7 @@ use crate::cargo::credentials::{Credentials, Origin};
 use crate::cargo::providers::Probe;
 
 /// What a doctor run is asked to do.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// Send no request to the feeds.
     pub offline: bool,
@@ -31,7 +31,8 @@ pub struct Facts {
 }
 
 /// What cargo's config and the files around it say.
-#[derive(Debug, Default)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Default))]
 pub struct Config {
     /// Why no request can be built from cargo's `[http]` settings.
     pub http_error: Option<String>,
