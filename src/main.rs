@@ -10,6 +10,7 @@ mod azure;
 mod cargo;
 mod cli;
 mod commands;
+mod doctor;
 mod environment;
 mod exit;
 mod ops;

@@ -1,0 +1,225 @@
+//! Reads the facts, once: cargo's config and version, each registry's credentials and token
+//! source, the files cargo would trip over, and (unless offline) the feeds' answers. The
+//! slow parts (`cargo --version` and each feed's requests) run at once, on one HTTP client
+//! whose connections are reused per host.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::online::online;
+use super::{
+    Auth, AzureCliLogin, Config, EntraSource, Facts, Libsecret, Mode, Online, Options,
+    RegistryFacts,
+};
+use crate::auth::{azure_cli, entra};
+use crate::azure::probe::Prober;
+use crate::cargo::config::edit::{self, ConfigFile};
+use crate::cargo::config::effective::{self, Definition, Registry, Settings};
+use crate::cargo::credentials::{self, Credentials};
+use crate::cargo::providers;
+use crate::environment::Environment;
+
+/// Everything the checks need, read once.
+pub fn facts(env: &Environment, options: Options) -> Facts {
+    let settings = match Settings::load(env) {
+        Ok(settings) => settings,
+        Err(e) => {
+            return Facts {
+                cargo: cargo_version(env),
+                config: Err(format!("{e:#}")),
+            };
+        }
+    };
+    let (prober, http_error) = match options.offline {
+        true => (None, None),
+        false => match Prober::new(&settings.http()) {
+            Ok(prober) => (Some(prober), None),
+            Err(e) => (None, Some(format!("{e:#}"))),
+        },
+    };
+    let mut registries: Vec<RegistryFacts> = settings
+        .azure_registries()
+        .into_iter()
+        .map(|registry| registry_facts(env, &settings, registry))
+        .collect();
+    let (cargo, online) = std::thread::scope(|scope| {
+        let cargo = scope.spawn(|| cargo_version(env));
+        let jobs: Vec<_> = registries
+            .iter()
+            .map(|facts| {
+                let prober = prober.as_ref();
+                scope.spawn(move || prober.map(|prober| online(env, prober, facts)))
+            })
+            .collect();
+        let online: Vec<Option<Online>> = jobs
+            .into_iter()
+            .map(|job| job.join().expect("a doctor check panicked"))
+            .collect();
+        (cargo.join().expect("the cargo check panicked"), online)
+    });
+    for (facts, online) in registries.iter_mut().zip(online) {
+        facts.online = online;
+    }
+    let all = settings.registries();
+    let config = Config {
+        http_error,
+        global_providers: settings.global_provider_sources(),
+        offline: settings.offline(),
+        shared_token_vars: effective::shared_token_vars(&all)
+            .into_iter()
+            .map(|(var, names)| (var, names.into_iter().map(str::to_string).collect()))
+            .collect(),
+        legacy_configs: settings
+            .files()
+            .filter(|file| {
+                file.file_name().is_some_and(|n| n == "config")
+                    && file.with_file_name("config.toml").is_file()
+            })
+            .map(Path::to_path_buf)
+            .collect(),
+        libsecret: libsecret(env, &settings),
+        unreadable_credentials: unreadable_credentials(env),
+        committed_tokens: credentials::project_config_tokens(env),
+        registries,
+    };
+    Facts {
+        cargo,
+        config: Ok(config),
+    }
+}
+
+fn cargo_version(env: &Environment) -> Result<String, String> {
+    let cargo = env.cargo_program();
+    match Command::new(&cargo).arg("--version").output() {
+        Ok(out) if out.status.success() => {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        }
+        _ => Err(cargo.to_string_lossy().into_owned()),
+    }
+}
+
+fn registry_facts(env: &Environment, settings: &Settings, registry: Registry) -> RegistryFacts {
+    let auth = credentials::credentials(env, settings, &registry)
+        .ok()
+        .map(|credentials| Auth {
+            mode: mode(env, &registry, &credentials),
+            credentials,
+        });
+    RegistryFacts {
+        index_origin: settings.index_origin(&registry.name).cloned(),
+        provider_origin: settings.provider_origin(&registry.name).cloned(),
+        auth,
+        online: None,
+        registry,
+    }
+}
+
+fn mode(env: &Environment, registry: &Registry, credentials: &Credentials) -> Mode {
+    let provider_exists = || {
+        registry
+            .credential_provider
+            .as_ref()
+            .and_then(|argv| argv.first())
+            .is_some_and(|program| Path::new(program).is_file())
+    };
+    if credentials.entra.is_some() {
+        let source = entra::choose(&entra::Facts::gather(env))
+            .map(|choice| EntraSource {
+                source: choice.plan.source().describe(),
+                detail: choice.plan.detail(),
+            })
+            .map_err(|failure| failure.message);
+        Mode::Entra {
+            provider_exists: provider_exists(),
+            source,
+        }
+    } else if credentials.azure_cli {
+        Mode::AzureCli {
+            provider_exists: provider_exists(),
+            login: azure_cli_login(env),
+        }
+    } else {
+        let storing = credentials.storing.as_deref();
+        Mode::Cargo {
+            storing_runnable: storing.is_none_or(|p| p.starts_with("cargo:") || runnable(env, p)),
+        }
+    }
+}
+
+fn azure_cli_login(env: &Environment) -> AzureCliLogin {
+    let Some(az) = azure_cli::find(env) else {
+        return AzureCliLogin::Missing;
+    };
+    match azure_cli::account(env) {
+        Ok(Some(account)) => AzureCliLogin::LoggedIn { az, account },
+        Ok(None) => AzureCliLogin::LoggedOut {
+            advice: azure_cli::not_logged_in(env, None),
+            az,
+        },
+        Err(failure) => AzureCliLogin::Failed(failure.advice),
+    }
+}
+
+/// Whether cargo could start the provider program `program`: an absolute path that is a
+/// file, or a bare name found on `PATH` (with `.exe` on Windows). A relative path is taken
+/// from its config file's directory by cargo, so it is given the benefit of the doubt.
+fn runnable(env: &Environment, program: &str) -> bool {
+    let path = Path::new(program);
+    if path.is_absolute() {
+        return path.is_file();
+    }
+    if path.components().count() > 1 {
+        return true;
+    }
+    let names = [program.to_string(), format!("{program}.exe")];
+    env.var("PATH")
+        .is_some_and(|dirs| crate::util::which::on_path(dirs.as_ref(), &names).is_some())
+}
+
+/// Only on Linux, where `cargo:libsecret` needs a Secret Service that headless machines lack;
+/// the store is probed only when the provider is listed somewhere.
+fn libsecret(env: &Environment, settings: &Settings) -> Option<Libsecret> {
+    if !cfg!(all(unix, not(target_os = "macos"))) {
+        return None;
+    }
+    let mut listed_in: Vec<Definition> = settings
+        .global_provider_sources()
+        .into_iter()
+        .flatten()
+        .filter(|(p, _)| p == providers::LIBSECRET)
+        .map(|(_, from)| from)
+        .collect();
+    for registry in settings.registries() {
+        let first = registry
+            .credential_provider
+            .as_ref()
+            .and_then(|argv| argv.first());
+        if first.is_some_and(|p| p == providers::LIBSECRET)
+            && let Some(from) = settings.provider_origin(&registry.name)
+        {
+            listed_in.push(from.clone());
+        }
+    }
+    listed_in.dedup();
+    if listed_in.is_empty() {
+        return None;
+    }
+    Some(Libsecret {
+        probe: providers::probe_os_store(env),
+        home_config: env.cargo_home().map(|home| edit::config_in(&home).0).ok(),
+        listed_in,
+    })
+}
+
+fn unreadable_credentials(env: &Environment) -> Vec<(PathBuf, String)> {
+    let Ok(cargo_home) = env.cargo_home() else {
+        return Vec::new();
+    };
+    credentials::credentials_files(&cargo_home)
+        .into_iter()
+        .filter_map(|path| {
+            let error = ConfigFile::load(&path).err()?;
+            Some((path, format!("{error:#}")))
+        })
+        .collect()
+}

@@ -1,0 +1,224 @@
+//! Everything doctor learns from the machine, kept as plain values: cargo's version, its
+//! effective config, the credentials of each Azure registry, what `az` and the Entra ID
+//! sources say, files on disk, and the feeds' answers. The checks are pure functions of
+//! these values, so tests build `Facts` by hand; [`gather`] reads them, once, and is with
+//! [`online`] the only place doctor does I/O.
+
+pub mod gather;
+mod online;
+
+use std::path::PathBuf;
+
+use crate::auth::azure_cli::{Account, Advice};
+use crate::azure::probe::Answer;
+use crate::azure::verdict::{self, Sent};
+use crate::cargo::config::effective::{Definition, Registry};
+use crate::cargo::credentials::{Credentials, Origin};
+use crate::cargo::providers::Probe;
+
+/// What a doctor run is asked to do.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Send no request to the feeds.
+    pub offline: bool,
+}
+
+#[derive(Debug)]
+pub struct Facts {
+    /// `cargo --version`'s line, or the program that could not be run.
+    pub cargo: Result<String, String>,
+    /// cargo's config here, or why cargo cannot load it (then nothing else is read).
+    pub config: Result<Config, String>,
+}
+
+/// What cargo's config and the files around it say.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Default))]
+pub struct Config {
+    /// Why no request can be built from cargo's `[http]` settings.
+    pub http_error: Option<String>,
+    /// The global provider list, each entry with where it is set.
+    pub global_providers: Option<Vec<(String, Definition)>>,
+    /// Where `net.offline` is switched on.
+    pub offline: Option<Definition>,
+    /// Token variables that two or more registries share, with those registries.
+    pub shared_token_vars: Vec<(String, Vec<String>)>,
+    /// Legacy `config` files cargo reads instead of the `config.toml` beside them.
+    pub legacy_configs: Vec<PathBuf>,
+    /// Where `cargo:libsecret` is listed on Linux, and whether the Secret Service answers.
+    pub libsecret: Option<Libsecret>,
+    /// Credentials files cargo cannot parse, and the parse error.
+    pub unreadable_credentials: Vec<(PathBuf, String)>,
+    /// Tokens written into project configs: the file and the key, never the value.
+    pub committed_tokens: Vec<(PathBuf, String)>,
+    /// The Azure Artifacts registries, in config order.
+    pub registries: Vec<RegistryFacts>,
+}
+
+#[derive(Debug)]
+pub struct Libsecret {
+    /// Never empty: with no listing there is nothing to check.
+    pub listed_in: Vec<Definition>,
+    pub probe: Probe,
+    /// `$CARGO_HOME/config.toml`, the one file `feedctl providers` edits.
+    pub home_config: Option<PathBuf>,
+}
+
+/// One Azure registry and everything known about its credentials.
+#[derive(Debug)]
+pub struct RegistryFacts {
+    pub registry: Registry,
+    pub index_origin: Option<Definition>,
+    pub provider_origin: Option<Definition>,
+    /// `None` when `credentials.toml` cannot be read (reported once, for the file).
+    pub auth: Option<Auth>,
+    /// The feed's answers; `None` offline or when no request can be built.
+    pub online: Option<Online>,
+}
+
+#[derive(Debug)]
+pub struct Auth {
+    pub credentials: Credentials,
+    pub mode: Mode,
+}
+
+/// Where the registry's tokens come from, with what that source needs checked.
+#[derive(Debug)]
+pub enum Mode {
+    /// feedctl is the provider and mints Entra ID tokens (`--auth entra`).
+    Entra {
+        provider_exists: bool,
+        source: Result<EntraSource, String>,
+    },
+    /// feedctl is the provider and asks the Azure CLI (`--auth azure-cli`).
+    AzureCli {
+        provider_exists: bool,
+        login: AzureCliLogin,
+    },
+    /// cargo's own providers; `storing_runnable` is whether cargo can start the one that
+    /// stores tokens (built-in `cargo:` providers always can).
+    Cargo { storing_runnable: bool },
+}
+
+#[derive(Debug)]
+pub struct EntraSource {
+    pub source: &'static str,
+    pub detail: String,
+}
+
+/// What `az account show` says (local, so known offline too).
+#[derive(Debug)]
+pub enum AzureCliLogin {
+    Missing,
+    LoggedIn { az: PathBuf, account: Account },
+    LoggedOut { az: PathBuf, advice: Advice },
+    Failed(Advice),
+}
+
+/// The feed's answer without a token, then with the registry's token.
+#[derive(Debug)]
+pub struct Online {
+    pub anonymous: Result<Answer, String>,
+    /// `None` when not asked: the anonymous answer already failed, or no token is known.
+    pub with_token: Option<TokenAnswer>,
+}
+
+#[derive(Debug)]
+pub enum TokenAnswer {
+    /// The minted token and the feed's verdict on it, or why either failed.
+    Entra(Result<EntraToken, String>),
+    AzureCli(Result<AzureCliAnswer, Advice>),
+    Cargo {
+        origin: Origin,
+        answer: Result<Answer, String>,
+    },
+}
+
+#[derive(Debug)]
+pub struct EntraToken {
+    pub source: &'static str,
+    pub identity: String,
+}
+
+#[derive(Debug)]
+pub struct AzureCliAnswer {
+    pub outdated: Option<String>,
+    pub tenant: Option<String>,
+    pub switched_from: Option<String>,
+    /// The feed's refusal of az's token as (message, fix) (`None`: accepted), or why the
+    /// request failed.
+    pub refusal: Result<Option<(String, String)>, String>,
+}
+
+/// Whether the answer to the request without a token already shows the feed unusable, so
+/// the token is not tried (`checks::feed::answer_check` reports exactly these as failures).
+pub fn unusable_anonymously(answer: &Answer, registry: &Registry) -> bool {
+    !matches!(
+        answer,
+        Answer::Ok { .. }
+            | Answer::Unauthorized { .. }
+            | Answer::Forbidden { .. }
+            | Answer::SignInPage { .. }
+    ) && verdict::judge(answer, &Sent::Nothing, &registry.index, &registry.name).is_some()
+}
+
+/// Facts for the checks' tests: a registry with a PAT-style setup and nothing found yet.
+#[cfg(test)]
+pub mod fixture {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::auth::secret;
+    use crate::cargo::credentials::FoundToken;
+    use crate::cargo::providers;
+
+    pub const INDEX: &str =
+        "sparse+https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index/";
+
+    /// An Azure registry defined in `/p/.cargo/config.toml`, with no provider of its own.
+    pub fn registry(name: &str) -> RegistryFacts {
+        RegistryFacts {
+            registry: Registry {
+                name: name.to_string(),
+                index: INDEX.to_string(),
+                file: PathBuf::from("/p/.cargo/config.toml"),
+                credential_provider: None,
+            },
+            index_origin: Some(Definition::File(PathBuf::from("/p/.cargo/config.toml"))),
+            provider_origin: None,
+            auth: None,
+            online: None,
+        }
+    }
+
+    /// cargo's providers `list` (lowest precedence first), explicitly configured.
+    pub fn credentials(list: &[&str]) -> Credentials {
+        let providers: Vec<String> = list.iter().map(|p| p.to_string()).collect();
+        Credentials {
+            storing: providers::storing_provider(&providers).map(str::to_string),
+            providers,
+            providers_explicit: true,
+            env_token: None,
+            file_token: None,
+            azure_cli: false,
+            entra: None,
+            entra_source: None,
+        }
+    }
+
+    /// A token in `CARGO_REGISTRIES_<NAME>_TOKEN`.
+    pub fn env_token(var: &str, value: &str) -> Option<FoundToken> {
+        Some(FoundToken {
+            origin: Origin::EnvVar(var.to_string()),
+            secret: secret::verbatim(value),
+        })
+    }
+
+    /// A token in `$CARGO_HOME/credentials.toml` (at `/h`).
+    pub fn file_token(value: &str) -> Option<FoundToken> {
+        Some(FoundToken {
+            origin: Origin::CredentialsFile(PathBuf::from("/h/credentials.toml")),
+            secret: secret::verbatim(value),
+        })
+    }
+}
