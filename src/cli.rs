@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::cargo::providers::Store;
 use crate::exit;
 
 /// Connect cargo to a private Azure Artifacts feed, safely, in one command.
@@ -269,8 +268,8 @@ pub struct ProvidersArgs {
     /// Where cargo should keep tokens: `auto` uses the OS store (Keychain, Credential
     /// Manager, Secret Service) when it answers here and falls back to `file`
     /// (`$CARGO_HOME/credentials.toml`, mode 0600); e.g. `--store file` on CI machines.
-    #[arg(long, value_enum, default_value_t = Store::Auto)]
-    pub store: Store,
+    #[arg(long, value_enum, default_value_t = StoreArg::Auto)]
+    pub store: StoreArg,
 
     /// Print the change as a unified diff and touch nothing.
     #[arg(long)]
@@ -398,8 +397,8 @@ pub struct ConnectArgs {
     pub no_providers: bool,
 
     /// Where cargo should keep tokens (see `feedctl providers --help`), e.g. `--store file`.
-    #[arg(long, value_enum, default_value_t = Store::Auto, conflicts_with = "no_providers")]
-    pub store: Store,
+    #[arg(long, value_enum, default_value_t = StoreArg::Auto, conflicts_with = "no_providers")]
+    pub store: StoreArg,
 
     /// Do not log in; print the `feedctl login` command to run later instead.
     #[arg(long, conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli"])]
@@ -419,6 +418,18 @@ pub struct ConnectArgs {
     /// Pipelines OIDC, Kubernetes workload identity, managed identity, Codespaces, `az`.
     #[arg(long, value_enum, default_value_t = Auth::Pat, conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli"])]
     pub auth: Auth,
+}
+
+/// Where tokens should be stored (`--store`; the help text of each value is shown by
+/// `--help`). Turned into `cargo::providers::Store` by the command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoreArg {
+    /// The OS store if it works here, else `$CARGO_HOME/credentials.toml`.
+    Auto,
+    /// The OS store (Keychain, Credential Manager, Secret Service), even if the probe fails.
+    Os,
+    /// `$CARGO_HOME/credentials.toml` (mode 0600) only.
+    File,
 }
 
 #[cfg(test)]

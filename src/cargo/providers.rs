@@ -22,7 +22,7 @@ pub const MACOS_KEYCHAIN: &str = "cargo:macos-keychain";
 pub const KEY: [&str; 2] = ["registry", "global-credential-providers"];
 
 /// Where tokens should be stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Store {
     /// The OS store if it works here, else `$CARGO_HOME/credentials.toml`.
     Auto,

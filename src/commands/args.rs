@@ -3,7 +3,8 @@
 
 use crate::auth::token::SourceFlags;
 use crate::azure::feed::FeedParts;
-use crate::cli::{Auth, ConnectArgs, EnvArgs, EnvAuth, EnvFormat, FeedArgs, TokenArgs};
+use crate::cargo::providers::Store;
+use crate::cli::{Auth, ConnectArgs, EnvArgs, EnvAuth, EnvFormat, FeedArgs, StoreArg, TokenArgs};
 use crate::ops::ci_env::{self, Format};
 use crate::ops::{AuthMode, connect};
 
@@ -38,6 +39,15 @@ pub fn auth(auth: Auth) -> AuthMode {
     }
 }
 
+/// Where `--store` says tokens go.
+pub fn store(store: StoreArg) -> Store {
+    match store {
+        StoreArg::Auto => Store::Auto,
+        StoreArg::Os => Store::Os,
+        StoreArg::File => Store::File,
+    }
+}
+
 /// `connect`'s flags as its use case takes them.
 pub fn connect(args: &ConnectArgs) -> connect::Options<'_> {
     let (url, parts) = feed(&args.feed);
@@ -50,7 +60,7 @@ pub fn connect(args: &ConnectArgs) -> connect::Options<'_> {
         replace_crates_io: !args.no_replace_crates_io,
         force: args.force,
         dry_run: args.dry_run,
-        store: (!args.no_providers).then_some(args.store),
+        store: (!args.no_providers).then_some(store(args.store)),
         login: !args.no_login,
         verify: !args.no_verify,
         token: source_flags(&args.token),

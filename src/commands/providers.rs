@@ -33,7 +33,7 @@ pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
     let options = providers::Options {
         auth: args::auth(args.auth),
         name: args.name.as_deref(),
-        store: args.store,
+        store: args::store(args.store),
         dry_run: args.dry_run,
     };
     let outcome = providers::set(&options, env)?;
