@@ -9,6 +9,7 @@
 
 mod support;
 
+mod architecture;
 mod azure_cli;
 mod ci;
 mod config_model;
