@@ -1,5 +1,5 @@
-//! Exit codes, in one table ([`TABLE`], shown by `--help` and copied into the README), and
-//! the error type that carries one.
+//! Exit codes, in one table ([`TABLE`], shown by `--help` and explained in
+//! `docs/exit-codes.md`), and the error type that carries one.
 
 use std::fmt;
 

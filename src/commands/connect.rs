@@ -21,7 +21,7 @@ struct FileReport {
     diff: Option<String>,
 }
 
-/// `connect --json`; the shape is documented in the README.
+/// `connect --json`; the shape is documented in `docs/json.md`.
 #[derive(Debug, Serialize)]
 struct Report {
     dry_run: bool,

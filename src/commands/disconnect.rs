@@ -13,7 +13,7 @@ use crate::ops::disconnect::{self, Done, Outcome};
 use crate::ops::project::Restored;
 use crate::ui;
 
-/// `disconnect --json`; the shape is documented in the README.
+/// `disconnect --json`; the shape is documented in `docs/json.md`.
 #[derive(Debug, Serialize)]
 struct Report {
     dry_run: bool,

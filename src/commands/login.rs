@@ -11,7 +11,7 @@ use crate::environment::Environment;
 use crate::ops::login;
 use crate::ui;
 
-/// `login --json`; the shape is documented in the README.
+/// `login --json`; the shape is documented in `docs/json.md`.
 #[derive(Debug, Serialize)]
 struct Report {
     registry: String,

@@ -10,7 +10,7 @@ use crate::environment::Environment;
 use crate::ops::login;
 use crate::ui;
 
-/// `logout --json`; the shape is documented in the README.
+/// `logout --json`; the shape is documented in `docs/json.md`.
 #[derive(Debug, Serialize)]
 struct Report {
     registry: String,

@@ -11,7 +11,7 @@ use crate::environment::Environment;
 use crate::ops::providers;
 use crate::ui;
 
-/// `providers --json`; the shape is documented in the README.
+/// `providers --json`; the shape is documented in `docs/json.md`.
 #[derive(Debug, Serialize)]
 struct Report {
     dry_run: bool,

@@ -1,5 +1,5 @@
 //! The report for people (one line per check, its fix below) and for scripts (`--json`,
-//! whose shape is documented in the README and never changes).
+//! whose shape is documented in `docs/json.md` and never changes).
 
 use anyhow::Result;
 use serde::Serialize;

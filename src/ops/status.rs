@@ -11,7 +11,7 @@ use crate::cargo::config::effective::{Definition, HttpSettings, Settings};
 use crate::cargo::credentials::{self, TokenLocation};
 use crate::environment::Environment;
 
-/// Everything `status` shows; serialized as is for `--json` (shape in the README).
+/// Everything `status` shows; serialized as is for `--json` (shape in `docs/json.md`).
 #[derive(Debug, Serialize)]
 pub struct Status {
     pub registries: Vec<RegistryStatus>,
