@@ -185,4 +185,40 @@ mod tests {
             ]
         );
     }
+
+    /// The whole run in-process, I/O included, over surroundings made up for the test: a
+    /// project whose config names a feed through a non-sparse index and stores a token in the
+    /// project config. `cargo` is a program that does not exist, and nothing goes online.
+    #[test]
+    fn a_run_over_made_up_surroundings_reads_only_the_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("project");
+        std::fs::create_dir_all(project.join(".cargo")).unwrap();
+        std::fs::write(
+            project.join(".cargo/config.toml"),
+            "[registries.crates]\n\
+             index = \"https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\"\n\
+             token = \"Basic c2VjcmV0\"\n",
+        )
+        .unwrap();
+        let env = Environment::for_test(&project)
+            .with_var(
+                "CARGO_HOME",
+                dir.path().join("cargo-home").to_str().unwrap(),
+            )
+            .with_var("CARGO", dir.path().join("no-such-cargo").to_str().unwrap());
+        let report = run(&env, Options { offline: true });
+        let find = |id: CheckId| report.checks.iter().find(|c| c.id == id).unwrap();
+        assert_eq!(find(CheckId::CargoVersion).status, Level::Fail);
+        assert_eq!(find(CheckId::IndexSparse).status, Level::Fail);
+        assert_eq!(find(CheckId::ConfigToken).status, Level::Fail);
+        assert_eq!(find(CheckId::ProvidersConfigured).status, Level::Fail);
+        assert!(
+            report
+                .checks
+                .iter()
+                .all(|c| !c.message.contains("c2VjcmV0")),
+            "{report:?}"
+        );
+    }
 }
