@@ -10,20 +10,9 @@ use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
 const JOB_TOKEN: &str = "job-access-token-eyJ0eXAiOiJKV1QiLCJhbGciOi";
 
 /// A sandbox whose project uses the feed under the dashed registry name `my-feed`.
-fn connected(feed: &FakeFeed) -> Sandbox {
+fn connected_as_my_feed(feed: &FakeFeed) -> Sandbox {
     let sandbox = Sandbox::new();
-    sandbox
-        .feedctl()
-        .args([
-            "connect",
-            &feed.index_url(),
-            "--name",
-            "my-feed",
-            "--no-providers",
-            "--no-login",
-        ])
-        .assert()
-        .success();
+    sandbox.configure(&[&feed.index_url(), "--name", "my-feed"]);
     sandbox
 }
 
@@ -32,7 +21,7 @@ fn eval_of_env_makes_cargo_build_work_on_a_fresh_machine() {
     let feed = FakeFeed::start(
         FeedSpec::new("Coll", Some("web"), "crates").accept(format!("Bearer {JOB_TOKEN}")),
     );
-    let sandbox = connected(&feed);
+    let sandbox = connected_as_my_feed(&feed);
     // No providers in CARGO_HOME at all: the emitted per-registry provider is enough.
     assert!(sandbox.read_cargo_home_file("config.toml").is_none());
     let feedctl = assert_cmd::cargo::cargo_bin!("feedctl");
@@ -74,7 +63,7 @@ fn eval_of_env_makes_cargo_build_work_on_a_fresh_machine() {
 #[test]
 fn a_missing_or_empty_token_fails_loudly() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates"));
-    let sandbox = connected(&feed);
+    let sandbox = connected_as_my_feed(&feed);
     for value in [None, Some(""), Some("  ")] {
         let mut cmd = sandbox.feedctl();
         cmd.arg("env");
@@ -100,7 +89,7 @@ fn a_missing_or_empty_token_fails_loudly() {
 #[test]
 fn every_format_says_the_same_thing_in_its_own_syntax() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates"));
-    let sandbox = connected(&feed);
+    let sandbox = connected_as_my_feed(&feed);
     let cases = [
         (
             "sh",
@@ -153,7 +142,7 @@ fn every_format_says_the_same_thing_in_its_own_syntax() {
 #[test]
 fn github_format_appends_to_github_env_and_masks() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates"));
-    let sandbox = connected(&feed);
+    let sandbox = connected_as_my_feed(&feed);
     let github_env = sandbox.home().join("github_env");
     fs::write(&github_env, "EXISTING=1\n").unwrap();
     let out = sandbox
@@ -199,20 +188,7 @@ fn github_format_appends_to_github_env_and_masks() {
 fn registries_that_share_a_variable_are_called_out() {
     let sandbox = Sandbox::new();
     for name in ["my-feed", "my_feed"] {
-        sandbox
-            .feedctl()
-            .args([
-                "connect",
-                "--org",
-                "contoso",
-                "--feed",
-                name,
-                "--no-replace-crates-io",
-                "--no-providers",
-                "--no-login",
-            ])
-            .assert()
-            .success();
+        sandbox.configure(&["--org", "contoso", "--feed", name, "--no-replace-crates-io"]);
     }
     sandbox
         .feedctl()
@@ -230,7 +206,7 @@ fn registries_that_share_a_variable_are_called_out() {
 #[test]
 fn a_refused_job_token_names_the_build_service_not_a_pat() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic("other")));
-    let sandbox = connected(&feed);
+    let sandbox = connected_as_my_feed(&feed);
     let out = sandbox
         .feedctl()
         .args(["env", "--verify"])

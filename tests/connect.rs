@@ -3,21 +3,25 @@
 
 use std::fs;
 
+use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
+use crate::support::json::json_of;
+use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "e2e-pat-0123456789abcdefghijklmnopqrstuvwxyz";
 const INDEX: &str = "sparse+https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index/";
-const CONNECT: [&str; 7] = [
-    "connect",
-    "--org",
-    "contoso",
-    "--project",
-    "web",
-    "--feed",
-    "crates",
-];
+/// The feed whose index is [`INDEX`].
+const FEED: [&str; 6] = ["--org", "contoso", "--project", "web", "--feed", "crates"];
+
+/// `connect` to [`FEED`] without the credential steps; callers add flags.
+fn connect(sandbox: &Sandbox) -> Command {
+    let mut cmd = sandbox.feedctl();
+    cmd.arg("connect")
+        .args(FEED)
+        .args(["--no-providers", "--no-login"]);
+    cmd
+}
 
 #[test]
 fn cargo_builds_through_what_connect_wrote() {
@@ -25,7 +29,7 @@ fn cargo_builds_through_what_connect_wrote() {
         FeedSpec::new("DefaultCollection", Some("Web Team"), "crates").accept(basic(PAT)),
     );
     let sandbox = Sandbox::new();
-    sandbox.write_home_config("[registry]\nglobal-credential-providers = [\"cargo:token\"]\n");
+    sandbox.write_home_config(TOKEN_PROVIDERS);
     sandbox
         .feedctl()
         .args([
@@ -55,8 +59,7 @@ fn cargo_builds_through_what_connect_wrote() {
         )
     );
     sandbox
-        .cargo()
-        .args(["build", "--quiet"])
+        .cargo_build()
         .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(PAT))
         .assert()
         .success();
@@ -81,13 +84,7 @@ fn running_twice_changes_nothing_the_second_time() {
         ".cargo/config.toml",
         "# team settings\n[build]\njobs = 4 # CI box\n",
     );
-    sandbox
-        .feedctl()
-        .args(CONNECT)
-        .arg("--no-providers")
-        .arg("--no-login")
-        .assert()
-        .success();
+    sandbox.configure(&FEED);
     let first = sandbox.read_project_file(".cargo/config.toml");
     assert_eq!(
         first,
@@ -99,10 +96,7 @@ fn running_twice_changes_nothing_the_second_time() {
         .unwrap()
         .modified()
         .unwrap();
-    sandbox
-        .feedctl()
-        .args(CONNECT)
-        .args(["--no-providers", "--no-login"])
+    connect(&sandbox)
         .assert()
         .success()
         .stderr(predicate::str::contains("already uses registry `crates`"));
@@ -154,13 +148,7 @@ fn edits_keep_the_users_file() {
     for (name, before, args, after) in EDITS {
         let sandbox = Sandbox::new();
         sandbox.write_project_file(".cargo/config.toml", &before.replace("INDEX", INDEX));
-        sandbox
-            .feedctl()
-            .args(CONNECT)
-            .args(["--no-providers", "--no-login"])
-            .args(*args)
-            .assert()
-            .success();
+        connect(&sandbox).args(*args).assert().success();
         assert_eq!(
             sandbox.read_project_file(".cargo/config.toml"),
             after.replace("INDEX", INDEX),
@@ -236,13 +224,7 @@ fn refusals_leave_the_file_byte_for_byte() {
     {
         let sandbox = Sandbox::new();
         sandbox.write_project_file(".cargo/config.toml", before);
-        let assert = sandbox
-            .feedctl()
-            .args(CONNECT)
-            .args(["--no-providers", "--no-login"])
-            .args(*args)
-            .assert()
-            .code(*code);
+        let assert = connect(&sandbox).args(*args).assert().code(*code);
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
         for word in *words {
             assert!(
@@ -339,14 +321,9 @@ fn dry_run_prints_a_diff_and_touches_nothing() {
 #[test]
 fn json_reports_the_result() {
     let sandbox = Sandbox::new();
-    let out = sandbox
-        .feedctl()
-        .args(CONNECT)
-        .args(["--no-providers", "--no-login", "--json"])
-        .output()
-        .unwrap();
+    let out = connect(&sandbox).arg("--json").output().unwrap();
     assert!(out.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_of(&out);
     assert_eq!(json["registry"], "crates");
     assert_eq!(json["index_url"], INDEX);
     assert_eq!(json["changed"], true);
@@ -357,13 +334,8 @@ fn json_reports_the_result() {
             .unwrap()
             .ends_with(".cargo/config.toml")
     );
-    let again = sandbox
-        .feedctl()
-        .args(CONNECT)
-        .args(["--no-providers", "--no-login", "--json"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let again = connect(&sandbox).arg("--json").output().unwrap();
+    let json = json_of(&again);
     assert_eq!(json["changed"], false);
 }
 
@@ -379,11 +351,8 @@ fn the_workspace_root_config_is_used_from_a_member() {
         "[package]\nname = \"lib\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
     );
     sandbox.write_project_file("crates/lib/src/lib.rs", "");
-    sandbox
-        .feedctl()
+    connect(&sandbox)
         .current_dir(sandbox.project().join("crates/lib/src"))
-        .args(CONNECT)
-        .args(["--no-providers", "--no-login"])
         .assert()
         .success();
     assert!(
@@ -398,12 +367,7 @@ fn the_workspace_root_config_is_used_from_a_member() {
 fn a_legacy_config_file_is_edited_where_cargo_reads_it() {
     let sandbox = Sandbox::new();
     sandbox.write_project_file(".cargo/config", "[build]\njobs = 1\n");
-    sandbox
-        .feedctl()
-        .args(CONNECT)
-        .args(["--no-providers", "--no-login"])
-        .assert()
-        .success();
+    sandbox.configure(&FEED);
     assert!(sandbox.read_project_file(".cargo/config").contains(INDEX));
     assert!(!sandbox.project().join(".cargo/config.toml").exists());
 }
@@ -419,12 +383,7 @@ fn a_symlinked_config_is_edited_through_the_link() {
         sandbox.project().join(".cargo/config.toml"),
     )
     .unwrap();
-    sandbox
-        .feedctl()
-        .args(CONNECT)
-        .args(["--no-providers", "--no-login"])
-        .assert()
-        .success();
+    sandbox.configure(&FEED);
     let link = fs::symlink_metadata(sandbox.project().join(".cargo/config.toml")).unwrap();
     assert!(link.file_type().is_symlink());
     assert!(

@@ -11,9 +11,8 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
-use base64::Engine as _;
-
 use crate::support::sandbox::{real_cargo, text_under};
+use crate::support::secrets::pat_forms;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
 
 const PAT: &str = "LEAKCANARYpat0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCD";
@@ -21,8 +20,9 @@ const ENTRA: &str = "LEAKCANARYentra.eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.sig";
 
 /// Every form a secret could leak in.
 fn secrets() -> Vec<String> {
-    let b64 = base64::engine::general_purpose::STANDARD.encode(format!("PAT:{PAT}"));
-    vec![PAT.to_string(), b64, ENTRA.to_string()]
+    let mut secrets = pat_forms(PAT);
+    secrets.push(ENTRA.to_string());
+    secrets
 }
 
 /// `cargo` and `az` wrappers that append their argv to a log before doing their job.

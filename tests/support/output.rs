@@ -1,0 +1,29 @@
+//! What a finished run said: phrases that must all be in a text, and the shape of a refused
+//! `env --verify` (the one CI step that must fail loudly and emit nothing).
+
+use std::process::Output;
+
+/// Fails, naming `what` and the missing phrase, unless `text` contains every one of `phrases`.
+#[track_caller]
+pub fn assert_says<S: AsRef<str>>(what: &str, text: &str, phrases: &[S]) {
+    for phrase in phrases {
+        let phrase = phrase.as_ref();
+        assert!(
+            text.contains(phrase),
+            "{what}: {phrase:?} missing in:\n{text}"
+        );
+    }
+}
+
+/// `env --verify` refused the token: exit 4, nothing on stdout, and stderr says `phrases`
+/// and that nothing was emitted, without PAT advice. Returns stderr.
+#[track_caller]
+pub fn assert_env_verify_refused(out: &Output, phrases: &[&str]) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(out.stdout.is_empty(), "emitted: {out:?}");
+    assert_says("env --verify", &stderr, phrases);
+    assert_says("env --verify", &stderr, &["Nothing was emitted."]);
+    assert!(!stderr.contains("PAT"), "{stderr}");
+    stderr
+}
