@@ -15,6 +15,8 @@
 //! - [`json`]: `--json` reports parsed, `doctor`'s checks by id.
 //! - [`output`]: phrases a run must say, and the shape of a refused `env --verify`.
 //! - [`secrets`]: every form of a PAT, and the assertion that none of them shows.
+//! - [`snapshot`]: human output compared with files under `tests/snapshots/`, temp paths and
+//!   ports redacted (`SNAPSHOTS=overwrite` rewrites them).
 //!
 //! ```ignore
 //! let feed = FakeFeed::start(FeedSpec::new("contoso", Some("Web Team"), "crates").accept(basic("pat")));
@@ -32,6 +34,7 @@ pub mod json;
 pub mod output;
 pub mod sandbox;
 pub mod secrets;
+pub mod snapshot;
 pub mod tls;
 
 pub use feed::{FakeFeed, FeedSpec, Refusal, SeenRequest, basic};

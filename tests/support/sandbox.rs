@@ -39,7 +39,7 @@ pub const TOKEN_PROVIDERS: &str = "[registry]\nglobal-credential-providers = [\"
 /// A temp dir holding `project/` (the `app` binary crate depending on `azdemo = "0.1"`),
 /// `cargo-home/`, `home/` and `target/`. Everything is deleted on drop.
 pub struct Sandbox {
-    _root: TempDir,
+    root: TempDir,
     project: PathBuf,
     cargo_home: PathBuf,
     home: PathBuf,
@@ -58,7 +58,7 @@ impl Sandbox {
             cargo_home: root.path().join("cargo-home"),
             home: root.path().join("home"),
             target: root.path().join("target"),
-            _root: root,
+            root,
         };
         for dir in [&sandbox.cargo_home, &sandbox.home] {
             fs::create_dir_all(dir).expect("create sandbox dirs");
@@ -76,6 +76,11 @@ impl Sandbox {
     /// The sandbox's `CARGO_HOME` (holds `config.toml`, `credentials.toml`, registry caches).
     pub fn cargo_home(&self) -> &Path {
         &self.cargo_home
+    }
+
+    /// The temp dir holding everything else (what snapshots show as `[ROOT]`).
+    pub fn root(&self) -> &Path {
+        self.root.path()
     }
 
     /// The sandbox's `HOME`.
