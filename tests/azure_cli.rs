@@ -166,6 +166,14 @@ fn every_token_feed() -> FakeFeed {
     FakeFeed::start(spec)
 }
 
+/// Where most tests here start: [`every_token_feed`], a fresh sandbox, and az in `state`.
+fn start(state: &str) -> (FakeFeed, Sandbox, FakeAz) {
+    let feed = every_token_feed();
+    let sandbox = Sandbox::new();
+    let az = FakeAz::new(&sandbox, state);
+    (feed, sandbox, az)
+}
+
 /// `connect --auth azure-cli --no-verify`: the registry configured as a failed check would
 /// have, to see what cargo then says.
 fn configure_unchecked(sandbox: &Sandbox, az: &FakeAz, index_url: &str) {
@@ -353,9 +361,7 @@ fn every_state_through_connect_env_and_doctor() {
 
 #[test]
 fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
-    let feed = every_token_feed();
-    let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, "user-ok");
+    let (feed, sandbox, az) = start("user-ok");
     let token = bearer_of("user-ok");
     let out = az.connect(&sandbox, &feed.index_url()).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -439,9 +445,7 @@ fn a_login_to_another_tenant_gets_a_token_for_the_organizations_tenant() {
 /// Where az cannot, cargo's error names both tenants and the exact `az login`.
 #[test]
 fn a_login_to_another_tenant_is_named_end_to_end_with_real_cargo() {
-    let feed = every_token_feed();
-    let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, "user-ok-other-tenant");
+    let (feed, sandbox, az) = start("user-ok-other-tenant");
     az.connect(&sandbox, &feed.index_url()).assert().code(4);
     // A failed connect writes nothing; configure without the check to see what cargo says.
     configure_unchecked(&sandbox, &az, &feed.index_url());
@@ -544,9 +548,7 @@ fn login_with_the_azure_cli_stores_a_token_for_the_organizations_tenant() {
 
 #[test]
 fn a_logged_out_az_stops_connect_before_anything_is_written() {
-    let feed = every_token_feed();
-    let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, "not-logged-in");
+    let (feed, sandbox, az) = start("not-logged-in");
     az.connect(&sandbox, &feed.index_url())
         .assert()
         .code(4)
@@ -568,9 +570,7 @@ fn a_logged_out_az_stops_connect_before_anything_is_written() {
 
 #[test]
 fn an_az_too_old_to_say_when_tokens_expire_still_builds_and_says_upgrade_once() {
-    let feed = every_token_feed();
-    let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, "az-too-old");
+    let (feed, sandbox, az) = start("az-too-old");
     az.connect(&sandbox, &feed.index_url())
         .assert()
         .success()
@@ -585,9 +585,7 @@ fn an_az_too_old_to_say_when_tokens_expire_still_builds_and_says_upgrade_once() 
 
 #[test]
 fn a_hung_az_ends_with_a_clear_error_instead_of_hanging_cargo() {
-    let feed = every_token_feed();
-    let sandbox = Sandbox::new();
-    let ok = FakeAz::new(&sandbox, "user-ok");
+    let (feed, sandbox, ok) = start("user-ok");
     ok.connect(&sandbox, &feed.index_url()).assert().success();
     let hung = FakeAz::new(&sandbox, "user-ok").hang(300);
     let started = Instant::now();
@@ -717,9 +715,7 @@ fn without_az_connect_refuses_and_writes_nothing() {
 
 #[test]
 fn switching_back_to_a_pat_removes_the_provider() {
-    let feed = every_token_feed();
-    let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, "user-ok");
+    let (feed, sandbox, az) = start("user-ok");
     az.connect(&sandbox, &feed.index_url()).assert().success();
     sandbox
         .feedctl()
@@ -742,9 +738,7 @@ fn switching_back_to_a_pat_removes_the_provider() {
 /// The protocol itself: hello, then one JSON request per line, one answer per line.
 #[test]
 fn the_plugin_speaks_cargos_protocol() {
-    let feed = every_token_feed();
-    let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, "user-ok");
+    let (feed, _sandbox, az) = start("user-ok");
     let azure = feed.index_url();
     let requests = [
         format!(r#"{{"v":1,"registry":{{"index-url":"{azure}","name":"crates","headers":["X-VSS-ResourceTenant: {ORG_TENANT}"]}},"kind":"get","operation":"read","args":[]}}"#),

@@ -7,7 +7,9 @@
 //! tests that may reach the end of the chain run with a `PATH` without `az`.
 
 use std::fs;
+use std::path::Path;
 
+use assert_cmd::Command;
 use predicates::prelude::*;
 
 use crate::support::identity::{self, IdentityStandIn};
@@ -51,6 +53,33 @@ fn app_service_env(idp: &IdentityStandIn) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The variables of an Azure Pipelines job whose `AzureCLI@2`-style task exposes the service
+/// connection `connection` for OIDC.
+fn pipelines_env(idp: &IdentityStandIn, connection: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("SYSTEM_OIDCREQUESTURI", format!("{}/ado/oidc", idp.url())),
+        ("SYSTEM_ACCESSTOKEN", identity::SYSTEM_ACCESSTOKEN.into()),
+        ("AZURESUBSCRIPTION_SERVICE_CONNECTION_ID", connection.into()),
+        ("AZURESUBSCRIPTION_CLIENT_ID", identity::CLIENT_ID.into()),
+        ("AZURESUBSCRIPTION_TENANT_ID", identity::TENANT.into()),
+        ("AZURE_AUTHORITY_HOST", idp.url()),
+    ]
+}
+
+/// The variables of a Kubernetes pod with Azure workload identity, its projected token in
+/// `token_file`.
+fn workload_env(idp: &IdentityStandIn, token_file: &Path) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "AZURE_FEDERATED_TOKEN_FILE",
+            token_file.display().to_string(),
+        ),
+        ("AZURE_CLIENT_ID", identity::CLIENT_ID.into()),
+        ("AZURE_TENANT_ID", identity::TENANT.into()),
+        ("AZURE_AUTHORITY_HOST", idp.url()),
+    ]
+}
+
 /// A `PATH` holding nothing, so the chain cannot end at a real `az`.
 fn empty_path(sandbox: &Sandbox) -> String {
     let dir = sandbox.home().join("empty-bin");
@@ -66,17 +95,20 @@ fn assert_neither_shown_nor_stored(sandbox: &Sandbox, texts: &[&str], secrets: &
     assert_not_stored(sandbox, secrets);
 }
 
+/// `connect --auth entra` to `feed`, with `vars` added to the environment.
+fn connect_entra(sandbox: &Sandbox, feed: &FakeFeed, vars: &[(&'static str, String)]) -> Command {
+    let mut cmd = sandbox.feedctl_with(vars);
+    cmd.args(["connect", &feed.index_url(), "--auth", "entra"]);
+    cmd
+}
+
 /// `connect --auth entra`, then the real `cargo build`, with `vars` in both environments.
 fn connect_and_build(
     sandbox: &Sandbox,
     feed: &FakeFeed,
     vars: &[(&'static str, String)],
 ) -> (String, String) {
-    let out = sandbox
-        .feedctl_with(vars)
-        .args(["connect", &feed.index_url(), "--auth", "entra"])
-        .output()
-        .unwrap();
+    let out = connect_entra(sandbox, feed, vars).output().unwrap();
     let connect_err = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(out.status.success(), "{connect_err}");
     let home_config = sandbox.read_cargo_home_file("config.toml").unwrap();
@@ -257,27 +289,8 @@ fn azure_pipelines_oidc_mints_for_env_and_names_an_unauthorized_connection() {
     let idp = IdentityStandIn::start();
     let sandbox = Sandbox::new();
     sandbox.write_project_registry(CONTOSO_INDEX);
-    let vars = |connection: &str| {
-        vec![
-            ("SYSTEM_OIDCREQUESTURI", format!("{}/ado/oidc", idp.url())),
-            (
-                "SYSTEM_ACCESSTOKEN",
-                identity::SYSTEM_ACCESSTOKEN.to_string(),
-            ),
-            (
-                "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
-                connection.to_string(),
-            ),
-            (
-                "AZURESUBSCRIPTION_CLIENT_ID",
-                identity::CLIENT_ID.to_string(),
-            ),
-            ("AZURESUBSCRIPTION_TENANT_ID", identity::TENANT.to_string()),
-            ("AZURE_AUTHORITY_HOST", idp.url()),
-        ]
-    };
     let out = sandbox
-        .feedctl_with(&vars(identity::SERVICE_CONNECTION))
+        .feedctl_with(&pipelines_env(&idp, identity::SERVICE_CONNECTION))
         .args(["env", "--auth", "entra"])
         .output()
         .unwrap();
@@ -303,7 +316,7 @@ fn azure_pipelines_oidc_mints_for_env_and_names_an_unauthorized_connection() {
     assert!(oidc.url.contains("api-version=7.1&serviceConnectionId="));
 
     let out = sandbox
-        .feedctl_with(&vars("not-this-one"))
+        .feedctl_with(&pipelines_env(&idp, "not-this-one"))
         .args(["env", "--auth", "entra"])
         .output()
         .unwrap();
@@ -329,12 +342,7 @@ fn kubernetes_workload_identity_reads_the_token_file_and_explains_expiry() {
     let subject = "system:serviceaccount:build:cargo";
     idp.expect_subject(subject);
     let file = sandbox.home().join("azure-identity-token");
-    let vars = [
-        ("AZURE_FEDERATED_TOKEN_FILE", file.display().to_string()),
-        ("AZURE_CLIENT_ID", identity::CLIENT_ID.to_string()),
-        ("AZURE_TENANT_ID", identity::TENANT.to_string()),
-        ("AZURE_AUTHORITY_HOST", idp.url()),
-    ];
+    let vars = workload_env(&idp, &file);
     let run = |exp: i64| {
         let token = IdentityStandIn::platform_token(subject, "api://AzureADTokenExchange", exp);
         fs::write(&file, &token).unwrap();
@@ -369,9 +377,7 @@ fn a_subject_mismatch_names_the_subject_to_federate() {
     idp.expect_subject("repo:contoso/app:environment:production");
     let feed = feed_for(idp.bearer(identity::CLIENT_ID));
     let sandbox = Sandbox::new();
-    let out = sandbox
-        .feedctl_with(&github_env(&idp))
-        .args(["connect", &feed.index_url(), "--auth", "entra"])
+    let out = connect_entra(&sandbox, &feed, &github_env(&idp))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -418,9 +424,7 @@ fn a_valid_token_the_feed_rejects_means_the_identity_is_not_in_the_organization(
     let idp = IdentityStandIn::start();
     let feed = feed_for("Bearer someone-else".to_string());
     let sandbox = Sandbox::new();
-    sandbox
-        .feedctl_with(&app_service_env(&idp))
-        .args(["connect", &feed.index_url(), "--auth", "entra"])
+    connect_entra(&sandbox, &feed, &app_service_env(&idp))
         .assert()
         .code(4)
         .stderr(predicate::str::contains("add it to the organization"))
@@ -540,23 +544,7 @@ fn the_codespaces_helper_gives_a_token() {
 fn pipelines_and_workload_identity_build_with_real_cargo() {
     let idp = IdentityStandIn::start();
     let feed = feed_for(idp.bearer(identity::CLIENT_ID));
-    let pipelines = vec![
-        ("SYSTEM_OIDCREQUESTURI", format!("{}/ado/oidc", idp.url())),
-        (
-            "SYSTEM_ACCESSTOKEN",
-            identity::SYSTEM_ACCESSTOKEN.to_string(),
-        ),
-        (
-            "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
-            identity::SERVICE_CONNECTION.to_string(),
-        ),
-        (
-            "AZURESUBSCRIPTION_CLIENT_ID",
-            identity::CLIENT_ID.to_string(),
-        ),
-        ("AZURESUBSCRIPTION_TENANT_ID", identity::TENANT.to_string()),
-        ("AZURE_AUTHORITY_HOST", idp.url()),
-    ];
+    let pipelines = pipelines_env(&idp, identity::SERVICE_CONNECTION);
     let sandbox = Sandbox::new();
     let (connect, _) = connect_and_build(&sandbox, &feed, &pipelines);
     assert!(connect.contains("Verified"), "{connect}");
@@ -576,12 +564,7 @@ fn pipelines_and_workload_identity_build_with_real_cargo() {
         identity::now() + 600,
     );
     fs::write(&file, &assertion).unwrap();
-    let workload = vec![
-        ("AZURE_FEDERATED_TOKEN_FILE", file.display().to_string()),
-        ("AZURE_CLIENT_ID", identity::CLIENT_ID.to_string()),
-        ("AZURE_TENANT_ID", identity::TENANT.to_string()),
-        ("AZURE_AUTHORITY_HOST", idp.url()),
-    ];
+    let workload = workload_env(&idp, &file);
     let (connect, build) = connect_and_build(&sandbox, &feed, &workload);
     assert!(connect.contains("Verified"), "{connect}");
     assert_neither_shown_nor_stored(&sandbox, &[&connect, &build], &[assertion]);
