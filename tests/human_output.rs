@@ -76,6 +76,36 @@ fn connect_without_credentials_says_what_to_do_next() {
     );
 }
 
+#[test]
+fn connect_with_a_pat_is_verified_and_ready() {
+    let feed = FakeFeed::with_pat(PAT);
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    let out = sandbox
+        .feedctl_pat(["connect", &feed.index_url(), "--store", "file"], PAT)
+        .output()
+        .unwrap();
+    assert_snapshot(
+        transcript(&out),
+        file!["snapshots/human/connect-pat.txt"],
+        Redact::sandbox(&sandbox).feed(&feed),
+    );
+}
+
+#[test]
+fn login_with_a_rejected_pat_stores_nothing() {
+    let (_feed, sandbox, redact) = connected_world();
+    let out = sandbox
+        .feedctl_pat(["login"], "not-the-pat")
+        .output()
+        .unwrap();
+    assert_snapshot(
+        transcript(&out),
+        file!["snapshots/human/login-rejected.txt"],
+        redact,
+    );
+}
+
 /// Runs feedctl with `args` in a [`connected_world`], with `token` (if any) in
 /// `CARGO_REGISTRIES_CRATES_TOKEN`, and compares the transcript with `expected`.
 #[track_caller]
