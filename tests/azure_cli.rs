@@ -12,7 +12,7 @@ use predicates::prelude::*;
 
 use crate::support::fake_az::{self, FakeAz, ORG_TENANT, OTHER_TENANT, STATES, bearer_of};
 use crate::support::json::json_of;
-use crate::support::output::{assert_env_verify_refused, assert_says};
+use crate::support::output::{Streams, assert_env_verify_refused, assert_says};
 use crate::support::sandbox::text_under;
 use crate::support::secrets::assert_not_stored;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS};
@@ -215,11 +215,11 @@ fn plugin_get(sandbox: &Sandbox, az: &FakeAz, index_url: &str) -> (serde_json::V
         .write_stdin(format!("{request}\n"))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout_text();
     let mut lines = stdout.lines();
     assert_eq!(lines.next(), Some(r#"{"v":[1]}"#));
     let answer = serde_json::from_str(lines.next().expect("an answer")).unwrap();
-    (answer, String::from_utf8_lossy(&out.stderr).into_owned())
+    (answer, out.stderr_text())
 }
 
 #[test]
@@ -278,7 +278,7 @@ fn every_state_through_connect_env_and_doctor() {
         let ok = TOKEN_STATES.contains(&state);
 
         let connect = az.connect(&sandbox, &feed.index_url()).output().unwrap();
-        let stderr = String::from_utf8_lossy(&connect.stderr);
+        let stderr = connect.stderr_text();
         if ok {
             assert!(
                 !stderr.contains(&bearer_of(state)[7..]),
@@ -301,10 +301,10 @@ fn every_state_through_connect_env_and_doctor() {
             .args(["env", "--azure-cli"])
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&env.stderr);
+        let stderr = env.stderr_text();
         if ok {
             assert!(env.status.success(), "{state}: {stderr}");
-            let stdout = String::from_utf8_lossy(&env.stdout);
+            let stdout = env.stdout_text();
             assert!(stdout.contains(&bearer_of(state)), "{state}: {stdout}");
         } else {
             assert_eq!(env.status.code(), Some(4), "{state}: {stderr}");
@@ -312,7 +312,7 @@ fn every_state_through_connect_env_and_doctor() {
         }
 
         let doctor = az.feedctl(&sandbox).arg("doctor").output().unwrap();
-        let stdout = String::from_utf8_lossy(&doctor.stdout);
+        let stdout = doctor.stdout_text();
         if ok {
             assert!(doctor.status.success(), "{state}: {stdout}");
             assert!(stdout.contains("is accepted"), "{state}: {stdout}");
@@ -335,7 +335,7 @@ fn every_state_through_connect_env_and_doctor() {
             .args(["doctor", "--offline"])
             .output()
             .unwrap();
-        let stdout = String::from_utf8_lossy(&offline.stdout);
+        let stdout = offline.stdout_text();
         let kind = match state {
             "not-logged-in" => "FAIL  azure-cli `crates`: the Azure CLI is not logged in",
             s if s.starts_with("managed-identity") => "(a system-assigned managed identity)",
@@ -364,7 +364,7 @@ fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
     let (feed, sandbox, az) = start("user-ok");
     let token = bearer_of("user-ok");
     let out = az.connect(&sandbox, &feed.index_url()).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains("Verified") && stderr.contains("feedctl as the credential provider"),
@@ -422,7 +422,7 @@ fn a_login_to_another_tenant_gets_a_token_for_the_organizations_tenant() {
     let sandbox = Sandbox::new();
     let az = FakeAz::new(&sandbox, "user-ok-other-tenant").tenant_state("user-ok");
     let out = az.connect(&sandbox, &feed.index_url()).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains(&format!("az is logged in to tenant {OTHER_TENANT}")),
@@ -451,7 +451,7 @@ fn a_login_to_another_tenant_is_named_end_to_end_with_real_cargo() {
     configure_unchecked(&sandbox, &az, &feed.index_url());
     let out = build(&sandbox, &az);
     assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_told("user-ok-other-tenant", "cargo build", &stderr);
     assert!(
         feed.requests().iter().all(|r| r.authorization.is_none()),
@@ -472,11 +472,11 @@ fn a_token_the_organization_rejects_is_explained_in_az_terms() {
     configure_unchecked(&sandbox, &az, &feed.index_url());
     let out = build(&sandbox, &az);
     assert!(!out.status.success());
-    let connect = String::from_utf8_lossy(&connect.stderr);
+    let connect = connect.stderr_text();
     let connect_error = &connect[connect.find("error:").expect("connect fails")..];
     for (via, text) in [
         ("connect", connect_error),
-        ("cargo build", &String::from_utf8_lossy(&out.stderr)),
+        ("cargo build", &out.stderr_text()),
     ] {
         assert!(
             text.contains("not a member of the organization")
@@ -499,7 +499,7 @@ fn a_rejection_without_a_named_tenant_names_both_causes() {
     let sandbox = Sandbox::new();
     let az = FakeAz::new(&sandbox, "user-ok-other-tenant");
     let out = az.connect(&sandbox, &feed.index_url()).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert_says(
         "connect",
@@ -577,7 +577,7 @@ fn an_az_too_old_to_say_when_tokens_expire_still_builds_and_says_upgrade_once() 
         .stderr(predicate::str::contains("older than 2.54.0"));
     let before = az.calls().len();
     let out = az.cargo(&sandbox).args(["build"]).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert_eq!(stderr.matches("older than 2.54.0").count(), 1, "{stderr}");
     assert_eq!(az.calls().len() - before, 1, "cached for the cargo run");
@@ -596,7 +596,7 @@ fn a_hung_az_ends_with_a_clear_error_instead_of_hanging_cargo() {
         .output()
         .unwrap();
     let took = started.elapsed();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(!out.status.success());
     assert!(took < Duration::from_secs(60), "took {took:?}");
     assert!(
@@ -683,7 +683,7 @@ fn ci_advice_names_the_pipeline_way() {
             .env(var, value)
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert_says(&format!("{state} {var}"), &stderr, &told);
     }
 }
@@ -738,18 +738,20 @@ fn switching_back_to_a_pat_removes_the_provider() {
 /// The protocol itself: hello, then one JSON request per line, one answer per line.
 #[test]
 fn the_plugin_speaks_cargos_protocol() {
-    let (feed, _sandbox, az) = start("user-ok");
+    let (feed, sandbox, az) = start("user-ok");
     let azure = feed.index_url();
     let requests = [
         format!(r#"{{"v":1,"registry":{{"index-url":"{azure}","name":"crates","headers":["X-VSS-ResourceTenant: {ORG_TENANT}"]}},"kind":"get","operation":"read","args":[]}}"#),
         r#"{"v":1,"registry":{"index-url":"sparse+https://index.crates.io/","name":"crates-io"},"kind":"get","operation":"read","args":[]}"#.to_string(),
         format!(r#"{{"v":1,"registry":{{"index-url":"{azure}","name":"crates"}},"kind":"login","args":[]}}"#),
     ];
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("feedctl"))
+    let mut child = sandbox
+        .feedctl_process()
         .arg("--cargo-plugin")
         .envs(az.vars())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();

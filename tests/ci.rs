@@ -5,6 +5,7 @@ use std::fs;
 
 use predicates::prelude::*;
 
+use crate::support::output::Streams;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
 
 const JOB_TOKEN: &str = "job-access-token-eyJ0eXAiOiJKV1QiLCJhbGciOi";
@@ -51,7 +52,7 @@ fn eval_of_env_makes_cargo_build_work_on_a_fresh_machine() {
         .env("SYSTEM_ACCESSTOKEN", JOB_TOKEN)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains(JOB_TOKEN), "{stderr}");
     assert_eq!(
@@ -124,11 +125,8 @@ fn every_format_says_the_same_thing_in_its_own_syntax() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{format}");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{format}");
-        assert!(
-            !String::from_utf8_lossy(&out.stderr).contains(JOB_TOKEN),
-            "{format}"
-        );
+        assert_eq!(out.stdout_text(), expected, "{format}");
+        assert!(!out.stderr_text().contains(JOB_TOKEN), "{format}");
     }
     let out = sandbox
         .feedctl()
@@ -136,7 +134,10 @@ fn every_format_says_the_same_thing_in_its_own_syntax() {
         .env("MY_PAT", "p4t")
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("TOKEN='{}'", basic("p4t"))));
+    assert!(
+        out.stdout_text()
+            .contains(&format!("TOKEN='{}'", basic("p4t")))
+    );
 }
 
 #[test]
@@ -153,12 +154,12 @@ fn github_format_appends_to_github_env_and_masks() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout_text();
     assert_eq!(
         stdout,
         format!("::add-mask::Bearer {JOB_TOKEN}\n::add-mask::{JOB_TOKEN}\n")
     );
-    assert!(!String::from_utf8_lossy(&out.stderr).contains(JOB_TOKEN));
+    assert!(!out.stderr_text().contains(JOB_TOKEN));
     let written = fs::read_to_string(&github_env).unwrap();
     let lines: Vec<&str> = written.lines().collect();
     assert_eq!(lines[0], "EXISTING=1");
@@ -213,7 +214,7 @@ fn a_refused_job_token_names_the_build_service_not_a_pat() {
         .env("SYSTEM_ACCESSTOKEN", JOB_TOKEN)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(
         stderr.contains("Build Service") && stderr.contains("Feed Reader"),

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::support::config::contoso_index;
 use crate::support::json::{check, checks, json_of};
+use crate::support::output::Streams;
 use crate::support::sandbox::write_file;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
@@ -35,7 +36,7 @@ fn cargo_get(sandbox: &Sandbox, dir: &Path, key: &str, env: &[(&str, &str)]) -> 
         cmd.env(k, v);
     }
     let out = cmd.output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     if !out.status.success() {
         assert!(
             stderr.contains("is not set"),
@@ -55,7 +56,7 @@ fn cargo_origin(sandbox: &Sandbox, dir: &Path, key: &str) -> PathBuf {
         .args(["-Zunstable-options", "config", "get", "--show-origin", key])
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = out.stdout_text();
     let origin = text.split(" # ").nth(1).expect("an origin").trim();
     PathBuf::from(origin).canonicalize().unwrap()
 }
@@ -67,11 +68,7 @@ fn status(sandbox: &Sandbox, dir: &Path, env: &[(&str, &str)]) -> Value {
         cmd.env(k, v);
     }
     let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", out.stderr_text());
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -226,7 +223,7 @@ fn a_member_config_shadows_the_root_and_a_legacy_file_wins() {
         .args(["doctor", "--offline"])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&doctor.stdout);
+    let stdout = doctor.stdout_text();
     assert!(
         stdout.contains(&format!(
             "warn  config: `{}` exists, so cargo ignores `{}`",
@@ -340,7 +337,7 @@ fn configs_cargo_rejects_are_rejected_too() {
             .args(["status", "--json"])
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert_eq!(out.status.code(), Some(1), "{text}: {stderr}");
         assert!(stderr.contains(expected), "{text}: {stderr}");
     }
@@ -423,7 +420,7 @@ fn an_index_without_sparse_fails_in_doctor_as_in_cargo() {
         .env("CARGO_REGISTRIES_CRATES_TOKEN", &token)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout_text();
     assert_eq!(out.status.code(), Some(7), "{stdout}");
     assert!(
         stdout.contains("FAIL  index `crates`") && stdout.contains("no `sparse+` prefix"),
@@ -492,7 +489,7 @@ fn config_flags_cargo_would_not_read_are_refused_before_anything_is_written() {
             .args(["--no-providers", "--no-login"])
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert_eq!(out.status.code(), Some(2), "{value}: {stderr}");
         assert!(stderr.contains(expected), "{value}: {stderr}");
     }
@@ -512,7 +509,7 @@ fn connect_outside_a_project_needs_user_which_writes_cargo_home() {
         .args(["--no-providers", "--no-login"])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--user"), "{stderr}");
     assert!(
@@ -567,7 +564,7 @@ fn doctor_names_the_project_file_that_lists_libsecret() {
         .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(PAT))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout_text();
     assert_eq!(out.status.code(), Some(7), "{stdout}");
     let project_config = sandbox.project().join(".cargo/config.toml");
     assert!(
@@ -625,7 +622,7 @@ fn connect_refuses_an_edit_that_a_closer_config_would_shadow() {
         cmd.output().unwrap()
     };
     let out = connect(&[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(
         stderr.contains("replaced with `mirror`") && stderr.contains(&closer.display().to_string()),
@@ -645,7 +642,7 @@ fn connect_refuses_an_edit_that_a_closer_config_would_shadow() {
     fs::remove_file(&closer).unwrap();
     let other = contoso_index("elsewhere");
     let out = connect(&[("CARGO_REGISTRIES_CRATES_INDEX", other.as_str())]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("CARGO_REGISTRIES_CRATES_INDEX"), "{stderr}");
     assert!(

@@ -7,6 +7,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 
 use crate::support::json::json_of;
+use crate::support::output::Streams;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "e2e-pat-0123456789abcdefghijklmnopqrstuvwxyz";
@@ -225,7 +226,7 @@ fn refusals_leave_the_file_byte_for_byte() {
         let sandbox = Sandbox::new();
         sandbox.write_project_file(".cargo/config.toml", before);
         let assert = connect(&sandbox).args(*args).assert().code(*code);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        let stderr = assert.get_output().stderr_text();
         for word in *words {
             assert!(
                 stderr.contains(word),
@@ -288,7 +289,7 @@ fn bad_flags_create_nothing() {
     for (args, words) in cases {
         let sandbox = Sandbox::new();
         let assert = sandbox.feedctl().args(*args).assert().code(2);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        let stderr = assert.get_output().stderr_text();
         assert!(stderr.contains(words), "{args:?}: {stderr}");
         assert!(
             !sandbox.project().join(".cargo").exists(),
@@ -399,9 +400,8 @@ fn concurrent_connects_all_land() {
     sandbox.write_project_file(".cargo/config.toml", "# shared\n");
     let children: Vec<_> = (0..8)
         .map(|i| {
-            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("feedctl"));
-            cmd.current_dir(sandbox.project())
-                .env("CARGO_HOME", sandbox.cargo_home())
+            sandbox
+                .feedctl_process()
                 .args(["connect", "--org", "contoso", "--feed", &format!("feed{i}")])
                 .args(["--no-replace-crates-io", "--no-providers", "--no-login"])
                 .stderr(std::process::Stdio::null())

@@ -5,6 +5,7 @@ use std::fs;
 
 use predicates::prelude::*;
 
+use crate::support::output::Streams;
 use crate::support::sandbox::text_under;
 use crate::support::secrets::{assert_hidden, pat_forms};
 use crate::support::{FakeFeed, Sandbox, TOKEN_PROVIDERS, basic};
@@ -35,13 +36,9 @@ fn one_connect_with_a_pat_on_stdin_makes_cargo_build_work() {
         .feedctl_pat(connect_by_server_args(&feed), PAT)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
-    assert_hidden(
-        "stdout",
-        &String::from_utf8_lossy(&out.stdout),
-        &pat_forms(PAT),
-    );
+    assert_hidden("stdout", &out.stdout_text(), &pat_forms(PAT));
     assert_hidden("stderr", &stderr, &pat_forms(PAT));
     assert_hidden(
         "the project's .cargo/",
@@ -90,7 +87,7 @@ fn a_wrong_pat_is_refused_and_nothing_is_stored() {
         .write_stdin("not-the-pat\n")
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(
         stderr.contains("HTTP 401")
@@ -238,7 +235,7 @@ fn providers_merge_into_the_users_list() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let diff = String::from_utf8_lossy(&out.stdout);
+    let diff = out.stdout_text();
     assert!(diff.contains("+    \"cargo:token\","), "{diff}");
     assert_eq!(
         sandbox.read_cargo_home_file("config.toml").unwrap(),
@@ -373,7 +370,7 @@ fn with_a_secret_service_the_token_goes_to_the_keyring() {
         .env("FEEDCTL_TEST_PAT", PAT)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains("Secret Service keyring (cargo:libsecret)"),
@@ -417,7 +414,7 @@ fn at_a_terminal_login_prompts_without_echo() {
         .env("TYPED", PAT)
         .output()
         .unwrap();
-    let transcript = String::from_utf8_lossy(&out.stdout);
+    let transcript = out.stdout_text();
     assert!(out.status.success(), "{transcript}");
     assert!(
         transcript.contains("Personal access token (input hidden):"),

@@ -7,6 +7,7 @@ use predicates::prelude::*;
 
 use crate::support::config::foreign_store;
 use crate::support::json::{checks, json_of};
+use crate::support::output::Streams;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "doctor-pat-00112233445566778899aabbccddeeff";
@@ -18,10 +19,7 @@ fn doctor(sandbox: &Sandbox, token: Option<&str>) -> (i32, String) {
         cmd.env("CARGO_REGISTRIES_CRATES_TOKEN", token);
     }
     let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    (out.status.code().unwrap(), out.stdout_text())
 }
 
 #[test]
@@ -85,7 +83,7 @@ fn a_public_feed_without_force_auth_is_flagged() {
         .env("CARGO_REGISTRIES_OPEN_TOKEN", basic(PAT))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout_text();
     assert!(
         stdout.contains("public feed") && stdout.contains("~force-auth"),
         "{stdout}"
@@ -163,7 +161,7 @@ fn status_json_describes_the_setup_without_the_token() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = out.stdout_text();
     assert!(!text.contains(&basic(PAT)));
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let registry = &json["registries"][0];
@@ -309,9 +307,9 @@ fn disconnect_says_when_cargo_still_uses_the_feed() {
     // The oracle: cargo does still read the feed (and fails for want of a token).
     let out = sandbox.cargo().arg("generate-lockfile").output().unwrap();
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("crates"),
+        out.stderr_text().contains("crates"),
         "{}",
-        String::from_utf8_lossy(&out.stderr)
+        out.stderr_text()
     );
 
     // The same feed also connected for the user: the project disconnect points at `--user`,
@@ -416,7 +414,7 @@ fn a_setting_cargo_cannot_parse_fails_doctor_as_it_fails_cargo() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(7), "{var}");
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = out.stdout_text();
         assert!(
             text.contains("config.loadable") && text.contains(var),
             "{text}"

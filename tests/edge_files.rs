@@ -19,9 +19,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-#[cfg(unix)]
 use crate::support::config::temp_files;
 use crate::support::config::{edit_args, registries_config};
+#[cfg(unix)]
+use crate::support::output::Streams;
 use crate::support::{Sandbox, TOKEN_PROVIDERS};
 
 const INDEX: &str = "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/";
@@ -32,13 +33,9 @@ fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("run feedctl")
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// A failure with exit code 1 whose message names `path` and contains `words`.
 fn assert_clear_error(out: &Output, path: &Path, words: &[&str]) {
-    let stderr = stderr(out);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains(&path.display().to_string()),
@@ -51,7 +48,12 @@ fn assert_clear_error(out: &Output, path: &Path, words: &[&str]) {
 }
 
 fn assert_success(out: &Output) {
-    assert!(out.status.success(), "{:?}\n{}", out.status, stderr(out));
+    assert!(
+        out.status.success(),
+        "{:?}\n{}",
+        out.status,
+        out.stderr_text()
+    );
 }
 
 #[test]
@@ -180,7 +182,11 @@ fn already_connected_files_are_never_rewritten() {
         assert!(out.stdout.is_empty(), "a diff for {before:?}");
         let out = run(sandbox.feedctl_process().args(&args));
         assert_success(&out);
-        assert!(stderr(&out).contains("Unchanged"), "{}", stderr(&out));
+        assert!(
+            out.stderr_text().contains("Unchanged"),
+            "{}",
+            out.stderr_text()
+        );
         assert_eq!(sandbox.read_project_file(".cargo/config.toml"), before);
     }
 }
@@ -201,7 +207,7 @@ fn symlinks_are_followed_to_their_target() {
     symlink("../link2.toml", &config).unwrap();
     let out = run(sandbox.feedctl_process().args(edit_args("crates", &config)));
     assert_success(&out);
-    assert!(stderr(&out).contains(&shared.display().to_string()));
+    assert!(out.stderr_text().contains(&shared.display().to_string()));
     for link in [&config, &link2] {
         assert!(fs::symlink_metadata(link).unwrap().file_type().is_symlink());
     }
@@ -471,7 +477,7 @@ mod unix {
                 cmd.env("HOME", "").env("CARGO_HOME", "");
             }
             let out = run(cmd.args(["providers", "--store", "file"]));
-            let stderr = stderr(&out);
+            let stderr = out.stderr_text();
             assert_eq!(out.status.code(), Some(1), "{stderr}");
             assert!(
                 stderr.contains("neither `CARGO_HOME` nor `HOME` is set"),

@@ -14,7 +14,7 @@ use predicates::prelude::*;
 
 use crate::support::identity::{self, IdentityStandIn};
 use crate::support::json::json_of;
-use crate::support::output::{assert_env_verify_refused, assert_says};
+use crate::support::output::{Streams, assert_env_verify_refused, assert_says};
 use crate::support::secrets::{assert_hidden, assert_not_stored};
 use crate::support::{FakeFeed, FeedSpec, Sandbox};
 
@@ -109,7 +109,7 @@ fn connect_and_build(
     vars: &[(&'static str, String)],
 ) -> (String, String) {
     let out = connect_entra(sandbox, feed, vars).output().unwrap();
-    let connect_err = String::from_utf8_lossy(&out.stderr).to_string();
+    let connect_err = out.stderr_text();
     assert!(out.status.success(), "{connect_err}");
     let home_config = sandbox.read_cargo_home_file("config.toml").unwrap();
     assert!(
@@ -117,7 +117,7 @@ fn connect_and_build(
         "{home_config}"
     );
     let build = sandbox.cargo_with(vars).args(["build"]).output().unwrap();
-    let build_err = String::from_utf8_lossy(&build.stderr).to_string();
+    let build_err = build.stderr_text();
     assert!(build.status.success(), "{build_err}");
     (connect_err, build_err)
 }
@@ -172,7 +172,7 @@ fn github_actions_oidc_builds_with_no_secret_stored() {
 
     // status and doctor say where the token comes from, and whose it is; never the token.
     let status = sandbox.feedctl_with(&vars).arg("status").output().unwrap();
-    let status = String::from_utf8_lossy(&status.stdout).to_string();
+    let status = status.stdout_text();
     assert!(status.contains("GitHub Actions OIDC"), "{status}");
     let json = sandbox
         .feedctl_with(&vars)
@@ -186,7 +186,7 @@ fn github_actions_oidc_builds_with_no_secret_stored() {
         "{json:#}"
     );
     let doctor = sandbox.feedctl_with(&vars).arg("doctor").output().unwrap();
-    let doctor_out = String::from_utf8_lossy(&doctor.stdout).to_string();
+    let doctor_out = doctor.stdout_text();
     assert!(doctor.status.success(), "{doctor_out}");
     assert_says(
         "doctor",
@@ -294,12 +294,8 @@ fn azure_pipelines_oidc_mints_for_env_and_names_an_unauthorized_connection() {
         .args(["env", "--auth", "entra"])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = out.stdout_text();
+    assert!(out.status.success(), "{}", out.stderr_text());
     assert!(
         stdout.contains(&format!(
             "export CARGO_REGISTRIES_CRATES_TOKEN='{}'",
@@ -320,7 +316,7 @@ fn azure_pipelines_oidc_mints_for_env_and_names_an_unauthorized_connection() {
         .args(["env", "--auth", "entra"])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(
         stderr.contains("not authorized for this pipeline"),
@@ -351,19 +347,18 @@ fn kubernetes_workload_identity_reads_the_token_file_and_explains_expiry() {
             .args(["env", "--auth", "entra", "--format", "dotenv"])
             .output()
             .unwrap();
-        assert!(!String::from_utf8_lossy(&out.stderr).contains(&token));
+        assert!(!out.stderr_text().contains(&token));
         out
     };
     let out = run(identity::now() + 600);
+    assert!(out.status.success(), "{}", out.stderr_text());
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        out.stdout_text()
+            .contains(&idp.access_token(identity::CLIENT_ID))
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains(&idp.access_token(identity::CLIENT_ID)));
 
     let out = run(identity::now() - 60);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(
         stderr.contains("AADSTS700024") && stderr.contains("expired"),
@@ -380,7 +375,7 @@ fn a_subject_mismatch_names_the_subject_to_federate() {
     let out = connect_entra(&sandbox, &feed, &github_env(&idp))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert_says(
         "connect",
@@ -476,7 +471,7 @@ fn when_nothing_applies_the_answer_lists_each_source_and_why() {
         .env("PATH", empty_path(&sandbox))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(out.stdout.is_empty());
     let lines: Vec<&str> = stderr.lines().collect();
@@ -612,7 +607,7 @@ fn doctor_warns_of_a_token_variable_feedctl_makes_cargo_ignore() {
             .env("CARGO_REGISTRIES_CRATES_TOKEN", "Bearer ignored-token-4711")
             .output()
             .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stdout = out.stdout_text();
         assert!(
             stdout.contains("CARGO_REGISTRIES_CRATES_TOKEN")
                 && stdout.contains(
@@ -620,7 +615,7 @@ fn doctor_warns_of_a_token_variable_feedctl_makes_cargo_ignore() {
                 ),
             "{mode}: {stdout}"
         );
-        let all = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        let all = format!("{stdout}{}", out.stderr_text());
         assert!(!all.contains("ignored-token-4711"), "{mode}: {all}");
     }
 }

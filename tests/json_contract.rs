@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::support::json::{checks, json_of, keys};
+use crate::support::output::Streams;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "json-contract-pat-00112233445566778899aabbccdd";
@@ -91,7 +92,7 @@ fn doctor_json_has_stable_ids_and_registries() {
             .iter()
             .all(|r| *r == Some("tools"))
     );
-    assert!(!String::from_utf8_lossy(&out.stdout).contains(&basic(PAT)));
+    assert!(!out.stdout_text().contains(&basic(PAT)));
 }
 
 #[test]

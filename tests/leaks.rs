@@ -11,6 +11,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
+use crate::support::output::Streams;
 use crate::support::sandbox::{real_cargo, text_under};
 use crate::support::secrets::pat_forms;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
@@ -146,8 +147,8 @@ fn no_secret_leaks_from_any_subcommand() {
             cmd.write_stdin(stdin);
         }
         let out = cmd.output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = out.stdout_text();
+        let stderr = out.stderr_text();
         for secret in secrets() {
             assert!(
                 !stderr.contains(&secret),
@@ -208,8 +209,8 @@ fn the_plugin_never_writes_a_token_to_stderr() {
         .output()
         .unwrap();
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains(ENTRA),
+        out.stdout_text().contains(ENTRA),
         "the protocol answer carries the token"
     );
-    assert!(!String::from_utf8_lossy(&out.stderr).contains(ENTRA));
+    assert!(!out.stderr_text().contains(ENTRA));
 }

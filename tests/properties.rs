@@ -25,6 +25,7 @@ use toml_edit::{DocumentMut, Item, Value};
 
 use crate::support::Sandbox;
 use crate::support::config::{contoso_index, edit_args, leaves};
+use crate::support::output::Streams;
 
 const SEED: u64 = 0x0066_6565_6463_746c; // "feedctl"
 const BOM: &str = "\u{feff}";
@@ -647,7 +648,7 @@ fn code_of(out: &Output) -> Result<i32, TestCaseError> {
         matches!(code, Some(0..=3)),
         "feedctl ended with {:?}\nstderr:\n{}",
         out.status,
-        String::from_utf8_lossy(&out.stderr)
+        out.stderr_text()
     );
     Ok(code.unwrap())
 }
@@ -671,7 +672,7 @@ fn check_connect_run(
 ) -> Result<(), TestCaseError> {
     fs::write(config, before).unwrap();
     let out = connect(sandbox, config, feed, replace);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let stderr = out.stderr_text();
     let after = fs::read(config).unwrap();
     let conflict = replace
         && parse(before).ok().is_some_and(|doc| {
@@ -707,12 +708,7 @@ fn check_connect_run(
     let after = String::from_utf8(after).expect("feedctl wrote UTF-8");
     check_connected(before, &after, feed, replace)?;
     let again = connect(sandbox, config, feed, replace);
-    prop_assert_eq!(
-        code_of(&again)?,
-        0,
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
+    prop_assert_eq!(code_of(&again)?, 0, "{}", again.stderr_text());
     prop_assert_eq!(
         fs::read_to_string(config).unwrap(),
         after,
@@ -841,7 +837,7 @@ fn check_hostile(
 ) -> Result<(), TestCaseError> {
     let code = code_of(out)?;
     let after = fs::read(path).unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     if code == 0 {
         let before = std::str::from_utf8(before).map_err(|_| {
             TestCaseError::fail(format!("accepted non-UTF-8 input {before:?}:\n{stderr}"))

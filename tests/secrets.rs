@@ -4,6 +4,7 @@
 use predicates::prelude::*;
 
 use crate::support::json::{check, json_of};
+use crate::support::output::Streams;
 use crate::support::secrets::{assert_hidden, pat_forms};
 use crate::support::{FakeFeed, Sandbox, TOKEN_PROVIDERS, basic};
 
@@ -33,10 +34,7 @@ fn a_broken_credentials_file_is_a_failed_check_that_never_shows_a_token() {
             cmd.arg("--json");
         }
         let out = cmd.output().unwrap();
-        let (stdout, stderr) = (
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr),
-        );
+        let (stdout, stderr) = (out.stdout_text(), out.stderr_text());
         assert_eq!(out.status.code(), Some(7), "{stdout}{stderr}");
         assert!(
             stdout.contains("credentials.readable") || stdout.contains("FAIL  credentials"),
@@ -54,14 +52,14 @@ fn a_broken_credentials_file_is_a_failed_check_that_never_shows_a_token() {
             .env("PAT", PAT)
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert!(!out.status.success(), "{args:?}");
         assert!(
             stderr.contains("credentials.toml") && stderr.contains("line 2"),
             "{args:?}: {stderr}"
         );
         assert_hidden("stderr", &stderr, &canaries());
-        assert_hidden("stdout", &String::from_utf8_lossy(&out.stdout), &canaries());
+        assert_hidden("stdout", &out.stdout_text(), &canaries());
     }
 }
 
@@ -73,7 +71,7 @@ fn a_broken_project_config_is_named_without_its_line() {
         &format!("[registries.crates]\nindex = \"sparse+https://x/\"\ntoken = \"{PAT}\n"),
     );
     let out = sandbox.feedctl().arg("status").output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("config.toml") && stderr.contains("line 3"),
@@ -99,7 +97,7 @@ fn a_token_in_the_project_config_fails_doctor_with_the_fix() {
         .args(["doctor", "--offline"])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout_text();
     assert_eq!(out.status.code(), Some(7), "{stdout}");
     assert!(
         stdout.contains("FAIL  config `crates`")

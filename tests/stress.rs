@@ -29,6 +29,7 @@ use crate::support::Sandbox;
 #[cfg(unix)]
 use crate::support::config::temp_files;
 use crate::support::config::{contoso_index, edit_args, leaves, registries_config};
+use crate::support::output::Streams;
 
 const WRITERS: usize = 16;
 
@@ -57,7 +58,7 @@ fn wait_all(children: Vec<Child>) {
             out.status.success(),
             "writer {i}: {:?}\n{}",
             out.status,
-            String::from_utf8_lossy(&out.stderr)
+            out.stderr_text()
         );
     }
 }

@@ -11,6 +11,7 @@ use predicates::prelude::*;
 
 use crate::support::config::foreign_store;
 use crate::support::json::json_of;
+use crate::support::output::Streams;
 use crate::support::{FakeFeed, Sandbox};
 
 const PAT: &str = "txn-pat-0123456789abcdefghijklmnopqrstuvwxyz0123456789";
@@ -109,7 +110,7 @@ fn failed_connects_leave_every_file_byte_identical_and_a_rerun_needs_no_force() 
         let args = args(&sandbox);
         let before = tree(&sandbox);
         let out = sandbox.feedctl_pat(&args, pat).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert_eq!(out.status.code(), Some(code), "{what}: {stderr}");
         assert!(!stderr.contains("Ready"), "{what}: {stderr}");
         assert_same_tree(&before, &sandbox, what);
@@ -339,11 +340,7 @@ fn login_logout_and_providers_speak_json() {
             cmd.write_stdin(stdin);
         }
         let out = cmd.output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{args:?}: {}", out.stderr_text());
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(!text.contains('`') && !text.contains(PAT), "{text}");
         serde_json::from_str::<serde_json::Value>(&text).unwrap()
@@ -401,11 +398,7 @@ fn a_url_with_a_password_is_refused_and_never_echoed() {
             .args(["-v", "connect", url, "--no-providers", "--no-login"])
             .output()
             .unwrap();
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let all = format!("{}{}", out.stdout_text(), out.stderr_text());
         assert_eq!(out.status.code(), Some(2), "{all}");
         assert!(!all.contains("s3cr3t"), "{all}");
         assert!(all.contains("password"), "{all}");
@@ -423,7 +416,7 @@ fn a_name_without_a_usable_env_var_is_refused_up_front() {
         ])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("CARGO_REGISTRIES_") && stderr.contains("--name donn-es"),
@@ -458,7 +451,7 @@ fn a_failed_disconnect_logout_puts_back_the_cargo_dir_connect_created() {
             cmd.env("CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER", foreign);
         }
         let out = cmd.output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         assert!(!stderr.contains("restore them by hand"), "{stderr}");
         assert!(!stderr.contains("unterminated"), "{stderr}");

@@ -8,6 +8,7 @@ use predicates::prelude::*;
 
 use crate::support::config::foreign_store;
 use crate::support::json::{check, json_of};
+use crate::support::output::Streams;
 use crate::support::sandbox;
 use crate::support::tls::{self, TlsFront};
 use crate::support::{FakeFeed, FeedSpec, Refusal, Sandbox, TOKEN_PROVIDERS, basic};
@@ -56,7 +57,7 @@ fn login_never_says_verified_for_a_refused_token() {
         let feed = refusing_feed(refusal.clone());
         let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
         let out = sandbox.feedctl_pat(["login"], BAD).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert_eq!(out.status.code(), Some(code), "{refusal:?}: {stderr}");
         assert!(stderr.contains(words), "{refusal:?}: {stderr}");
         assert!(!stderr.contains("Verified"), "{refusal:?}: {stderr}");
@@ -87,7 +88,7 @@ fn connect_is_not_ready_when_the_feed_answers_with_a_sign_in_page() {
             .feedctl_pat(["connect", &feed.index_url(), "--no-providers"], BAD)
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert!(!out.status.success(), "{refusal:?}: {stderr}");
         assert!(
             !stderr.contains("Verified") && !stderr.contains("Ready"),
@@ -126,7 +127,7 @@ fn a_pasted_authorization_header_is_not_encoded_twice() {
         .write_stdin(format!("Authorization: {}\n", basic(GOOD)))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains("already an `Authorization` value"),
@@ -153,7 +154,7 @@ fn env_verify_fails_the_step_and_emits_nothing() {
                 .env("GITHUB_ENV", &github_env)
                 .output()
                 .unwrap();
-            let stderr = String::from_utf8_lossy(&out.stderr);
+            let stderr = out.stderr_text();
             assert_eq!(out.status.code(), Some(code), "{refusal:?}: {stderr}");
             assert!(stderr.contains(words), "{refusal:?}: {stderr}");
             assert!(
@@ -173,12 +174,12 @@ fn env_verify_fails_the_step_and_emits_nothing() {
         .env("PAT", GOOD)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("Verified"), "{stderr}");
     let mut cargo = sandbox.cargo();
     cargo.arg("build");
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
+    for line in out.stdout_text().lines() {
         let (name, value) = line.split_once('=').unwrap();
         cargo.env(name, value);
     }
@@ -270,7 +271,7 @@ fn offline_cargo_gets_no_verified_and_a_doctor_warning() {
         .env("CARGO_NET_OFFLINE", "true")
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("`CARGO_NET_OFFLINE=true`"), "{stderr}");
     assert!(
@@ -340,7 +341,7 @@ fn a_registry_provider_that_cannot_store_stops_connect_and_login_before_verified
         .feedctl_pat(["connect", &feed.index_url()], GOOD)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(
         stderr.contains(&format!("own credential provider `{foreign}`")),
@@ -386,7 +387,7 @@ fn connect_is_not_ready_where_an_env_token_overrides_the_verified_one() {
             .unwrap()
     };
     let out = connect(&basic(BAD));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("Verified"), "{stderr}");
     assert!(!stderr.contains("Ready"), "{stderr}");
@@ -400,7 +401,7 @@ fn connect_is_not_ready_where_an_env_token_overrides_the_verified_one() {
     sandbox.cargo().arg("generate-lockfile").assert().success();
     // The variable holding the same token is no obstacle.
     let out = connect(&basic(GOOD));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(stderr.contains("Ready"), "{stderr}");
     assert!(!stderr.contains("is set in this environment"), "{stderr}");
 }

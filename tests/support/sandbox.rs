@@ -89,7 +89,6 @@ impl Sandbox {
     }
 
     /// The feedctl binary under test, run in the project dir with the hermetic environment.
-    #[allow(dead_code)] // the smoke tests use real cargo only; feature tests use this
     pub fn feedctl(&self) -> Command {
         self.command(assert_cmd::cargo::cargo_bin!("feedctl").as_os_str())
     }
