@@ -174,6 +174,19 @@ fn start(state: &str) -> (FakeFeed, Sandbox, FakeAz) {
     (feed, sandbox, az)
 }
 
+/// `connect --store file --no-login`: the feed set up for a PAT, stored later.
+fn connect_for_a_pat(sandbox: &Sandbox, feed: &FakeFeed) -> assert_cmd::Command {
+    let mut cmd = sandbox.feedctl();
+    cmd.args([
+        "connect",
+        &feed.index_url(),
+        "--store",
+        "file",
+        "--no-login",
+    ]);
+    cmd
+}
+
 /// `connect --auth azure-cli --no-verify`: the registry configured as a failed check would
 /// have, to see what cargo then says.
 fn configure_unchecked(sandbox: &Sandbox, az: &FakeAz, index_url: &str) {
@@ -521,17 +534,7 @@ fn a_rejection_without_a_named_tenant_names_both_causes() {
 fn login_with_the_azure_cli_stores_a_token_for_the_organizations_tenant() {
     let feed = every_token_feed();
     let sandbox = Sandbox::new();
-    sandbox
-        .feedctl()
-        .args([
-            "connect",
-            &feed.index_url(),
-            "--store",
-            "file",
-            "--no-login",
-        ])
-        .assert()
-        .success();
+    connect_for_a_pat(&sandbox, &feed).assert().success();
     let az = FakeAz::new(&sandbox, "user-ok-other-tenant").tenant_state("user-ok");
     az.feedctl(&sandbox)
         .args(["login", "--azure-cli"])
@@ -717,15 +720,7 @@ fn without_az_connect_refuses_and_writes_nothing() {
 fn switching_back_to_a_pat_removes_the_provider() {
     let (feed, sandbox, az) = start("user-ok");
     az.connect(&sandbox, &feed.index_url()).assert().success();
-    sandbox
-        .feedctl()
-        .args([
-            "connect",
-            &feed.index_url(),
-            "--store",
-            "file",
-            "--no-login",
-        ])
+    connect_for_a_pat(&sandbox, &feed)
         .assert()
         .success()
         .stderr(predicate::str::contains(
