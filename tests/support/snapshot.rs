@@ -2,10 +2,11 @@
 //! files under `tests/snapshots/` and compared with snapbox, as cargo's own tests do.
 //!
 //! What differs from run to run is redacted before the comparison: the sandbox's temp dir
-//! becomes `[ROOT]`, a fake feed's `http://127.0.0.1:PORT` becomes `[FEED]`, and callers add
-//! their own (e.g. cargo's version). Backslashes are compared as they are, so snapshots that
-//! show paths hold Unix's. `SNAPSHOTS=overwrite cargo test --test feedctl` rewrites
-//! the files from what feedctl prints now; review that diff like any other change.
+//! becomes `[ROOT]`, a fake feed's `http://127.0.0.1:PORT` becomes `[FEED]`, the `.exe` of
+//! the program's name is `[EXE]` (empty outside Windows), and callers add their own (e.g.
+//! cargo's version). Backslashes are compared as they are, so snapshots that show paths hold
+//! Unix's. `SNAPSHOTS=overwrite cargo test --test feedctl` rewrites the files from what
+//! feedctl prints now; review that diff like any other change.
 
 use snapbox::{Assert, IntoData, RedactedValue, Redactions};
 
@@ -42,6 +43,10 @@ impl Redact {
 #[track_caller]
 pub fn assert_snapshot(actual: impl IntoData, expected: impl IntoData, redact: Redact) {
     let mut redactions = Redactions::new();
+    // clap names the program as it was started: `feedctl.exe` on Windows.
+    redactions
+        .insert("[EXE]", std::env::consts::EXE_SUFFIX)
+        .expect("a valid placeholder");
     for (placeholder, value) in redact.0 {
         redactions
             .insert(placeholder, value)
