@@ -5,7 +5,7 @@
 //! and the important ones end to end with the real cargo against the loopback feed.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
@@ -612,7 +612,7 @@ fn a_hung_az_ends_with_a_clear_error_instead_of_hanging_cargo() {
     {
         let pid = hung.hung_pid().expect("the hung child wrote its pid");
         let alive = || {
-            Command::new("kill")
+            std::process::Command::new("kill")
                 .args(["-0", &pid.to_string()])
                 .stderr(Stdio::null())
                 .status()

@@ -10,7 +10,7 @@
 
 use snapbox::{Assert, IntoData, RedactedValue, Redactions};
 
-use super::{FakeFeed, Sandbox};
+use super::Sandbox;
 
 /// What to redact: `(placeholder, value)`, the placeholder in square brackets.
 pub struct Redact(Vec<(&'static str, RedactedValue)>);
@@ -27,11 +27,13 @@ impl Redact {
     }
 
     /// Also `feed`'s `http://127.0.0.1:PORT` as `[FEED]`.
-    pub fn feed(self, feed: &FakeFeed) -> Redact {
+    #[cfg(unix)] // only the Unix-only transcripts show a feed
+    pub fn feed(self, feed: &super::FakeFeed) -> Redact {
         self.value("[FEED]", feed.server_url())
     }
 
     /// Also `value` as `placeholder`.
+    #[cfg(unix)] // only the Unix-only transcripts need more
     pub fn value(mut self, placeholder: &'static str, value: impl Into<String>) -> Redact {
         self.0.push((placeholder, value.into().into()));
         self
@@ -62,6 +64,7 @@ pub fn assert_snapshot(actual: impl IntoData, expected: impl IntoData, redact: R
 }
 
 /// A finished run as one text to snapshot: the exit code, then stdout and stderr.
+#[cfg(unix)] // only the Unix-only transcripts use it
 pub fn transcript(out: &std::process::Output) -> String {
     format!(
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
