@@ -13,8 +13,9 @@
 //! - [`config`]: Azure index URLs, one-file `connect` arguments, generated configs and a
 //!   key-by-key view of a TOML document.
 //! - [`json`]: `--json` reports parsed, `doctor`'s checks by id.
-//! - [`output`]: phrases a run must say, and the shape of a refused `env --verify`.
-//! - [`secrets`]: every form of a PAT, and the assertion that none of them shows.
+//! - [`output`]: a run's streams as text ([`output::Streams`]), phrases it must say, and the
+//!   shape of a refused `env --verify`.
+//! - [`secrets`]: every form of a PAT, and assertions that none is shown or stored.
 //! - [`snapshot`]: human output compared with files under `tests/snapshots/`, temp paths and
 //!   ports redacted (`SNAPSHOTS=overwrite` rewrites them).
 //!

@@ -13,6 +13,7 @@ pub fn pat_forms(pat: &str) -> Vec<String> {
 }
 
 /// Fails, naming `what`, if `text` contains any of `secrets`.
+#[track_caller]
 pub fn assert_hidden<S: AsRef<str>>(what: &str, text: &str, secrets: &[S]) {
     for secret in secrets {
         assert!(
@@ -24,6 +25,7 @@ pub fn assert_hidden<S: AsRef<str>>(what: &str, text: &str, secrets: &[S]) {
 
 /// Fails if any of `secrets` is stored in the sandbox's `CARGO_HOME` or its project's
 /// `.cargo/` (where a token could be committed).
+#[track_caller]
 pub fn assert_not_stored<S: AsRef<str>>(sandbox: &Sandbox, secrets: &[S]) {
     for (what, dir) in [
         ("CARGO_HOME", sandbox.cargo_home()),
