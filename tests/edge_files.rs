@@ -19,9 +19,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
+#[cfg(unix)]
 use crate::support::config::temp_files;
 use crate::support::config::{edit_args, registries_config};
-#[cfg(unix)]
 use crate::support::output::Streams;
 use crate::support::{Sandbox, TOKEN_PROVIDERS};
 
