@@ -5,14 +5,17 @@
 //! and the important ones end to end with the real cargo against the loopback feed.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
 use crate::support::fake_az::{self, FakeAz, ORG_TENANT, OTHER_TENANT, STATES, bearer_of};
+use crate::support::json::json_of;
+use crate::support::output::{Streams, assert_env_verify_refused, assert_says};
 use crate::support::sandbox::text_under;
-use crate::support::{FakeFeed, FeedSpec, Sandbox};
+use crate::support::secrets::assert_not_stored;
+use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS};
 
 const RESOURCE: &str = "499b84ac-1321-427f-aa17-267ca6975798";
 
@@ -155,7 +158,7 @@ fn assert_told(state: &str, via: &str, text: &str) {
 }
 
 /// A feed that accepts the token of every state that has one.
-fn feed() -> FakeFeed {
+fn every_token_feed() -> FakeFeed {
     let mut spec = FeedSpec::new("Coll", Some("web"), "crates");
     for state in TOKEN_STATES {
         spec = spec.accept(bearer_of(state));
@@ -163,23 +166,40 @@ fn feed() -> FakeFeed {
     FakeFeed::start(spec)
 }
 
+/// Where most tests here start: [`every_token_feed`], a fresh sandbox, and az in `state`.
+fn start(state: &str) -> (FakeFeed, Sandbox, FakeAz) {
+    let feed = every_token_feed();
+    let sandbox = Sandbox::new();
+    let az = FakeAz::new(&sandbox, state);
+    (feed, sandbox, az)
+}
+
+/// `connect --store file --no-login`: the feed set up for a PAT, stored later.
+fn connect_for_a_pat(sandbox: &Sandbox, feed: &FakeFeed) -> assert_cmd::Command {
+    let mut cmd = sandbox.feedctl();
+    cmd.args([
+        "connect",
+        &feed.index_url(),
+        "--store",
+        "file",
+        "--no-login",
+    ]);
+    cmd
+}
+
 /// `connect --auth azure-cli --no-verify`: the registry configured as a failed check would
 /// have, to see what cargo then says.
 fn configure_unchecked(sandbox: &Sandbox, az: &FakeAz, index_url: &str) {
-    sandbox
-        .feedctl()
-        .args(["connect", index_url, "--auth", "azure-cli", "--no-verify"])
-        .envs(az.vars())
+    az.connect(sandbox, index_url)
+        .arg("--no-verify")
         .assert()
         .success();
 }
 
 /// The real `cargo build --quiet` in the sandbox's project, with `az` on its `PATH`.
 fn build(sandbox: &Sandbox, az: &FakeAz) -> std::process::Output {
-    sandbox
-        .cargo()
+    az.cargo(sandbox)
         .args(["build", "--quiet"])
-        .envs(az.vars())
         .output()
         .unwrap()
 }
@@ -202,18 +222,17 @@ fn plugin_get(sandbox: &Sandbox, az: &FakeAz, index_url: &str) -> (serde_json::V
         "operation": "read",
         "args": [],
     });
-    let out = sandbox
-        .feedctl()
+    let out = az
+        .feedctl(sandbox)
         .arg("--cargo-plugin")
-        .envs(az.vars())
         .write_stdin(format!("{request}\n"))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout_text();
     let mut lines = stdout.lines();
     assert_eq!(lines.next(), Some(r#"{"v":[1]}"#));
     let answer = serde_json::from_str(lines.next().expect("an answer")).unwrap();
-    (answer, String::from_utf8_lossy(&out.stderr).into_owned())
+    (answer, out.stderr_text())
 }
 
 #[test]
@@ -234,7 +253,7 @@ fn the_recorded_fixtures_are_the_shared_ones() {
 
 #[test]
 fn every_state_through_the_plugin() {
-    let feed = feed();
+    let feed = every_token_feed();
     for state in STATES {
         let sandbox = Sandbox::new();
         let az = FakeAz::new(&sandbox, state);
@@ -265,19 +284,14 @@ fn every_state_through_the_plugin() {
 
 #[test]
 fn every_state_through_connect_env_and_doctor() {
-    let feed = feed();
+    let feed = every_token_feed();
     for state in STATES {
         let sandbox = Sandbox::new();
         let az = FakeAz::new(&sandbox, state);
         let ok = TOKEN_STATES.contains(&state);
 
-        let connect = sandbox
-            .feedctl()
-            .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-            .envs(az.vars())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&connect.stderr);
+        let connect = az.connect(&sandbox, &feed.index_url()).output().unwrap();
+        let stderr = connect.stderr_text();
         if ok {
             assert!(
                 !stderr.contains(&bearer_of(state)[7..]),
@@ -295,29 +309,23 @@ fn every_state_through_connect_env_and_doctor() {
             configure_unchecked(&sandbox, &az, &feed.index_url());
         }
 
-        let env = sandbox
-            .feedctl()
+        let env = az
+            .feedctl(&sandbox)
             .args(["env", "--azure-cli"])
-            .envs(az.vars())
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&env.stderr);
+        let stderr = env.stderr_text();
         if ok {
             assert!(env.status.success(), "{state}: {stderr}");
-            let stdout = String::from_utf8_lossy(&env.stdout);
+            let stdout = env.stdout_text();
             assert!(stdout.contains(&bearer_of(state)), "{state}: {stdout}");
         } else {
             assert_eq!(env.status.code(), Some(4), "{state}: {stderr}");
             assert_told(state, "env", &stderr);
         }
 
-        let doctor = sandbox
-            .feedctl()
-            .arg("doctor")
-            .envs(az.vars())
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&doctor.stdout);
+        let doctor = az.feedctl(&sandbox).arg("doctor").output().unwrap();
+        let stdout = doctor.stdout_text();
         if ok {
             assert!(doctor.status.success(), "{state}: {stdout}");
             assert!(stdout.contains("is accepted"), "{state}: {stdout}");
@@ -335,13 +343,12 @@ fn every_state_through_connect_env_and_doctor() {
         }
 
         // Offline, doctor still knows who az is logged in as (a local, fast `az account show`).
-        let offline = sandbox
-            .feedctl()
+        let offline = az
+            .feedctl(&sandbox)
             .args(["doctor", "--offline"])
-            .envs(az.vars())
             .output()
             .unwrap();
-        let stdout = String::from_utf8_lossy(&offline.stdout);
+        let stdout = offline.stdout_text();
         let kind = match state {
             "not-logged-in" => "FAIL  azure-cli `crates`: the Azure CLI is not logged in",
             s if s.starts_with("managed-identity") => "(a system-assigned managed identity)",
@@ -367,17 +374,10 @@ fn every_state_through_connect_env_and_doctor() {
 
 #[test]
 fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
-    let feed = feed();
-    let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, "user-ok");
+    let (feed, sandbox, az) = start("user-ok");
     let token = bearer_of("user-ok");
-    let out = sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .envs(az.vars())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = az.connect(&sandbox, &feed.index_url()).output().unwrap();
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains("Verified") && stderr.contains("feedctl as the credential provider"),
@@ -398,10 +398,8 @@ fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
     let calls_after_connect = az.calls().len();
     assert_eq!(calls_after_connect, 1, "connect asks az once");
 
-    sandbox
-        .cargo()
+    az.cargo(&sandbox)
         .args(["build", "--quiet"])
-        .envs(az.vars())
         .assert()
         .success();
     assert_eq!(feed.download_authorizations(), [Some(token.clone())]);
@@ -411,28 +409,17 @@ fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
         1,
         "one cargo run asks az at most once: {calls:?}"
     );
-    for (what, dir) in [
-        ("CARGO_HOME", sandbox.cargo_home()),
-        ("the project's .cargo/", &sandbox.project().join(".cargo")),
-    ] {
-        assert!(
-            !text_under(dir).contains(&token[7..]),
-            "a token was stored in {what}"
-        );
-    }
+    assert_not_stored(&sandbox, &[&token[7..]]);
 
-    let status = sandbox
-        .feedctl()
+    let status = az
+        .feedctl(&sandbox)
         .args(["status", "--json"])
-        .envs(az.vars())
         .output()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let json = json_of(&status);
     assert_eq!(json["registries"][0]["token"]["source"], "azure_cli");
-    sandbox
-        .feedctl()
+    az.feedctl(&sandbox)
         .arg("doctor")
-        .envs(az.vars())
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -444,25 +431,18 @@ fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
 /// az can get one for the organization's tenant, feedctl asks for it and the build works.
 #[test]
 fn a_login_to_another_tenant_gets_a_token_for_the_organizations_tenant() {
-    let feed = feed();
+    let feed = every_token_feed();
     let sandbox = Sandbox::new();
     let az = FakeAz::new(&sandbox, "user-ok-other-tenant").tenant_state("user-ok");
-    let out = sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .envs(az.vars())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = az.connect(&sandbox, &feed.index_url()).output().unwrap();
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains(&format!("az is logged in to tenant {OTHER_TENANT}")),
         "{stderr}"
     );
-    sandbox
-        .cargo()
+    az.cargo(&sandbox)
         .args(["build", "--quiet"])
-        .envs(az.vars())
         .assert()
         .success();
     assert_eq!(feed.download_authorizations(), [Some(bearer_of("user-ok"))]);
@@ -478,20 +458,13 @@ fn a_login_to_another_tenant_gets_a_token_for_the_organizations_tenant() {
 /// Where az cannot, cargo's error names both tenants and the exact `az login`.
 #[test]
 fn a_login_to_another_tenant_is_named_end_to_end_with_real_cargo() {
-    let feed = feed();
-    let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, "user-ok-other-tenant");
-    sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .envs(az.vars())
-        .assert()
-        .code(4);
+    let (feed, sandbox, az) = start("user-ok-other-tenant");
+    az.connect(&sandbox, &feed.index_url()).assert().code(4);
     // A failed connect writes nothing; configure without the check to see what cargo says.
     configure_unchecked(&sandbox, &az, &feed.index_url());
     let out = build(&sandbox, &az);
     assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_told("user-ok-other-tenant", "cargo build", &stderr);
     assert!(
         feed.requests().iter().all(|r| r.authorization.is_none()),
@@ -506,22 +479,17 @@ fn a_token_the_organization_rejects_is_explained_in_az_terms() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates"));
     let sandbox = Sandbox::new();
     let az = FakeAz::new(&sandbox, "service-principal-ok");
-    let connect = sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .envs(az.vars())
-        .output()
-        .unwrap();
+    let connect = az.connect(&sandbox, &feed.index_url()).output().unwrap();
     assert_eq!(connect.status.code(), Some(4));
     // A failed connect writes nothing; configure without the check to see what cargo says.
     configure_unchecked(&sandbox, &az, &feed.index_url());
     let out = build(&sandbox, &az);
     assert!(!out.status.success());
-    let connect = String::from_utf8_lossy(&connect.stderr);
+    let connect = connect.stderr_text();
     let connect_error = &connect[connect.find("error:").expect("connect fails")..];
     for (via, text) in [
         ("connect", connect_error),
-        ("cargo build", &String::from_utf8_lossy(&out.stderr)),
+        ("cargo build", &out.stderr_text()),
     ] {
         assert!(
             text.contains("not a member of the organization")
@@ -543,21 +511,18 @@ fn a_rejection_without_a_named_tenant_names_both_causes() {
     );
     let sandbox = Sandbox::new();
     let az = FakeAz::new(&sandbox, "user-ok-other-tenant");
-    let out = sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .envs(az.vars())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = az.connect(&sandbox, &feed.index_url()).output().unwrap();
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
-    for phrase in [
-        &format!("az's token is for tenant {OTHER_TENANT}"),
-        "az login --tenant <that tenant>",
-        "not a member of the organization",
-    ] {
-        assert!(stderr.contains(phrase), "{phrase:?} in {stderr}");
-    }
+    assert_says(
+        "connect",
+        &stderr,
+        &[
+            &format!("az's token is for tenant {OTHER_TENANT}"),
+            "az login --tenant <that tenant>",
+            "not a member of the organization",
+        ],
+    );
     assert!(
         !az.calls().iter().any(|c| c.contains("--tenant")),
         "no tenant to ask for"
@@ -567,24 +532,12 @@ fn a_rejection_without_a_named_tenant_names_both_causes() {
 /// `login --azure-cli` stores a token for the organization's tenant, checked in az's terms.
 #[test]
 fn login_with_the_azure_cli_stores_a_token_for_the_organizations_tenant() {
-    let feed = feed();
+    let feed = every_token_feed();
     let sandbox = Sandbox::new();
-    sandbox
-        .feedctl()
-        .args([
-            "connect",
-            &feed.index_url(),
-            "--store",
-            "file",
-            "--no-login",
-        ])
-        .assert()
-        .success();
+    connect_for_a_pat(&sandbox, &feed).assert().success();
     let az = FakeAz::new(&sandbox, "user-ok-other-tenant").tenant_state("user-ok");
-    sandbox
-        .feedctl()
+    az.feedctl(&sandbox)
         .args(["login", "--azure-cli"])
-        .envs(az.vars())
         .assert()
         .success()
         .stderr(predicate::str::contains("Verified"));
@@ -593,22 +546,13 @@ fn login_with_the_azure_cli_stores_a_token_for_the_organizations_tenant() {
         stored.contains(&bearer_of("user-ok")),
         "the org tenant's token"
     );
-    sandbox
-        .cargo()
-        .args(["build", "--quiet"])
-        .assert()
-        .success();
+    sandbox.cargo_build().assert().success();
 }
 
 #[test]
 fn a_logged_out_az_stops_connect_before_anything_is_written() {
-    let feed = feed();
-    let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, "not-logged-in");
-    sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .envs(az.vars())
+    let (feed, sandbox, az) = start("not-logged-in");
+    az.connect(&sandbox, &feed.index_url())
         .assert()
         .code(4)
         .stderr(predicate::str::contains("az login"));
@@ -617,41 +561,26 @@ fn a_logged_out_az_stops_connect_before_anything_is_written() {
     assert!(!sandbox.project().join(".cargo").exists());
     assert!(sandbox.read_cargo_home_file("config.toml").is_none());
     let az = FakeAz::new(&sandbox, "user-ok");
-    sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .envs(az.vars())
+    az.connect(&sandbox, &feed.index_url())
         .assert()
         .success()
         .stderr(predicate::str::contains("Ready"));
-    sandbox
-        .cargo()
+    az.cargo(&sandbox)
         .args(["build", "--quiet"])
-        .envs(az.vars())
         .assert()
         .success();
 }
 
 #[test]
 fn an_az_too_old_to_say_when_tokens_expire_still_builds_and_says_upgrade_once() {
-    let feed = feed();
-    let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, "az-too-old");
-    sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .envs(az.vars())
+    let (feed, sandbox, az) = start("az-too-old");
+    az.connect(&sandbox, &feed.index_url())
         .assert()
         .success()
         .stderr(predicate::str::contains("older than 2.54.0"));
     let before = az.calls().len();
-    let out = sandbox
-        .cargo()
-        .args(["build"])
-        .envs(az.vars())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = az.cargo(&sandbox).args(["build"]).output().unwrap();
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert_eq!(stderr.matches("older than 2.54.0").count(), 1, "{stderr}");
     assert_eq!(az.calls().len() - before, 1, "cached for the cargo run");
@@ -659,26 +588,18 @@ fn an_az_too_old_to_say_when_tokens_expire_still_builds_and_says_upgrade_once() 
 
 #[test]
 fn a_hung_az_ends_with_a_clear_error_instead_of_hanging_cargo() {
-    let feed = feed();
-    let sandbox = Sandbox::new();
-    let ok = FakeAz::new(&sandbox, "user-ok");
-    sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .envs(ok.vars())
-        .assert()
-        .success();
+    let (feed, sandbox, ok) = start("user-ok");
+    ok.connect(&sandbox, &feed.index_url()).assert().success();
     let hung = FakeAz::new(&sandbox, "user-ok").hang(300);
     let started = Instant::now();
-    let out = sandbox
-        .cargo()
+    let out = hung
+        .cargo(&sandbox)
         .args(["build", "--quiet"])
-        .envs(hung.vars())
         .env("FEEDCTL_AZ_TIMEOUT", "2")
         .output()
         .unwrap();
     let took = started.elapsed();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(!out.status.success());
     assert!(took < Duration::from_secs(60), "took {took:?}");
     assert!(
@@ -691,7 +612,7 @@ fn a_hung_az_ends_with_a_clear_error_instead_of_hanging_cargo() {
     {
         let pid = hung.hung_pid().expect("the hung child wrote its pid");
         let alive = || {
-            Command::new("kill")
+            std::process::Command::new("kill")
                 .args(["-0", &pid.to_string()])
                 .stderr(Stdio::null())
                 .status()
@@ -709,7 +630,7 @@ fn a_hung_az_ends_with_a_clear_error_instead_of_hanging_cargo() {
 
 #[test]
 fn ci_advice_names_the_pipeline_way() {
-    let feed = feed();
+    let feed = every_token_feed();
     let sandbox = Sandbox::new();
     configure_unchecked(
         &sandbox,
@@ -759,20 +680,14 @@ fn ci_advice_names_the_pipeline_way() {
     ];
     for (state, var, value, told) in cases {
         let az = FakeAz::new(&sandbox, state);
-        let out = sandbox
-            .cargo()
+        let out = az
+            .cargo(&sandbox)
             .args(["build", "--quiet"])
-            .envs(az.vars())
             .env(var, value)
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        for phrase in told {
-            assert!(
-                stderr.contains(phrase),
-                "{state} {var}: {phrase:?} in {stderr}"
-            );
-        }
+        let stderr = out.stderr_text();
+        assert_says(&format!("{state} {var}"), &stderr, &told);
     }
 }
 
@@ -803,53 +718,35 @@ fn without_az_connect_refuses_and_writes_nothing() {
 
 #[test]
 fn switching_back_to_a_pat_removes_the_provider() {
-    let feed = feed();
-    let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, "user-ok");
-    sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "azure-cli"])
-        .envs(az.vars())
-        .assert()
-        .success();
-    sandbox
-        .feedctl()
-        .args([
-            "connect",
-            &feed.index_url(),
-            "--store",
-            "file",
-            "--no-login",
-        ])
+    let (feed, sandbox, az) = start("user-ok");
+    az.connect(&sandbox, &feed.index_url()).assert().success();
+    connect_for_a_pat(&sandbox, &feed)
         .assert()
         .success()
         .stderr(predicate::str::contains(
             "no longer feedctl as the credential provider",
         ));
     let home_config = sandbox.read_cargo_home_file("config.toml").unwrap();
-    assert_eq!(
-        home_config,
-        "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n"
-    );
+    assert_eq!(home_config, TOKEN_PROVIDERS);
 }
 
 /// The protocol itself: hello, then one JSON request per line, one answer per line.
 #[test]
 fn the_plugin_speaks_cargos_protocol() {
-    let feed = feed();
-    let sandbox = Sandbox::new();
-    let az = FakeAz::new(&sandbox, "user-ok");
+    let (feed, sandbox, az) = start("user-ok");
     let azure = feed.index_url();
     let requests = [
         format!(r#"{{"v":1,"registry":{{"index-url":"{azure}","name":"crates","headers":["X-VSS-ResourceTenant: {ORG_TENANT}"]}},"kind":"get","operation":"read","args":[]}}"#),
         r#"{"v":1,"registry":{"index-url":"sparse+https://index.crates.io/","name":"crates-io"},"kind":"get","operation":"read","args":[]}"#.to_string(),
         format!(r#"{{"v":1,"registry":{{"index-url":"{azure}","name":"crates"}},"kind":"login","args":[]}}"#),
     ];
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("feedctl"))
+    let mut child = sandbox
+        .feedctl_process()
         .arg("--cargo-plugin")
         .envs(az.vars())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
@@ -895,13 +792,12 @@ fn the_plugin_speaks_cargos_protocol() {
 
 #[test]
 fn disconnect_removes_feedctl_as_the_provider_it_added() {
-    let feed = feed();
+    let feed = every_token_feed();
     let sandbox = Sandbox::new();
     let home_before = "# mine\n[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
     sandbox.write_home_config(home_before);
     let az = FakeAz::new(&sandbox, "user-ok");
-    sandbox
-        .feedctl()
+    az.feedctl(&sandbox)
         .args([
             "connect",
             &feed.index_url(),
@@ -910,7 +806,6 @@ fn disconnect_removes_feedctl_as_the_provider_it_added() {
             "--store",
             "file",
         ])
-        .envs(az.vars())
         .assert()
         .success();
     assert!(
@@ -940,22 +835,17 @@ fn env_verify_explains_a_rejected_az_token_in_az_terms() {
     let sandbox = Sandbox::new();
     sandbox.write_project_registry(&feed.index_url());
     let az = FakeAz::new(&sandbox, "service-principal-ok");
-    let out = sandbox
-        .feedctl()
+    let out = az
+        .feedctl(&sandbox)
         .args(["env", "--verify", "--azure-cli"])
-        .envs(az.vars())
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(4), "{stderr}");
-    assert!(out.stdout.is_empty());
-    for phrase in [
-        "the feed rejected the Azure CLI's token for `crates`",
-        "not a member of the organization",
-        "Nothing was emitted.",
-    ] {
-        assert!(stderr.contains(phrase), "{phrase:?} in {stderr}");
-    }
-    assert!(!stderr.contains("PAT"), "{stderr}");
+    let stderr = assert_env_verify_refused(
+        &out,
+        &[
+            "the feed rejected the Azure CLI's token for `crates`",
+            "not a member of the organization",
+        ],
+    );
     assert!(!stderr.contains(&bearer_of("service-principal-ok")[7..]));
 }

@@ -5,25 +5,15 @@ use std::fs;
 
 use predicates::prelude::*;
 
+use crate::support::output::Streams;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
 
 const JOB_TOKEN: &str = "job-access-token-eyJ0eXAiOiJKV1QiLCJhbGciOi";
 
 /// A sandbox whose project uses the feed under the dashed registry name `my-feed`.
-fn connected(feed: &FakeFeed) -> Sandbox {
+fn connected_as_my_feed(feed: &FakeFeed) -> Sandbox {
     let sandbox = Sandbox::new();
-    sandbox
-        .feedctl()
-        .args([
-            "connect",
-            &feed.index_url(),
-            "--name",
-            "my-feed",
-            "--no-providers",
-            "--no-login",
-        ])
-        .assert()
-        .success();
+    sandbox.configure(&[&feed.index_url(), "--name", "my-feed"]);
     sandbox
 }
 
@@ -32,7 +22,7 @@ fn eval_of_env_makes_cargo_build_work_on_a_fresh_machine() {
     let feed = FakeFeed::start(
         FeedSpec::new("Coll", Some("web"), "crates").accept(format!("Bearer {JOB_TOKEN}")),
     );
-    let sandbox = connected(&feed);
+    let sandbox = connected_as_my_feed(&feed);
     // No providers in CARGO_HOME at all: the emitted per-registry provider is enough.
     assert!(sandbox.read_cargo_home_file("config.toml").is_none());
     let feedctl = assert_cmd::cargo::cargo_bin!("feedctl");
@@ -62,7 +52,7 @@ fn eval_of_env_makes_cargo_build_work_on_a_fresh_machine() {
         .env("SYSTEM_ACCESSTOKEN", JOB_TOKEN)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains(JOB_TOKEN), "{stderr}");
     assert_eq!(
@@ -74,7 +64,7 @@ fn eval_of_env_makes_cargo_build_work_on_a_fresh_machine() {
 #[test]
 fn a_missing_or_empty_token_fails_loudly() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates"));
-    let sandbox = connected(&feed);
+    let sandbox = connected_as_my_feed(&feed);
     for value in [None, Some(""), Some("  ")] {
         let mut cmd = sandbox.feedctl();
         cmd.arg("env");
@@ -100,7 +90,7 @@ fn a_missing_or_empty_token_fails_loudly() {
 #[test]
 fn every_format_says_the_same_thing_in_its_own_syntax() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates"));
-    let sandbox = connected(&feed);
+    let sandbox = connected_as_my_feed(&feed);
     let cases = [
         (
             "sh",
@@ -135,11 +125,8 @@ fn every_format_says_the_same_thing_in_its_own_syntax() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{format}");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{format}");
-        assert!(
-            !String::from_utf8_lossy(&out.stderr).contains(JOB_TOKEN),
-            "{format}"
-        );
+        assert_eq!(out.stdout_text(), expected, "{format}");
+        assert!(!out.stderr_text().contains(JOB_TOKEN), "{format}");
     }
     let out = sandbox
         .feedctl()
@@ -147,13 +134,16 @@ fn every_format_says_the_same_thing_in_its_own_syntax() {
         .env("MY_PAT", "p4t")
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("TOKEN='{}'", basic("p4t"))));
+    assert!(
+        out.stdout_text()
+            .contains(&format!("TOKEN='{}'", basic("p4t")))
+    );
 }
 
 #[test]
 fn github_format_appends_to_github_env_and_masks() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates"));
-    let sandbox = connected(&feed);
+    let sandbox = connected_as_my_feed(&feed);
     let github_env = sandbox.home().join("github_env");
     fs::write(&github_env, "EXISTING=1\n").unwrap();
     let out = sandbox
@@ -164,12 +154,12 @@ fn github_format_appends_to_github_env_and_masks() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout_text();
     assert_eq!(
         stdout,
         format!("::add-mask::Bearer {JOB_TOKEN}\n::add-mask::{JOB_TOKEN}\n")
     );
-    assert!(!String::from_utf8_lossy(&out.stderr).contains(JOB_TOKEN));
+    assert!(!out.stderr_text().contains(JOB_TOKEN));
     let written = fs::read_to_string(&github_env).unwrap();
     let lines: Vec<&str> = written.lines().collect();
     assert_eq!(lines[0], "EXISTING=1");
@@ -199,20 +189,7 @@ fn github_format_appends_to_github_env_and_masks() {
 fn registries_that_share_a_variable_are_called_out() {
     let sandbox = Sandbox::new();
     for name in ["my-feed", "my_feed"] {
-        sandbox
-            .feedctl()
-            .args([
-                "connect",
-                "--org",
-                "contoso",
-                "--feed",
-                name,
-                "--no-replace-crates-io",
-                "--no-providers",
-                "--no-login",
-            ])
-            .assert()
-            .success();
+        sandbox.configure(&["--org", "contoso", "--feed", name, "--no-replace-crates-io"]);
     }
     sandbox
         .feedctl()
@@ -230,14 +207,14 @@ fn registries_that_share_a_variable_are_called_out() {
 #[test]
 fn a_refused_job_token_names_the_build_service_not_a_pat() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic("other")));
-    let sandbox = connected(&feed);
+    let sandbox = connected_as_my_feed(&feed);
     let out = sandbox
         .feedctl()
         .args(["env", "--verify"])
         .env("SYSTEM_ACCESSTOKEN", JOB_TOKEN)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(
         stderr.contains("Build Service") && stderr.contains("Feed Reader"),

@@ -11,18 +11,13 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
+use crate::support::config::contoso_index;
+use crate::support::json::{check, checks, json_of};
+use crate::support::output::Streams;
+use crate::support::sandbox::write_file;
+use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "model-pat-0123456789abcdefghijklmnopqrstuvwx";
-
-fn azure(feed: &str) -> String {
-    format!("sparse+https://pkgs.dev.azure.com/contoso/_packaging/{feed}/Cargo/index/")
-}
-
-fn write(path: &Path, text: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
 
 /// `cargo config get KEY` in `dir` as JSON; `None` when cargo says it is not set.
 fn cargo_get(sandbox: &Sandbox, dir: &Path, key: &str, env: &[(&str, &str)]) -> Option<Value> {
@@ -41,7 +36,7 @@ fn cargo_get(sandbox: &Sandbox, dir: &Path, key: &str, env: &[(&str, &str)]) -> 
         cmd.env(k, v);
     }
     let out = cmd.output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     if !out.status.success() {
         assert!(
             stderr.contains("is not set"),
@@ -61,7 +56,7 @@ fn cargo_origin(sandbox: &Sandbox, dir: &Path, key: &str) -> PathBuf {
         .args(["-Zunstable-options", "config", "get", "--show-origin", key])
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = out.stdout_text();
     let origin = text.split(" # ").nth(1).expect("an origin").trim();
     PathBuf::from(origin).canonicalize().unwrap()
 }
@@ -73,11 +68,7 @@ fn status(sandbox: &Sandbox, dir: &Path, env: &[(&str, &str)]) -> Value {
         cmd.env(k, v);
     }
     let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", out.stderr_text());
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -146,42 +137,42 @@ fn assert_agree(sandbox: &Sandbox, dir: &Path, env: &[(&str, &str)]) -> Value {
 fn an_included_file_that_replaces_crates_io_is_seen_as_cargo_sees_it() {
     let sandbox = Sandbox::new();
     let p = sandbox.project();
-    write(
+    write_file(
         &p.join(".cargo/config.toml"),
         "include = [\"../shared/feed.toml\", { path = \"local.toml\", optional = true }]\n\
          [registries.corp]\nindex = \"INDEX_OWN\"\n"
-            .replace("INDEX_OWN", &azure("own"))
+            .replace("INDEX_OWN", &contoso_index("own"))
             .as_str(),
     );
-    write(
+    write_file(
         &p.join("shared/feed.toml"),
         &format!(
             "include = [\"nested/more.toml\"]\n[registries.corp]\nindex = \"{}\"\n\
              [registries.team]\nindex = \"{}\"\n[source.crates-io]\nreplace-with = \"team\"\n",
-            azure("included"),
-            azure("team")
+            contoso_index("included"),
+            contoso_index("team")
         ),
     );
-    write(
+    write_file(
         &p.join("shared/nested/more.toml"),
         &format!(
             "[registries.deep]\nindex = \"{}\"\n[registry]\nglobal-credential-providers = [\"cargo:token\"]\n",
-            azure("deep")
+            contoso_index("deep")
         ),
     );
     sandbox.write_home_config("[registry]\nglobal-credential-providers = [\"cargo:libsecret\"]\n");
     let ours = assert_agree(&sandbox, p, &[]);
     assert_eq!(ours["crates_io_replaced_with"], "team");
     // The including file beats its includes.
-    assert_eq!(registry(&ours, "corp")["index_url"], azure("own"));
-    assert_eq!(registry(&ours, "deep")["index_url"], azure("deep"));
+    assert_eq!(registry(&ours, "corp")["index_url"], contoso_index("own"));
+    assert_eq!(registry(&ours, "deep")["index_url"], contoso_index("deep"));
     assert_eq!(
         ours["credential_providers"],
         serde_json::json!(["cargo:libsecret", "cargo:token"])
     );
 
     // Once the optional file exists, it counts, and a later include beats an earlier one.
-    write(
+    write_file(
         &p.join(".cargo/local.toml"),
         "[source.crates-io]\nreplace-with = \"deep\"\n",
     );
@@ -193,23 +184,23 @@ fn an_included_file_that_replaces_crates_io_is_seen_as_cargo_sees_it() {
 fn a_member_config_shadows_the_root_and_a_legacy_file_wins() {
     let sandbox = Sandbox::new();
     let p = sandbox.project();
-    write(
+    write_file(
         &p.join(".cargo/config.toml"),
         &format!(
             "[registries.corp]\nindex = \"{}\"\n[source.crates-io]\nreplace-with = \"corp\"\n",
-            azure("root")
+            contoso_index("root")
         ),
     );
     let member = p.join("member");
-    write(
+    write_file(
         &member.join("Cargo.toml"),
         "[package]\nname = \"member\"\nversion = \"0.1.0\"\n",
     );
-    write(
+    write_file(
         &member.join(".cargo/config.toml"),
         &format!(
             "[registries.other]\nindex = \"{}\"\n[source.crates-io]\nreplace-with = \"other\"\n",
-            azure("member")
+            contoso_index("member")
         ),
     );
     let ours = assert_agree(&sandbox, &member, &[]);
@@ -217,11 +208,11 @@ fn a_member_config_shadows_the_root_and_a_legacy_file_wins() {
     assert_agree(&sandbox, p, &[]);
 
     // Both `config` and `config.toml`: cargo reads the legacy one.
-    write(
+    write_file(
         &member.join(".cargo/config"),
         &format!(
             "[registries.legacy]\nindex = \"{}\"\n[source.crates-io]\nreplace-with = \"legacy\"\n",
-            azure("legacy")
+            contoso_index("legacy")
         ),
     );
     let ours = assert_agree(&sandbox, &member, &[]);
@@ -232,7 +223,7 @@ fn a_member_config_shadows_the_root_and_a_legacy_file_wins() {
         .args(["doctor", "--offline"])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&doctor.stdout);
+    let stdout = doctor.stdout_text();
     assert!(
         stdout.contains(&format!(
             "warn  config: `{}` exists, so cargo ignores `{}`",
@@ -255,17 +246,17 @@ fn a_member_config_shadows_the_root_and_a_legacy_file_wins() {
 fn environment_overrides_are_seen_as_cargo_sees_them() {
     let sandbox = Sandbox::new();
     let p = sandbox.project();
-    write(
+    write_file(
         &p.join(".cargo/config.toml"),
         &format!(
             "[registries.my-feed]\nindex = \"{}\"\ncredential-provider = \"cargo:libsecret\"\n\
              [source.crates-io]\nreplace-with = \"envonly\"\n",
-            azure("file")
+            contoso_index("file")
         ),
     );
-    sandbox.write_home_config("[registry]\nglobal-credential-providers = [\"cargo:token\"]\n");
-    let env_index = azure("from-env");
-    let only_index = azure("only-env");
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    let env_index = contoso_index("from-env");
+    let only_index = contoso_index("only-env");
     let env = [
         ("CARGO_REGISTRIES_MY_FEED_INDEX", env_index.as_str()),
         (
@@ -297,11 +288,11 @@ fn environment_overrides_are_seen_as_cargo_sees_them() {
 fn http_settings_resolve_relative_paths_as_cargo_does() {
     let sandbox = Sandbox::new();
     let p = sandbox.project();
-    write(
+    write_file(
         &p.join(".cargo/config.toml"),
         "include = [\"net/http.toml\"]\n[http]\ntimeout = 7\n",
     );
-    write(
+    write_file(
         &p.join(".cargo/net/http.toml"),
         "[http]\ncainfo = \"certs/ca.pem\"\nproxy = \"http://me:pw-123@127.0.0.1:9\"\ncheck-revoke = false\n",
     );
@@ -338,7 +329,7 @@ fn configs_cargo_rejects_are_rejected_too() {
         ("include = [\"missing.toml\"]\n", "missing.toml"),
         ("include = [\"config.toml\"]\n", "cycle"),
     ] {
-        write(&p.join(".cargo/config.toml"), text);
+        write_file(&p.join(".cargo/config.toml"), text);
         let cargo = cargo_get_output(&sandbox, p);
         assert!(!cargo.status.success(), "cargo accepted {text}");
         let out = sandbox
@@ -346,7 +337,7 @@ fn configs_cargo_rejects_are_rejected_too() {
             .args(["status", "--json"])
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert_eq!(out.status.code(), Some(1), "{text}: {stderr}");
         assert!(stderr.contains(expected), "{text}: {stderr}");
     }
@@ -385,14 +376,9 @@ fn doctor_agrees_with_cargo_after_the_ci_recipe() {
     let mut doctor = sandbox.feedctl();
     doctor.args(["doctor", "--offline", "--json"]).envs(env);
     let out = doctor.output().unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = json_of(&out);
     assert_eq!(report["ok"], true, "{report:#}");
-    let providers = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "providers.configured")
-        .unwrap();
+    let providers = check(&report, "providers.configured");
     assert_eq!(providers["status"], "ok", "{report:#}");
 
     // Without the variables cargo fails, and doctor says so.
@@ -413,7 +399,7 @@ fn an_index_without_sparse_fails_in_doctor_as_in_cargo() {
     let feed =
         FakeFeed::start(FeedSpec::new("DefaultCollection", None, "crates").accept(basic(PAT)));
     let sandbox = Sandbox::new();
-    sandbox.write_home_config("[registry]\nglobal-credential-providers = [\"cargo:token\"]\n");
+    sandbox.write_home_config(TOKEN_PROVIDERS);
     let git_style = feed.index_url().replacen("sparse+", "", 1);
     sandbox.write_project_file(
         ".cargo/config.toml",
@@ -434,7 +420,7 @@ fn an_index_without_sparse_fails_in_doctor_as_in_cargo() {
         .env("CARGO_REGISTRIES_CRATES_TOKEN", &token)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout_text();
     assert_eq!(out.status.code(), Some(7), "{stdout}");
     assert!(
         stdout.contains("FAIL  index `crates`") && stdout.contains("no `sparse+` prefix"),
@@ -447,10 +433,10 @@ fn connect_in_a_member_whose_root_is_elsewhere_writes_where_cargo_reads() {
     let feed =
         FakeFeed::start(FeedSpec::new("DefaultCollection", None, "crates").accept(basic(PAT)));
     let sandbox = Sandbox::new();
-    sandbox.write_home_config("[registry]\nglobal-credential-providers = [\"cargo:token\"]\n");
+    sandbox.write_home_config(TOKEN_PROVIDERS);
     // The project is a member of `../ws`, which is not above it.
     let ws = sandbox.project().parent().unwrap().join("ws");
-    write(
+    write_file(
         &ws.join("Cargo.toml"),
         "[workspace]\nmembers = [\"../project\"]\nresolver = \"2\"\n",
     );
@@ -477,8 +463,7 @@ fn connect_in_a_member_whose_root_is_elsewhere_writes_where_cargo_reads() {
             .contains(&feed.index_url())
     );
     sandbox
-        .cargo()
-        .args(["build", "--quiet"])
+        .cargo_build()
         .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(PAT))
         .assert()
         .success();
@@ -504,7 +489,7 @@ fn config_flags_cargo_would_not_read_are_refused_before_anything_is_written() {
             .args(["--no-providers", "--no-login"])
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert_eq!(out.status.code(), Some(2), "{value}: {stderr}");
         assert!(stderr.contains(expected), "{value}: {stderr}");
     }
@@ -524,7 +509,7 @@ fn connect_outside_a_project_needs_user_which_writes_cargo_home() {
         .args(["--no-providers", "--no-login"])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--user"), "{stderr}");
     assert!(
@@ -543,7 +528,7 @@ fn connect_outside_a_project_needs_user_which_writes_cargo_home() {
     // cargo reads it everywhere, e.g. in `$HOME`, where `cargo install` would run.
     assert_eq!(
         cargo_get(&sandbox, home, "registries.crates.index", &[]),
-        Some(Value::String(azure("crates")))
+        Some(Value::String(contoso_index("crates")))
     );
     assert_eq!(
         cargo_get(&sandbox, home, "source.crates-io.replace-with", &[]),
@@ -565,12 +550,12 @@ fn connect_outside_a_project_needs_user_which_writes_cargo_home() {
 #[test]
 fn doctor_names_the_project_file_that_lists_libsecret() {
     let sandbox = Sandbox::new();
-    sandbox.write_home_config("[registry]\nglobal-credential-providers = [\"cargo:token\"]\n");
+    sandbox.write_home_config(TOKEN_PROVIDERS);
     sandbox.write_project_file(
         ".cargo/config.toml",
         &format!(
             "[registries.crates]\nindex = \"{}\"\n[registry]\nglobal-credential-providers = [\"cargo:libsecret\"]\n",
-            azure("crates")
+            contoso_index("crates")
         ),
     );
     let out = sandbox
@@ -579,7 +564,7 @@ fn doctor_names_the_project_file_that_lists_libsecret() {
         .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(PAT))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout_text();
     assert_eq!(out.status.code(), Some(7), "{stdout}");
     let project_config = sandbox.project().join(".cargo/config.toml");
     assert!(
@@ -601,8 +586,8 @@ fn doctor_reports_a_config_cargo_cannot_load_as_a_failed_check() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(7));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let check = &report["checks"].as_array().unwrap().last().unwrap().clone();
+    let report = json_of(&out);
+    let check = checks(&report).last().unwrap();
     assert_eq!(check["id"], "config.loadable");
     assert_eq!(check["status"], "fail");
     assert!(
@@ -619,12 +604,12 @@ fn connect_refuses_an_edit_that_a_closer_config_would_shadow() {
         "[workspace]\nmembers = [\"member\"]\nresolver = \"2\"\n",
     );
     let member = sandbox.project().join("member");
-    write(
+    write_file(
         &member.join("Cargo.toml"),
         "[package]\nname = \"member\"\nversion = \"0.1.0\"\n",
     );
     let closer = member.join(".cargo/config.toml");
-    write(
+    write_file(
         &closer,
         "[registries.mirror]\nindex = \"sparse+http://127.0.0.1:9/index/\"\n[source.crates-io]\nreplace-with = \"mirror\"\n",
     );
@@ -637,7 +622,7 @@ fn connect_refuses_an_edit_that_a_closer_config_would_shadow() {
         cmd.output().unwrap()
     };
     let out = connect(&[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(
         stderr.contains("replaced with `mirror`") && stderr.contains(&closer.display().to_string()),
@@ -655,9 +640,9 @@ fn connect_refuses_an_edit_that_a_closer_config_would_shadow() {
 
     // A variable that redefines the registry shadows it just as well.
     fs::remove_file(&closer).unwrap();
-    let other = azure("elsewhere");
+    let other = contoso_index("elsewhere");
     let out = connect(&[("CARGO_REGISTRIES_CRATES_INDEX", other.as_str())]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("CARGO_REGISTRIES_CRATES_INDEX"), "{stderr}");
     assert!(
@@ -669,6 +654,6 @@ fn connect_refuses_an_edit_that_a_closer_config_would_shadow() {
     assert!(connect(&[]).status.success());
     assert_eq!(
         cargo_get(&sandbox, &member, "registries.crates.index", &[]),
-        Some(Value::String(azure("crates")))
+        Some(Value::String(contoso_index("crates")))
     );
 }

@@ -3,21 +3,26 @@
 
 use std::fs;
 
+use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
+use crate::support::json::json_of;
+use crate::support::output::Streams;
+use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "e2e-pat-0123456789abcdefghijklmnopqrstuvwxyz";
 const INDEX: &str = "sparse+https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index/";
-const CONNECT: [&str; 7] = [
-    "connect",
-    "--org",
-    "contoso",
-    "--project",
-    "web",
-    "--feed",
-    "crates",
-];
+/// The feed whose index is [`INDEX`].
+const FEED: [&str; 6] = ["--org", "contoso", "--project", "web", "--feed", "crates"];
+
+/// `connect` to [`FEED`] without the credential steps; callers add flags.
+fn connect(sandbox: &Sandbox) -> Command {
+    let mut cmd = sandbox.feedctl();
+    cmd.arg("connect")
+        .args(FEED)
+        .args(["--no-providers", "--no-login"]);
+    cmd
+}
 
 #[test]
 fn cargo_builds_through_what_connect_wrote() {
@@ -25,7 +30,7 @@ fn cargo_builds_through_what_connect_wrote() {
         FeedSpec::new("DefaultCollection", Some("Web Team"), "crates").accept(basic(PAT)),
     );
     let sandbox = Sandbox::new();
-    sandbox.write_home_config("[registry]\nglobal-credential-providers = [\"cargo:token\"]\n");
+    sandbox.write_home_config(TOKEN_PROVIDERS);
     sandbox
         .feedctl()
         .args([
@@ -55,8 +60,7 @@ fn cargo_builds_through_what_connect_wrote() {
         )
     );
     sandbox
-        .cargo()
-        .args(["build", "--quiet"])
+        .cargo_build()
         .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(PAT))
         .assert()
         .success();
@@ -81,13 +85,7 @@ fn running_twice_changes_nothing_the_second_time() {
         ".cargo/config.toml",
         "# team settings\n[build]\njobs = 4 # CI box\n",
     );
-    sandbox
-        .feedctl()
-        .args(CONNECT)
-        .arg("--no-providers")
-        .arg("--no-login")
-        .assert()
-        .success();
+    sandbox.configure(&FEED);
     let first = sandbox.read_project_file(".cargo/config.toml");
     assert_eq!(
         first,
@@ -99,10 +97,7 @@ fn running_twice_changes_nothing_the_second_time() {
         .unwrap()
         .modified()
         .unwrap();
-    sandbox
-        .feedctl()
-        .args(CONNECT)
-        .args(["--no-providers", "--no-login"])
+    connect(&sandbox)
         .assert()
         .success()
         .stderr(predicate::str::contains("already uses registry `crates`"));
@@ -154,13 +149,7 @@ fn edits_keep_the_users_file() {
     for (name, before, args, after) in EDITS {
         let sandbox = Sandbox::new();
         sandbox.write_project_file(".cargo/config.toml", &before.replace("INDEX", INDEX));
-        sandbox
-            .feedctl()
-            .args(CONNECT)
-            .args(["--no-providers", "--no-login"])
-            .args(*args)
-            .assert()
-            .success();
+        connect(&sandbox).args(*args).assert().success();
         assert_eq!(
             sandbox.read_project_file(".cargo/config.toml"),
             after.replace("INDEX", INDEX),
@@ -236,14 +225,8 @@ fn refusals_leave_the_file_byte_for_byte() {
     {
         let sandbox = Sandbox::new();
         sandbox.write_project_file(".cargo/config.toml", before);
-        let assert = sandbox
-            .feedctl()
-            .args(CONNECT)
-            .args(["--no-providers", "--no-login"])
-            .args(*args)
-            .assert()
-            .code(*code);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        let assert = connect(&sandbox).args(*args).assert().code(*code);
+        let stderr = assert.get_output().stderr_text();
         for word in *words {
             assert!(
                 stderr.contains(word),
@@ -306,7 +289,7 @@ fn bad_flags_create_nothing() {
     for (args, words) in cases {
         let sandbox = Sandbox::new();
         let assert = sandbox.feedctl().args(*args).assert().code(2);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        let stderr = assert.get_output().stderr_text();
         assert!(stderr.contains(words), "{args:?}: {stderr}");
         assert!(
             !sandbox.project().join(".cargo").exists(),
@@ -339,14 +322,9 @@ fn dry_run_prints_a_diff_and_touches_nothing() {
 #[test]
 fn json_reports_the_result() {
     let sandbox = Sandbox::new();
-    let out = sandbox
-        .feedctl()
-        .args(CONNECT)
-        .args(["--no-providers", "--no-login", "--json"])
-        .output()
-        .unwrap();
+    let out = connect(&sandbox).arg("--json").output().unwrap();
     assert!(out.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_of(&out);
     assert_eq!(json["registry"], "crates");
     assert_eq!(json["index_url"], INDEX);
     assert_eq!(json["changed"], true);
@@ -357,13 +335,8 @@ fn json_reports_the_result() {
             .unwrap()
             .ends_with(".cargo/config.toml")
     );
-    let again = sandbox
-        .feedctl()
-        .args(CONNECT)
-        .args(["--no-providers", "--no-login", "--json"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let again = connect(&sandbox).arg("--json").output().unwrap();
+    let json = json_of(&again);
     assert_eq!(json["changed"], false);
 }
 
@@ -379,11 +352,8 @@ fn the_workspace_root_config_is_used_from_a_member() {
         "[package]\nname = \"lib\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
     );
     sandbox.write_project_file("crates/lib/src/lib.rs", "");
-    sandbox
-        .feedctl()
+    connect(&sandbox)
         .current_dir(sandbox.project().join("crates/lib/src"))
-        .args(CONNECT)
-        .args(["--no-providers", "--no-login"])
         .assert()
         .success();
     assert!(
@@ -398,12 +368,7 @@ fn the_workspace_root_config_is_used_from_a_member() {
 fn a_legacy_config_file_is_edited_where_cargo_reads_it() {
     let sandbox = Sandbox::new();
     sandbox.write_project_file(".cargo/config", "[build]\njobs = 1\n");
-    sandbox
-        .feedctl()
-        .args(CONNECT)
-        .args(["--no-providers", "--no-login"])
-        .assert()
-        .success();
+    sandbox.configure(&FEED);
     assert!(sandbox.read_project_file(".cargo/config").contains(INDEX));
     assert!(!sandbox.project().join(".cargo/config.toml").exists());
 }
@@ -419,12 +384,7 @@ fn a_symlinked_config_is_edited_through_the_link() {
         sandbox.project().join(".cargo/config.toml"),
     )
     .unwrap();
-    sandbox
-        .feedctl()
-        .args(CONNECT)
-        .args(["--no-providers", "--no-login"])
-        .assert()
-        .success();
+    sandbox.configure(&FEED);
     let link = fs::symlink_metadata(sandbox.project().join(".cargo/config.toml")).unwrap();
     assert!(link.file_type().is_symlink());
     assert!(
@@ -440,9 +400,8 @@ fn concurrent_connects_all_land() {
     sandbox.write_project_file(".cargo/config.toml", "# shared\n");
     let children: Vec<_> = (0..8)
         .map(|i| {
-            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("feedctl"));
-            cmd.current_dir(sandbox.project())
-                .env("CARGO_HOME", sandbox.cargo_home())
+            sandbox
+                .feedctl_process()
                 .args(["connect", "--org", "contoso", "--feed", &format!("feed{i}")])
                 .args(["--no-replace-crates-io", "--no-providers", "--no-login"])
                 .stderr(std::process::Stdio::null())

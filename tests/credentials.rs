@@ -3,25 +3,22 @@
 
 use std::fs;
 
-use base64::Engine as _;
 use predicates::prelude::*;
 
+use crate::support::output::Streams;
 use crate::support::sandbox::text_under;
-use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
+use crate::support::secrets::{assert_hidden, pat_forms};
+use crate::support::{FakeFeed, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "onboard-pat-9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddccbbaa99887766554433221100";
 
-fn feed() -> FakeFeed {
-    FakeFeed::start(FeedSpec::new("DefaultCollection", Some("web"), "crates").accept(basic(PAT)))
-}
-
-fn connect_args(feed: &FakeFeed) -> Vec<String> {
+fn connect_by_server_args(feed: &FakeFeed) -> Vec<String> {
     [
         "connect",
         "--server-url",
         &feed.server_url(),
         "--collection",
-        "DefaultCollection",
+        "Coll",
         "--project",
         "web",
         "--feed",
@@ -31,32 +28,22 @@ fn connect_args(feed: &FakeFeed) -> Vec<String> {
     .to_vec()
 }
 
-/// Fails if `text` holds the PAT, its base64 form or the header value.
-fn assert_no_secret(what: &str, text: &str) {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("PAT:{PAT}"));
-    for secret in [PAT, encoded.as_str()] {
-        assert!(!text.contains(secret), "{what} leaks the token:\n{text}");
-    }
-}
-
 #[test]
 fn one_connect_with_a_pat_on_stdin_makes_cargo_build_work() {
-    let feed = feed();
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::new();
     let out = sandbox
-        .feedctl()
-        .args(connect_args(&feed))
-        .arg("--pat-stdin")
-        .write_stdin(format!("{PAT}\n"))
+        .feedctl_pat(connect_by_server_args(&feed), PAT)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
-    assert_no_secret("stdout", &String::from_utf8_lossy(&out.stdout));
-    assert_no_secret("stderr", &stderr);
-    assert_no_secret(
+    assert_hidden("stdout", &out.stdout_text(), &pat_forms(PAT));
+    assert_hidden("stderr", &stderr, &pat_forms(PAT));
+    assert_hidden(
         "the project's .cargo/",
         &text_under(&sandbox.project().join(".cargo")),
+        &pat_forms(PAT),
     );
     // Headless (no D-Bus session in the sandbox): the file store, said out loud.
     assert!(
@@ -69,7 +56,7 @@ fn one_connect_with_a_pat_on_stdin_makes_cargo_build_work() {
     );
     assert_eq!(
         sandbox.read_cargo_home_file("config.toml").unwrap(),
-        "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n"
+        TOKEN_PROVIDERS
     );
     let credentials = sandbox.cargo_home().join("credentials.toml");
     assert!(
@@ -85,26 +72,22 @@ fn one_connect_with_a_pat_on_stdin_makes_cargo_build_work() {
             0o600
         );
     }
-    sandbox
-        .cargo()
-        .args(["build", "--quiet"])
-        .assert()
-        .success();
+    sandbox.cargo_build().assert().success();
     assert_eq!(feed.download_authorizations(), [Some(basic(PAT))]);
 }
 
 #[test]
 fn a_wrong_pat_is_refused_and_nothing_is_stored() {
-    let feed = feed();
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::new();
     let out = sandbox
         .feedctl()
-        .args(connect_args(&feed))
+        .args(connect_by_server_args(&feed))
         .arg("--pat-stdin")
         .write_stdin("not-the-pat\n")
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(
         stderr.contains("HTTP 401")
@@ -122,16 +105,13 @@ fn a_wrong_pat_is_refused_and_nothing_is_stored() {
 
 #[test]
 fn a_missing_feed_is_named_as_such() {
-    let feed = feed();
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::new();
-    sandbox.write_home_config("[registry]\nglobal-credential-providers = [\"cargo:token\"]\n");
-    let mut args = connect_args(&feed);
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    let mut args = connect_by_server_args(&feed);
     args[8] = "no-such-feed".into();
     sandbox
-        .feedctl()
-        .args(args)
-        .arg("--pat-stdin")
-        .write_stdin(format!("{PAT}\n"))
+        .feedctl_pat(args, PAT)
         .assert()
         .code(5)
         .stderr(predicate::str::contains("HTTP 404").and(predicate::str::contains("feed name")));
@@ -140,11 +120,11 @@ fn a_missing_feed_is_named_as_such() {
 
 #[test]
 fn without_a_token_source_connect_says_what_to_run_next() {
-    let feed = feed();
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::new();
     sandbox
         .feedctl()
-        .args(connect_args(&feed))
+        .args(connect_by_server_args(&feed))
         .assert()
         .success()
         .stderr(predicate::str::contains(
@@ -165,11 +145,11 @@ fn without_a_token_source_connect_says_what_to_run_next() {
 
 #[test]
 fn login_from_an_env_var_then_logout() {
-    let feed = feed();
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::new();
     sandbox
         .feedctl()
-        .args(connect_args(&feed))
+        .args(connect_by_server_args(&feed))
         .args(["--store", "file"])
         .assert()
         .success();
@@ -214,11 +194,11 @@ fn login_from_an_env_var_then_logout() {
 
 #[test]
 fn login_refuses_bad_tokens_before_any_request() {
-    let feed = feed();
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::new();
     sandbox
         .feedctl()
-        .args(connect_args(&feed))
+        .args(connect_by_server_args(&feed))
         .arg("--no-login")
         .assert()
         .success();
@@ -255,7 +235,7 @@ fn providers_merge_into_the_users_list() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let diff = String::from_utf8_lossy(&out.stdout);
+    let diff = out.stdout_text();
     assert!(diff.contains("+    \"cargo:token\","), "{diff}");
     assert_eq!(
         sandbox.read_cargo_home_file("config.toml").unwrap(),
@@ -296,7 +276,7 @@ fn the_headless_trap_is_never_written_and_is_removed() {
         .stderr(predicate::str::contains("removing `cargo:libsecret`"));
     assert_eq!(
         sandbox.read_cargo_home_file("config.toml").unwrap(),
-        "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n"
+        TOKEN_PROVIDERS
     );
     sandbox
         .feedctl()
@@ -359,7 +339,7 @@ fn with_a_secret_service_the_token_goes_to_the_keyring() {
         );
         return;
     }
-    let feed = feed();
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::new();
     let runtime = sandbox.home().join("runtime");
     fs::create_dir_all(&runtime).unwrap();
@@ -368,7 +348,7 @@ fn with_a_secret_service_the_token_goes_to_the_keyring() {
         fs::set_permissions(&runtime, fs::Permissions::from_mode(0o700)).unwrap();
     }
     let feedctl = assert_cmd::cargo::cargo_bin!("feedctl");
-    let connect = connect_args(&feed)
+    let connect = connect_by_server_args(&feed)
         .iter()
         .map(|a| format!("'{a}'"))
         .collect::<Vec<_>>()
@@ -390,13 +370,13 @@ fn with_a_secret_service_the_token_goes_to_the_keyring() {
         .env("FEEDCTL_TEST_PAT", PAT)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains("Secret Service keyring (cargo:libsecret)"),
         "{stderr}"
     );
-    assert_no_secret("stderr", &stderr);
+    assert_hidden("stderr", &stderr, &pat_forms(PAT));
     assert_eq!(
         sandbox.read_cargo_home_file("config.toml").unwrap(),
         "[registry]\nglobal-credential-providers = [\"cargo:token\", \"cargo:libsecret\"]\n"
@@ -413,11 +393,11 @@ fn with_a_secret_service_the_token_goes_to_the_keyring() {
 #[cfg(target_os = "linux")] // util-linux's `script` provides the pseudo-terminal
 #[test]
 fn at_a_terminal_login_prompts_without_echo() {
-    let feed = feed();
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::new();
     sandbox
         .feedctl()
-        .args(connect_args(&feed))
+        .args(connect_by_server_args(&feed))
         .args(["--store", "file", "--no-login"])
         .assert()
         .success();
@@ -434,14 +414,14 @@ fn at_a_terminal_login_prompts_without_echo() {
         .env("TYPED", PAT)
         .output()
         .unwrap();
-    let transcript = String::from_utf8_lossy(&out.stdout);
+    let transcript = out.stdout_text();
     assert!(out.status.success(), "{transcript}");
     assert!(
         transcript.contains("Personal access token (input hidden):"),
         "{transcript}"
     );
     assert!(transcript.contains("Stored the token"), "{transcript}");
-    assert_no_secret("the terminal", &transcript);
+    assert_hidden("the terminal", &transcript, &pat_forms(PAT));
     assert!(
         sandbox
             .read_cargo_home_file("credentials.toml")

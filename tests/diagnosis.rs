@@ -5,6 +5,9 @@ use std::fs;
 
 use predicates::prelude::*;
 
+use crate::support::config::foreign_store;
+use crate::support::json::{checks, json_of};
+use crate::support::output::Streams;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "doctor-pat-00112233445566778899aabbccddeeff";
@@ -16,15 +19,12 @@ fn doctor(sandbox: &Sandbox, token: Option<&str>) -> (i32, String) {
         cmd.env("CARGO_REGISTRIES_CRATES_TOKEN", token);
     }
     let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    (out.status.code().unwrap(), out.stdout_text())
 }
 
 #[test]
 fn a_healthy_setup_passes_every_check() {
-    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let (code, out) = doctor(&sandbox, Some(&basic(PAT)));
     assert_eq!(code, 0, "{out}");
@@ -35,7 +35,7 @@ fn a_healthy_setup_passes_every_check() {
 
 #[test]
 fn each_feed_answer_is_named_with_its_cause() {
-    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let (code, out) = doctor(&sandbox, Some(&basic("expired-pat")));
     assert_eq!(code, 7, "{out}");
@@ -83,7 +83,7 @@ fn a_public_feed_without_force_auth_is_flagged() {
         .env("CARGO_REGISTRIES_OPEN_TOKEN", basic(PAT))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout_text();
     assert!(
         stdout.contains("public feed") && stdout.contains("~force-auth"),
         "{stdout}"
@@ -161,7 +161,7 @@ fn status_json_describes_the_setup_without_the_token() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = out.stdout_text();
     assert!(!text.contains(&basic(PAT)));
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let registry = &json["registries"][0];
@@ -193,19 +193,7 @@ fn disconnect_restores_the_file_byte_for_byte() {
         if let Some(text) = existing {
             sandbox.write_project_file(".cargo/config.toml", text);
         }
-        sandbox
-            .feedctl()
-            .args([
-                "connect",
-                "--org",
-                "contoso",
-                "--feed",
-                "crates",
-                "--no-providers",
-                "--no-login",
-            ])
-            .assert()
-            .success();
+        sandbox.configure(&["--org", "contoso", "--feed", "crates"]);
         sandbox
             .feedctl()
             .args(["disconnect", "--dry-run"])
@@ -238,12 +226,7 @@ fn disconnect_restores_the_file_byte_for_byte() {
 fn disconnect_keeps_a_replacement_it_does_not_own_and_can_log_out() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
     let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
-    sandbox
-        .feedctl()
-        .args(["login", "--pat-stdin"])
-        .write_stdin(format!("{PAT}\n"))
-        .assert()
-        .success();
+    sandbox.feedctl_pat(["login"], PAT).assert().success();
     assert!(
         sandbox
             .read_cargo_home_file("credentials.toml")
@@ -324,9 +307,9 @@ fn disconnect_says_when_cargo_still_uses_the_feed() {
     // The oracle: cargo does still read the feed (and fails for want of a token).
     let out = sandbox.cargo().arg("generate-lockfile").output().unwrap();
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("crates"),
+        out.stderr_text().contains("crates"),
         "{}",
-        String::from_utf8_lossy(&out.stderr)
+        out.stderr_text()
     );
 
     // The same feed also connected for the user: the project disconnect points at `--user`,
@@ -361,19 +344,10 @@ fn disconnect_says_when_cargo_still_uses_the_feed() {
 fn a_token_cargo_never_asks_for_does_not_make_doctor_green() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
     let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
-    sandbox
-        .feedctl()
-        .args(["login", "--pat-stdin"])
-        .write_stdin(format!("{PAT}\n"))
-        .assert()
-        .success();
+    sandbox.feedctl_pat(["login"], PAT).assert().success();
     // Another OS's store (wherever the tests run, one of these two is foreign), a program that
     // does not exist: the good token in credentials.toml is never read by cargo.
-    let foreign = if cfg!(windows) {
-        "cargo:macos-keychain"
-    } else {
-        "cargo:wincred"
-    };
+    let foreign = foreign_store();
     let missing = "feedctl-test-no-such-provider";
     for (config, id) in [
         (
@@ -400,11 +374,9 @@ fn a_token_cargo_never_asks_for_does_not_make_doctor_green() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(7), "{config}");
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let report = json_of(&out);
         assert!(
-            report["checks"]
-                .as_array()
-                .unwrap()
+            checks(&report)
                 .iter()
                 .any(|c| c["id"] == id && c["status"] == "fail"),
             "{config}: {report}"
@@ -424,12 +396,7 @@ fn a_token_cargo_never_asks_for_does_not_make_doctor_green() {
 fn a_setting_cargo_cannot_parse_fails_doctor_as_it_fails_cargo() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", None, "crates").accept(basic(PAT)));
     let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
-    sandbox
-        .feedctl()
-        .args(["login", "--pat-stdin"])
-        .write_stdin(format!("{PAT}\n"))
-        .assert()
-        .success();
+    sandbox.feedctl_pat(["login"], PAT).assert().success();
     let config = sandbox.read_project_file(".cargo/config.toml");
     for (var, value, file_key) in [
         ("CARGO_HTTP_TIMEOUT", "abc", "[http]\ntimeout = \"30\"\n"),
@@ -447,7 +414,7 @@ fn a_setting_cargo_cannot_parse_fails_doctor_as_it_fails_cargo() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(7), "{var}");
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = out.stdout_text();
         assert!(
             text.contains("config.loadable") && text.contains(var),
             "{text}"

@@ -20,36 +20,22 @@ use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
 #[cfg(unix)]
-use crate::stress::temp_files;
-use crate::stress::{feedctl, registries_config};
-use crate::support::Sandbox;
+use crate::support::config::temp_files;
+use crate::support::config::{edit_args, registries_config};
+use crate::support::output::Streams;
+use crate::support::{Sandbox, TOKEN_PROVIDERS};
 
 const INDEX: &str = "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/";
 const CONNECTED: &str = "[registries]\ncrates = { index = \"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\" }\n\n[source.crates-io]\nreplace-with = \"crates\"\n";
-const PROVIDERS: &str = "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
-
-fn connect_args(config: &Path) -> Vec<String> {
-    let mut args: Vec<String> = ["connect", "--org", "contoso", "--feed", "crates"]
-        .into_iter()
-        .chain(["--no-providers", "--no-login", "--config"])
-        .map(String::from)
-        .collect();
-    args.push(config.display().to_string());
-    args
-}
 
 fn run(cmd: &mut Command) -> Output {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     cmd.output().expect("run feedctl")
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// A failure with exit code 1 whose message names `path` and contains `words`.
 fn assert_clear_error(out: &Output, path: &Path, words: &[&str]) {
-    let stderr = stderr(out);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains(&path.display().to_string()),
@@ -62,13 +48,20 @@ fn assert_clear_error(out: &Output, path: &Path, words: &[&str]) {
 }
 
 fn assert_success(out: &Output) {
-    assert!(out.status.success(), "{:?}\n{}", out.status, stderr(out));
+    assert!(
+        out.status.success(),
+        "{:?}\n{}",
+        out.status,
+        out.stderr_text()
+    );
 }
 
 #[test]
 fn missing_parent_directories_are_created() {
     let sandbox = Sandbox::new();
-    let out = run(feedctl(&sandbox).args(connect_args(Path::new("a/b/c/.cargo/config.toml"))));
+    let out = run(sandbox
+        .feedctl_process()
+        .args(edit_args("crates", Path::new("a/b/c/.cargo/config.toml"))));
     assert_success(&out);
     assert_eq!(
         sandbox.read_project_file("a/b/c/.cargo/config.toml"),
@@ -81,13 +74,15 @@ fn a_directory_where_the_config_should_be_is_refused() {
     let sandbox = Sandbox::new();
     let config = sandbox.project().join(".cargo/config.toml");
     fs::create_dir_all(&config).unwrap();
-    let out = run(feedctl(&sandbox).args(connect_args(&config)));
+    let out = run(sandbox.feedctl_process().args(edit_args("crates", &config)));
     assert_clear_error(&out, &config, &["is a directory"]);
     assert_eq!(fs::read_dir(&config).unwrap().count(), 0);
 
     let home_config = sandbox.cargo_home().join("config.toml");
     fs::create_dir(&home_config).unwrap();
-    let out = run(feedctl(&sandbox).args(["providers", "--store", "file"]));
+    let out = run(sandbox
+        .feedctl_process()
+        .args(["providers", "--store", "file"]));
     assert_clear_error(&out, &home_config, &["is a directory"]);
     assert_eq!(fs::read_dir(&home_config).unwrap().count(), 0);
 }
@@ -99,13 +94,15 @@ fn non_utf8_bytes_are_refused_and_kept() {
     let config = sandbox.project().join(".cargo/config.toml");
     fs::create_dir_all(config.parent().unwrap()).unwrap();
     fs::write(&config, bytes).unwrap();
-    let out = run(feedctl(&sandbox).args(connect_args(&config)));
+    let out = run(sandbox.feedctl_process().args(edit_args("crates", &config)));
     assert_clear_error(&out, &config, &["not valid UTF-8", "offset 5"]);
     assert_eq!(fs::read(&config).unwrap(), bytes);
 
     let home_config = sandbox.cargo_home().join("config.toml");
     fs::write(&home_config, bytes).unwrap();
-    let out = run(feedctl(&sandbox).args(["providers", "--store", "file"]));
+    let out = run(sandbox
+        .feedctl_process()
+        .args(["providers", "--store", "file"]));
     assert_clear_error(&out, &home_config, &["not valid UTF-8"]);
     assert_eq!(fs::read(&home_config).unwrap(), bytes);
 }
@@ -143,18 +140,17 @@ fn line_endings_and_bom_are_kept() {
         let sandbox = Sandbox::new();
         sandbox.write_project_file(".cargo/config.toml", &before);
         let config = sandbox.project().join(".cargo/config.toml");
-        assert_success(&run(feedctl(&sandbox).args(connect_args(&config))));
-        assert_eq!(
-            sandbox.read_project_file(".cargo/config.toml"),
-            after,
-            "{before:?}"
-        );
-        assert_success(&run(feedctl(&sandbox).args(connect_args(&config))));
-        assert_eq!(
-            sandbox.read_project_file(".cargo/config.toml"),
-            after,
-            "{before:?}"
-        );
+        // The second run finds the file connected and keeps it as it is.
+        for _ in 0..2 {
+            assert_success(&run(sandbox
+                .feedctl_process()
+                .args(edit_args("crates", &config))));
+            assert_eq!(
+                sandbox.read_project_file(".cargo/config.toml"),
+                after,
+                "{before:?}"
+            );
+        }
     }
 }
 
@@ -177,16 +173,20 @@ fn already_connected_files_are_never_rewritten() {
         let sandbox = Sandbox::new();
         sandbox.write_project_file(".cargo/config.toml", &before);
         let config = sandbox.project().join(".cargo/config.toml");
-        let mut args = connect_args(&config);
+        let mut args = edit_args("crates", &config);
         if before.contains("[registries.crates]") {
             args.push("--no-replace-crates-io".into());
         }
-        let out = run(feedctl(&sandbox).args(&args).arg("--dry-run"));
+        let out = run(sandbox.feedctl_process().args(&args).arg("--dry-run"));
         assert_success(&out);
         assert!(out.stdout.is_empty(), "a diff for {before:?}");
-        let out = run(feedctl(&sandbox).args(&args));
+        let out = run(sandbox.feedctl_process().args(&args));
         assert_success(&out);
-        assert!(stderr(&out).contains("Unchanged"), "{}", stderr(&out));
+        assert!(
+            out.stderr_text().contains("Unchanged"),
+            "{}",
+            out.stderr_text()
+        );
         assert_eq!(sandbox.read_project_file(".cargo/config.toml"), before);
     }
 }
@@ -205,9 +205,9 @@ fn symlinks_are_followed_to_their_target() {
     let config = sandbox.project().join(".cargo/config.toml");
     fs::create_dir_all(config.parent().unwrap()).unwrap();
     symlink("../link2.toml", &config).unwrap();
-    let out = run(feedctl(&sandbox).args(connect_args(&config)));
+    let out = run(sandbox.feedctl_process().args(edit_args("crates", &config)));
     assert_success(&out);
-    assert!(stderr(&out).contains(&shared.display().to_string()));
+    assert!(out.stderr_text().contains(&shared.display().to_string()));
     for link in [&config, &link2] {
         assert!(fs::symlink_metadata(link).unwrap().file_type().is_symlink());
     }
@@ -223,7 +223,9 @@ fn symlinks_are_followed_to_their_target() {
     let target = sandbox.home().join("not-yet/there.toml");
     fs::create_dir_all(dangling.parent().unwrap()).unwrap();
     symlink(&target, &dangling).unwrap();
-    assert_success(&run(feedctl(&sandbox).args(connect_args(&dangling))));
+    assert_success(&run(sandbox
+        .feedctl_process()
+        .args(edit_args("crates", &dangling))));
     assert!(
         fs::symlink_metadata(&dangling)
             .unwrap()
@@ -238,7 +240,7 @@ fn symlinks_are_followed_to_their_target() {
     symlink("loop-b.toml", &a).unwrap();
     symlink("config.toml", a.with_file_name("loop-b.toml")).unwrap();
     assert_clear_error(
-        &run(feedctl(&sandbox).args(connect_args(&a))),
+        &run(sandbox.feedctl_process().args(edit_args("crates", &a))),
         &a,
         &["symlink loop"],
     );
@@ -253,8 +255,9 @@ fn a_10_mb_config_is_edited_quickly_and_completely() {
     sandbox.write_project_file(".cargo/config.toml", &before);
     let config = sandbox.project().join(".cargo/config.toml");
     let started = Instant::now();
-    let out = run(feedctl(&sandbox)
-        .args(connect_args(&config))
+    let out = run(sandbox
+        .feedctl_process()
+        .args(edit_args("crates", &config))
         .arg("--no-replace-crates-io"));
     let took = started.elapsed();
     assert_success(&out);
@@ -274,15 +277,14 @@ fn a_10_mb_config_is_edited_quickly_and_completely() {
 fn providers_creates_a_missing_cargo_home() {
     let sandbox = Sandbox::new();
     let cargo_home = sandbox.home().join("not/yet/cargo-home");
-    let out = run(feedctl(&sandbox).env("CARGO_HOME", &cargo_home).args([
-        "providers",
-        "--store",
-        "file",
-    ]));
+    let out = run(sandbox
+        .feedctl_process()
+        .env("CARGO_HOME", &cargo_home)
+        .args(["providers", "--store", "file"]));
     assert_success(&out);
     assert_eq!(
         fs::read_to_string(cargo_home.join("config.toml")).unwrap(),
-        PROVIDERS
+        TOKEN_PROVIDERS
     );
 }
 
@@ -293,14 +295,13 @@ fn a_cargo_home_under_a_regular_file_is_a_clear_error() {
     let file = sandbox.home().join("plain-file");
     fs::write(&file, "not a directory").unwrap();
     let cargo_home = file.join("sub");
-    let out = run(feedctl(&sandbox).env("CARGO_HOME", &cargo_home).args([
-        "providers",
-        "--store",
-        "file",
-    ]));
+    let out = run(sandbox
+        .feedctl_process()
+        .env("CARGO_HOME", &cargo_home)
+        .args(["providers", "--store", "file"]));
     assert_clear_error(&out, &cargo_home.join("config.toml"), &["Not a directory"]);
     let config = file.join(".cargo/config.toml");
-    let out = run(feedctl(&sandbox).args(connect_args(&config)));
+    let out = run(sandbox.feedctl_process().args(edit_args("crates", &config)));
     assert_clear_error(&out, &file.join(".cargo"), &["Not a directory"]);
     assert_eq!(fs::read_to_string(&file).unwrap(), "not a directory");
 }
@@ -403,7 +404,7 @@ mod unix {
             chown(&config, Some(uid), Some(uid)).unwrap();
         }
         set_mode(&config, 0o444);
-        let out = run(feedctl_as(uid, world.path()).args(connect_args(&config)));
+        let out = run(feedctl_as(uid, world.path()).args(edit_args("crates", &config)));
         assert_success(&out);
         assert_eq!(
             fs::read_to_string(&config).unwrap(),
@@ -426,7 +427,7 @@ mod unix {
             chown(&config, Some(uid), Some(uid)).unwrap();
         }
         set_mode(&dir, 0o555);
-        let out = run(feedctl_as(uid, world.path()).args(connect_args(&config)));
+        let out = run(feedctl_as(uid, world.path()).args(edit_args("crates", &config)));
         assert_clear_error(&out, &dir, &["Permission denied"]);
         assert_eq!(fs::read_to_string(&config).unwrap(), "[build]\njobs = 1\n");
         assert!(temp_files(&dir).is_empty());
@@ -441,7 +442,7 @@ mod unix {
         if is_root() {
             // Root ignores the directory's mode: the same run as root succeeds. This is
             // what happens, not a promise; it is why the checks above run as uid 65534.
-            let out = run(feedctl_as(None, world.path()).args(connect_args(&config)));
+            let out = run(feedctl_as(None, world.path()).args(edit_args("crates", &config)));
             assert_success(&out);
             assert!(fs::read_to_string(&config).unwrap().contains(INDEX));
         }
@@ -476,7 +477,7 @@ mod unix {
                 cmd.env("HOME", "").env("CARGO_HOME", "");
             }
             let out = run(cmd.args(["providers", "--store", "file"]));
-            let stderr = stderr(&out);
+            let stderr = out.stderr_text();
             assert_eq!(out.status.code(), Some(1), "{stderr}");
             assert!(
                 stderr.contains("neither `CARGO_HOME` nor `HOME` is set"),

@@ -7,11 +7,15 @@
 //! tests that may reach the end of the chain run with a `PATH` without `az`.
 
 use std::fs;
+use std::path::Path;
 
+use assert_cmd::Command;
 use predicates::prelude::*;
 
 use crate::support::identity::{self, IdentityStandIn};
-use crate::support::sandbox::text_under;
+use crate::support::json::json_of;
+use crate::support::output::{Streams, assert_env_verify_refused, assert_says};
+use crate::support::secrets::{assert_hidden, assert_not_stored};
 use crate::support::{FakeFeed, FeedSpec, Sandbox};
 
 /// An Azure index URL, for tests that never reach the feed.
@@ -49,6 +53,33 @@ fn app_service_env(idp: &IdentityStandIn) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The variables of an Azure Pipelines job whose `AzureCLI@2`-style task exposes the service
+/// connection `connection` for OIDC.
+fn pipelines_env(idp: &IdentityStandIn, connection: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("SYSTEM_OIDCREQUESTURI", format!("{}/ado/oidc", idp.url())),
+        ("SYSTEM_ACCESSTOKEN", identity::SYSTEM_ACCESSTOKEN.into()),
+        ("AZURESUBSCRIPTION_SERVICE_CONNECTION_ID", connection.into()),
+        ("AZURESUBSCRIPTION_CLIENT_ID", identity::CLIENT_ID.into()),
+        ("AZURESUBSCRIPTION_TENANT_ID", identity::TENANT.into()),
+        ("AZURE_AUTHORITY_HOST", idp.url()),
+    ]
+}
+
+/// The variables of a Kubernetes pod with Azure workload identity, its projected token in
+/// `token_file`.
+fn workload_env(idp: &IdentityStandIn, token_file: &Path) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "AZURE_FEDERATED_TOKEN_FILE",
+            token_file.display().to_string(),
+        ),
+        ("AZURE_CLIENT_ID", identity::CLIENT_ID.into()),
+        ("AZURE_TENANT_ID", identity::TENANT.into()),
+        ("AZURE_AUTHORITY_HOST", idp.url()),
+    ]
+}
+
 /// A `PATH` holding nothing, so the chain cannot end at a real `az`.
 fn empty_path(sandbox: &Sandbox) -> String {
     let dir = sandbox.home().join("empty-bin");
@@ -56,17 +87,19 @@ fn empty_path(sandbox: &Sandbox) -> String {
     dir.display().to_string()
 }
 
-fn assert_no_secret(sandbox: &Sandbox, texts: &[&str], secrets: &[String]) {
-    let files = text_under(sandbox.cargo_home()) + &text_under(&sandbox.project().join(".cargo"));
-    for secret in secrets {
-        for text in texts {
-            assert!(
-                !text.contains(secret.as_str()),
-                "a secret was printed: {text}"
-            );
-        }
-        assert!(!files.contains(secret.as_str()), "a secret was stored");
+/// None of `secrets` is in `texts` (what feedctl and cargo printed) or stored.
+fn assert_neither_shown_nor_stored(sandbox: &Sandbox, texts: &[&str], secrets: &[String]) {
+    for text in texts {
+        assert_hidden("the output", text, secrets);
     }
+    assert_not_stored(sandbox, secrets);
+}
+
+/// `connect --auth entra` to `feed`, with `vars` added to the environment.
+fn connect_entra(sandbox: &Sandbox, feed: &FakeFeed, vars: &[(&'static str, String)]) -> Command {
+    let mut cmd = sandbox.feedctl_with(vars);
+    cmd.args(["connect", &feed.index_url(), "--auth", "entra"]);
+    cmd
 }
 
 /// `connect --auth entra`, then the real `cargo build`, with `vars` in both environments.
@@ -75,26 +108,16 @@ fn connect_and_build(
     feed: &FakeFeed,
     vars: &[(&'static str, String)],
 ) -> (String, String) {
-    let out = sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "entra"])
-        .envs(vars.iter().map(|(k, v)| (k, v)))
-        .output()
-        .unwrap();
-    let connect_err = String::from_utf8_lossy(&out.stderr).to_string();
+    let out = connect_entra(sandbox, feed, vars).output().unwrap();
+    let connect_err = out.stderr_text();
     assert!(out.status.success(), "{connect_err}");
     let home_config = sandbox.read_cargo_home_file("config.toml").unwrap();
     assert!(
         home_config.contains(r#", "--auth", "entra"]"#),
         "{home_config}"
     );
-    let build = sandbox
-        .cargo()
-        .args(["build"])
-        .envs(vars.iter().map(|(k, v)| (k, v)))
-        .output()
-        .unwrap();
-    let build_err = String::from_utf8_lossy(&build.stderr).to_string();
+    let build = sandbox.cargo_with(vars).args(["build"]).output().unwrap();
+    let build_err = build.stderr_text();
     assert!(build.status.success(), "{build_err}");
     (connect_err, build_err)
 }
@@ -138,7 +161,7 @@ fn github_actions_oidc_builds_with_no_secret_stored() {
             .body
             .contains("scope=499b84ac-1321-427f-aa17-267ca6975798%2F.default")
     );
-    assert_no_secret(
+    assert_neither_shown_nor_stored(
         &sandbox,
         &[&connect, &build],
         &[
@@ -148,43 +171,34 @@ fn github_actions_oidc_builds_with_no_secret_stored() {
     );
 
     // status and doctor say where the token comes from, and whose it is; never the token.
-    let status = sandbox
-        .feedctl()
-        .arg("status")
-        .envs(vars.iter().map(|(k, v)| (k, v)))
-        .output()
-        .unwrap();
-    let status = String::from_utf8_lossy(&status.stdout).to_string();
+    let status = sandbox.feedctl_with(&vars).arg("status").output().unwrap();
+    let status = status.stdout_text();
     assert!(status.contains("GitHub Actions OIDC"), "{status}");
     let json = sandbox
-        .feedctl()
+        .feedctl_with(&vars)
         .args(["status", "--json"])
-        .envs(vars.iter().map(|(k, v)| (k, v)))
         .output()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let json = json_of(&json);
     assert_eq!(
         json["registries"][0]["token"],
         serde_json::json!({"source": "entra", "location": "github-actions"}),
         "{json:#}"
     );
-    let doctor = sandbox
-        .feedctl()
-        .arg("doctor")
-        .envs(vars.iter().map(|(k, v)| (k, v)))
-        .output()
-        .unwrap();
-    let doctor_out = String::from_utf8_lossy(&doctor.stdout).to_string();
+    let doctor = sandbox.feedctl_with(&vars).arg("doctor").output().unwrap();
+    let doctor_out = doctor.stdout_text();
     assert!(doctor.status.success(), "{doctor_out}");
-    for expected in [
-        identity::CLIENT_ID,
-        identity::OBJECT_ID,
-        identity::TENANT,
-        "expires",
-    ] {
-        assert!(doctor_out.contains(expected), "{expected}: {doctor_out}");
-    }
-    assert_no_secret(
+    assert_says(
+        "doctor",
+        &doctor_out,
+        &[
+            identity::CLIENT_ID,
+            identity::OBJECT_ID,
+            identity::TENANT,
+            "expires",
+        ],
+    );
+    assert_neither_shown_nor_stored(
         &sandbox,
         &[&status, &doctor_out],
         &[idp.access_token(identity::CLIENT_ID)],
@@ -209,7 +223,7 @@ fn app_service_managed_identity_builds() {
             && r.url
                 .contains("resource=499b84ac-1321-427f-aa17-267ca6975798")
     }));
-    assert_no_secret(
+    assert_neither_shown_nor_stored(
         &sandbox,
         &[&connect, &build],
         &[
@@ -232,9 +246,8 @@ fn imds_is_asked_on_an_azure_vm_only_and_in_its_shape() {
     sandbox.write_project_registry(&feed.index_url());
     // Not an Azure VM (the sandbox's DMI file does not exist): IMDS is not even asked.
     sandbox
-        .feedctl()
+        .feedctl_with(&not_a_vm)
         .args(["env", "--auth", "entra"])
-        .envs(not_a_vm.iter().map(|(k, v)| (k, v)))
         .assert()
         .code(4)
         .stderr(predicate::str::contains(
@@ -276,41 +289,13 @@ fn azure_pipelines_oidc_mints_for_env_and_names_an_unauthorized_connection() {
     let idp = IdentityStandIn::start();
     let sandbox = Sandbox::new();
     sandbox.write_project_registry(CONTOSO_INDEX);
-    let vars = |connection: &str| {
-        vec![
-            ("SYSTEM_OIDCREQUESTURI", format!("{}/ado/oidc", idp.url())),
-            (
-                "SYSTEM_ACCESSTOKEN",
-                identity::SYSTEM_ACCESSTOKEN.to_string(),
-            ),
-            (
-                "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
-                connection.to_string(),
-            ),
-            (
-                "AZURESUBSCRIPTION_CLIENT_ID",
-                identity::CLIENT_ID.to_string(),
-            ),
-            ("AZURESUBSCRIPTION_TENANT_ID", identity::TENANT.to_string()),
-            ("AZURE_AUTHORITY_HOST", idp.url()),
-        ]
-    };
     let out = sandbox
-        .feedctl()
+        .feedctl_with(&pipelines_env(&idp, identity::SERVICE_CONNECTION))
         .args(["env", "--auth", "entra"])
-        .envs(
-            vars(identity::SERVICE_CONNECTION)
-                .iter()
-                .map(|(k, v)| (k, v)),
-        )
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = out.stdout_text();
+    assert!(out.status.success(), "{}", out.stderr_text());
     assert!(
         stdout.contains(&format!(
             "export CARGO_REGISTRIES_CRATES_TOKEN='{}'",
@@ -327,12 +312,11 @@ fn azure_pipelines_oidc_mints_for_env_and_names_an_unauthorized_connection() {
     assert!(oidc.url.contains("api-version=7.1&serviceConnectionId="));
 
     let out = sandbox
-        .feedctl()
+        .feedctl_with(&pipelines_env(&idp, "not-this-one"))
         .args(["env", "--auth", "entra"])
-        .envs(vars("not-this-one").iter().map(|(k, v)| (k, v)))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(
         stderr.contains("not authorized for this pipeline"),
@@ -354,34 +338,27 @@ fn kubernetes_workload_identity_reads_the_token_file_and_explains_expiry() {
     let subject = "system:serviceaccount:build:cargo";
     idp.expect_subject(subject);
     let file = sandbox.home().join("azure-identity-token");
-    let vars = [
-        ("AZURE_FEDERATED_TOKEN_FILE", file.display().to_string()),
-        ("AZURE_CLIENT_ID", identity::CLIENT_ID.to_string()),
-        ("AZURE_TENANT_ID", identity::TENANT.to_string()),
-        ("AZURE_AUTHORITY_HOST", idp.url()),
-    ];
+    let vars = workload_env(&idp, &file);
     let run = |exp: i64| {
         let token = IdentityStandIn::platform_token(subject, "api://AzureADTokenExchange", exp);
         fs::write(&file, &token).unwrap();
         let out = sandbox
-            .feedctl()
+            .feedctl_with(&vars)
             .args(["env", "--auth", "entra", "--format", "dotenv"])
-            .envs(vars.iter().map(|(k, v)| (k, v)))
             .output()
             .unwrap();
-        assert!(!String::from_utf8_lossy(&out.stderr).contains(&token));
+        assert!(!out.stderr_text().contains(&token));
         out
     };
     let out = run(identity::now() + 600);
+    assert!(out.status.success(), "{}", out.stderr_text());
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        out.stdout_text()
+            .contains(&idp.access_token(identity::CLIENT_ID))
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains(&idp.access_token(identity::CLIENT_ID)));
 
     let out = run(identity::now() - 60);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(
         stderr.contains("AADSTS700024") && stderr.contains("expired"),
@@ -395,22 +372,21 @@ fn a_subject_mismatch_names_the_subject_to_federate() {
     idp.expect_subject("repo:contoso/app:environment:production");
     let feed = feed_for(idp.bearer(identity::CLIENT_ID));
     let sandbox = Sandbox::new();
-    let out = sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "entra"])
-        .envs(github_env(&idp).iter().map(|(k, v)| (k, v)))
+    let out = connect_entra(&sandbox, &feed, &github_env(&idp))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
-    for expected in [
-        "AADSTS700213",
-        "Federated credentials",
-        identity::GITHUB_SUBJECT,
-        "api://AzureADTokenExchange",
-    ] {
-        assert!(stderr.contains(expected), "{expected}: {stderr}");
-    }
+    assert_says(
+        "connect",
+        &stderr,
+        &[
+            "AADSTS700213",
+            "Federated credentials",
+            identity::GITHUB_SUBJECT,
+            "api://AzureADTokenExchange",
+        ],
+    );
     assert!(!stderr.contains(identity::GITHUB_REQUEST_TOKEN));
 }
 
@@ -443,10 +419,7 @@ fn a_valid_token_the_feed_rejects_means_the_identity_is_not_in_the_organization(
     let idp = IdentityStandIn::start();
     let feed = feed_for("Bearer someone-else".to_string());
     let sandbox = Sandbox::new();
-    sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--auth", "entra"])
-        .envs(app_service_env(&idp).iter().map(|(k, v)| (k, v)))
+    connect_entra(&sandbox, &feed, &app_service_env(&idp))
         .assert()
         .code(4)
         .stderr(predicate::str::contains("add it to the organization"))
@@ -461,9 +434,8 @@ fn the_chain_takes_the_first_source_that_applies() {
     let mut vars = github_env(&idp);
     vars.extend(app_service_env(&idp));
     sandbox
-        .feedctl()
+        .feedctl_with(&vars)
         .args(["env", "--auth", "entra"])
-        .envs(vars.iter().map(|(k, v)| (k, v)))
         .assert()
         .success();
     let asked: Vec<String> = idp.requests().into_iter().map(|r| r.url).collect();
@@ -479,9 +451,8 @@ fn the_chain_takes_the_first_source_that_applies() {
     vars.push(("AZURE_CLIENT_ID", identity::MI_CLIENT_ID.into()));
     vars.push(("FEEDCTL_ENTRA_SOURCE", "managed-identity".into()));
     sandbox
-        .feedctl()
+        .feedctl_with(&vars)
         .args(["env", "--auth", "entra"])
-        .envs(vars.iter().map(|(k, v)| (k, v)))
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -500,7 +471,7 @@ fn when_nothing_applies_the_answer_lists_each_source_and_why() {
         .env("PATH", empty_path(&sandbox))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(out.stdout.is_empty());
     let lines: Vec<&str> = stderr.lines().collect();
@@ -559,7 +530,7 @@ fn the_codespaces_helper_gives_a_token() {
     fs::set_permissions(&helper_here, fs::Permissions::from_mode(0o755)).unwrap();
     let (connect, build) = connect_and_build(&builder, &feed, &[("CODESPACES", "true".into())]);
     assert!(connect.contains("Verified"), "{connect}");
-    assert_no_secret(&builder, &[&connect, &build], &[token]);
+    assert_neither_shown_nor_stored(&builder, &[&connect, &build], &[token]);
 }
 
 /// The sources the other tests drive through `env` also make the real `cargo build` work with
@@ -568,27 +539,11 @@ fn the_codespaces_helper_gives_a_token() {
 fn pipelines_and_workload_identity_build_with_real_cargo() {
     let idp = IdentityStandIn::start();
     let feed = feed_for(idp.bearer(identity::CLIENT_ID));
-    let pipelines = vec![
-        ("SYSTEM_OIDCREQUESTURI", format!("{}/ado/oidc", idp.url())),
-        (
-            "SYSTEM_ACCESSTOKEN",
-            identity::SYSTEM_ACCESSTOKEN.to_string(),
-        ),
-        (
-            "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
-            identity::SERVICE_CONNECTION.to_string(),
-        ),
-        (
-            "AZURESUBSCRIPTION_CLIENT_ID",
-            identity::CLIENT_ID.to_string(),
-        ),
-        ("AZURESUBSCRIPTION_TENANT_ID", identity::TENANT.to_string()),
-        ("AZURE_AUTHORITY_HOST", idp.url()),
-    ];
+    let pipelines = pipelines_env(&idp, identity::SERVICE_CONNECTION);
     let sandbox = Sandbox::new();
     let (connect, _) = connect_and_build(&sandbox, &feed, &pipelines);
     assert!(connect.contains("Verified"), "{connect}");
-    assert_no_secret(
+    assert_neither_shown_nor_stored(
         &sandbox,
         &[&connect],
         &[identity::SYSTEM_ACCESSTOKEN.to_string()],
@@ -604,15 +559,10 @@ fn pipelines_and_workload_identity_build_with_real_cargo() {
         identity::now() + 600,
     );
     fs::write(&file, &assertion).unwrap();
-    let workload = vec![
-        ("AZURE_FEDERATED_TOKEN_FILE", file.display().to_string()),
-        ("AZURE_CLIENT_ID", identity::CLIENT_ID.to_string()),
-        ("AZURE_TENANT_ID", identity::TENANT.to_string()),
-        ("AZURE_AUTHORITY_HOST", idp.url()),
-    ];
+    let workload = workload_env(&idp, &file);
     let (connect, build) = connect_and_build(&sandbox, &feed, &workload);
     assert!(connect.contains("Verified"), "{connect}");
-    assert_no_secret(&sandbox, &[&connect, &build], &[assertion]);
+    assert_neither_shown_nor_stored(&sandbox, &[&connect, &build], &[assertion]);
 }
 
 /// `env --verify --auth entra`: a 401 for the minted token is explained in Entra ID's terms
@@ -625,22 +575,17 @@ fn env_verify_explains_a_rejected_entra_token_in_entra_terms() {
     sandbox.write_project_registry(&feed.index_url());
     let vars = app_service_env(&idp);
     let out = sandbox
-        .feedctl()
+        .feedctl_with(&vars)
         .args(["env", "--verify", "--auth", "entra"])
-        .envs(vars.iter().map(|(k, v)| (k, v)))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(4), "{stderr}");
-    assert!(out.stdout.is_empty());
-    for phrase in [
-        "the feed rejected the Entra ID token from",
-        "Organization settings > Users",
-        "Nothing was emitted.",
-    ] {
-        assert!(stderr.contains(phrase), "{phrase:?} in {stderr}");
-    }
-    assert!(!stderr.contains("PAT"), "{stderr}");
+    let stderr = assert_env_verify_refused(
+        &out,
+        &[
+            "the feed rejected the Entra ID token from",
+            "Organization settings > Users",
+        ],
+    );
     assert!(!stderr.contains("eyJ"), "no token in {stderr}");
 }
 
@@ -662,7 +607,7 @@ fn doctor_warns_of_a_token_variable_feedctl_makes_cargo_ignore() {
             .env("CARGO_REGISTRIES_CRATES_TOKEN", "Bearer ignored-token-4711")
             .output()
             .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stdout = out.stdout_text();
         assert!(
             stdout.contains("CARGO_REGISTRIES_CRATES_TOKEN")
                 && stdout.contains(
@@ -670,7 +615,7 @@ fn doctor_warns_of_a_token_variable_feedctl_makes_cargo_ignore() {
                 ),
             "{mode}: {stdout}"
         );
-        let all = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        let all = format!("{stdout}{}", out.stderr_text());
         assert!(!all.contains("ignored-token-4711"), "{mode}: {all}");
     }
 }

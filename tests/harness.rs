@@ -9,7 +9,7 @@ use predicates::str::contains;
 
 use crate::support::demo_crate::azdemo;
 use crate::support::http::get;
-use crate::support::{FakeFeed, FeedSpec, Sandbox, SeenRequest, basic};
+use crate::support::{FakeFeed, FeedSpec, Sandbox, SeenRequest, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "s3cr3t-pat-0123456789";
 const TOKEN_VAR: &str = "CARGO_REGISTRIES_AZFEED_TOKEN";
@@ -17,7 +17,7 @@ const TOKEN_VAR: &str = "CARGO_REGISTRIES_AZFEED_TOKEN";
 /// Hand-written setup: `cargo:token` as the global provider, and a project config that names
 /// the feed `azfeed` and replaces crates.io with it.
 fn use_feed(sandbox: &Sandbox, index_url: &str) {
-    sandbox.write_home_config("[registry]\nglobal-credential-providers = [\"cargo:token\"]\n");
+    sandbox.write_home_config(TOKEN_PROVIDERS);
     sandbox.write_project_file(
         ".cargo/config.toml",
         &format!(

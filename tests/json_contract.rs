@@ -3,33 +3,20 @@
 
 use serde_json::Value;
 
+use crate::support::json::{checks, json_of, keys};
+use crate::support::output::Streams;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "json-contract-pat-00112233445566778899aabbccdd";
 
-/// A project with `crates` on `feed`; more registries with `extra`, e.g. `("tools", feed2)`.
-fn connected(feeds: &[(&str, &FakeFeed)]) -> Sandbox {
+/// A project with one registry per `(name, feed)`, e.g. `[("crates", &feed1), ("tools", &feed2)]`.
+fn connected_to(feeds: &[(&str, &FakeFeed)]) -> Sandbox {
     let sandbox = Sandbox::new();
     sandbox.write_home_config(TOKEN_PROVIDERS);
     for (name, feed) in feeds {
-        sandbox
-            .feedctl()
-            .args(["connect", &feed.index_url(), "--name", name])
-            .args(["--no-providers", "--no-login", "--force"])
-            .assert()
-            .success();
+        sandbox.configure(&[&feed.index_url(), "--name", name, "--force"]);
     }
     sandbox
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 /// Every string anywhere in `value`.
@@ -50,9 +37,9 @@ fn assert_no_markdown(value: &Value) {
 
 #[test]
 fn doctor_json_has_stable_ids_and_registries() {
-    let good = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
+    let good = FakeFeed::with_pat(PAT);
     let other = FakeFeed::start(FeedSpec::new("Coll", None, "tools"));
-    let sandbox = connected(&[("crates", &good), ("tools", &other)]);
+    let sandbox = connected_to(&[("crates", &good), ("tools", &other)]);
     let out = sandbox
         .feedctl()
         .args(["doctor", "--json"])
@@ -65,16 +52,10 @@ fn doctor_json_has_stable_ids_and_registries() {
     assert_eq!(json["ok"], false);
     assert!(json["failed"].as_u64().unwrap() >= 1);
     assert!(json["warnings"].is_u64());
-    let checks = json["checks"].as_array().unwrap();
+    let checks = checks(&json);
     for check in checks {
-        let keys: Vec<&str> = check
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(|k| k.as_str())
-            .collect();
         assert_eq!(
-            keys,
+            keys(check),
             ["fix", "id", "message", "registry", "status"],
             "{check}"
         );
@@ -111,7 +92,7 @@ fn doctor_json_has_stable_ids_and_registries() {
             .iter()
             .all(|r| *r == Some("tools"))
     );
-    assert!(!String::from_utf8_lossy(&out.stdout).contains(&basic(PAT)));
+    assert!(!out.stdout_text().contains(&basic(PAT)));
 }
 
 #[test]
@@ -127,7 +108,7 @@ fn doctor_probes_many_feeds_at_once_in_a_stable_order() {
         .map(|(i, f)| (format!("feed{i}"), f))
         .collect();
     let refs: Vec<(&str, &FakeFeed)> = named.iter().map(|(n, f)| (n.as_str(), *f)).collect();
-    let sandbox = connected(&refs);
+    let sandbox = connected_to(&refs);
     let mut cmd = sandbox.feedctl();
     cmd.args(["doctor", "--json"]);
     for (name, _) in &refs {
@@ -139,9 +120,7 @@ fn doctor_probes_many_feeds_at_once_in_a_stable_order() {
     let out = cmd.output().unwrap();
     let json = json_of(&out);
     assert_eq!(json["ok"], true, "{json:#}");
-    let order: Vec<&str> = json["checks"]
-        .as_array()
-        .unwrap()
+    let order: Vec<&str> = checks(&json)
         .iter()
         .filter(|c| c["id"] == "token.accepted")
         .map(|c| c["registry"].as_str().unwrap())
@@ -162,7 +141,7 @@ fn doctor_probes_many_feeds_at_once_in_a_stable_order() {
 #[test]
 fn status_json_fields_are_data() {
     let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates"));
-    let sandbox = connected(&[("crates", &feed)]);
+    let sandbox = connected_to(&[("crates", &feed)]);
     for (env, source, location) in [
         (
             Some(basic(PAT)),
@@ -180,14 +159,8 @@ fn status_json_fields_are_data() {
         assert!(out.status.success());
         let json = json_of(&out);
         assert_no_markdown(&json);
-        let keys: Vec<&str> = json
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(|k| k.as_str())
-            .collect();
         assert_eq!(
-            keys,
+            keys(&json),
             [
                 "config_files",
                 "crates_io_replaced_in",

@@ -11,9 +11,9 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
-use base64::Engine as _;
-
+use crate::support::output::Streams;
 use crate::support::sandbox::{real_cargo, text_under};
+use crate::support::secrets::pat_forms;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
 
 const PAT: &str = "LEAKCANARYpat0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCD";
@@ -21,8 +21,9 @@ const ENTRA: &str = "LEAKCANARYentra.eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.sig";
 
 /// Every form a secret could leak in.
 fn secrets() -> Vec<String> {
-    let b64 = base64::engine::general_purpose::STANDARD.encode(format!("PAT:{PAT}"));
-    vec![PAT.to_string(), b64, ENTRA.to_string()]
+    let mut secrets = pat_forms(PAT);
+    secrets.push(ENTRA.to_string());
+    secrets
 }
 
 /// `cargo` and `az` wrappers that append their argv to a log before doing their job.
@@ -146,8 +147,8 @@ fn no_secret_leaks_from_any_subcommand() {
             cmd.write_stdin(stdin);
         }
         let out = cmd.output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = out.stdout_text();
+        let stderr = out.stderr_text();
         for secret in secrets() {
             assert!(
                 !stderr.contains(&secret),
@@ -208,8 +209,8 @@ fn the_plugin_never_writes_a_token_to_stderr() {
         .output()
         .unwrap();
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains(ENTRA),
+        out.stdout_text().contains(ENTRA),
         "the protocol answer carries the token"
     );
-    assert!(!String::from_utf8_lossy(&out.stderr).contains(ENTRA));
+    assert!(!out.stderr_text().contains(ENTRA));
 }

@@ -19,6 +19,8 @@ mod diagnosis;
 mod edge_files;
 mod entra;
 mod harness;
+mod help;
+mod human_output;
 mod json_contract;
 mod leaks;
 mod properties;

@@ -15,7 +15,6 @@
 //! The RNG seed is fixed so that the suite is deterministic. To explore further:
 //! `PROPTEST_RNG_SEED=<n> PROPTEST_CASES=<n> cargo test --test feedctl properties`.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -25,6 +24,8 @@ use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 use toml_edit::{DocumentMut, Item, Value};
 
 use crate::support::Sandbox;
+use crate::support::config::{contoso_index, edit_args, leaves};
+use crate::support::output::Streams;
 
 const SEED: u64 = 0x0066_6565_6463_746c; // "feedctl"
 const BOM: &str = "\u{feff}";
@@ -42,11 +43,6 @@ fn runner(cases: u32) -> TestRunner {
     config.failure_persistence = None;
     config.max_shrink_iters = 256;
     TestRunner::new(config)
-}
-
-/// The index URL `connect --org contoso --feed <feed>` writes.
-fn index_of(feed: &str) -> String {
-    format!("sparse+https://pkgs.dev.azure.com/contoso/_packaging/{feed}/Cargo/index/")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -410,7 +406,7 @@ fn case() -> impl Strategy<Value = Case> {
 
 impl Case {
     fn text(&self) -> String {
-        let index = index_of(&self.feed);
+        let index = contoso_index(&self.feed);
         let mut root = self.preamble.clone();
         render_entries(&self.root, &mut root);
         // Blocks that start with a header, in an order picked by `self.order`.
@@ -573,65 +569,6 @@ fn parse(text: &str) -> Result<DocumentMut, toml_edit::TomlError> {
     text.strip_prefix(BOM).unwrap_or(text).parse()
 }
 
-/// Every value and table in a document, by key path. Inline and standard tables look the
-/// same here; arrays of tables are indexed `[n]`.
-pub fn leaves(doc: &DocumentMut) -> BTreeMap<Vec<String>, String> {
-    fn normal(value: &Value) -> String {
-        match value {
-            Value::String(s) => format!("{:?}", s.value()),
-            Value::Integer(i) => format!("int {}", i.value()),
-            Value::Float(f) => format!("float {:?}", f.value()),
-            Value::Boolean(b) => format!("bool {}", b.value()),
-            Value::Datetime(d) => format!("datetime {}", d.value()),
-            Value::Array(a) => {
-                let items: Vec<String> = a.iter().map(normal).collect();
-                format!("[{}]", items.join(", "))
-            }
-            Value::InlineTable(t) => {
-                let items: Vec<String> = t
-                    .iter()
-                    .map(|(k, v)| format!("{k:?} = {}", normal(v)))
-                    .collect();
-                format!("{{{}}}", items.join(", "))
-            }
-        }
-    }
-    fn walk(item: &Item, path: &mut Vec<String>, out: &mut BTreeMap<Vec<String>, String>) {
-        match item {
-            Item::None => {}
-            Item::Value(Value::InlineTable(table)) => {
-                out.insert(path.clone(), "table".into());
-                for (k, v) in table.iter() {
-                    path.push(k.to_string());
-                    walk(&Item::Value(v.clone()), path, out);
-                    path.pop();
-                }
-            }
-            Item::Value(v) => {
-                out.insert(path.clone(), normal(v));
-            }
-            Item::Table(table) => {
-                out.insert(path.clone(), "table".into());
-                for (k, v) in table.iter() {
-                    path.push(k.to_string());
-                    walk(v, path, out);
-                    path.pop();
-                }
-            }
-            Item::ArrayOfTables(array) => {
-                for (n, table) in array.iter().enumerate() {
-                    path.push(format!("[{n}]"));
-                    walk(&Item::Table(table.clone()), path, out);
-                    path.pop();
-                }
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(doc.as_item(), &mut Vec::new(), &mut out);
-    out
-}
-
 fn path(parts: &[&str]) -> Vec<String> {
     parts.iter().map(|p| p.to_string()).collect()
 }
@@ -649,7 +586,7 @@ fn check_connected(
         .map_err(|e| TestCaseError::fail(format!("the result does not parse: {e}\n{after}")))?;
     let mut new_leaves = leaves(&new);
     let mut old_leaves = parse(before).map(|d| leaves(&d)).unwrap_or_default();
-    let index = format!("{:?}", index_of(feed));
+    let index = format!("{:?}", contoso_index(feed));
     let owned_index = path(&["registries", feed, "index"]);
     prop_assert_eq!(
         new_leaves.get(&owned_index),
@@ -711,16 +648,14 @@ fn code_of(out: &Output) -> Result<i32, TestCaseError> {
         matches!(code, Some(0..=3)),
         "feedctl ended with {:?}\nstderr:\n{}",
         out.status,
-        String::from_utf8_lossy(&out.stderr)
+        out.stderr_text()
     );
     Ok(code.unwrap())
 }
 
 fn connect(sandbox: &Sandbox, config: &Path, feed: &str, replace: bool) -> Output {
     let mut cmd = sandbox.feedctl();
-    cmd.args(["connect", "--org", "contoso", "--feed", feed])
-        .args(["--no-providers", "--no-login", "--config"])
-        .arg(config);
+    cmd.args(edit_args(feed, config));
     if !replace {
         cmd.arg("--no-replace-crates-io");
     }
@@ -737,7 +672,7 @@ fn check_connect_run(
 ) -> Result<(), TestCaseError> {
     fs::write(config, before).unwrap();
     let out = connect(sandbox, config, feed, replace);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let stderr = out.stderr_text();
     let after = fs::read(config).unwrap();
     let conflict = replace
         && parse(before).ok().is_some_and(|doc| {
@@ -773,12 +708,7 @@ fn check_connect_run(
     let after = String::from_utf8(after).expect("feedctl wrote UTF-8");
     check_connected(before, &after, feed, replace)?;
     let again = connect(sandbox, config, feed, replace);
-    prop_assert_eq!(
-        code_of(&again)?,
-        0,
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
+    prop_assert_eq!(code_of(&again)?, 0, "{}", again.stderr_text());
     prop_assert_eq!(
         fs::read_to_string(config).unwrap(),
         after,
@@ -794,7 +724,7 @@ fn already_connected(before: &str, feed: &str, replace: bool) -> bool {
     };
     let leaves = leaves(&doc);
     let has = |p: &[&str], v: &str| leaves.get(&path(p)) == Some(&format!("{v:?}"));
-    has(&["registries", feed, "index"], &index_of(feed))
+    has(&["registries", feed, "index"], &contoso_index(feed))
         && (!replace || has(&["source", "crates-io", "replace-with"], feed))
 }
 
@@ -907,7 +837,7 @@ fn check_hostile(
 ) -> Result<(), TestCaseError> {
     let code = code_of(out)?;
     let after = fs::read(path).unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     if code == 0 {
         let before = std::str::from_utf8(before).map_err(|_| {
             TestCaseError::fail(format!("accepted non-UTF-8 input {before:?}:\n{stderr}"))

@@ -3,23 +3,23 @@
 
 use predicates::prelude::*;
 
-use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
+use crate::support::json::{check, json_of};
+use crate::support::output::Streams;
+use crate::support::secrets::{assert_hidden, pat_forms};
+use crate::support::{FakeFeed, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "SECRETCANARY-pat-5f4e3d2c1b0a99887766554433221100";
 
-fn assert_no_secret(what: &str, text: &str) {
-    for secret in [PAT.to_string(), basic(PAT)] {
-        assert!(!text.contains(&secret), "{what} shows the token:\n{text}");
-    }
-    assert!(
-        !text.contains("SECRETCANARY"),
-        "{what} shows the token:\n{text}"
-    );
+/// The PAT in every form, and its marker (so that no piece of it shows either).
+fn canaries() -> Vec<String> {
+    let mut canaries = pat_forms(PAT);
+    canaries.push("SECRETCANARY".to_owned());
+    canaries
 }
 
 #[test]
 fn a_broken_credentials_file_is_a_failed_check_that_never_shows_a_token() {
-    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     // A missing closing quote: toml_edit's own message would quote the line.
     let broken = format!(
@@ -34,18 +34,15 @@ fn a_broken_credentials_file_is_a_failed_check_that_never_shows_a_token() {
             cmd.arg("--json");
         }
         let out = cmd.output().unwrap();
-        let (stdout, stderr) = (
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr),
-        );
+        let (stdout, stderr) = (out.stdout_text(), out.stderr_text());
         assert_eq!(out.status.code(), Some(7), "{stdout}{stderr}");
         assert!(
             stdout.contains("credentials.readable") || stdout.contains("FAIL  credentials"),
             "{stdout}"
         );
         assert!(stdout.contains("line 2"), "{stdout}");
-        assert_no_secret("doctor stdout", &stdout);
-        assert_no_secret("doctor stderr", &stderr);
+        assert_hidden("doctor stdout", &stdout, &canaries());
+        assert_hidden("doctor stderr", &stderr, &canaries());
     }
     // Commands that need the file stop, naming it and the line, but not showing it.
     for args in [vec!["status"], vec!["login", "--pat-env", "PAT"]] {
@@ -55,14 +52,14 @@ fn a_broken_credentials_file_is_a_failed_check_that_never_shows_a_token() {
             .env("PAT", PAT)
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert!(!out.status.success(), "{args:?}");
         assert!(
             stderr.contains("credentials.toml") && stderr.contains("line 2"),
             "{args:?}: {stderr}"
         );
-        assert_no_secret("stderr", &stderr);
-        assert_no_secret("stdout", &String::from_utf8_lossy(&out.stdout));
+        assert_hidden("stderr", &stderr, &canaries());
+        assert_hidden("stdout", &out.stdout_text(), &canaries());
     }
 }
 
@@ -74,18 +71,18 @@ fn a_broken_project_config_is_named_without_its_line() {
         &format!("[registries.crates]\nindex = \"sparse+https://x/\"\ntoken = \"{PAT}\n"),
     );
     let out = sandbox.feedctl().arg("status").output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("config.toml") && stderr.contains("line 3"),
         "{stderr}"
     );
-    assert_no_secret("stderr", &stderr);
+    assert_hidden("stderr", &stderr, &canaries());
 }
 
 #[test]
 fn a_token_in_the_project_config_fails_doctor_with_the_fix() {
-    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let config = sandbox.read_project_file(".cargo/config.toml");
     let with_token = config.replacen(
@@ -100,7 +97,7 @@ fn a_token_in_the_project_config_fails_doctor_with_the_fix() {
         .args(["doctor", "--offline"])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout_text();
     assert_eq!(out.status.code(), Some(7), "{stdout}");
     assert!(
         stdout.contains("FAIL  config `crates`")
@@ -109,19 +106,14 @@ fn a_token_in_the_project_config_fails_doctor_with_the_fix() {
             && stdout.contains("feedctl login --name crates"),
         "{stdout}"
     );
-    assert_no_secret("stdout", &stdout);
+    assert_hidden("stdout", &stdout, &canaries());
     let json = sandbox
         .feedctl()
         .args(["doctor", "--offline", "--json"])
         .output()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    let check = json["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "config.token")
-        .unwrap();
+    let json = json_of(&json);
+    let check = check(&json, "config.token");
     assert_eq!(check["registry"], "crates");
     assert_eq!(check["status"], "fail");
     // cargo really uses that token: this is not a harmless leftover.
@@ -136,7 +128,7 @@ fn a_token_in_the_project_config_fails_doctor_with_the_fix() {
 
 #[test]
 fn an_unexpanded_macro_in_the_env_token_fails_doctor() {
-    let feed = FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)));
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     sandbox
         .feedctl()

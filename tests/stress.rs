@@ -11,13 +11,13 @@
 //!   leaves the config as exactly the old bytes or exactly the new complete file, and the
 //!   next successful run removes the temporary files the killed ones could not.
 
-#[cfg(unix)]
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 #[cfg(unix)] // the SIGKILL and leftover tests below (reasons there)
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+#[cfg(unix)]
+use std::process::Stdio;
+use std::process::{Child, Command};
 #[cfg(unix)]
 use std::thread;
 #[cfg(unix)]
@@ -25,34 +25,13 @@ use std::time::{Duration, Instant};
 
 use toml_edit::DocumentMut;
 
-use crate::properties::leaves;
 use crate::support::Sandbox;
+#[cfg(unix)]
+use crate::support::config::temp_files;
+use crate::support::config::{contoso_index, edit_args, leaves, registries_config};
+use crate::support::output::Streams;
 
 const WRITERS: usize = 16;
-
-/// A config with `n` registries in an inline `[registries]` table, like the Azure docs.
-pub fn registries_config(n: usize) -> String {
-    let mut text = String::from("# team config: do not edit by hand\n[registries]\n");
-    for i in 0..n {
-        text.push_str(&format!(
-            "reg{i} = {{ index = \"sparse+https://pkgs.dev.azure.com/org{i}/_packaging/feed{i}/Cargo/index/\" }}\n"
-        ));
-    }
-    text
-}
-
-/// The `.feedctl-*.tmp` files in `dir`.
-#[cfg(unix)] // used by the Unix-only tests here and in edge_files.rs
-pub fn temp_files(dir: &Path) -> BTreeSet<String> {
-    fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|name| name.starts_with(".feedctl-") && name.ends_with(".tmp"))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
@@ -63,44 +42,12 @@ fn names_in(dir: &Path) -> Vec<String> {
     names
 }
 
-/// feedctl with the sandbox's hermetic environment (cleared, then only what
-/// [`Sandbox::feedctl`] sets), as a plain `std` command that can be spawned and killed.
-pub fn feedctl(sandbox: &Sandbox) -> Command {
-    let hermetic = sandbox.feedctl();
-    let mut cmd = Command::new(hermetic.get_program());
-    cmd.env_clear();
-    for (key, value) in hermetic.get_envs() {
-        match value {
-            Some(value) => cmd.env(key, value),
-            None => cmd.env_remove(key),
-        };
-    }
-    if let Some(dir) = hermetic.get_current_dir() {
-        cmd.current_dir(dir);
-    }
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    cmd
-}
-
+/// `feed` added to `config` as registry `name`, without replacing crates.io.
 fn connect(sandbox: &Sandbox, feed: &str, name: &str, config: &Path) -> Command {
-    let mut cmd = feedctl(sandbox);
-    cmd.args([
-        "connect", "--org", "contoso", "--feed", feed, "--name", name,
-    ])
-    .args([
-        "--no-replace-crates-io",
-        "--no-providers",
-        "--no-login",
-        "--config",
-    ])
-    .arg(config);
+    let mut cmd = sandbox.feedctl_process();
+    cmd.args(edit_args(feed, config))
+        .args(["--name", name, "--no-replace-crates-io"]);
     cmd
-}
-
-fn index_of(feed: &str) -> String {
-    format!("sparse+https://pkgs.dev.azure.com/contoso/_packaging/{feed}/Cargo/index/")
 }
 
 /// Waits for every child; all must succeed.
@@ -111,7 +58,7 @@ fn wait_all(children: Vec<Child>) {
             out.status.success(),
             "writer {i}: {:?}\n{}",
             out.status,
-            String::from_utf8_lossy(&out.stderr)
+            out.stderr_text()
         );
     }
 }
@@ -134,7 +81,7 @@ fn racing_connects(sandbox: &Sandbox, config: &Path, before: &str) {
         let key = ["registries", &format!("feed{i}"), "index"].map(String::from);
         assert_eq!(
             after_leaves.remove(key.as_slice()),
-            Some(format!("{:?}", index_of(&format!("crates{i}")))),
+            Some(format!("{:?}", contoso_index(&format!("crates{i}")))),
             "feed{i} lost:\n{after}"
         );
         after_leaves.remove(&key[..2]);
@@ -177,7 +124,8 @@ fn sixteen_concurrent_providers_lose_nothing() {
     // What one run makes of it, in a world of its own.
     let reference = Sandbox::new();
     reference.write_home_config(BEFORE);
-    let out = feedctl(&reference)
+    let out = reference
+        .feedctl_process()
         .args(["providers", "--store", "file"])
         .output()
         .unwrap();
@@ -192,7 +140,8 @@ fn sixteen_concurrent_providers_lose_nothing() {
     sandbox.write_home_config(BEFORE);
     let children: Vec<Child> = (0..WRITERS)
         .map(|_| {
-            feedctl(&sandbox)
+            sandbox
+                .feedctl_process()
                 .args(["providers", "--store", "file"])
                 .spawn()
                 .unwrap()
@@ -345,7 +294,8 @@ fn leftover_temporary_files_do_not_pile_up() {
 
     // The same in `$CARGO_HOME`, through `providers`.
     plant_leftover(sandbox.cargo_home(), ".feedctl-q9W8e7.tmp", 100);
-    let out = feedctl(&sandbox)
+    let out = sandbox
+        .feedctl_process()
         .args(["providers", "--store", "file"])
         .output()
         .unwrap();

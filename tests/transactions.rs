@@ -9,15 +9,15 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-use crate::support::{FakeFeed, FeedSpec, Sandbox, basic};
+use crate::support::config::foreign_store;
+use crate::support::json::json_of;
+use crate::support::output::Streams;
+use crate::support::{FakeFeed, Sandbox};
 
 const PAT: &str = "txn-pat-0123456789abcdefghijklmnopqrstuvwxyz0123456789";
-const TOKEN_PROVIDERS: &str =
+/// The user's own `$CARGO_HOME/config.toml`, with a comment that must survive.
+const USER_PROVIDERS: &str =
     "# mine\n[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
-
-fn feed() -> FakeFeed {
-    FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(PAT)))
-}
 
 /// Every file and directory below the project and `$CARGO_HOME`, with its bytes; except
 /// cargo's own lock files and caches (`.package-cache*`, `registry/`), which `cargo login`
@@ -65,7 +65,7 @@ fn assert_same_tree(before: &BTreeMap<PathBuf, Option<Vec<u8>>>, sandbox: &Sandb
 /// Prepares a sandbox for one failure case and returns the `connect` arguments.
 type Setup<'a> = dyn Fn(&Sandbox) -> Vec<String> + 'a;
 
-fn connect_args(feed: &FakeFeed) -> Vec<String> {
+fn file_store_connect_args(feed: &FakeFeed) -> Vec<String> {
     ["connect", &feed.index_url(), "--store", "file"]
         .map(String::from)
         .to_vec()
@@ -73,13 +73,13 @@ fn connect_args(feed: &FakeFeed) -> Vec<String> {
 
 #[test]
 fn failed_connects_leave_every_file_byte_identical_and_a_rerun_needs_no_force() {
-    let feed = feed();
+    let feed = FakeFeed::with_pat(PAT);
     let user_project = "# team\n[build]\njobs = 2";
     let cases: [(&str, Box<Setup>, &str, i32); 3] = [
         (
             "404 feed",
             Box::new(|_| {
-                let mut args = connect_args(&feed);
+                let mut args = file_store_connect_args(&feed);
                 args[1] = args[1].replace("/crates/", "/nope/");
                 args
             }),
@@ -88,7 +88,7 @@ fn failed_connects_leave_every_file_byte_identical_and_a_rerun_needs_no_force() 
         ),
         (
             "rejected token",
-            Box::new(|_| connect_args(&feed)),
+            Box::new(|_| file_store_connect_args(&feed)),
             "wrong-pat",
             4,
         ),
@@ -97,7 +97,7 @@ fn failed_connects_leave_every_file_byte_identical_and_a_rerun_needs_no_force() 
             Box::new(|sandbox| {
                 // cargo cannot write `credentials.toml` when it is a directory.
                 fs::create_dir_all(sandbox.cargo_home().join("credentials.toml")).unwrap();
-                connect_args(&feed)
+                file_store_connect_args(&feed)
             }),
             PAT,
             1,
@@ -106,17 +106,11 @@ fn failed_connects_leave_every_file_byte_identical_and_a_rerun_needs_no_force() 
     for (what, args, pat, code) in cases {
         let sandbox = Sandbox::new();
         sandbox.write_project_file(".cargo/config.toml", user_project);
-        sandbox.write_home_config(TOKEN_PROVIDERS);
+        sandbox.write_home_config(USER_PROVIDERS);
         let args = args(&sandbox);
         let before = tree(&sandbox);
-        let out = sandbox
-            .feedctl()
-            .args(&args)
-            .arg("--pat-stdin")
-            .write_stdin(format!("{pat}\n"))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let out = sandbox.feedctl_pat(&args, pat).output().unwrap();
+        let stderr = out.stderr_text();
         assert_eq!(out.status.code(), Some(code), "{what}: {stderr}");
         assert!(!stderr.contains("Ready"), "{what}: {stderr}");
         assert_same_tree(&before, &sandbox, what);
@@ -126,36 +120,26 @@ fn failed_connects_leave_every_file_byte_identical_and_a_rerun_needs_no_force() 
         }
         // The right input, no `--force`.
         sandbox
-            .feedctl()
-            .args(connect_args(&feed))
-            .arg("--pat-stdin")
-            .write_stdin(format!("{PAT}\n"))
+            .feedctl_pat(file_store_connect_args(&feed), PAT)
             .assert()
             .success()
             .stderr(predicate::str::contains("Ready"));
-        sandbox
-            .cargo()
-            .args(["build", "--quiet"])
-            .assert()
-            .success();
+        sandbox.cargo_build().assert().success();
     }
 }
 
 #[test]
 fn a_registry_with_the_same_index_is_reused_not_duplicated() {
-    let feed = feed();
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::new();
-    sandbox.write_home_config(TOKEN_PROVIDERS);
+    sandbox.write_home_config(USER_PROVIDERS);
     let before = format!(
         "[registries]\ncompany = {{ index = \"{}\" }}\n",
         feed.index_url()
     );
     sandbox.write_project_file(".cargo/config.toml", &before);
     sandbox
-        .feedctl()
-        .args(connect_args(&feed))
-        .arg("--pat-stdin")
-        .write_stdin(format!("{PAT}\n"))
+        .feedctl_pat(file_store_connect_args(&feed), PAT)
         .assert()
         .success()
         .stderr(
@@ -164,11 +148,7 @@ fn a_registry_with_the_same_index_is_reused_not_duplicated() {
     let after = sandbox.read_project_file(".cargo/config.toml");
     assert!(!after.contains("crates ="), "{after}");
     assert!(after.contains("replace-with = \"company\""), "{after}");
-    sandbox
-        .cargo()
-        .args(["build", "--quiet"])
-        .assert()
-        .success();
+    sandbox.cargo_build().assert().success();
     sandbox.feedctl().arg("disconnect").assert().success();
     assert_eq!(sandbox.read_project_file(".cargo/config.toml"), before);
 }
@@ -178,35 +158,24 @@ fn force_is_undone_by_disconnect() {
     let before = "[registries]\ncrates = { index = \"sparse+https://old.example/index/\" } # ops\n\n[source.crates-io]\nreplace-with = \"vendored\" # offline\n\n[source.vendored]\ndirectory = \"vendor\"\n";
     let sandbox = Sandbox::new();
     sandbox.write_project_file(".cargo/config.toml", before);
-    let connect = [
-        "connect",
-        "--org",
-        "contoso",
-        "--feed",
-        "crates",
-        "--no-providers",
-        "--no-login",
-    ];
-    sandbox.feedctl().args(connect).assert().code(3);
-    assert_eq!(sandbox.read_project_file(".cargo/config.toml"), before);
+    let feed = ["--org", "contoso", "--feed", "crates"];
+    let with_force = [&feed[..], &["--force"]].concat();
     sandbox
         .feedctl()
-        .args(connect)
-        .arg("--force")
+        .arg("connect")
+        .args(feed)
+        .args(["--no-providers", "--no-login"])
         .assert()
-        .success();
+        .code(3);
+    assert_eq!(sandbox.read_project_file(".cargo/config.toml"), before);
+    sandbox.configure(&with_force);
     let forced = sandbox.read_project_file(".cargo/config.toml");
     assert!(
         forced.contains("before connect, source.crates-io.replace-with = \"vendored\""),
         "{forced}"
     );
     // Running it again keeps the first record.
-    sandbox
-        .feedctl()
-        .args(connect)
-        .arg("--force")
-        .assert()
-        .success();
+    sandbox.configure(&with_force);
     assert_eq!(sandbox.read_project_file(".cargo/config.toml"), forced);
     let out = sandbox
         .feedctl()
@@ -214,7 +183,7 @@ fn force_is_undone_by_disconnect() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_of(&out);
     assert_eq!(json["restored"][0]["key"], "registries.crates.index");
     assert_eq!(json["restored"][1]["value"], "vendored");
     assert_eq!(sandbox.read_project_file(".cargo/config.toml"), before);
@@ -233,12 +202,7 @@ fn disconnect_gives_back_the_users_file_exactly() {
     for before in cases {
         let sandbox = Sandbox::new();
         sandbox.write_project_file(".cargo/config.toml", before);
-        sandbox
-            .feedctl()
-            .args(["connect", "--org", "contoso", "--feed", "crates"])
-            .args(["--no-providers", "--no-login"])
-            .assert()
-            .success();
+        sandbox.configure(&["--org", "contoso", "--feed", "crates"]);
         sandbox.feedctl().arg("disconnect").assert().success();
         let path = sandbox.project().join(".cargo/config.toml");
         assert!(path.is_file(), "{before:?}: the user's file is gone");
@@ -250,7 +214,7 @@ fn disconnect_gives_back_the_users_file_exactly() {
 #[cfg(unix)]
 #[test]
 fn a_dry_run_diff_applies_to_what_a_real_run_writes() {
-    let feed = feed();
+    let feed = FakeFeed::with_pat(PAT);
     let setup = |sandbox: &Sandbox| {
         sandbox.write_project_file(".cargo/config.toml", "# team\n[build]\njobs = 2");
         sandbox
@@ -261,7 +225,7 @@ fn a_dry_run_diff_applies_to_what_a_real_run_writes() {
     let before = tree(&dry);
     let out = dry
         .feedctl()
-        .args(connect_args(&feed))
+        .args(file_store_connect_args(&feed))
         .args(["--no-login", "--dry-run"])
         .output()
         .unwrap();
@@ -303,7 +267,7 @@ fn a_dry_run_diff_applies_to_what_a_real_run_writes() {
     let real = Sandbox::new();
     setup(&real);
     real.feedctl()
-        .args(connect_args(&feed))
+        .args(file_store_connect_args(&feed))
         .arg("--no-login")
         .assert()
         .success();
@@ -321,7 +285,7 @@ fn a_dry_run_diff_applies_to_what_a_real_run_writes() {
         .args(["disconnect", "--dry-run", "--json"])
         .output()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_of(&out);
     assert_eq!(json["dry_run"], true);
     assert!(
         json["files"][0]["diff"]
@@ -344,7 +308,7 @@ fn connect_dry_run_json_says_so_and_has_its_shape() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_of(&out);
     assert_eq!(json["dry_run"], true);
     assert_eq!(json["registry"], "crates");
     assert_eq!(json["feed"], "contoso/web/crates");
@@ -367,7 +331,7 @@ fn connect_dry_run_json_says_so_and_has_its_shape() {
 
 #[test]
 fn login_logout_and_providers_speak_json() {
-    let feed = feed();
+    let feed = FakeFeed::with_pat(PAT);
     let sandbox = Sandbox::new();
     let run_json = |args: &[&str], stdin: Option<String>| {
         let mut cmd = sandbox.feedctl();
@@ -376,11 +340,7 @@ fn login_logout_and_providers_speak_json() {
             cmd.write_stdin(stdin);
         }
         let out = cmd.output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{args:?}: {}", out.stderr_text());
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(!text.contains('`') && !text.contains(PAT), "{text}");
         serde_json::from_str::<serde_json::Value>(&text).unwrap()
@@ -438,11 +398,7 @@ fn a_url_with_a_password_is_refused_and_never_echoed() {
             .args(["-v", "connect", url, "--no-providers", "--no-login"])
             .output()
             .unwrap();
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let all = format!("{}{}", out.stdout_text(), out.stderr_text());
         assert_eq!(out.status.code(), Some(2), "{all}");
         assert!(!all.contains("s3cr3t"), "{all}");
         assert!(all.contains("password"), "{all}");
@@ -460,7 +416,7 @@ fn a_name_without_a_usable_env_var_is_refused_up_front() {
         ])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("CARGO_REGISTRIES_") && stderr.contains("--name donn-es"),
@@ -472,24 +428,17 @@ fn a_name_without_a_usable_env_var_is_refused_up_front() {
 
 #[test]
 fn a_failed_disconnect_logout_puts_back_the_cargo_dir_connect_created() {
-    let feed = feed();
-    let foreign = if cfg!(windows) {
-        "cargo:macos-keychain"
-    } else {
-        "cargo:wincred"
-    };
+    let feed = FakeFeed::with_pat(PAT);
+    let foreign = foreign_store();
     // `cargo logout` fails after the project file (and the `.cargo/` connect created) is
     // gone: on a credentials file it cannot parse (caught before any write), and on a provider
     // that cannot answer here (caught only by cargo, so the rollback brings both back).
     let broken = "[registries.crates]\ntoken = \"Basic unterminated\n";
     for broken_credentials in [true, false] {
         let sandbox = Sandbox::new();
-        sandbox.write_home_config(TOKEN_PROVIDERS);
+        sandbox.write_home_config(USER_PROVIDERS);
         sandbox
-            .feedctl()
-            .args(connect_args(&feed))
-            .arg("--pat-stdin")
-            .write_stdin(format!("{PAT}\n"))
+            .feedctl_pat(file_store_connect_args(&feed), PAT)
             .assert()
             .success();
         if broken_credentials {
@@ -502,7 +451,7 @@ fn a_failed_disconnect_logout_puts_back_the_cargo_dir_connect_created() {
             cmd.env("CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER", foreign);
         }
         let out = cmd.output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         assert!(!stderr.contains("restore them by hand"), "{stderr}");
         assert!(!stderr.contains("unterminated"), "{stderr}");

@@ -3,8 +3,12 @@
 //! code and store or emit nothing — and the real cargo fails on the same answers, while it
 //! succeeds where feedctl said "Verified".
 
+use assert_cmd::Command;
 use predicates::prelude::*;
 
+use crate::support::config::foreign_store;
+use crate::support::json::{check, json_of};
+use crate::support::output::Streams;
 use crate::support::sandbox;
 use crate::support::tls::{self, TlsFront};
 use crate::support::{FakeFeed, FeedSpec, Refusal, Sandbox, TOKEN_PROVIDERS, basic};
@@ -31,7 +35,7 @@ fn cases() -> Vec<(Refusal, i32, &'static str)> {
     ]
 }
 
-fn feed(refusal: Refusal) -> FakeFeed {
+fn refusing_feed(refusal: Refusal) -> FakeFeed {
     FakeFeed::start(
         FeedSpec::new("Coll", Some("web"), "crates")
             .accept(basic(GOOD))
@@ -39,18 +43,21 @@ fn feed(refusal: Refusal) -> FakeFeed {
     )
 }
 
+/// The oracle: the real `cargo generate-lockfile` with `pat` in the registry's token variable.
+fn lockfile_with_pat(sandbox: &Sandbox, pat: &str) -> Command {
+    let mut cmd = sandbox.cargo();
+    cmd.arg("generate-lockfile")
+        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(pat));
+    cmd
+}
+
 #[test]
 fn login_never_says_verified_for_a_refused_token() {
     for (refusal, code, words) in cases() {
-        let feed = feed(refusal.clone());
+        let feed = refusing_feed(refusal.clone());
         let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
-        let out = sandbox
-            .feedctl()
-            .args(["login", "--pat-stdin"])
-            .write_stdin(format!("{BAD}\n"))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let out = sandbox.feedctl_pat(["login"], BAD).output().unwrap();
+        let stderr = out.stderr_text();
         assert_eq!(out.status.code(), Some(code), "{refusal:?}: {stderr}");
         assert!(stderr.contains(words), "{refusal:?}: {stderr}");
         assert!(!stderr.contains("Verified"), "{refusal:?}: {stderr}");
@@ -63,12 +70,7 @@ fn login_never_says_verified_for_a_refused_token() {
             "{refusal:?}: a refused token was stored"
         );
         // The oracle: cargo, given the same token, fails on the same answer.
-        sandbox
-            .cargo()
-            .arg("generate-lockfile")
-            .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(BAD))
-            .assert()
-            .failure();
+        lockfile_with_pat(&sandbox, BAD).assert().failure();
     }
 }
 
@@ -79,21 +81,14 @@ fn connect_is_not_ready_when_the_feed_answers_with_a_sign_in_page() {
         Refusal::RedirectToSignIn,
         Refusal::ProxyPage,
     ] {
-        let feed = feed(refusal.clone());
+        let feed = refusing_feed(refusal.clone());
         let sandbox = Sandbox::new();
         sandbox.write_home_config(TOKEN_PROVIDERS);
         let out = sandbox
-            .feedctl()
-            .args([
-                "connect",
-                &feed.index_url(),
-                "--no-providers",
-                "--pat-stdin",
-            ])
-            .write_stdin(format!("{BAD}\n"))
+            .feedctl_pat(["connect", &feed.index_url(), "--no-providers"], BAD)
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = out.stderr_text();
         assert!(!out.status.success(), "{refusal:?}: {stderr}");
         assert!(
             !stderr.contains("Verified") && !stderr.contains("Ready"),
@@ -110,12 +105,10 @@ fn connect_is_not_ready_when_the_feed_answers_with_a_sign_in_page() {
 fn where_feedctl_says_verified_cargo_builds() {
     // The feeds that answer a wrong token with a sign-in page still take the right one.
     for refusal in [Refusal::SignInPage, Refusal::RedirectToSignIn] {
-        let feed = feed(refusal.clone());
+        let feed = refusing_feed(refusal.clone());
         let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
         sandbox
-            .feedctl()
-            .args(["login", "--pat-stdin"])
-            .write_stdin(format!("{GOOD}\n"))
+            .feedctl_pat(["login"], GOOD)
             .assert()
             .success()
             .stderr(predicate::str::contains("Verified"));
@@ -126,7 +119,7 @@ fn where_feedctl_says_verified_cargo_builds() {
 
 #[test]
 fn a_pasted_authorization_header_is_not_encoded_twice() {
-    let feed = feed(Refusal::SignInPage);
+    let feed = refusing_feed(Refusal::SignInPage);
     let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let out = sandbox
         .feedctl()
@@ -134,7 +127,7 @@ fn a_pasted_authorization_header_is_not_encoded_twice() {
         .write_stdin(format!("Authorization: {}\n", basic(GOOD)))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains("already an `Authorization` value"),
@@ -150,7 +143,7 @@ fn a_pasted_authorization_header_is_not_encoded_twice() {
 #[test]
 fn env_verify_fails_the_step_and_emits_nothing() {
     for (refusal, code, words) in cases() {
-        let feed = feed(refusal.clone());
+        let feed = refusing_feed(refusal.clone());
         let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
         let github_env = sandbox.home().join("github_env");
         for format in ["sh", "github"] {
@@ -161,7 +154,7 @@ fn env_verify_fails_the_step_and_emits_nothing() {
                 .env("GITHUB_ENV", &github_env)
                 .output()
                 .unwrap();
-            let stderr = String::from_utf8_lossy(&out.stderr);
+            let stderr = out.stderr_text();
             assert_eq!(out.status.code(), Some(code), "{refusal:?}: {stderr}");
             assert!(stderr.contains(words), "{refusal:?}: {stderr}");
             assert!(
@@ -173,7 +166,7 @@ fn env_verify_fails_the_step_and_emits_nothing() {
         }
     }
     // With the right token: verified, emitted, and cargo builds with what was emitted.
-    let feed = feed(Refusal::SignInPage);
+    let feed = refusing_feed(Refusal::SignInPage);
     let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let out = sandbox
         .feedctl()
@@ -181,12 +174,12 @@ fn env_verify_fails_the_step_and_emits_nothing() {
         .env("PAT", GOOD)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("Verified"), "{stderr}");
     let mut cargo = sandbox.cargo();
     cargo.arg("build");
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
+    for line in out.stdout_text().lines() {
         let (name, value) = line.split_once('=').unwrap();
         cargo.env(name, value);
     }
@@ -195,7 +188,7 @@ fn env_verify_fails_the_step_and_emits_nothing() {
 
 #[test]
 fn an_unexpanded_pipeline_macro_is_refused_with_the_mapping() {
-    let feed = feed(Refusal::Unauthorized);
+    let feed = refusing_feed(Refusal::Unauthorized);
     let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     for (args, var) in [
         (vec!["env"], "SYSTEM_ACCESSTOKEN"),
@@ -227,21 +220,15 @@ fn an_unexpanded_pipeline_macro_is_refused_with_the_mapping() {
 
 #[test]
 fn a_private_ca_that_cargo_trusts_through_http_cainfo_works_for_feedctl_too() {
-    let feed = feed(Refusal::Unauthorized);
+    let feed = refusing_feed(Refusal::Unauthorized);
     let front = TlsFront::start(&feed);
     let index = front.index_url(&feed);
     let sandbox = Sandbox::new();
     sandbox.write_home_config(TOKEN_PROVIDERS);
-    sandbox
-        .feedctl()
-        .args(["connect", &index, "--no-providers", "--no-login"])
-        .assert()
-        .success();
+    sandbox.configure(&[&index]);
     // Untrusted: feedctl and cargo both fail, and feedctl points at `http.cainfo`.
     sandbox
-        .feedctl()
-        .args(["login", "--pat-stdin"])
-        .write_stdin(format!("{GOOD}\n"))
+        .feedctl_pat(["login"], GOOD)
         .assert()
         .code(6)
         .stderr(
@@ -249,12 +236,7 @@ fn a_private_ca_that_cargo_trusts_through_http_cainfo_works_for_feedctl_too() {
                 .and(predicate::str::contains("http.cainfo"))
                 .and(predicate::str::contains("Verified").not()),
         );
-    sandbox
-        .cargo()
-        .arg("generate-lockfile")
-        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(GOOD))
-        .assert()
-        .failure();
+    lockfile_with_pat(&sandbox, GOOD).assert().failure();
     // `CARGO_HTTP_CAINFO`, then `http.cainfo` in cargo's config: feedctl trusts what cargo does.
     sandbox
         .feedctl()
@@ -268,9 +250,7 @@ fn a_private_ca_that_cargo_trusts_through_http_cainfo_works_for_feedctl_too() {
         tls::test_ca().display().to_string()
     ));
     sandbox
-        .feedctl()
-        .args(["login", "--pat-stdin"])
-        .write_stdin(format!("{GOOD}\n"))
+        .feedctl_pat(["login"], GOOD)
         .assert()
         .success()
         .stderr(predicate::str::contains("Verified"));
@@ -279,7 +259,7 @@ fn a_private_ca_that_cargo_trusts_through_http_cainfo_works_for_feedctl_too() {
 
 #[test]
 fn offline_cargo_gets_no_verified_and_a_doctor_warning() {
-    let feed = feed(Refusal::Unauthorized);
+    let feed = refusing_feed(Refusal::Unauthorized);
     let sandbox = Sandbox::new();
     sandbox.write_home_config(TOKEN_PROVIDERS);
     // Offline from the environment: connect refuses before checking the token (`cargo login`
@@ -287,13 +267,11 @@ fn offline_cargo_gets_no_verified_and_a_doctor_warning() {
     let files = || [sandbox.project(), sandbox.cargo_home()].map(sandbox::text_under);
     let before = files();
     let out = sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--pat-stdin"])
+        .feedctl_pat(["connect", &feed.index_url()], GOOD)
         .env("CARGO_NET_OFFLINE", "true")
-        .write_stdin(format!("{GOOD}\n"))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("`CARGO_NET_OFFLINE=true`"), "{stderr}");
     assert!(
@@ -306,14 +284,7 @@ fn offline_cargo_gets_no_verified_and_a_doctor_warning() {
     // Offline from a config file, with a good token stored: doctor warns, and cargo (the
     // oracle) cannot resolve the feed's crate with an empty cache.
     sandbox
-        .feedctl()
-        .args([
-            "connect",
-            &feed.index_url(),
-            "--no-providers",
-            "--pat-stdin",
-        ])
-        .write_stdin(format!("{GOOD}\n"))
+        .feedctl_pat(["connect", &feed.index_url(), "--no-providers"], GOOD)
         .assert()
         .success();
     let offline = "[net]\noffline = true\n";
@@ -325,9 +296,7 @@ fn offline_cargo_gets_no_verified_and_a_doctor_warning() {
         ),
     );
     sandbox
-        .feedctl()
-        .args(["login", "--pat-stdin"])
-        .write_stdin(format!("{GOOD}\n"))
+        .feedctl_pat(["login"], GOOD)
         .assert()
         .code(1)
         .stderr(predicate::str::contains("`net.offline = true` in `"));
@@ -336,13 +305,8 @@ fn offline_cargo_gets_no_verified_and_a_doctor_warning() {
         .args(["doctor", "--json"])
         .output()
         .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let check = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "net.offline")
-        .unwrap_or_else(|| panic!("no net.offline check: {report}"));
+    let report = json_of(&out);
+    let check = check(&report, "net.offline");
     assert_eq!(check["status"], "warn");
     sandbox.cargo().arg("generate-lockfile").assert().failure();
 
@@ -364,26 +328,20 @@ fn offline_cargo_gets_no_verified_and_a_doctor_warning() {
 
 #[test]
 fn a_registry_provider_that_cannot_store_stops_connect_and_login_before_verified() {
-    let feed = feed(Refusal::Unauthorized);
+    let feed = refusing_feed(Refusal::Unauthorized);
     let sandbox = Sandbox::new();
     // Another OS's store as the registry's own provider: `cargo login` would fail on it.
-    let foreign = if cfg!(windows) {
-        "cargo:macos-keychain"
-    } else {
-        "cargo:wincred"
-    };
+    let foreign = foreign_store();
     let home =
         format!("{TOKEN_PROVIDERS}\n[registries.crates]\ncredential-provider = \"{foreign}\"\n");
     sandbox.write_home_config(&home);
     let files = || [sandbox.project(), sandbox.cargo_home()].map(sandbox::text_under);
     let before = files();
     let out = sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--pat-stdin"])
-        .write_stdin(format!("{GOOD}\n"))
+        .feedctl_pat(["connect", &feed.index_url()], GOOD)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(
         stderr.contains(&format!("own credential provider `{foreign}`")),
@@ -398,16 +356,10 @@ fn a_registry_provider_that_cannot_store_stops_connect_and_login_before_verified
 
     // The same from a variable, for `login`.
     sandbox.write_home_config(TOKEN_PROVIDERS);
+    sandbox.configure(&[&feed.index_url()]);
     sandbox
-        .feedctl()
-        .args(["connect", &feed.index_url(), "--no-providers", "--no-login"])
-        .assert()
-        .success();
-    sandbox
-        .feedctl()
-        .args(["login", "--pat-stdin"])
+        .feedctl_pat(["login"], GOOD)
         .env("CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER", foreign)
-        .write_stdin(format!("{GOOD}\n"))
         .assert()
         .code(4)
         .stderr(predicate::str::contains(
@@ -416,36 +368,26 @@ fn a_registry_provider_that_cannot_store_stops_connect_and_login_before_verified
         .stderr(predicate::str::contains("Verified").not());
     assert!(sandbox.read_cargo_home_file("credentials.toml").is_none());
     // The oracle: cargo cannot get a token through that provider either.
-    sandbox
-        .cargo()
-        .arg("generate-lockfile")
+    lockfile_with_pat(&sandbox, GOOD)
         .env("CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER", foreign)
-        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(GOOD))
         .assert()
         .failure();
 }
 
 #[test]
 fn connect_is_not_ready_where_an_env_token_overrides_the_verified_one() {
-    let feed = feed(Refusal::Unauthorized);
+    let feed = refusing_feed(Refusal::Unauthorized);
     let sandbox = Sandbox::new();
     sandbox.write_home_config(TOKEN_PROVIDERS);
     let connect = |env_token: &str| {
         sandbox
-            .feedctl()
-            .args([
-                "connect",
-                &feed.index_url(),
-                "--no-providers",
-                "--pat-stdin",
-            ])
+            .feedctl_pat(["connect", &feed.index_url(), "--no-providers"], GOOD)
             .env("CARGO_REGISTRIES_CRATES_TOKEN", env_token)
-            .write_stdin(format!("{GOOD}\n"))
             .output()
             .unwrap()
     };
     let out = connect(&basic(BAD));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("Verified"), "{stderr}");
     assert!(!stderr.contains("Ready"), "{stderr}");
@@ -455,16 +397,11 @@ fn connect_is_not_ready_where_an_env_token_overrides_the_verified_one() {
         "{stderr}"
     );
     // The oracle: cargo in that environment fails, without the variable it builds.
-    sandbox
-        .cargo()
-        .arg("generate-lockfile")
-        .env("CARGO_REGISTRIES_CRATES_TOKEN", basic(BAD))
-        .assert()
-        .failure();
+    lockfile_with_pat(&sandbox, BAD).assert().failure();
     sandbox.cargo().arg("generate-lockfile").assert().success();
     // The variable holding the same token is no obstacle.
     let out = connect(&basic(GOOD));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr_text();
     assert!(stderr.contains("Ready"), "{stderr}");
     assert!(!stderr.contains("is set in this environment"), "{stderr}");
 }

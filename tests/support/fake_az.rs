@@ -12,6 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use assert_cmd::Command;
+
 use super::Sandbox;
 
 /// The recorded states, as the folder names in `tests/fixtures/azure-cli/`.
@@ -120,6 +122,24 @@ impl FakeAz {
             ));
         }
         vars
+    }
+
+    /// The sandbox's feedctl with this az first on its `PATH`.
+    pub fn feedctl(&self, sandbox: &Sandbox) -> Command {
+        sandbox.feedctl_with(&self.vars())
+    }
+
+    /// The sandbox's real cargo with this az first on its `PATH` (for feedctl as its
+    /// credential provider).
+    pub fn cargo(&self, sandbox: &Sandbox) -> Command {
+        sandbox.cargo_with(&self.vars())
+    }
+
+    /// `feedctl connect <index_url> --auth azure-cli` with this az.
+    pub fn connect(&self, sandbox: &Sandbox, index_url: &str) -> Command {
+        let mut cmd = self.feedctl(sandbox);
+        cmd.args(["connect", index_url, "--auth", "azure-cli"]);
+        cmd
     }
 
     /// Every call so far, its arguments joined by spaces.

@@ -194,6 +194,12 @@ impl FakeFeed {
         }
     }
 
+    /// The feed most tests need: the private project feed `Coll/web/crates`, accepting one
+    /// PAT.
+    pub fn with_pat(pat: &str) -> FakeFeed {
+        FakeFeed::start(FeedSpec::new("Coll", Some("web"), "crates").accept(basic(pat)))
+    }
+
     /// `http://127.0.0.1:PORT`
     pub fn server_url(&self) -> String {
         self.state.server_url.clone()

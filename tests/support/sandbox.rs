@@ -12,7 +12,7 @@
 //! nothing is written there.
 //! Tests add what they need (e.g. `CARGO_REGISTRIES_<NAME>_TOKEN`) with `.env(..)`.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -32,14 +32,14 @@ azdemo = "0.1"
 
 const APP_MAIN: &str = "fn main() {\n    println!(\"{}\", azdemo::answer());\n}\n";
 
-/// A temp dir holding `project/` (the `app` binary crate depending on `azdemo = "0.1"`),
-/// `cargo-home/`, `home/` and `target/`. Everything is deleted on drop.
 /// `$CARGO_HOME/config.toml` listing only `cargo:token`: tokens from env vars and
 /// `credentials.toml`.
 pub const TOKEN_PROVIDERS: &str = "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n";
 
+/// A temp dir holding `project/` (the `app` binary crate depending on `azdemo = "0.1"`),
+/// `cargo-home/`, `home/` and `target/`. Everything is deleted on drop.
 pub struct Sandbox {
-    _root: TempDir,
+    root: TempDir,
     project: PathBuf,
     cargo_home: PathBuf,
     home: PathBuf,
@@ -58,7 +58,7 @@ impl Sandbox {
             cargo_home: root.path().join("cargo-home"),
             home: root.path().join("home"),
             target: root.path().join("target"),
-            _root: root,
+            root,
         };
         for dir in [&sandbox.cargo_home, &sandbox.home] {
             fs::create_dir_all(dir).expect("create sandbox dirs");
@@ -78,13 +78,17 @@ impl Sandbox {
         &self.cargo_home
     }
 
+    /// The temp dir holding everything else (what snapshots show as `[ROOT]`).
+    pub fn root(&self) -> &Path {
+        self.root.path()
+    }
+
     /// The sandbox's `HOME`.
     pub fn home(&self) -> &Path {
         &self.home
     }
 
     /// The feedctl binary under test, run in the project dir with the hermetic environment.
-    #[allow(dead_code)] // the smoke tests use real cargo only; feature tests use this
     pub fn feedctl(&self) -> Command {
         self.command(assert_cmd::cargo::cargo_bin!("feedctl").as_os_str())
     }
@@ -95,17 +99,81 @@ impl Sandbox {
         self.command(real_cargo())
     }
 
+    /// The real `cargo build --quiet` in the project: the oracle for whether a setup works.
+    pub fn cargo_build(&self) -> Command {
+        let mut cmd = self.cargo();
+        cmd.args(["build", "--quiet"]);
+        cmd
+    }
+
     /// A project connected to `feed` (no providers step, no login) with `home_config` as
     /// `$CARGO_HOME/config.toml`, e.g. [`TOKEN_PROVIDERS`].
     pub fn connected(feed: &FakeFeed, home_config: &str) -> Sandbox {
         let sandbox = Sandbox::new();
         sandbox.write_home_config(home_config);
+        sandbox.configure(&[&feed.index_url()]);
         sandbox
-            .feedctl()
-            .args(["connect", &feed.index_url(), "--no-providers", "--no-login"])
+    }
+
+    /// `feedctl connect <target…> --no-providers --no-login`, which must succeed: the
+    /// registry is configured and no credential step runs. `target` names the feed (an index
+    /// URL, or `--org … --feed …`) and may add flags such as `--name`.
+    pub fn configure(&self, target: &[&str]) {
+        self.feedctl()
+            .arg("connect")
+            .args(target)
+            .args(["--no-providers", "--no-login"])
             .assert()
             .success();
-        sandbox
+    }
+
+    /// feedctl with `vars` added to the hermetic environment (e.g. a fake `az` first on
+    /// `PATH`, or a CI platform's variables).
+    pub fn feedctl_with<K: AsRef<OsStr>, V: AsRef<OsStr>>(&self, vars: &[(K, V)]) -> Command {
+        let mut cmd = self.feedctl();
+        cmd.envs(vars.iter().map(|(k, v)| (k, v)));
+        cmd
+    }
+
+    /// The real cargo with `vars` added to the hermetic environment.
+    pub fn cargo_with<K: AsRef<OsStr>, V: AsRef<OsStr>>(&self, vars: &[(K, V)]) -> Command {
+        let mut cmd = self.cargo();
+        cmd.envs(vars.iter().map(|(k, v)| (k, v)));
+        cmd
+    }
+
+    /// `feedctl <args…> --pat-stdin` with `pat` typed on stdin, as a person pastes it.
+    pub fn feedctl_pat<A: AsRef<OsStr>>(
+        &self,
+        args: impl IntoIterator<Item = A>,
+        pat: &str,
+    ) -> Command {
+        let mut cmd = self.feedctl();
+        cmd.args(args)
+            .arg("--pat-stdin")
+            .write_stdin(format!("{pat}\n"));
+        cmd
+    }
+
+    /// feedctl with the hermetic environment as a plain `std` command, which can be spawned,
+    /// raced and killed (`assert_cmd`'s only runs to completion).
+    pub fn feedctl_process(&self) -> std::process::Command {
+        let hermetic = self.feedctl();
+        let mut cmd = std::process::Command::new(hermetic.get_program());
+        cmd.env_clear();
+        for (key, value) in hermetic.get_envs() {
+            match value {
+                Some(value) => cmd.env(key, value),
+                None => cmd.env_remove(key),
+            };
+        }
+        if let Some(dir) = hermetic.get_current_dir() {
+            cmd.current_dir(dir);
+        }
+        cmd.stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        cmd
     }
 
     /// Writes `$CARGO_HOME/config.toml`, replacing what was there.
@@ -139,7 +207,7 @@ impl Sandbox {
 
     /// Any program, in the project dir with the hermetic environment (e.g. a wrapper such as
     /// `dbus-run-session` that runs feedctl and cargo inside it).
-    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+    pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
         let program = program.as_ref();
         let mut cmd = Command::new(program);
         apply_hermetic_env(&mut cmd, &self.home, &self.cargo_home, &self.target);
@@ -224,7 +292,8 @@ pub fn text_under(dir: &Path) -> String {
     text
 }
 
-fn write_file(path: &Path, contents: &str) {
+/// Writes `contents` to `path`, creating parent dirs; panics with the path if it cannot.
+pub fn write_file(path: &Path, contents: &str) {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).unwrap_or_else(|e| panic!("create {}: {e}", parent.display()));
     }
