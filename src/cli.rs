@@ -2,7 +2,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::PossibleValue;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::cargo::providers::Store;
+use crate::ops::AuthMode;
+use crate::ops::ci_env::Format;
 
 use crate::exit;
 
@@ -112,23 +117,6 @@ pub enum Command {
     Completions(CompletionsArgs),
 }
 
-/// Output syntax of `feedctl env`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum EnvFormat {
-    /// `export NAME='value'` lines for `eval` in sh, bash, zsh.
-    Sh,
-    /// `$env:NAME = 'value'` lines for `Invoke-Expression`.
-    Powershell,
-    /// `set "NAME=value"` lines for cmd.exe batch files.
-    Cmd,
-    /// `NAME=value` lines for `.env` files and `docker --env-file`.
-    Dotenv,
-    /// Append to `$GITHUB_ENV` for later steps; print `::add-mask::` for the secret.
-    Github,
-    /// `##vso[task.setvariable …;issecret=true]` commands for later steps.
-    AzurePipelines,
-}
-
 #[derive(Debug, Args)]
 pub struct EnvArgs {
     /// Registry to emit variables for, repeatable, e.g. `--name crates --name tools`
@@ -137,8 +125,8 @@ pub struct EnvArgs {
     pub names: Vec<String>,
 
     /// Output syntax, e.g. `--format github`.
-    #[arg(long, value_enum, default_value_t = EnvFormat::Sh)]
-    pub format: EnvFormat,
+    #[arg(long, value_enum, default_value_t = Format::Sh)]
+    pub format: Format,
 
     /// First check the token against every registry's feed, as cargo will send it; on a
     /// refusal fail (exit 4, 5 or 6) without emitting anything.
@@ -238,27 +226,13 @@ pub struct TokenArgs {
     pub azure_cli: bool,
 }
 
-/// How cargo authenticates to the feed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Auth {
-    /// A personal access token, checked and stored once with `cargo login`.
-    Pat,
-    /// A fresh Microsoft Entra ID token from `az` for every cargo command, via feedctl as
-    /// cargo's credential provider for this registry. Nothing secret is stored.
-    AzureCli,
-    /// A fresh Microsoft Entra ID token from the platform the build runs on (GitHub Actions,
-    /// Azure Pipelines, Kubernetes, managed identity, Codespaces; then `az`), via feedctl as
-    /// cargo's credential provider for this registry. No PAT, no secret stored.
-    Entra,
-}
-
 #[derive(Debug, Args)]
 pub struct ProvidersArgs {
     /// `azure-cli` makes feedctl cargo's credential provider for one registry in
     /// `$CARGO_HOME/config.toml` (needs `az login`), e.g. `--auth azure-cli --name crates`;
     /// `entra` likewise, with tokens from the platform's identity (see `connect --help`).
-    #[arg(long, value_enum, default_value_t = Auth::Pat)]
-    pub auth: Auth,
+    #[arg(long, value_enum, default_value_t = AuthMode::Pat)]
+    pub auth: AuthMode,
 
     /// With `--auth azure-cli` or `entra`: the registry, e.g. `--name crates` (default: the only Azure
     /// Artifacts registry configured here).
@@ -268,8 +242,8 @@ pub struct ProvidersArgs {
     /// Where cargo should keep tokens: `auto` uses the OS store (Keychain, Credential
     /// Manager, Secret Service) when it answers here and falls back to `file`
     /// (`$CARGO_HOME/credentials.toml`, mode 0600); e.g. `--store file` on CI machines.
-    #[arg(long, value_enum, default_value_t = StoreArg::Auto)]
-    pub store: StoreArg,
+    #[arg(long, value_enum, default_value_t = Store::Auto)]
+    pub store: Store,
 
     /// Print the change as a unified diff and touch nothing.
     #[arg(long)]
@@ -397,8 +371,8 @@ pub struct ConnectArgs {
     pub no_providers: bool,
 
     /// Where cargo should keep tokens (see `feedctl providers --help`), e.g. `--store file`.
-    #[arg(long, value_enum, default_value_t = StoreArg::Auto, conflicts_with = "no_providers")]
-    pub store: StoreArg,
+    #[arg(long, value_enum, default_value_t = Store::Auto, conflicts_with = "no_providers")]
+    pub store: Store,
 
     /// Do not log in; print the `feedctl login` command to run later instead.
     #[arg(long, conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli"])]
@@ -416,20 +390,96 @@ pub struct ConnectArgs {
     /// storing nothing, e.g. `--auth azure-cli` after `az login`; `entra` does the same with
     /// the first source that applies here, in this order: GitHub Actions OIDC, Azure
     /// Pipelines OIDC, Kubernetes workload identity, managed identity, Codespaces, `az`.
-    #[arg(long, value_enum, default_value_t = Auth::Pat, conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli"])]
-    pub auth: Auth,
+    #[arg(long, value_enum, default_value_t = AuthMode::Pat, conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli"])]
+    pub auth: AuthMode,
 }
 
-/// Where tokens should be stored (`--store`; the help text of each value is shown by
-/// `--help`). Turned into `cargo::providers::Store` by the command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum StoreArg {
-    /// The OS store if it works here, else `$CARGO_HOME/credentials.toml`.
-    Auto,
-    /// The OS store (Keychain, Credential Manager, Secret Service), even if the probe fails.
-    Os,
-    /// `$CARGO_HOME/credentials.toml` (mode 0600) only.
-    File,
+// The enums below live with the use cases (no clap types there); their `--help` words live
+// here with every other word of the help, and their names are the ones the JSON reports use.
+
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            Format::Sh,
+            Format::Powershell,
+            Format::Cmd,
+            Format::Dotenv,
+            Format::Github,
+            Format::AzurePipelines,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let (name, help) = match self {
+            Format::Sh => (
+                "sh",
+                "`export NAME='value'` lines for `eval` in sh, bash, zsh",
+            ),
+            Format::Powershell => (
+                "powershell",
+                "`$env:NAME = 'value'` lines for `Invoke-Expression`",
+            ),
+            Format::Cmd => ("cmd", "`set \"NAME=value\"` lines for cmd.exe batch files"),
+            Format::Dotenv => (
+                "dotenv",
+                "`NAME=value` lines for `.env` files and `docker --env-file`",
+            ),
+            Format::Github => (
+                "github",
+                "Append to `$GITHUB_ENV` for later steps; print `::add-mask::` for the secret",
+            ),
+            Format::AzurePipelines => (
+                "azure-pipelines",
+                "`##vso[task.setvariable …;issecret=true]` commands for later steps",
+            ),
+        };
+        Some(PossibleValue::new(name).help(help))
+    }
+}
+
+impl ValueEnum for AuthMode {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[AuthMode::Pat, AuthMode::AzureCli, AuthMode::Entra]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self {
+            AuthMode::Pat => "A personal access token, checked and stored once with `cargo login`",
+            AuthMode::AzureCli => {
+                "A fresh Microsoft Entra ID token from `az` for every cargo command, via feedctl \
+                 as cargo's credential provider for this registry. Nothing secret is stored"
+            }
+            AuthMode::Entra => {
+                "A fresh Microsoft Entra ID token from the platform the build runs on (GitHub \
+                 Actions, Azure Pipelines, Kubernetes, managed identity, Codespaces; then `az`), \
+                 via feedctl as cargo's credential provider for this registry. No PAT, no secret \
+                 stored"
+            }
+        };
+        Some(PossibleValue::new(self.name()).help(help))
+    }
+}
+
+impl ValueEnum for Store {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Store::Auto, Store::Os, Store::File]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let (name, help) = match self {
+            Store::Auto => (
+                "auto",
+                "The OS store if it works here, else `$CARGO_HOME/credentials.toml`",
+            ),
+            Store::Os => (
+                "os",
+                "The OS store (Keychain, Credential Manager, Secret Service), even if the probe \
+                 fails",
+            ),
+            Store::File => ("file", "`$CARGO_HOME/credentials.toml` (mode 0600) only"),
+        };
+        Some(PossibleValue::new(name).help(help))
+    }
 }
 
 #[cfg(test)]

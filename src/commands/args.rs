@@ -3,10 +3,8 @@
 
 use crate::auth::token::SourceFlags;
 use crate::azure::feed::FeedParts;
-use crate::cargo::providers::Store;
-use crate::cli::{Auth, ConnectArgs, EnvArgs, EnvAuth, EnvFormat, FeedArgs, StoreArg, TokenArgs};
-use crate::ops::ci_env::{self, Format};
-use crate::ops::{AuthMode, connect};
+use crate::cli::{ConnectArgs, EnvArgs, EnvAuth, FeedArgs, TokenArgs};
+use crate::ops::{ci_env, connect};
 
 /// The token flags as [`crate::auth::token::select_source`] takes them.
 pub fn source_flags(args: &TokenArgs) -> SourceFlags {
@@ -30,24 +28,6 @@ pub fn feed(args: &FeedArgs) -> (Option<&str>, FeedParts<'_>) {
     (args.url.as_deref(), parts)
 }
 
-/// `--auth` as the use cases take it.
-pub fn auth(auth: Auth) -> AuthMode {
-    match auth {
-        Auth::Pat => AuthMode::Pat,
-        Auth::AzureCli => AuthMode::AzureCli,
-        Auth::Entra => AuthMode::Entra,
-    }
-}
-
-/// Where `--store` says tokens go.
-pub fn store(store: StoreArg) -> Store {
-    match store {
-        StoreArg::Auto => Store::Auto,
-        StoreArg::Os => Store::Os,
-        StoreArg::File => Store::File,
-    }
-}
-
 /// `connect`'s flags as its use case takes them.
 pub fn connect(args: &ConnectArgs) -> connect::Options<'_> {
     let (url, parts) = feed(&args.feed);
@@ -60,11 +40,11 @@ pub fn connect(args: &ConnectArgs) -> connect::Options<'_> {
         replace_crates_io: !args.no_replace_crates_io,
         force: args.force,
         dry_run: args.dry_run,
-        store: (!args.no_providers).then_some(store(args.store)),
+        store: (!args.no_providers).then_some(args.store),
         login: !args.no_login,
         verify: !args.no_verify,
         token: source_flags(&args.token),
-        auth: auth(args.auth),
+        auth: args.auth,
     }
 }
 
@@ -72,14 +52,7 @@ pub fn connect(args: &ConnectArgs) -> connect::Options<'_> {
 pub fn ci_env(args: &EnvArgs) -> ci_env::Options<'_> {
     ci_env::Options {
         names: &args.names,
-        format: match args.format {
-            EnvFormat::Sh => Format::Sh,
-            EnvFormat::Powershell => Format::Powershell,
-            EnvFormat::Cmd => Format::Cmd,
-            EnvFormat::Dotenv => Format::Dotenv,
-            EnvFormat::Github => Format::Github,
-            EnvFormat::AzurePipelines => Format::AzurePipelines,
-        },
+        format: args.format,
         verify: args.verify,
         token: source_flags(&args.token),
         entra: args.auth == Some(EnvAuth::Entra),
@@ -92,6 +65,7 @@ mod tests {
 
     use super::*;
     use crate::cli::{Cli, Command};
+    use crate::ops::ci_env::Format;
 
     fn parse(argv: &str) -> Command {
         let argv = ["feedctl"].into_iter().chain(argv.split(' '));

@@ -6,7 +6,6 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::ProvidersArgs;
-use crate::commands::args;
 use crate::environment::Environment;
 use crate::ops::providers;
 use crate::ui;
@@ -31,9 +30,9 @@ struct Report {
 
 pub fn run(args: &ProvidersArgs, env: &Environment) -> Result<()> {
     let options = providers::Options {
-        auth: args::auth(args.auth),
+        auth: args.auth,
         name: args.name.as_deref(),
-        store: args::store(args.store),
+        store: args.store,
         dry_run: args.dry_run,
     };
     let outcome = providers::set(&options, env)?;
