@@ -69,6 +69,21 @@ pub enum Answer {
     Unreachable(String),
 }
 
+impl Answer {
+    /// Whether the feed itself answered: its `config.json`, or a refusal that a token may
+    /// lift (401, 403, a sign-in page). Anything else shows the feed unusable before any
+    /// token is tried.
+    pub fn is_from_the_feed(&self) -> bool {
+        matches!(
+            self,
+            Answer::Ok { .. }
+                | Answer::Unauthorized { .. }
+                | Answer::Forbidden { .. }
+                | Answer::SignInPage { .. }
+        )
+    }
+}
+
 /// Azure error bodies worth naming.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Known {

@@ -199,9 +199,10 @@ mod tests {
         assert_eq!(CheckId::AzureCliLogin.area(), "azure-cli");
     }
 
-    /// Scripts match on these strings: each is distinct and names an area and a subject.
+    /// Scripts match on these strings: each is distinct, names an area and a subject, and is
+    /// listed where the JSON is documented.
     #[test]
-    fn ids_are_distinct() {
+    fn ids_are_distinct_and_documented() {
         use CheckId::*;
         let all = [
             CargoVersion,
@@ -232,5 +233,15 @@ mod tests {
         let strings: std::collections::HashSet<&str> = all.iter().map(|id| id.as_str()).collect();
         assert_eq!(strings.len(), all.len());
         assert!(strings.iter().all(|s| s.split('.').count() == 2));
+        let docs = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/json.md"),
+        )
+        .unwrap();
+        for id in &strings {
+            assert!(
+                docs.contains(&format!("`{id}`")),
+                "{id} is not in docs/json.md"
+            );
+        }
     }
 }

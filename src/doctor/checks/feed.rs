@@ -35,7 +35,7 @@ pub fn check(facts: &RegistryFacts, online: &Online, report: &mut Report) {
         Some(TokenAnswer::Entra(Err(e))) => {
             report.fail(CheckId::TokenAccepted, e.clone(), entra::FIX)
         }
-        Some(TokenAnswer::AzureCli(Ok(answer))) => azure_cli(answer, report),
+        Some(TokenAnswer::AzureCli(Ok(answer))) => azure_cli(answer, registry, report),
         Some(TokenAnswer::AzureCli(Err(advice))) => report.fail(
             CheckId::TokenAccepted,
             super::said(advice),
@@ -56,17 +56,20 @@ pub fn check(facts: &RegistryFacts, online: &Online, report: &mut Report) {
 }
 
 /// The Azure CLI's token, asked for the organization's tenant.
-fn azure_cli(answer: &AzureCliAnswer, report: &mut Report) {
+fn azure_cli(answer: &AzureCliAnswer, registry: &Registry, report: &mut Report) {
     if let Some(warning) = &answer.outdated {
         let (what, fix) = warning.split_once("; ").unwrap_or((warning, "az upgrade"));
         report.warn(CheckId::AzureCliVersion, what, fix);
     }
-    let refusal = match &answer.refusal {
-        Ok(refusal) => refusal,
+    let feed_answer = match &answer.answer {
+        Ok(feed_answer) => feed_answer,
         Err(e) => return report.fail(CheckId::TokenAccepted, e.clone(), "feedctl doctor -v"),
     };
+    let sent = Sent::AzureCli {
+        tenant: answer.tenant.as_deref(),
+    };
     let tenant = answer.tenant.as_deref().unwrap_or("unknown");
-    match refusal {
+    match verdict::judge(feed_answer, &sent, &registry.index, &registry.name) {
         None => report.ok(
             CheckId::TokenAccepted,
             match &answer.switched_from {
@@ -76,7 +79,7 @@ fn azure_cli(answer: &AzureCliAnswer, report: &mut Report) {
                 None => format!("the Azure CLI's token (tenant {tenant}) is accepted"),
             },
         ),
-        Some((message, fix)) => report.fail(CheckId::TokenAccepted, message.clone(), fix.clone()),
+        Some(v) => report.fail(CheckId::TokenAccepted, v.message, v.fix.to_string()),
     }
 }
 
@@ -107,9 +110,10 @@ pub fn answer_check(asked: Asked, answer: &Answer, registry: &Registry) -> Optio
     })
 }
 
-type Verdict = (CheckId, Level, String, Option<String>);
+/// A check about to be made: its id, level, message and fix.
+type Reading = (CheckId, Level, String, Option<String>);
 
-fn anonymous(answer: &Answer, registry: &Registry) -> Option<Verdict> {
+fn anonymous(answer: &Answer, registry: &Registry) -> Option<Reading> {
     let url = probe::config_json_url(&registry.index);
     let verdict = match answer {
         Answer::Ok { .. } => match Feed::parse_url(&registry.index) {
@@ -141,7 +145,7 @@ fn anonymous(answer: &Answer, registry: &Registry) -> Option<Verdict> {
             ),
         },
         // Anonymous refusals all mean "private": the token decides.
-        Answer::Unauthorized { .. } | Answer::Forbidden { .. } | Answer::SignInPage { .. } => (
+        answer if answer.is_from_the_feed() => (
             CheckId::FeedReachable,
             Level::Ok,
             format!("{url} is reachable and requires a token"),
@@ -160,7 +164,7 @@ fn anonymous(answer: &Answer, registry: &Registry) -> Option<Verdict> {
     Some(verdict)
 }
 
-fn with_token(origin: &Origin, answer: &Answer, registry: &Registry) -> Verdict {
+fn with_token(origin: &Origin, answer: &Answer, registry: &Registry) -> Reading {
     let Some(v) = verdict::judge(answer, &Sent::Pat, &registry.index, &registry.name) else {
         return (
             CheckId::TokenAccepted,
@@ -191,7 +195,7 @@ mod tests {
 
     use super::*;
     use crate::auth::azure_cli::Advice;
-    use crate::doctor::facts::{self, EntraToken, fixture};
+    use crate::doctor::facts::{EntraToken, fixture};
     use crate::doctor::report::assert_checks;
 
     fn run(online: Online) -> Report {
@@ -323,11 +327,7 @@ mod tests {
         for answer in answers {
             let failed = answer_check(Asked::Anonymously, &answer, &registry)
                 .is_some_and(|c| c.status == Level::Fail);
-            assert_eq!(
-                failed,
-                facts::unusable_anonymously(&answer, &registry),
-                "{answer:?}"
-            );
+            assert_eq!(failed, !answer.is_from_the_feed(), "{answer:?}");
         }
     }
 
@@ -426,16 +426,21 @@ mod tests {
 
     #[test]
     fn azure_cli_table() {
-        let az = |outdated: bool, switched: Option<&str>, refusal| AzureCliAnswer {
+        let az = |outdated: bool, switched: Option<&str>, answer| AzureCliAnswer {
             outdated: outdated.then(|| "az is old; upgrade it".to_string()),
             tenant: Some("t1".to_string()),
             switched_from: switched.map(str::to_string),
-            refusal,
+            answer,
+        };
+        let ok = || {
+            Ok(Answer::Ok {
+                auth_required: true,
+            })
         };
         let cases = [
             (
                 "accepted",
-                az(false, None, Ok(None)),
+                az(false, None, ok()),
                 vec![(
                     CheckId::TokenAccepted,
                     Level::Ok,
@@ -444,7 +449,7 @@ mod tests {
             ),
             (
                 "accepted after switching tenants, az outdated",
-                az(true, Some("t0"), Ok(None)),
+                az(true, Some("t0"), ok()),
                 vec![
                     (CheckId::AzureCliVersion, Level::Warn, "az is old"),
                     (
@@ -456,18 +461,11 @@ mod tests {
             ),
             (
                 "refused",
-                az(
-                    false,
-                    None,
-                    Ok(Some((
-                        "the feed rejected the Azure CLI's token".to_string(),
-                        "az login as a member".to_string(),
-                    ))),
-                ),
+                az(false, None, Ok(unauthorized())),
                 vec![(
                     CheckId::TokenAccepted,
                     Level::Fail,
-                    "the feed rejected the Azure CLI's token",
+                    "az's token is for tenant t1",
                 )],
             ),
             (
@@ -478,8 +476,16 @@ mod tests {
         ];
         for (case, answer, expected) in cases {
             let mut report = Report::for_registry("crates");
-            azure_cli(&answer, &mut report);
+            azure_cli(&answer, &fixture::registry("crates").registry, &mut report);
             assert_checks(&report, &expected, case);
+            if case == "refused" {
+                assert!(
+                    report.checks[0].fix.as_deref().is_some_and(
+                        |f| f.starts_with("az login with an identity that is a member")
+                    ),
+                    "{report:?}"
+                );
+            }
         }
     }
 }

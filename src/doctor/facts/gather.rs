@@ -3,6 +3,7 @@
 //! slow parts (`cargo --version` and each feed's requests) run at once, on one HTTP client
 //! whose connections are reused per host.
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -37,10 +38,13 @@ pub fn facts(env: &Environment, options: Options) -> Facts {
             Err(e) => (None, Some(format!("{e:#}"))),
         },
     };
+    // az's login and the Entra source are the machine's, not a registry's: each is read at
+    // most once (az is a slow process).
+    let machine = Machine::default();
     let mut registries: Vec<RegistryFacts> = settings
         .azure_registries()
         .into_iter()
-        .map(|registry| registry_facts(env, &settings, registry))
+        .map(|registry| registry_facts(env, &settings, registry, &machine))
         .collect();
     let (cargo, online) = std::thread::scope(|scope| {
         let cargo = scope.spawn(|| cargo_version(env));
@@ -98,11 +102,23 @@ fn cargo_version(env: &Environment) -> Result<String, String> {
     }
 }
 
-fn registry_facts(env: &Environment, settings: &Settings, registry: Registry) -> RegistryFacts {
+/// What is asked of the machine once for all registries, when the first one needs it.
+#[derive(Default)]
+struct Machine {
+    az_login: OnceCell<AzureCliLogin>,
+    entra_source: OnceCell<Result<EntraSource, String>>,
+}
+
+fn registry_facts(
+    env: &Environment,
+    settings: &Settings,
+    registry: Registry,
+    machine: &Machine,
+) -> RegistryFacts {
     let auth = credentials::credentials(env, settings, &registry)
         .ok()
         .map(|credentials| Auth {
-            mode: mode(env, &registry, &credentials),
+            mode: mode(env, &registry, &credentials, machine),
             credentials,
         });
     RegistryFacts {
@@ -114,7 +130,12 @@ fn registry_facts(env: &Environment, settings: &Settings, registry: Registry) ->
     }
 }
 
-fn mode(env: &Environment, registry: &Registry, credentials: &Credentials) -> Mode {
+fn mode(
+    env: &Environment,
+    registry: &Registry,
+    credentials: &Credentials,
+    machine: &Machine,
+) -> Mode {
     let provider_exists = || {
         registry
             .credential_provider
@@ -123,20 +144,25 @@ fn mode(env: &Environment, registry: &Registry, credentials: &Credentials) -> Mo
             .is_some_and(|program| Path::new(program).is_file())
     };
     if credentials.entra.is_some() {
-        let source = entra::choose(&entra::Facts::gather(env))
-            .map(|choice| EntraSource {
-                source: choice.plan.source().describe(),
-                detail: choice.plan.detail(),
-            })
-            .map_err(|failure| failure.message);
+        let source = machine.entra_source.get_or_init(|| {
+            entra::choose(&entra::Facts::gather(env))
+                .map(|choice| EntraSource {
+                    source: choice.plan.source().describe(),
+                    detail: choice.plan.detail(),
+                })
+                .map_err(|failure| failure.message)
+        });
         Mode::Entra {
             provider_exists: provider_exists(),
-            source,
+            source: source.clone(),
         }
     } else if credentials.azure_cli {
         Mode::AzureCli {
             provider_exists: provider_exists(),
-            login: azure_cli_login(env),
+            login: machine
+                .az_login
+                .get_or_init(|| azure_cli_login(env))
+                .clone(),
         }
     } else {
         let storing = credentials.storing.as_deref();
@@ -172,8 +198,9 @@ fn runnable(env: &Environment, program: &str) -> bool {
         return true;
     }
     let names = [program.to_string(), format!("{program}.exe")];
-    env.var("PATH")
-        .is_some_and(|dirs| crate::util::which::on_path(dirs.as_ref(), &names).is_some())
+    env.var_os("PATH").is_some_and(|dirs| {
+        std::env::split_paths(dirs).any(|dir| names.iter().any(|n| dir.join(n).is_file()))
+    })
 }
 
 /// Only on Linux, where `cargo:libsecret` needs a Secret Service that headless machines lack;

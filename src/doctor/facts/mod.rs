@@ -11,7 +11,6 @@ use std::path::PathBuf;
 
 use crate::auth::azure_cli::{Account, Advice};
 use crate::azure::probe::Answer;
-use crate::azure::verdict::{self, Sent};
 use crate::cargo::config::effective::{Definition, Registry};
 use crate::cargo::credentials::{Credentials, Origin};
 use crate::cargo::providers::Probe;
@@ -100,14 +99,14 @@ pub enum Mode {
     Cargo { storing_runnable: bool },
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct EntraSource {
     pub source: &'static str,
     pub detail: String,
 }
 
 /// What `az account show` says (local, so known offline too).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum AzureCliLogin {
     Missing,
     LoggedIn { az: PathBuf, account: Account },
@@ -145,21 +144,8 @@ pub struct AzureCliAnswer {
     pub outdated: Option<String>,
     pub tenant: Option<String>,
     pub switched_from: Option<String>,
-    /// The feed's refusal of az's token as (message, fix) (`None`: accepted), or why the
-    /// request failed.
-    pub refusal: Result<Option<(String, String)>, String>,
-}
-
-/// Whether the answer to the request without a token already shows the feed unusable, so
-/// the token is not tried (`checks::feed::answer_check` reports exactly these as failures).
-pub fn unusable_anonymously(answer: &Answer, registry: &Registry) -> bool {
-    !matches!(
-        answer,
-        Answer::Ok { .. }
-            | Answer::Unauthorized { .. }
-            | Answer::Forbidden { .. }
-            | Answer::SignInPage { .. }
-    ) && verdict::judge(answer, &Sent::Nothing, &registry.index, &registry.name).is_some()
+    /// The feed's answer to az's token, or why the request failed.
+    pub answer: Result<Answer, String>,
 }
 
 /// Facts for the checks' tests: a registry with a PAT-style setup and nothing found yet.

@@ -2,10 +2,9 @@
 //! failed, with the token cargo would send (from cargo's providers, from `az`, or minted from
 //! Entra ID).
 
-use super::{AzureCliAnswer, EntraToken, Online, RegistryFacts, TokenAnswer, unusable_anonymously};
+use super::{AzureCliAnswer, EntraToken, Online, RegistryFacts, TokenAnswer};
 use crate::auth::{azure_cli, entra};
 use crate::azure::probe::{Answer, Prober};
-use crate::azure::verdict;
 use crate::cargo::config::effective::Registry;
 use crate::cargo::credentials::Credentials;
 use crate::environment::Environment;
@@ -16,7 +15,7 @@ pub fn online(env: &Environment, prober: &Prober, facts: &RegistryFacts) -> Onli
         .probe(&registry.index, None)
         .map_err(|e| format!("{e:#}"));
     let with_token = match (&anonymous, &facts.auth) {
-        (Ok(answer), Some(auth)) if !unusable_anonymously(answer, registry) => {
+        (Ok(answer), Some(auth)) if answer.is_from_the_feed() => {
             token_answer(env, prober, registry, &auth.credentials, answer)
         }
         _ => None,
@@ -52,12 +51,8 @@ fn token_answer(
         let answer = azure_cli::token_for_feed(env, index, announced)
             .map(|token| AzureCliAnswer {
                 outdated: token.outdated_warning(),
-                refusal: prober
+                answer: prober
                     .probe(index, Some(&token.token.header))
-                    .map(|answer| {
-                        verdict::judge(&answer, &token.sent(), index, name)
-                            .map(|v| (v.message, v.fix.to_string()))
-                    })
                     .map_err(|e| format!("{e:#}")),
                 tenant: token.tenant,
                 switched_from: token.switched_from,
