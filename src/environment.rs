@@ -28,7 +28,8 @@ pub struct Environment {
     /// Windows, where `Path` and `PATH` are one variable. The value keeps the name as set.
     vars: BTreeMap<OsString, (OsString, OsString)>,
     home: Option<PathBuf>,
-    exe: Option<PathBuf>,
+    /// feedctl's own path, or why the OS could not say.
+    exe: Result<PathBuf, String>,
     /// Standard input given by a test instead of the process's own.
     stdin: Option<Arc<str>>,
 }
@@ -44,7 +45,7 @@ impl Environment {
                 .map(|(k, v)| (key(&k), (k, v)))
                 .collect(),
             home: dirs::home_dir().filter(|h| !h.as_os_str().is_empty()),
-            exe: std::env::current_exe().ok(),
+            exe: std::env::current_exe().map_err(|e| e.to_string()),
             stdin: None,
         })
     }
@@ -57,7 +58,7 @@ impl Environment {
             stdin_is_terminal: false,
             vars: BTreeMap::new(),
             home: None,
-            exe: None,
+            exe: Err("no executable in a test environment".to_string()),
             stdin: Some("".into()),
         }
     }
@@ -145,6 +146,7 @@ impl Environment {
         let exe = self
             .exe
             .clone()
+            .map_err(|e| anyhow::anyhow!(e))
             .context("failed to find feedctl's own path")?;
         Ok(exe.canonicalize().unwrap_or(exe))
     }

@@ -90,8 +90,8 @@ impl Credential for AzureCliProvider {
                     ))
                 })?;
                 Ok(CredentialResponse::Get {
-                    token: token.header.clone(),
                     cache: cache_until(token.expires_on, time::OffsetDateTime::now_utc()),
+                    token: token.header,
                     operation_independent: true,
                 })
             }

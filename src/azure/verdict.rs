@@ -6,15 +6,14 @@
 //! PAT", to az's token "wrong tenant or not a member", to the platform's Entra ID token "the
 //! organization does not know this identity", to a pipeline's job token "the build service
 //! lacks a role". What only the auth layer can know (az's tenant, the identity in a JWT) comes
-//! in as data inside [`Sent`], so this module needs nothing from `auth/` but the secret type.
+//! in as data inside [`Sent`], so this module needs nothing from `auth/`. No I/O: the probe
+//! asks, this module only reads the answer.
 
 use std::fmt;
 
 use anyhow::Result;
 
-use super::probe::{Answer, Known, Prober, config_json_url};
-use crate::auth::secret::Secret;
-use crate::cargo::config::effective::HttpSettings;
+use super::probe::{Answer, Known, config_json_url};
 use crate::exit::{Code, Failure};
 
 /// What went with the request, with what the advice for a refusal needs to know about it.
@@ -114,18 +113,6 @@ pub fn judge(answer: &Answer, sent: &Sent<'_>, index_url: &str, registry: &str) 
         message,
         fix: fix(answer, sent, registry),
     })
-}
-
-/// Probes the feed with `token` before it is stored: `Ok` on a readable `config.json`,
-/// otherwise an error saying what to fix and that nothing was stored.
-pub fn check_token(
-    http: &HttpSettings,
-    index_url: &str,
-    registry: &str,
-    token: &Secret,
-) -> Result<()> {
-    let answer = Prober::new(http)?.probe(index_url, Some(token))?;
-    refuse_unstored(judge(&answer, &Sent::Pat, index_url, registry))
 }
 
 /// `Ok` without a verdict; with one, its failure, adding that nothing was stored.

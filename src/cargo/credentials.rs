@@ -17,7 +17,7 @@ use crate::cargo::config::edit::ConfigFile;
 use crate::cargo::config::effective::{Registry, Settings};
 use crate::cargo::providers;
 use crate::environment::Environment;
-use crate::util::paths::same_file;
+use crate::util::paths::canonical;
 
 /// A token feedctl found, and where.
 #[derive(Debug, Clone)]
@@ -181,14 +181,11 @@ pub fn credentials_files(cargo_home: &Path) -> Vec<PathBuf> {
 /// (`registries.NAME.token` or `registry.token`), never the value. Files that cannot be read
 /// are skipped (loading the settings reports them).
 pub fn project_config_tokens(env: &Environment) -> Vec<(PathBuf, String)> {
-    let home = env.cargo_home().ok();
+    let home = env.cargo_home().ok().map(|home| canonical(&home));
     let mut found = Vec::new();
     for dir in env.cwd().ancestors() {
         let cargo_dir = dir.join(".cargo");
-        if home
-            .as_deref()
-            .is_some_and(|home| same_file(home, &cargo_dir))
-        {
+        if home.as_deref() == Some(canonical(&cargo_dir).as_path()) {
             continue;
         }
         for name in ["config.toml", "config"] {

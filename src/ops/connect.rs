@@ -24,6 +24,7 @@ use crate::ops::project::{self, ConnectEdit};
 use crate::ops::providers::{self, HomeEdit, RegistryProvider};
 use crate::ops::{AuthMode, resolve_feed, transaction};
 use crate::ui;
+use crate::util::paths::in_resolved_dir;
 
 /// What the user asked `connect` for.
 #[derive(Debug, Clone)]
@@ -422,13 +423,8 @@ fn check_cargo_will_see(
 /// with `--user`.
 fn refuse_user_config_unasked(env: &Environment, config: &Path) -> Result<()> {
     let home_config = edit::config_in(&env.cargo_home()?).0;
-    let canonical = |p: &Path| {
-        p.parent()
-            .and_then(|dir| dir.canonicalize().ok())
-            .map(|dir| dir.join(p.file_name().unwrap_or_default()))
-    };
     if config == home_config
-        || canonical(config).is_some_and(|c| Some(c) == canonical(&home_config))
+        || in_resolved_dir(config).is_some_and(|c| Some(c) == in_resolved_dir(&home_config))
     {
         return Err(Failure::new(
             Code::Usage,

@@ -11,7 +11,8 @@ use serde::Serialize;
 use crate::auth::azure_cli;
 use crate::auth::secret::Secret;
 use crate::auth::token::{self, Source, SourceFlags};
-use crate::azure::{probe, verdict};
+use crate::azure::probe;
+use crate::azure::verdict::{self, Sent};
 use crate::cargo::config::edit::ConfigFile;
 use crate::cargo::config::effective::{Definition, HttpSettings, Registry, Settings};
 use crate::cargo::credentials;
@@ -149,7 +150,8 @@ pub fn check(
         ui::warn("not checking the token against the feed (`--no-verify`)");
         return Ok(());
     }
-    verdict::check_token(http, index, registry, token)?;
+    let answer = probe::Prober::new(http)?.probe(index, Some(token))?;
+    verdict::refuse_unstored(verdict::judge(&answer, &Sent::Pat, index, registry))?;
     ui::status(
         "Verified",
         format!("the feed accepted the token for `{registry}`"),
@@ -221,9 +223,7 @@ pub fn store(
         format!("the token for `{}` in {described}", registry.name),
     );
     let var = registry.token_var();
-    let lists_token = list
-        .iter()
-        .any(|p| p.split_whitespace().next() == Some(providers::TOKEN));
+    let lists_token = providers::lists_token(list);
     let overridden_by = env
         .var(&var)
         .filter(|v| lists_token && !v.is_empty() && v.trim() != token.as_deref().expose())

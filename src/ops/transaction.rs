@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use crate::cargo::config::edit::{self, ConfigFile, Updated};
 use crate::ui;
 use crate::util::atomic_file;
+use crate::util::paths::in_resolved_dir;
 
 /// One file written by a transaction, and how to undo it.
 #[derive(Debug)]
@@ -128,16 +129,13 @@ pub fn all_or_nothing<T>(steps: impl FnOnce(&mut Transaction) -> Result<T>) -> R
 /// How a path is named in a diff header and in JSON: relative to `cwd` when below it (so
 /// `patch -p0` and `git apply` run there find it), else absolute.
 pub fn shown_path(path: &Path, cwd: &Path) -> String {
-    let canonical = |p: &Path| -> Option<PathBuf> {
-        Some(p.parent()?.canonicalize().ok()?.join(p.file_name()?))
-    };
     let relative = path
         .strip_prefix(cwd)
         .map(Path::to_path_buf)
         .ok()
         .or_else(|| {
             let cwd = cwd.canonicalize().ok()?;
-            canonical(path)?
+            in_resolved_dir(path)?
                 .strip_prefix(&cwd)
                 .ok()
                 .map(Path::to_path_buf)

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use super::paths::parent_dir;
+
 /// The file a write to `path` really replaces: `path` itself, or the end of its symlink chain.
 pub fn resolve(path: &Path) -> Result<PathBuf> {
     let mut current = path.to_path_buf();
@@ -54,6 +56,9 @@ pub fn lock(path: &Path) -> Result<Lock> {
     let file = File::open(dir).with_context(|| format!("failed to open `{}`", dir.display()))?;
     #[cfg(not(unix))]
     let file = {
+        // The process's own temp dir, not a snapshot's: every writer of the file must meet
+        // at the same lock, whatever surroundings it was given.
+        #[allow(clippy::disallowed_methods)]
         let lock_path = lock_file(path, &std::env::temp_dir());
         fs::OpenOptions::new()
             .create(true)
@@ -188,13 +193,6 @@ fn persist(temp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<()> {
             }
             Err(e) => return Err(e.error),
         }
-    }
-}
-
-fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
     }
 }
 

@@ -17,11 +17,15 @@ pub fn canonical(path: &Path) -> PathBuf {
 /// is not followed; `None` when the directory cannot be resolved. A bare name is in `.`.
 pub fn in_resolved_dir(path: &Path) -> Option<PathBuf> {
     let name = path.file_name()?;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
+    Some(parent_dir(path).canonicalize().ok()?.join(name))
+}
+
+/// The directory `path` is in: `.` for a bare name.
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
-    };
-    Some(dir.canonicalize().ok()?.join(name))
+    }
 }
 
 /// Whether `a` and `b` name the same file, even one not created yet.
