@@ -1,5 +1,6 @@
-//! The one place where clap's argument structs become the plain options the use cases in
-//! [`crate::ops`] take: the flags several commands share, and the commands with many flags.
+//! Turning clap's argument structs into the plain options the use cases in [`crate::ops`]
+//! take, for the flags several commands share and the commands with many flags; a command
+//! with two or three flags fills its options where it runs.
 
 use crate::auth::token::SourceFlags;
 use crate::azure::feed::FeedParts;
@@ -16,7 +17,7 @@ pub fn source_flags(args: &TokenArgs) -> SourceFlags {
 }
 
 /// The feed's URL, if given, and the flags that build a feed otherwise.
-pub fn feed(args: &FeedArgs) -> (Option<&str>, FeedParts<'_>) {
+fn feed(args: &FeedArgs) -> (Option<&str>, FeedParts<'_>) {
     let parts = FeedParts {
         organization: args.organization.as_deref(),
         server_url: args.server_url.as_deref(),

@@ -4,7 +4,6 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::cargo::config::effective::Settings;
 use crate::cli::LogoutArgs;
 use crate::environment::Environment;
 use crate::ops::login;
@@ -20,9 +19,7 @@ struct Report {
 }
 
 pub fn run(args: &LogoutArgs, env: &Environment) -> Result<()> {
-    let settings = Settings::load(env)?;
-    let registry = settings.pick(args.name.as_deref())?;
-    let removed = login::logout(env, &registry)?;
+    let (registry, removed) = login::logout_named(env, args.name.as_deref())?;
     if args.json {
         let report = Report {
             registry: registry.name,

@@ -72,9 +72,10 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Emitted> {
     warn_on_collisions(&registries);
     // Where the output goes is checked before the token is read and verified: no
     // "Verified" followed by a failure.
-    if opts.format == Format::Github {
-        github_env(env)?;
-    }
+    let github_env = match opts.format {
+        Format::Github => Some(github_env(env)?),
+        _ => None,
+    };
     let issued = read_token(opts, env, &registries)?;
     if opts.verify {
         verify_all(&settings, &registries, &issued)?;
@@ -92,7 +93,7 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Emitted> {
             ]
         })
         .collect();
-    let text = emit(opts.format, &vars, env)?;
+    let text = emit(opts.format, &vars, github_env.as_deref())?;
     Ok(Emitted {
         text,
         registries: registries.into_iter().map(|r| r.name).collect(),
@@ -270,7 +271,9 @@ fn azure_cli_token(env: &Environment, registries: &[Registry]) -> Result<azure_c
     Ok(token)
 }
 
-fn emit(format: Format, vars: &[(String, Variable)], env: &Environment) -> Result<String> {
+/// The variables in `format`'s syntax; for `Format::Github`, also appended to the file
+/// `github_env` names (checked by the caller before any token was read).
+fn emit(format: Format, vars: &[(String, Variable)], github_env: Option<&str>) -> Result<String> {
     let mut out = String::new();
     for (_, var) in vars {
         if var.value().contains(['\n', '\r']) {
@@ -299,7 +302,7 @@ fn emit(format: Format, vars: &[(String, Variable)], env: &Environment) -> Resul
             }
         }
         Format::Github => {
-            let path = github_env(env)?;
+            let path = github_env.context("`--format github` needs `$GITHUB_ENV`")?;
             let mut block = String::new();
             for (name, var) in vars {
                 if let Variable::Secret(secret) = var {
@@ -321,7 +324,7 @@ fn emit(format: Format, vars: &[(String, Variable)], env: &Environment) -> Resul
             OpenOptions::new()
                 .append(true)
                 .create(true)
-                .open(&path)
+                .open(path)
                 .and_then(|mut f| f.write_all(block.as_bytes()))
                 .with_context(|| format!("failed to append to `$GITHUB_ENV` (`{path}`)"))?;
             let names: Vec<&str> = vars.iter().map(|(n, _)| n.as_str()).collect();
@@ -395,7 +398,6 @@ mod tests {
                 Variable::Plain("cargo:token".to_string()),
             ),
         ];
-        let env = Environment::capture().unwrap();
         let table = [
             (
                 Format::Sh,
@@ -424,15 +426,37 @@ mod tests {
             ),
         ];
         for (format, expected) in table {
-            assert_eq!(emit(format, &vars, &env).unwrap(), expected, "{format:?}");
+            assert_eq!(emit(format, &vars, None).unwrap(), expected, "{format:?}");
         }
+    }
+
+    #[test]
+    fn github_masks_the_secret_on_stdout_and_appends_both_variables_to_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("github_env");
+        std::fs::write(&file, "EARLIER=1\n").unwrap();
+        let vars = [
+            (
+                "CARGO_REGISTRIES_CRATES_TOKEN".to_string(),
+                Variable::Secret(crate::auth::secret::bearer("abc")),
+            ),
+            (
+                "CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER".to_string(),
+                Variable::Plain("cargo:token".to_string()),
+            ),
+        ];
+        let stdout = emit(Format::Github, &vars, Some(file.to_str().unwrap())).unwrap();
+        assert_eq!(stdout, "::add-mask::Bearer abc\n::add-mask::abc\n");
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert!(written.starts_with("EARLIER=1\nCARGO_REGISTRIES_CRATES_TOKEN<<ghadelimiter_"));
+        assert!(written.contains("\nBearer abc\nghadelimiter_"), "{written}");
+        assert!(written.contains("CARGO_REGISTRIES_CRATES_CREDENTIAL_PROVIDER<<ghadelimiter_"));
     }
 
     #[test]
     fn a_line_break_in_a_value_is_refused_in_every_format() {
         let vars = [("A".to_string(), Variable::Plain("x\ny".to_string()))];
-        let env = Environment::capture().unwrap();
-        assert!(emit(Format::Sh, &vars, &env).is_err());
-        assert!(emit(Format::Github, &vars, &env).is_err());
+        assert!(emit(Format::Sh, &vars, None).is_err());
+        assert!(emit(Format::Github, &vars, Some("unused")).is_err());
     }
 }

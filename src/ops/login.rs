@@ -241,6 +241,14 @@ pub fn store(
     })
 }
 
+/// `feedctl logout`: the registry `name` picks (default: the only Azure one) and whether
+/// cargo had a token to remove.
+pub fn logout_named(env: &Environment, name: Option<&str>) -> Result<(Registry, bool)> {
+    let registry = Settings::load(env)?.pick(name)?;
+    let removed = logout(env, &registry)?;
+    Ok((registry, removed))
+}
+
 /// Runs `cargo logout` for `registry`; `true` when a token was removed, `false` when cargo
 /// had none.
 pub fn logout(env: &Environment, registry: &Registry) -> Result<bool> {
