@@ -40,8 +40,14 @@ impl AzureCliProvider {
                 .filter_map(|line| line.split_once(':'))
                 .map(|(name, value)| (name.trim(), value.trim())),
         );
-        let az = azure_cli::token_for_feed(&self.env, registry.index_url, announced)
-            .map_err(crate::exit::Failure::from)?;
+        let az = azure_cli::token_for_feed(&self.env, || {
+            announced.or_else(|| {
+                probe::probe_here(&self.env, registry.index_url, None)
+                    .ok()?
+                    .tenant()
+            })
+        })
+        .map_err(crate::exit::Failure::from)?;
         if let Some(warning) = az.outdated_warning() {
             ui::warn(warning);
         }

@@ -82,6 +82,14 @@ impl Answer {
                 | Answer::SignInPage { .. }
         )
     }
+
+    /// The Entra ID tenant the organization announced, on a 401 that says.
+    pub fn tenant(&self) -> Option<String> {
+        match self {
+            Answer::Unauthorized { tenant, .. } => tenant.clone(),
+            _ => None,
+        }
+    }
 }
 
 /// Azure error bodies worth naming.

@@ -16,7 +16,7 @@ use crate::auth::token::{self, Source, SourceFlags};
 use crate::auth::{azure_cli, entra};
 use crate::azure::probe::{Answer, Prober};
 use crate::azure::verdict::{self, Sent};
-use crate::cargo::config::effective::{self, Registry, Settings};
+use crate::cargo::config::effective::{self, HttpSettings, Registry, Settings};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ui;
@@ -76,7 +76,7 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Emitted> {
         Format::Github => Some(github_env(env)?),
         _ => None,
     };
-    let issued = read_token(opts, env, &registries)?;
+    let issued = read_token(opts, env, &settings.http(), &registries)?;
     if opts.verify {
         verify_all(&settings, &registries, &issued)?;
     }
@@ -223,7 +223,12 @@ fn warn_on_collisions(registries: &[Registry]) {
     }
 }
 
-fn read_token(opts: &Options<'_>, env: &Environment, registries: &[Registry]) -> Result<Issued> {
+fn read_token(
+    opts: &Options<'_>,
+    env: &Environment,
+    http: &HttpSettings,
+    registries: &[Registry],
+) -> Result<Issued> {
     if opts.entra {
         return Ok(Issued::Entra(entra::mint(env)?));
     }
@@ -235,7 +240,7 @@ fn read_token(opts: &Options<'_>, env: &Environment, registries: &[Registry]) ->
                     format!("`--pat-env {var}`: the variable `{var}` is unset or empty")
                 ))
             }
-            Source::AzureCli => azure_cli_token(env, registries).map(Issued::AzureCli),
+            Source::AzureCli => azure_cli_token(env, http, registries).map(Issued::AzureCli),
             _ => token::read(&source, env).map(Issued::Pat),
         };
     }
@@ -258,11 +263,20 @@ fn read_token(opts: &Options<'_>, env: &Environment, registries: &[Registry]) ->
 
 /// A token from az for the organization's tenant of the first registry (the one a build is
 /// most likely to need first), so that a login to another tenant fails here and not in cargo.
-fn azure_cli_token(env: &Environment, registries: &[Registry]) -> Result<azure_cli::AzToken> {
+fn azure_cli_token(
+    env: &Environment,
+    http: &HttpSettings,
+    registries: &[Registry],
+) -> Result<azure_cli::AzToken> {
     let token = match registries.first() {
-        Some(registry) => {
-            azure_cli::token_for_feed(env, &registry.index, None).map_err(Failure::from)?
-        }
+        Some(registry) => azure_cli::token_for_feed(env, || {
+            Prober::new(http)
+                .ok()?
+                .probe(&registry.index, None)
+                .ok()?
+                .tenant()
+        })
+        .map_err(Failure::from)?,
         None => azure_cli::access_token(env)?,
     };
     if let Some(warning) = token.outdated_warning() {

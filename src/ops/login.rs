@@ -168,7 +168,14 @@ pub fn azure_cli_token(
     index: &str,
     verify: bool,
 ) -> Result<Secret> {
-    let token = azure_cli::token_for_feed(env, index, None).map_err(Failure::from)?;
+    let token = azure_cli::token_for_feed(env, || {
+        probe::Prober::new(http)
+            .ok()?
+            .probe(index, None)
+            .ok()?
+            .tenant()
+    })
+    .map_err(Failure::from)?;
     if let Some(warning) = token.outdated_warning() {
         ui::warn(warning);
     }

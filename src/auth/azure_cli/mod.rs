@@ -22,7 +22,6 @@ pub use account::{Account, Kind};
 pub use failure::{Advice, Ci};
 
 use super::AccessToken;
-use crate::azure::probe::{self, Answer};
 use crate::azure::verdict::Sent;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
@@ -278,22 +277,20 @@ pub fn access_token(env: &Environment) -> Result<AzToken> {
     })
 }
 
-/// A token from az that the feed at `index_url` can accept: for the organization's tenant,
-/// taken from `announced` (the headers of the feed's 401, as cargo passes them to a provider)
-/// or else from an anonymous request to the feed.
+/// A token from az that the feed can accept: for the organization's tenant, which
+/// `org_tenant` tells (from the headers of the feed's 401 that cargo passes to a provider, or
+/// from an anonymous answer the caller has or asks for). It is asked at most once, and only
+/// when az's own tenant has to be compared or its failure explained.
 pub fn token_for_feed(
     env: &Environment,
-    index_url: &str,
-    announced: Option<String>,
+    org_tenant: impl FnOnce() -> Option<String>,
 ) -> Result<AzToken, AzFailure> {
     let az = Az::locate(env)?;
-    let mut org = announced.map(Some);
+    let mut ask = Some(org_tenant);
+    let mut org: Option<Option<String>> = None;
     let mut org_tenant = || -> Option<String> {
-        org.get_or_insert_with(|| match probe::probe_here(env, index_url, None) {
-            Ok(Answer::Unauthorized { tenant, .. }) => tenant,
-            _ => None,
-        })
-        .clone()
+        org.get_or_insert_with(|| ask.take().and_then(|ask| ask()))
+            .clone()
     };
     let token = match az.get(None) {
         Ok(token) => token,

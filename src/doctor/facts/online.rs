@@ -44,11 +44,8 @@ fn token_answer(
         return Some(TokenAnswer::Entra(minted.map_err(|e| format!("{e:#}"))));
     }
     if credentials.azure_cli {
-        let announced = match anonymous {
-            Answer::Unauthorized { tenant, .. } => tenant.clone(),
-            _ => None,
-        };
-        let answer = azure_cli::token_for_feed(env, index, announced)
+        // The anonymous answer is in hand: no second request for the tenant.
+        let answer = azure_cli::token_for_feed(env, || anonymous.tenant())
             .map(|token| AzureCliAnswer {
                 outdated: token.outdated_warning(),
                 answer: prober
