@@ -56,8 +56,6 @@ pub struct Options<'a> {
 pub struct Plan {
     pub feed: Feed,
     pub auth: AuthMode,
-    /// The project config as read while planning, so that it is parsed once.
-    project_file: ConfigFile,
     pub edit: ConnectEdit,
     /// Another name already pointing at the feed, reused instead of the one asked for.
     pub reused_from: Option<PathBuf>,
@@ -117,24 +115,24 @@ impl Outcome {
 
 /// Plan → (dry run: diffs) → token checked → files written → `cargo login`.
 pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
-    let plan = plan(opts, env)?;
+    let (plan, project_file) = plan(opts, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
     let project_edit = |file: &mut ConfigFile| project::connect(file, &plan.edit);
     let home_edit = |file: &mut ConfigFile| plan.home.apply(file);
-    let project_planned = edit::plan_loaded(plan.project_file.clone(), project_edit)?;
+    let project_planned = edit::plan_loaded(project_file, project_edit)?;
     // What cargo will see once the edit is saved: the checks before writing go by it.
     let after = check_cargo_will_see(env, &plan, &project_planned.file, opts.user)?;
     let mut drops_feedctl = false;
     let home_planned = if plan.home.is_empty() {
         None
     } else {
-        let before = ConfigFile::load(&plan.home.path)?;
+        let before = edit::load_target(&plan.home.path)?;
         drops_feedctl = matches!(plan.home.registry, Some((_, RegistryProvider::NotFeedctl)))
             && providers::is_feedctl_provider_of(&before, &plan.edit.registry);
         for warning in plan.home.warnings(&before)? {
             ui::warn(warning);
         }
-        Some(edit::plan(&plan.home.path, home_edit)?)
+        Some(edit::plan_loaded(before, home_edit)?)
     };
     if opts.dry_run {
         let diffs = [Some(&project_planned), home_planned.as_ref()]
@@ -290,7 +288,8 @@ fn registry_provider(
     })
 }
 
-fn plan(opts: &Options<'_>, env: &Environment) -> Result<Plan> {
+/// The plan, and the project config as read while planning (parsed once, then edited).
+fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile)> {
     let feed = resolve_feed(opts.url, &opts.parts).map_err(usage)?;
     let index = feed.index_url();
     let wanted = wanted_name(opts.name, &feed)?;
@@ -339,9 +338,8 @@ fn plan(opts: &Options<'_>, env: &Environment) -> Result<Plan> {
     }
     home.registry = registry_provider(env, opts.auth, opts.store.is_some())?
         .map(|provider| (registry.clone(), provider));
-    Ok(Plan {
+    let plan = Plan {
         auth: opts.auth,
-        project_file,
         edit: ConnectEdit {
             registry,
             index,
@@ -353,7 +351,8 @@ fn plan(opts: &Options<'_>, env: &Environment) -> Result<Plan> {
         reused_from,
         config,
         home,
-    })
+    };
+    Ok((plan, project_file))
 }
 
 /// Refuses an edit that cargo would not see from here: a closer config, an `include`d file or

@@ -60,11 +60,12 @@ pub fn set(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
             Some(registry)
         }
     };
-    for warning in edit.warnings(&ConfigFile::load(&edit.path)?)? {
+    let before = edit::load_target(&edit.path)?;
+    for warning in edit.warnings(&before)? {
         ui::warn(warning);
     }
     let apply = |f: &mut ConfigFile| edit.apply(f);
-    let planned = edit::plan(&edit.path, apply)?;
+    let planned = edit::plan_loaded(before, apply)?;
     let (updated, diff) = if opts.dry_run {
         let diff = transaction::diff(&planned.file, false, env.cwd());
         (planned, Some(diff))
@@ -167,10 +168,11 @@ impl HomeEdit {
         Ok(())
     }
 
-    /// The warnings the edit deserves, judged from the file before it.
+    /// The warnings the edit deserves, judged from the file before it (named as given, even
+    /// when it is a symlink).
     pub fn warnings(&self, before: &ConfigFile) -> Result<Vec<String>> {
         let mut warnings = Vec::new();
-        let shown = before.path().display();
+        let shown = self.path.display();
         if let Some(use_os) = self.global {
             let os = providers::os_provider();
             if !use_os && providers::current(before)?.iter().any(|p| p == os) {
