@@ -2,67 +2,64 @@
 //! the help text is the CLI's documentation, so any change to it shows up in review.
 //! `SNAPSHOTS=overwrite cargo test --test feedctl help::` rewrites them.
 
-use snapbox::{Data, file};
+use std::path::Path;
+
+use snapbox::Data;
 
 use crate::support::Sandbox;
 use crate::support::snapshot::{Redact, assert_snapshot};
 
-/// `feedctl <args…> --help` succeeds, prints nothing on stderr, and prints `expected`.
+/// `feedctl <args…> --help` succeeds, prints nothing on stderr, and prints the snapshot
+/// `<name>.txt`; its stdout is returned.
 #[track_caller]
-fn assert_help(args: &[&str], expected: Data) {
-    let sandbox = Sandbox::new();
+fn assert_help(sandbox: &Sandbox, args: &[&str], name: &str) -> String {
     let out = sandbox.feedctl().args(args).arg("--help").output().unwrap();
     assert!(out.status.success(), "{args:?}: {out:?}");
     assert!(out.stderr.is_empty(), "{args:?}: {out:?}");
-    assert_snapshot(out.stdout, expected, Redact::sandbox(&sandbox));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/help");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_snapshot(
+        stdout.clone(),
+        Data::read_from(&dir.join(format!("{name}.txt")), None),
+        Redact::sandbox(sandbox),
+    );
+    stdout
 }
 
-#[test]
-fn feedctl() {
-    assert_help(&[], file!["snapshots/help/feedctl.txt"]);
+/// The commands `feedctl --help` lists, but `help`.
+fn listed_commands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect()
 }
 
+/// Every command the top-level help lists has its own snapshot, and every snapshot is of a
+/// command that exists: a new subcommand cannot ship without its help reviewed.
 #[test]
-fn connect() {
-    assert_help(&["connect"], file!["snapshots/help/connect.txt"]);
-}
-
-#[test]
-fn providers() {
-    assert_help(&["providers"], file!["snapshots/help/providers.txt"]);
-}
-
-#[test]
-fn login() {
-    assert_help(&["login"], file!["snapshots/help/login.txt"]);
-}
-
-#[test]
-fn logout() {
-    assert_help(&["logout"], file!["snapshots/help/logout.txt"]);
-}
-
-#[test]
-fn env() {
-    assert_help(&["env"], file!["snapshots/help/env.txt"]);
-}
-
-#[test]
-fn status() {
-    assert_help(&["status"], file!["snapshots/help/status.txt"]);
-}
-
-#[test]
-fn doctor() {
-    assert_help(&["doctor"], file!["snapshots/help/doctor.txt"]);
-}
-
-#[test]
-fn disconnect() {
-    assert_help(&["disconnect"], file!["snapshots/help/disconnect.txt"]);
-}
-
-#[test]
-fn completions() {
-    assert_help(&["completions"], file!["snapshots/help/completions.txt"]);
+fn feedctl_and_every_subcommand() {
+    let sandbox = Sandbox::new();
+    let commands = listed_commands(&assert_help(&sandbox, &[], "feedctl"));
+    assert_eq!(commands.len(), 9, "{commands:?}");
+    for command in &commands {
+        assert_help(&sandbox, &[command], command);
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/help");
+    let mut snapshots: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|name| name.strip_suffix(".txt").map(str::to_string))
+        .filter(|name| name != "feedctl")
+        .collect();
+    snapshots.sort();
+    let mut expected = commands.clone();
+    expected.sort();
+    assert_eq!(
+        snapshots, expected,
+        "snapshots without a command, or the reverse"
+    );
 }

@@ -12,18 +12,27 @@ use snapbox::{Assert, IntoData, RedactedValue, Redactions};
 
 use super::Sandbox;
 
-/// What to redact: `(placeholder, value)`, the placeholder in square brackets.
-pub struct Redact(Vec<(&'static str, RedactedValue)>);
+/// What to redact, always with the program's `[EXE]` suffix (clap names the program as it
+/// was started: `feedctl.exe` on Windows).
+pub struct Redact(Redactions);
 
 impl Redact {
     /// The sandbox's temp dir (as named and as resolved through symlinks) as `[ROOT]`.
     pub fn sandbox(sandbox: &Sandbox) -> Redact {
         let root = sandbox.root().to_path_buf();
-        let mut pairs = vec![("[ROOT]", RedactedValue::from(&root))];
+        let mut redactions = Redactions::new();
+        redactions
+            .insert("[EXE]", std::env::consts::EXE_SUFFIX)
+            .expect("a valid placeholder");
+        redactions
+            .insert("[ROOT]", RedactedValue::from(&root))
+            .expect("a valid placeholder");
         if let Ok(real) = root.canonicalize() {
-            pairs.push(("[ROOT]", real.into()));
+            redactions
+                .insert("[ROOT]", real)
+                .expect("a valid placeholder");
         }
-        Redact(pairs)
+        Redact(redactions)
     }
 
     /// Also `feed`'s `http://127.0.0.1:PORT` as `[FEED]`.
@@ -35,7 +44,9 @@ impl Redact {
     /// Also `value` as `placeholder`.
     #[cfg(unix)] // only the Unix-only transcripts need more
     pub fn value(mut self, placeholder: &'static str, value: impl Into<String>) -> Redact {
-        self.0.push((placeholder, value.into().into()));
+        self.0
+            .insert(placeholder, value.into())
+            .expect("placeholders are in square brackets");
         self
     }
 }
@@ -44,19 +55,9 @@ impl Redact {
 /// `SNAPSHOTS=overwrite` it writes `actual` there instead.
 #[track_caller]
 pub fn assert_snapshot(actual: impl IntoData, expected: impl IntoData, redact: Redact) {
-    let mut redactions = Redactions::new();
-    // clap names the program as it was started: `feedctl.exe` on Windows.
-    redactions
-        .insert("[EXE]", std::env::consts::EXE_SUFFIX)
-        .expect("a valid placeholder");
-    for (placeholder, value) in redact.0 {
-        redactions
-            .insert(placeholder, value)
-            .expect("placeholders are in square brackets");
-    }
     Assert::new()
         .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
-        .redact_with(redactions)
+        .redact_with(redact.0)
         // Backslashes are text here (`printf '%s\n'`, a shell line continuation), not Windows
         // path separators to turn into `/`.
         .normalize_paths(false)
