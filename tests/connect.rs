@@ -17,11 +17,7 @@ const FEED: [&str; 6] = ["--org", "contoso", "--project", "web", "--feed", "crat
 
 /// `connect` to [`FEED`] without the credential steps; callers add flags.
 fn connect(sandbox: &Sandbox) -> Command {
-    let mut cmd = sandbox.feedctl();
-    cmd.arg("connect")
-        .args(FEED)
-        .args(["--no-providers", "--no-login"]);
-    cmd
+    sandbox.configure_cmd(&FEED)
 }
 
 #[test]

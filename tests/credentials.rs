@@ -8,9 +8,14 @@ use predicates::prelude::*;
 use crate::support::output::Streams;
 use crate::support::sandbox::text_under;
 use crate::support::secrets::{assert_hidden, pat_forms};
-use crate::support::{FakeFeed, Sandbox, TOKEN_PROVIDERS, basic};
+use crate::support::{FakeFeed, FeedSpec, Sandbox, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "onboard-pat-9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddccbbaa99887766554433221100";
+
+/// An Azure DevOps Server feed in its default collection, as these onboarding tests name it.
+fn feed() -> FakeFeed {
+    FakeFeed::start(FeedSpec::new("DefaultCollection", Some("web"), "crates").accept(basic(PAT)))
+}
 
 fn connect_by_server_args(feed: &FakeFeed) -> Vec<String> {
     [
@@ -18,7 +23,7 @@ fn connect_by_server_args(feed: &FakeFeed) -> Vec<String> {
         "--server-url",
         &feed.server_url(),
         "--collection",
-        "Coll",
+        "DefaultCollection",
         "--project",
         "web",
         "--feed",
@@ -30,7 +35,7 @@ fn connect_by_server_args(feed: &FakeFeed) -> Vec<String> {
 
 #[test]
 fn one_connect_with_a_pat_on_stdin_makes_cargo_build_work() {
-    let feed = FakeFeed::with_pat(PAT);
+    let feed = feed();
     let sandbox = Sandbox::new();
     let out = sandbox
         .feedctl_pat(connect_by_server_args(&feed), PAT)
@@ -78,7 +83,7 @@ fn one_connect_with_a_pat_on_stdin_makes_cargo_build_work() {
 
 #[test]
 fn a_wrong_pat_is_refused_and_nothing_is_stored() {
-    let feed = FakeFeed::with_pat(PAT);
+    let feed = feed();
     let sandbox = Sandbox::new();
     let out = sandbox
         .feedctl()
@@ -105,7 +110,7 @@ fn a_wrong_pat_is_refused_and_nothing_is_stored() {
 
 #[test]
 fn a_missing_feed_is_named_as_such() {
-    let feed = FakeFeed::with_pat(PAT);
+    let feed = feed();
     let sandbox = Sandbox::new();
     sandbox.write_home_config(TOKEN_PROVIDERS);
     let mut args = connect_by_server_args(&feed);
@@ -120,7 +125,7 @@ fn a_missing_feed_is_named_as_such() {
 
 #[test]
 fn without_a_token_source_connect_says_what_to_run_next() {
-    let feed = FakeFeed::with_pat(PAT);
+    let feed = feed();
     let sandbox = Sandbox::new();
     sandbox
         .feedctl()
@@ -145,7 +150,7 @@ fn without_a_token_source_connect_says_what_to_run_next() {
 
 #[test]
 fn login_from_an_env_var_then_logout() {
-    let feed = FakeFeed::with_pat(PAT);
+    let feed = feed();
     let sandbox = Sandbox::new();
     sandbox
         .feedctl()
@@ -194,7 +199,7 @@ fn login_from_an_env_var_then_logout() {
 
 #[test]
 fn login_refuses_bad_tokens_before_any_request() {
-    let feed = FakeFeed::with_pat(PAT);
+    let feed = feed();
     let sandbox = Sandbox::new();
     sandbox
         .feedctl()
@@ -339,7 +344,7 @@ fn with_a_secret_service_the_token_goes_to_the_keyring() {
         );
         return;
     }
-    let feed = FakeFeed::with_pat(PAT);
+    let feed = feed();
     let sandbox = Sandbox::new();
     let runtime = sandbox.home().join("runtime");
     fs::create_dir_all(&runtime).unwrap();
@@ -393,7 +398,7 @@ fn with_a_secret_service_the_token_goes_to_the_keyring() {
 #[cfg(target_os = "linux")] // util-linux's `script` provides the pseudo-terminal
 #[test]
 fn at_a_terminal_login_prompts_without_echo() {
-    let feed = FakeFeed::with_pat(PAT);
+    let feed = feed();
     let sandbox = Sandbox::new();
     sandbox
         .feedctl()

@@ -160,13 +160,7 @@ fn force_is_undone_by_disconnect() {
     sandbox.write_project_file(".cargo/config.toml", before);
     let feed = ["--org", "contoso", "--feed", "crates"];
     let with_force = [&feed[..], &["--force"]].concat();
-    sandbox
-        .feedctl()
-        .arg("connect")
-        .args(feed)
-        .args(["--no-providers", "--no-login"])
-        .assert()
-        .code(3);
+    sandbox.configure_cmd(&feed).assert().code(3);
     assert_eq!(sandbox.read_project_file(".cargo/config.toml"), before);
     sandbox.configure(&with_force);
     let forced = sandbox.read_project_file(".cargo/config.toml");

@@ -119,12 +119,17 @@ impl Sandbox {
     /// registry is configured and no credential step runs. `target` names the feed (an index
     /// URL, or `--org … --feed …`) and may add flags such as `--name`.
     pub fn configure(&self, target: &[&str]) {
-        self.feedctl()
-            .arg("connect")
+        self.configure_cmd(target).assert().success();
+    }
+
+    /// The command [`Sandbox::configure`] runs, for a caller that expects another outcome or
+    /// adds flags.
+    pub fn configure_cmd(&self, target: &[&str]) -> Command {
+        let mut cmd = self.feedctl();
+        cmd.arg("connect")
             .args(target)
-            .args(["--no-providers", "--no-login"])
-            .assert()
-            .success();
+            .args(["--no-providers", "--no-login"]);
+        cmd
     }
 
     /// feedctl with `vars` added to the hermetic environment (e.g. a fake `az` first on
