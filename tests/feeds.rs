@@ -512,3 +512,129 @@ fn the_test_switch_takes_only_a_loopback_base() {
         assert_says(bad, &stderr(&out), &[DEVOPS_VAR, bad, "loopback"]);
     }
 }
+
+#[test]
+fn create_with_connect_hands_one_pasted_token_to_both_steps() {
+    let devops = DevOps::start(contoso());
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(crate::support::TOKEN_PROVIDERS);
+    let out = sandbox
+        .feedctl_with(&[(DEVOPS_VAR, devops.url())])
+        .args(["-v", "feed", "create", "crates", "--connect", "--pat-stdin"])
+        .args(WEB)
+        .write_stdin(format!("{OWNER_PAT}\n"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = stderr(&out);
+    assert_says("create --connect", &err, &["Created", "Ready"]);
+    assert_hidden(
+        "create --connect -v",
+        &err,
+        &crate::support::secrets::pat_forms(OWNER_PAT),
+    );
+    assert_hidden(
+        "create --connect",
+        &String::from_utf8_lossy(&out.stdout),
+        &[OWNER_PAT],
+    );
+    sandbox.cargo_build().assert().success();
+    assert_eq!(devops.feed("crates").unwrap().saved.len(), 1);
+}
+
+#[test]
+fn show_and_list_find_the_feed_from_a_url_a_name_or_this_project() {
+    let devops = DevOps::start(
+        contoso().feed(StandFeed::new("crates", Some("web")).role(&ada(), Role::Contributor)),
+    );
+    let sandbox = Sandbox::new();
+    let url = format!(
+        "{}/contoso/web/_packaging/crates/Cargo/index/",
+        devops.url()
+    );
+    for args in [
+        vec!["feed", "show", url.as_str()],
+        vec![
+            "feed",
+            "show",
+            "crates",
+            "--org",
+            "contoso",
+            "--project",
+            "web",
+        ],
+    ] {
+        let out = feedctl(&sandbox, &devops, OWNER_PAT)
+            .args(&args)
+            .args(["--pat-env", "AZURE_DEVOPS_PAT"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        assert_says(
+            &args.join(" "),
+            &String::from_utf8_lossy(&out.stdout),
+            &[
+                "web/crates",
+                "scope: project",
+                "crates.io upstream: on",
+                "your role: Feed Publisher (Contributor)",
+                "token may write: yes",
+                "crates in the feed: none yet",
+                "identity: ada <ada@contoso.test>",
+            ],
+        );
+    }
+    // No registry here and no place named: say how to name one.
+    let out = feedctl(&sandbox, &devops, OWNER_PAT)
+        .args(["feed", "list", "--pat-env", "AZURE_DEVOPS_PAT"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_says("no place", &stderr(&out), &["--org ORG"]);
+    // Once connected, `feed list` lists that organization and project.
+    sandbox.configure(&["--org", "contoso", "--project", "web", "--feed", "crates"]);
+    let out = feedctl(&sandbox, &devops, OWNER_PAT)
+        .args(["feed", "list", "--pat-env", "AZURE_DEVOPS_PAT"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_says(
+        "list",
+        &String::from_utf8_lossy(&out.stdout),
+        &["web/crates", &url],
+    );
+}
+
+#[test]
+fn a_missing_feed_and_a_missing_token_say_what_to_do() {
+    let devops = DevOps::start(contoso());
+    let sandbox = Sandbox::new();
+    let out = feedctl(&sandbox, &devops, OWNER_PAT)
+        .args(["feed", "show", "nope", "--pat-env", "AZURE_DEVOPS_PAT"])
+        .args(WEB)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert_says(
+        "missing feed",
+        &stderr(&out),
+        &["no feed `nope`", "feedctl feed list"],
+    );
+    let out = sandbox
+        .feedctl_with(&[(DEVOPS_VAR, devops.url())])
+        .args(["feed", "create", "crates"])
+        .args(WEB)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert_says(
+        "no token",
+        &stderr(&out),
+        &["no token", "--pat-env VAR", "--azure-cli"],
+    );
+    assert!(devops.requests().iter().all(|r| r.method == "GET"));
+    assert!(devops.feed_names().is_empty());
+}
