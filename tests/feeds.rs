@@ -638,3 +638,47 @@ fn a_missing_feed_and_a_missing_token_say_what_to_do() {
     assert!(devops.requests().iter().all(|r| r.method == "GET"));
     assert!(devops.feed_names().is_empty());
 }
+
+#[test]
+fn a_token_azure_does_not_take_is_named_as_such_and_never_a_sign_in_page() {
+    let devops = DevOps::start(contoso());
+    let sandbox = Sandbox::new();
+    let wrong = "wrong-pat-0123456789abcdefghijklmnopqrstu";
+    let out = feedctl(&sandbox, &devops, wrong)
+        .args([
+            "feed",
+            "list",
+            "--org",
+            "contoso",
+            "--pat-env",
+            "AZURE_DEVOPS_PAT",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert_says(
+        "wrong token",
+        &stderr(&out),
+        &[
+            "list the feeds",
+            "not accepted",
+            "expired, revoked",
+            "organization `contoso`",
+        ],
+    );
+    // feedctl asks Azure for a 401 (`X-TFS-FedAuthRedirect: Suppress`); without it the same
+    // token gets the 203 sign-in page.
+    assert!(
+        devops.requests().iter().all(|r| r.status == 401),
+        "{:#?}",
+        devops.requests()
+    );
+    let page = crate::support::http::get(
+        &format!(
+            "{}/contoso/_apis/packaging/feeds?api-version=7.1",
+            devops.url()
+        ),
+        Some(&crate::support::basic(wrong)),
+    );
+    assert_eq!(page.status, 203);
+}

@@ -23,7 +23,8 @@
 //! | `…/_packaging/{feed}/Cargo/index/…`, `…/Cargo/api/v1/crates/…` | the sparse index | Reader |
 //!
 //! Refusals, in Azure's shapes: no or unknown token → 401 with Azure's challenges (plain
-//! body); a known identity outside the organization → 401 `TF400813`
+//! body), or for an unknown token without `X-TFS-FedAuthRedirect: Suppress` 203 and the
+//! sign-in page; a known identity outside the organization → 401 `TF400813`
 //! (`UnauthorizedRequestException`); a token without the route's scope → [`ScopeRefusal`]
 //! (401 or 403 with no explanatory body: Azure answers both ways, so feedctl must rely on
 //! neither); a missing role → 403 `FeedNeedsPermissionsException`; a missing project → 404
@@ -45,7 +46,7 @@ use serde_json::{Value, json};
 use tiny_http::{Request, Server};
 
 use super::demo_crate::azdemo;
-use super::feed::{ORG_TENANT, Reply, basic, decode_segment, respond, same_name};
+use super::feed::{ORG_TENANT, Reply, SIGN_IN_PAGE, basic, decode_segment, respond, same_name};
 
 /// A feed role, lowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -353,10 +354,14 @@ fn serve(state: &Mutex<World>, mut request: Request) {
     if request.body_length().is_some_and(|n| n > 0) {
         let _ = request.as_reader().read_to_string(&mut body);
     }
+    let suppress = request
+        .headers()
+        .iter()
+        .any(|h| h.field.equiv("X-TFS-FedAuthRedirect") && h.value.as_str() == "Suppress");
     let method = request.method().as_str().to_owned();
     let url = request.url().to_owned();
     let mut world = state.lock().unwrap();
-    let reply = world.reply(&method, &url, authorization.as_deref(), &body);
+    let reply = world.reply(&method, &url, authorization.as_deref(), &body, suppress);
     world.log.push(Seen {
         method,
         url,
@@ -377,7 +382,14 @@ enum Caller {
 }
 
 impl World {
-    fn reply(&mut self, method: &str, url: &str, authorization: Option<&str>, body: &str) -> Reply {
+    fn reply(
+        &mut self,
+        method: &str,
+        url: &str,
+        authorization: Option<&str>,
+        body: &str,
+        suppress: bool,
+    ) -> Reply {
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         let segments: Vec<String> = path
             .trim_start_matches('/')
@@ -411,6 +423,11 @@ impl World {
         };
         let route: Vec<&str> = rest[apis + 1..].iter().map(String::as_str).collect();
         let user = match caller {
+            // Without `X-TFS-FedAuthRedirect: Suppress`, a token Azure does not take is
+            // answered with 203 and the sign-in page.
+            Caller::Unknown if !suppress => {
+                return Reply::new(203, "text/html; charset=utf-8", SIGN_IN_PAGE);
+            }
             Caller::Anonymous | Caller::Unknown => {
                 return Reply::new(401, "text/plain; charset=utf-8", "Unauthorized");
             }

@@ -278,7 +278,7 @@ pub struct Reply {
 }
 
 /// The page Azure DevOps shows a browser (or a client without `X-TFS-FedAuthRedirect`).
-const SIGN_IN_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>Azure DevOps Services | Sign In</title></head>\n<body><form action=\"https://login.microsoftonline.com/\">Sign in to your account</form></body></html>\n";
+pub const SIGN_IN_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>Azure DevOps Services | Sign In</title></head>\n<body><form action=\"https://login.microsoftonline.com/\">Sign in to your account</form></body></html>\n";
 
 /// A corporate proxy's block page.
 const PROXY_PAGE: &str = "<html><head><title>Access Denied</title></head><body><h1>Web Page Blocked</h1><p>Access to this site is blocked by your organization's proxy policy.</p></body></html>\n";
