@@ -93,7 +93,7 @@ fn registry_for(settings: &Settings, host: &Host, feed: Option<&str>) -> Option<
         .into_iter()
         .filter(|r| feed::is_azure_index(&r.index))
         .filter_map(|r| Feed::parse_url(&r.index).ok().map(|f| (r, f)))
-        .filter(|(_, f)| &f.host == host)
+        .filter(|(_, f)| same_host(&f.host, host))
         .collect();
     let exact = same_org
         .iter()
@@ -101,6 +101,26 @@ fn registry_for(settings: &Settings, host: &Host, feed: Option<&str>) -> Option<
     match exact {
         Some(i) => Some(same_org.swap_remove(i).0),
         None => same_org.into_iter().next().map(|(r, _)| r),
+    }
+}
+
+/// Azure DevOps names organizations and collections case-insensitively.
+fn same_host(a: &Host, b: &Host) -> bool {
+    match (a, b) {
+        (Host::Services { organization: x }, Host::Services { organization: y }) => {
+            x.eq_ignore_ascii_case(y)
+        }
+        (
+            Host::Server {
+                base: a,
+                collection: x,
+            },
+            Host::Server {
+                base: b,
+                collection: y,
+            },
+        ) => a == b && x.to_lowercase() == y.to_lowercase(),
+        _ => false,
     }
 }
 
@@ -134,4 +154,71 @@ fn cargo_token(
             ),
         )
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A project whose registry `crates` is a feed of `contoso`, cargo listing `cargo:token`.
+    fn project(dir: &std::path::Path) -> Environment {
+        let project = dir.join("project");
+        std::fs::create_dir_all(project.join(".cargo")).unwrap();
+        std::fs::create_dir_all(dir.join("cargo-home")).unwrap();
+        std::fs::write(
+            project.join(".cargo/config.toml"),
+            "[registries.crates]\n\
+             index = \"sparse+https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index/\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("cargo-home/config.toml"),
+            "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n",
+        )
+        .unwrap();
+        Environment::for_test(&project)
+            .with_var("CARGO_HOME", dir.join("cargo-home").to_str().unwrap())
+            .with_var("CARGO_REGISTRIES_CRATES_TOKEN", "Basic cargo-token")
+            .with_var("MY_PAT", "flag-pat")
+    }
+
+    fn services(org: &str) -> Host {
+        Host::Services {
+            organization: org.into(),
+        }
+    }
+
+    #[test]
+    fn a_flag_wins_then_cargos_token_for_the_same_organization_then_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = project(dir.path());
+        let settings = Settings::load(&env).unwrap();
+        let flag = Want {
+            flags: SourceFlags {
+                pat_env: Some("MY_PAT".into()),
+                ..SourceFlags::default()
+            },
+            entra: false,
+        };
+        let got = resolve(&env, Some(&settings), &services("contoso"), None, &flag).unwrap();
+        assert_eq!(got.from, "the PAT from `MY_PAT`");
+        assert_eq!(got.kind, TokenKind::Pat);
+        // `PAT:` + the PAT, base64: the encoding `login` stores.
+        assert_eq!(got.header.unwrap().expose(), "Basic UEFUOmZsYWctcGF0");
+
+        let default = Want::default();
+        let got = resolve(&env, Some(&settings), &services("CONTOSO"), None, &default);
+        let got = got.unwrap();
+        assert!(got.from.contains("registry `crates`"), "{}", got.from);
+        assert!(
+            got.from.contains("CARGO_REGISTRIES_CRATES_TOKEN"),
+            "{}",
+            got.from
+        );
+        assert_eq!(got.header.unwrap().expose(), "Basic cargo-token");
+
+        let other = resolve(&env, Some(&settings), &services("fabrikam"), None, &default).unwrap();
+        assert!(other.header.is_none());
+        assert_eq!(other.kind, TokenKind::None);
+    }
 }
