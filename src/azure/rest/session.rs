@@ -30,16 +30,18 @@ pub struct Session {
 impl Session {
     /// Opens a session for `host` (and `project`), with the token `want` names or the one
     /// cargo uses for this project's registry of that organization.
+    /// `settings` is cargo's configuration here (its `[http]` settings and registries), when
+    /// it could be read; a caller that already loaded it passes it on.
     pub fn open(
         env: &Environment,
+        settings: Option<&Settings>,
         host: &Host,
         project: Option<&str>,
         feed: Option<&str>,
         want: &Want,
     ) -> Result<Session> {
-        let settings = Settings::load(env).ok();
-        let http = settings.as_ref().map(Settings::http).unwrap_or_default();
-        let credential = credential::resolve(env, settings.as_ref(), host, feed, want)?;
+        let http = settings.map(Settings::http).unwrap_or_default();
+        let credential = credential::resolve(env, settings, host, feed, want)?;
         let endpoints = host.endpoints(project);
         let client = RestClient::new(
             &http,

@@ -14,6 +14,7 @@ use crate::azure::rest::client::Request;
 use crate::azure::rest::credential::Want;
 use crate::azure::rest::error::{Problem, RestError, Scope};
 use crate::azure::rest::feeds::{self, FeedInfo};
+use crate::cargo::config::effective::Settings;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 
@@ -82,6 +83,7 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
     }
     let session = Session::open(
         env,
+        Settings::load(env).ok().as_ref(),
         &feed.host,
         feed.project.as_deref(),
         Some(&feed.name),

@@ -132,7 +132,14 @@ pub fn project_feed(env: &Environment) -> Result<Feed> {
 /// Lists the feeds the caller can read in the organization (and project).
 pub fn list(env: &Environment, place: &Place<'_>, want: &Want) -> Result<Listing> {
     let (host, project) = resolve_place(env, place)?;
-    let session = Session::open(env, &host, project.as_deref(), None, want)?;
+    let session = Session::open(
+        env,
+        Settings::load(env).ok().as_ref(),
+        &host,
+        project.as_deref(),
+        None,
+        want,
+    )?;
     let e = &session.endpoints;
     let mut infos = feeds::list_feeds(&session.client, e, None).map_err(Failure::from)?;
     if project.is_some() {
@@ -263,6 +270,7 @@ pub fn show(
     };
     let session = Session::open(
         env,
+        Settings::load(env).ok().as_ref(),
         &feed.host,
         feed.project.as_deref(),
         Some(&feed.name),
