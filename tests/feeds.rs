@@ -682,3 +682,49 @@ fn a_token_azure_does_not_take_is_named_as_such_and_never_a_sign_in_page() {
     );
     assert_eq!(page.status, 203);
 }
+
+#[test]
+fn an_azure_cli_login_is_enough_to_create_the_feed() {
+    use crate::support::fake_az::{FakeAz, bearer_of};
+    let sandbox = Sandbox::new();
+    let mut entra = User::new("ada-entra", "unused", Scope::Manage).feed_creator();
+    entra.header = bearer_of("user-ok");
+    let devops = DevOps::start(contoso().user(entra));
+    let az = FakeAz::new(&sandbox, "user-ok");
+    let out = az
+        .feedctl(&sandbox)
+        .env(DEVOPS_VAR, devops.url())
+        .args(["feed", "create", "crates", "--azure-cli"])
+        .args(WEB)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_says(
+        "az",
+        &stderr(&out),
+        &[
+            "Created",
+            "feedctl connect --org contoso --project web --feed crates --azure-cli",
+        ],
+    );
+    let post = &devops.writes()[0];
+    assert_eq!(
+        post.authorization.as_deref(),
+        Some(bearer_of("user-ok").as_str())
+    );
+
+    // Not logged in: az's own advice, nothing sent.
+    let devops = DevOps::start(contoso());
+    let az = FakeAz::new(&sandbox, "not-logged-in");
+    let out = az
+        .feedctl(&sandbox)
+        .env(DEVOPS_VAR, devops.url())
+        .args(["feed", "create", "crates", "--azure-cli"])
+        .args(WEB)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_says("az not logged in", &stderr(&out), &["az login"]);
+    assert!(devops.requests().is_empty());
+}
