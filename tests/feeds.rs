@@ -171,6 +171,15 @@ fn the_create_request_carries_the_crates_io_upstream_and_dry_run_sends_nothing()
         ],
     );
     assert_hidden("dry run", &shown, &[OWNER_PAT]);
+    // The feed's page URL names the same feed.
+    let page = format!("{}/contoso/web/_artifacts/feed/crates", devops.url());
+    let out = feedctl(&sandbox, &devops, OWNER_PAT)
+        .args(["feed", "create", &page, "--dry-run"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), shown);
     assert!(devops.requests().is_empty());
 
     let (code, err) = create(&devops, OWNER_PAT, "crates", &WEB);

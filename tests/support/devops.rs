@@ -19,7 +19,7 @@
 //! | `GET …/_apis/packaging/Feeds/{feed}/permissions` | Feed Management_Get Feed Permissions | `vso.packaging`, Owner |
 //! | `POST …/_apis/packaging/Feeds/{feed}/packagemetricsbatch` | Artifact Details_Query Package Metrics | `vso.packaging_write`, Reader |
 //! | `GET …/_apis/packaging/Feeds/{feed}/packages` | Artifact Details_Get Packages | `vso.packaging`, Reader |
-//! | `GET {org}/_apis/packaging/globalpermissions` | Service Settings_Get Global Permissions | `vso.packaging` (Services only) |
+//! | `GET {org}/_apis/packaging/globalpermissions` | Service Settings_Get Global Permissions (also in `feed-onprem.json`) | `vso.packaging` |
 //! | `…/_packaging/{feed}/Cargo/index/…`, `…/Cargo/api/v1/crates/…` | the sparse index | Reader |
 //!
 //! Refusals, in Azure's shapes: no or unknown token → 401 with Azure's challenges (plain
@@ -93,7 +93,7 @@ pub enum Kind {
     /// Azure DevOps Services (reached through `FEEDCTL_TEST_AZURE_DEVOPS_URL`).
     #[default]
     Services,
-    /// Azure DevOps Server 2022.1 or later: the feeds API at 7.1, no global permissions.
+    /// Azure DevOps Server 2022.1 or later: the feeds API at 7.1 under the collection.
     Server,
     /// An old Azure DevOps Server whose APIs stop before 7.1 (`VssVersionOutOfRangeException`).
     OldServer,
@@ -496,7 +496,7 @@ impl World {
         let lower: Vec<String> = route[1..].iter().map(|s| s.to_ascii_lowercase()).collect();
         let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
         match (method, lower.as_slice()) {
-            ("GET", ["globalpermissions"]) if project.is_none() && self.spec.kind == Kind::Services => {
+            ("GET", ["globalpermissions"]) if project.is_none() => {
                 self.scoped(&user, Scope::Read, || {
                     let value: Vec<Value> = self
                         .spec
