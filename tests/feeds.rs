@@ -134,6 +134,8 @@ fn invalid_names_are_refused_before_any_request() {
         ("a:b", "`:` is not allowed"),
         ("a~b", "`~` is not allowed"),
         (long.as_str(), "at most 64"),
+        // Azure takes it, but no Cargo index URL `connect` writes could name it.
+        ("données", "letters, digits, `.`, `_` and `-`"),
     ];
     for (name, rule) in cases {
         let (code, err) = create(&devops, OWNER_PAT, name, &WEB);
