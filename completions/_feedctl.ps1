@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the environment variables that make cargo authenticate in CI.')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the registries, crates.io replacement, providers and tokens in effect here.')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check everything between `cargo build` and the feed; name each problem and its fix.')
+            [CompletionResult]::new('feed', 'feed', [CompletionResultType]::ParameterValue, 'Create, list and show Azure Artifacts feeds (with the crates.io upstream).')
             [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Remove a registry (and the crates.io replacement pointing at it) from the project.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -133,6 +134,87 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'feedctl;feed' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a feed with the crates.io upstream (or make sure an existing one has it).')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the feeds you can read: scope, crates.io upstream, your role, index URL.')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one feed: upstreams and their health, your role, whether the token may write.')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'feedctl;feed;create' {
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Azure DevOps Services organization, e.g. `--org contoso` for dev.azure.com/contoso')
+            [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Azure DevOps Server base URL, path included, e.g. `--server-url https://tfs.contoso.com/tfs`')
+            [CompletionResult]::new('--collection', '--collection', [CompletionResultType]::ParameterName, 'Azure DevOps Server collection, e.g. `--collection DefaultCollection`')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project, e.g. `--project "Web Team"`; omit for the organization''s (or collection''s) own feeds')
+            [CompletionResult]::new('--pat-env', '--pat-env', [CompletionResultType]::ParameterName, 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, '`entra`: a Microsoft Entra ID token from the platform''s identity (see `connect --help`), e.g. `--auth entra`')
+            [CompletionResult]::new('--no-upstream', '--no-upstream', [CompletionResultType]::ParameterName, 'Create the feed without the crates.io upstream (then only crates published to the feed can be used)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (method, URL, body; never a token) and send nothing')
+            [CompletionResult]::new('--connect', '--connect', [CompletionResultType]::ParameterName, 'Then point this project at the new feed, as `feedctl connect` with the same token flags would')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a machine-readable JSON result to stdout (shape in docs/json.md)')
+            [CompletionResult]::new('--pat-stdin', '--pat-stdin', [CompletionResultType]::ParameterName, 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf ''%s\n'' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)')
+            [CompletionResult]::new('--azure-cli', '--azure-cli', [CompletionResultType]::ParameterName, 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;feed;list' {
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Azure DevOps Services organization, e.g. `--org contoso` for dev.azure.com/contoso')
+            [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Azure DevOps Server base URL, path included, e.g. `--server-url https://tfs.contoso.com/tfs`')
+            [CompletionResult]::new('--collection', '--collection', [CompletionResultType]::ParameterName, 'Azure DevOps Server collection, e.g. `--collection DefaultCollection`')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project, e.g. `--project "Web Team"`; omit for the organization''s (or collection''s) own feeds')
+            [CompletionResult]::new('--pat-env', '--pat-env', [CompletionResultType]::ParameterName, 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, '`entra`: a Microsoft Entra ID token from the platform''s identity (see `connect --help`), e.g. `--auth entra`')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (shape in docs/json.md), e.g. `feedctl feed list --org contoso --json`')
+            [CompletionResult]::new('--pat-stdin', '--pat-stdin', [CompletionResultType]::ParameterName, 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf ''%s\n'' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)')
+            [CompletionResult]::new('--azure-cli', '--azure-cli', [CompletionResultType]::ParameterName, 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;feed;show' {
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'Azure DevOps Services organization, e.g. `--org contoso` for dev.azure.com/contoso')
+            [CompletionResult]::new('--server-url', '--server-url', [CompletionResultType]::ParameterName, 'Azure DevOps Server base URL, path included, e.g. `--server-url https://tfs.contoso.com/tfs`')
+            [CompletionResult]::new('--collection', '--collection', [CompletionResultType]::ParameterName, 'Azure DevOps Server collection, e.g. `--collection DefaultCollection`')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project, e.g. `--project "Web Team"`; omit for the organization''s (or collection''s) own feeds')
+            [CompletionResult]::new('--pat-env', '--pat-env', [CompletionResultType]::ParameterName, 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, '`entra`: a Microsoft Entra ID token from the platform''s identity (see `connect --help`), e.g. `--auth entra`')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (shape in docs/json.md)')
+            [CompletionResult]::new('--pat-stdin', '--pat-stdin', [CompletionResultType]::ParameterName, 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf ''%s\n'' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)')
+            [CompletionResult]::new('--azure-cli', '--azure-cli', [CompletionResultType]::ParameterName, 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;feed;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a feed with the crates.io upstream (or make sure an existing one has it).')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the feeds you can read: scope, crates.io upstream, your role, index URL.')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one feed: upstreams and their health, your role, whether the token may write.')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'feedctl;feed;help;create' {
+            break
+        }
+        'feedctl;feed;help;list' {
+            break
+        }
+        'feedctl;feed;help;show' {
+            break
+        }
+        'feedctl;feed;help;help' {
+            break
+        }
         'feedctl;disconnect' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Registry to remove, e.g. `--name crates` (default: the only Azure Artifacts registry in the file)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: as for `connect`)')
@@ -161,6 +243,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the environment variables that make cargo authenticate in CI.')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the registries, crates.io replacement, providers and tokens in effect here.')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check everything between `cargo build` and the feed; name each problem and its fix.')
+            [CompletionResult]::new('feed', 'feed', [CompletionResultType]::ParameterValue, 'Create, list and show Azure Artifacts feeds (with the crates.io upstream).')
             [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Remove a registry (and the crates.io replacement pointing at it) from the project.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -185,6 +268,21 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             break
         }
         'feedctl;help;doctor' {
+            break
+        }
+        'feedctl;help;feed' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a feed with the crates.io upstream (or make sure an existing one has it).')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the feeds you can read: scope, crates.io upstream, your role, index URL.')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one feed: upstreams and their health, your role, whether the token may write.')
+            break
+        }
+        'feedctl;help;feed;create' {
+            break
+        }
+        'feedctl;help;feed;list' {
+            break
+        }
+        'feedctl;help;feed;show' {
             break
         }
         'feedctl;help;disconnect' {

@@ -31,6 +31,9 @@ _feedctl() {
             feedctl,env)
                 cmd="feedctl__subcmd__env"
                 ;;
+            feedctl,feed)
+                cmd="feedctl__subcmd__feed"
+                ;;
             feedctl,help)
                 cmd="feedctl__subcmd__help"
                 ;;
@@ -45,6 +48,30 @@ _feedctl() {
                 ;;
             feedctl,status)
                 cmd="feedctl__subcmd__status"
+                ;;
+            feedctl__subcmd__feed,create)
+                cmd="feedctl__subcmd__feed__subcmd__create"
+                ;;
+            feedctl__subcmd__feed,help)
+                cmd="feedctl__subcmd__feed__subcmd__help"
+                ;;
+            feedctl__subcmd__feed,list)
+                cmd="feedctl__subcmd__feed__subcmd__list"
+                ;;
+            feedctl__subcmd__feed,show)
+                cmd="feedctl__subcmd__feed__subcmd__show"
+                ;;
+            feedctl__subcmd__feed__subcmd__help,create)
+                cmd="feedctl__subcmd__feed__subcmd__help__subcmd__create"
+                ;;
+            feedctl__subcmd__feed__subcmd__help,help)
+                cmd="feedctl__subcmd__feed__subcmd__help__subcmd__help"
+                ;;
+            feedctl__subcmd__feed__subcmd__help,list)
+                cmd="feedctl__subcmd__feed__subcmd__help__subcmd__list"
+                ;;
+            feedctl__subcmd__feed__subcmd__help,show)
+                cmd="feedctl__subcmd__feed__subcmd__help__subcmd__show"
                 ;;
             feedctl__subcmd__help,completions)
                 cmd="feedctl__subcmd__help__subcmd__completions"
@@ -61,6 +88,9 @@ _feedctl() {
             feedctl__subcmd__help,env)
                 cmd="feedctl__subcmd__help__subcmd__env"
                 ;;
+            feedctl__subcmd__help,feed)
+                cmd="feedctl__subcmd__help__subcmd__feed"
+                ;;
             feedctl__subcmd__help,help)
                 cmd="feedctl__subcmd__help__subcmd__help"
                 ;;
@@ -76,6 +106,15 @@ _feedctl() {
             feedctl__subcmd__help,status)
                 cmd="feedctl__subcmd__help__subcmd__status"
                 ;;
+            feedctl__subcmd__help__subcmd__feed,create)
+                cmd="feedctl__subcmd__help__subcmd__feed__subcmd__create"
+                ;;
+            feedctl__subcmd__help__subcmd__feed,list)
+                cmd="feedctl__subcmd__help__subcmd__feed__subcmd__list"
+                ;;
+            feedctl__subcmd__help__subcmd__feed,show)
+                cmd="feedctl__subcmd__help__subcmd__feed__subcmd__show"
+                ;;
             *)
                 ;;
         esac
@@ -83,7 +122,7 @@ _feedctl() {
 
     case "${cmd}" in
         feedctl)
-            opts="-v -h -V --cargo-plugin --verbose --help --version connect providers login logout env status doctor disconnect completions help"
+            opts="-v -h -V --cargo-plugin --verbose --help --version connect providers login logout env status doctor feed disconnect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -230,8 +269,206 @@ _feedctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        feedctl__subcmd__feed)
+            opts="-v -h --verbose --help create list show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__feed__subcmd__create)
+            opts="-v -h --org --server-url --collection --project --no-upstream --dry-run --connect --json --pat-stdin --pat-env --azure-cli --auth --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collection)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pat-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "entra" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__feed__subcmd__help)
+            opts="create list show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__feed__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__feed__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__feed__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__feed__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__feed__subcmd__list)
+            opts="-v -h --org --server-url --collection --project --json --pat-stdin --pat-env --azure-cli --auth --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collection)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pat-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "entra" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__feed__subcmd__show)
+            opts="-v -h --org --server-url --collection --project --json --pat-stdin --pat-env --azure-cli --auth --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collection)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pat-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "entra" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         feedctl__subcmd__help)
-            opts="connect providers login logout env status doctor disconnect completions help"
+            opts="connect providers login logout env status doctor feed disconnect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -303,6 +540,62 @@ _feedctl() {
         feedctl__subcmd__help__subcmd__env)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__help__subcmd__feed)
+            opts="create list show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__help__subcmd__feed__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__help__subcmd__feed__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__help__subcmd__feed__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand env 'Print the environment variables that make cargo authenticate in CI.'
             cand status 'Show the registries, crates.io replacement, providers and tokens in effect here.'
             cand doctor 'Check everything between `cargo build` and the feed; name each problem and its fix.'
+            cand feed 'Create, list and show Azure Artifacts feeds (with the crates.io upstream).'
             cand disconnect 'Remove a registry (and the crates.io replacement pointing at it) from the project.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -122,6 +123,78 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'feedctl;feed'= {
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand create 'Create a feed with the crates.io upstream (or make sure an existing one has it).'
+            cand list 'List the feeds you can read: scope, crates.io upstream, your role, index URL.'
+            cand show 'Show one feed: upstreams and their health, your role, whether the token may write.'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'feedctl;feed;create'= {
+            cand --org 'Azure DevOps Services organization, e.g. `--org contoso` for dev.azure.com/contoso'
+            cand --server-url 'Azure DevOps Server base URL, path included, e.g. `--server-url https://tfs.contoso.com/tfs`'
+            cand --collection 'Azure DevOps Server collection, e.g. `--collection DefaultCollection`'
+            cand --project 'Project, e.g. `--project "Web Team"`; omit for the organization''s (or collection''s) own feeds'
+            cand --pat-env 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)'
+            cand --auth '`entra`: a Microsoft Entra ID token from the platform''s identity (see `connect --help`), e.g. `--auth entra`'
+            cand --no-upstream 'Create the feed without the crates.io upstream (then only crates published to the feed can be used)'
+            cand --dry-run 'Print the request that would be sent (method, URL, body; never a token) and send nothing'
+            cand --connect 'Then point this project at the new feed, as `feedctl connect` with the same token flags would'
+            cand --json 'Print a machine-readable JSON result to stdout (shape in docs/json.md)'
+            cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf ''%s\n'' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)'
+            cand --azure-cli 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;feed;list'= {
+            cand --org 'Azure DevOps Services organization, e.g. `--org contoso` for dev.azure.com/contoso'
+            cand --server-url 'Azure DevOps Server base URL, path included, e.g. `--server-url https://tfs.contoso.com/tfs`'
+            cand --collection 'Azure DevOps Server collection, e.g. `--collection DefaultCollection`'
+            cand --project 'Project, e.g. `--project "Web Team"`; omit for the organization''s (or collection''s) own feeds'
+            cand --pat-env 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)'
+            cand --auth '`entra`: a Microsoft Entra ID token from the platform''s identity (see `connect --help`), e.g. `--auth entra`'
+            cand --json 'Print JSON (shape in docs/json.md), e.g. `feedctl feed list --org contoso --json`'
+            cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf ''%s\n'' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)'
+            cand --azure-cli 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;feed;show'= {
+            cand --org 'Azure DevOps Services organization, e.g. `--org contoso` for dev.azure.com/contoso'
+            cand --server-url 'Azure DevOps Server base URL, path included, e.g. `--server-url https://tfs.contoso.com/tfs`'
+            cand --collection 'Azure DevOps Server collection, e.g. `--collection DefaultCollection`'
+            cand --project 'Project, e.g. `--project "Web Team"`; omit for the organization''s (or collection''s) own feeds'
+            cand --pat-env 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)'
+            cand --auth '`entra`: a Microsoft Entra ID token from the platform''s identity (see `connect --help`), e.g. `--auth entra`'
+            cand --json 'Print JSON (shape in docs/json.md)'
+            cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf ''%s\n'' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)'
+            cand --azure-cli 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;feed;help'= {
+            cand create 'Create a feed with the crates.io upstream (or make sure an existing one has it).'
+            cand list 'List the feeds you can read: scope, crates.io upstream, your role, index URL.'
+            cand show 'Show one feed: upstreams and their health, your role, whether the token may write.'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'feedctl;feed;help;create'= {
+        }
+        &'feedctl;feed;help;list'= {
+        }
+        &'feedctl;feed;help;show'= {
+        }
+        &'feedctl;feed;help;help'= {
+        }
         &'feedctl;disconnect'= {
             cand --name 'Registry to remove, e.g. `--name crates` (default: the only Azure Artifacts registry in the file)'
             cand --config 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: as for `connect`)'
@@ -148,6 +221,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand env 'Print the environment variables that make cargo authenticate in CI.'
             cand status 'Show the registries, crates.io replacement, providers and tokens in effect here.'
             cand doctor 'Check everything between `cargo build` and the feed; name each problem and its fix.'
+            cand feed 'Create, list and show Azure Artifacts feeds (with the crates.io upstream).'
             cand disconnect 'Remove a registry (and the crates.io replacement pointing at it) from the project.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -165,6 +239,17 @@ set edit:completion:arg-completer[feedctl] = {|@words|
         &'feedctl;help;status'= {
         }
         &'feedctl;help;doctor'= {
+        }
+        &'feedctl;help;feed'= {
+            cand create 'Create a feed with the crates.io upstream (or make sure an existing one has it).'
+            cand list 'List the feeds you can read: scope, crates.io upstream, your role, index URL.'
+            cand show 'Show one feed: upstreams and their health, your role, whether the token may write.'
+        }
+        &'feedctl;help;feed;create'= {
+        }
+        &'feedctl;help;feed;list'= {
+        }
+        &'feedctl;help;feed;show'= {
         }
         &'feedctl;help;disconnect'= {
         }

@@ -100,6 +100,15 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Doctor(DoctorArgs),
 
+    /// Create, list and show Azure Artifacts feeds (with the crates.io upstream).
+    ///
+    /// Examples:
+    ///   feedctl feed create crates --org contoso --project web --pat-env AZURE_DEVOPS_PAT
+    ///   feedctl feed list --org contoso
+    ///   feedctl feed show                  # the feed of this project's registry
+    #[command(verbatim_doc_comment, subcommand)]
+    Feed(FeedCommand),
+
     /// Remove a registry (and the crates.io replacement pointing at it) from the project.
     ///
     /// Example:
@@ -283,6 +292,141 @@ pub struct LogoutArgs {
     /// Print a machine-readable JSON result to stdout (shape in the README).
     #[arg(long)]
     pub json: bool,
+}
+
+/// `feedctl feed …`.
+#[derive(Debug, Subcommand)]
+pub enum FeedCommand {
+    /// Create a feed with the crates.io upstream (or make sure an existing one has it).
+    ///
+    /// The PAT needs Packaging > Read & write (adding the upstream to an existing feed needs
+    /// Read, write, & manage and the feed's Owner role); creating a feed needs the
+    /// organization's "Feed creator" permission.
+    ///
+    /// Examples:
+    ///   feedctl feed create crates --org contoso --project web --pat-env AZURE_DEVOPS_PAT
+    ///   feedctl feed create crates --org contoso --azure-cli --connect
+    ///   feedctl feed create crates --server-url https://tfs.contoso.com/tfs \
+    ///       --collection DefaultCollection --dry-run
+    #[command(verbatim_doc_comment)]
+    Create(FeedCreateArgs),
+
+    /// List the feeds you can read: scope, crates.io upstream, your role, index URL.
+    ///
+    /// Examples:
+    ///   feedctl feed list --org contoso
+    ///   feedctl feed list --org contoso --project web --json
+    ///   feedctl feed list                  # the organization of this project's registry
+    #[command(verbatim_doc_comment)]
+    List(FeedListArgs),
+
+    /// Show one feed: upstreams and their health, your role, whether the token may write.
+    ///
+    /// Examples:
+    ///   feedctl feed show                  # the feed of this project's registry
+    ///   feedctl feed show https://dev.azure.com/contoso/web/_artifacts/feed/crates
+    ///   feedctl feed show crates --org contoso --project web --json
+    #[command(verbatim_doc_comment)]
+    Show(FeedShowArgs),
+}
+
+/// The organization (or Server collection) and project of a feed command.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PlaceArgs {
+    /// Azure DevOps Services organization, e.g. `--org contoso` for dev.azure.com/contoso.
+    #[arg(long = "org", value_name = "ORG", conflicts_with = "server_url")]
+    pub organization: Option<String>,
+
+    /// Azure DevOps Server base URL, path included, e.g. `--server-url https://tfs.contoso.com/tfs`.
+    #[arg(long, value_name = "URL", requires = "collection")]
+    pub server_url: Option<String>,
+
+    /// Azure DevOps Server collection, e.g. `--collection DefaultCollection`.
+    #[arg(long, value_name = "NAME", requires = "server_url")]
+    pub collection: Option<String>,
+
+    /// Project, e.g. `--project "Web Team"`; omit for the organization's (or collection's)
+    /// own feeds.
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+}
+
+/// The token for Azure DevOps' REST API. Without these: the token cargo uses for this
+/// project's registry of that organization, else a prompt on a terminal.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RestTokenArgs {
+    #[command(flatten)]
+    pub token: TokenArgs,
+
+    /// `entra`: a Microsoft Entra ID token from the platform's identity (see `connect
+    /// --help`), e.g. `--auth entra`.
+    #[arg(long, value_enum, value_name = "SOURCE", conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli"])]
+    pub auth: Option<EnvAuth>,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedCreateArgs {
+    /// The new feed's name, e.g. `crates` (at most 64 characters, no spaces, none of
+    /// `@ ~ ; { } \ + = < > | / ? : & $ * " # [ ]`), or a feed URL naming organization,
+    /// project and feed.
+    #[arg(value_name = "NAME|URL")]
+    pub name: String,
+
+    #[command(flatten)]
+    pub place: PlaceArgs,
+
+    /// Create the feed without the crates.io upstream (then only crates published to the
+    /// feed can be used).
+    #[arg(long)]
+    pub no_upstream: bool,
+
+    /// Print the request that would be sent (method, URL, body; never a token) and send
+    /// nothing.
+    #[arg(long, conflicts_with = "connect")]
+    pub dry_run: bool,
+
+    /// Then point this project at the new feed, as `feedctl connect` with the same token
+    /// flags would.
+    #[arg(long)]
+    pub connect: bool,
+
+    /// Print a machine-readable JSON result to stdout (shape in docs/json.md).
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub token: RestTokenArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedListArgs {
+    #[command(flatten)]
+    pub place: PlaceArgs,
+
+    /// Print JSON (shape in docs/json.md), e.g. `feedctl feed list --org contoso --json`.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub token: RestTokenArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedShowArgs {
+    /// The feed's URL, or its name with `--org`/`--project` (default: the feed of this
+    /// project's registry).
+    #[arg(value_name = "URL|NAME")]
+    pub feed: Option<String>,
+
+    #[command(flatten)]
+    pub place: PlaceArgs,
+
+    /// Print JSON (shape in docs/json.md).
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub token: RestTokenArgs,
 }
 
 /// Which feed: a URL, or the flags that build one.

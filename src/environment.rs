@@ -78,8 +78,14 @@ impl Environment {
         self
     }
 
+    /// The same surroundings with one line of standard input read now and given again to
+    /// every later read: for a run that hands the same `--pat-stdin` token to two steps.
+    pub fn replaying_stdin_line(&self) -> Result<Environment> {
+        let line = self.read_stdin_line()?;
+        Ok(self.clone().with_stdin(&format!("{line}\n")))
+    }
+
     /// The same surroundings with this text on standard input.
-    #[cfg(test)]
     pub fn with_stdin(mut self, text: &str) -> Environment {
         self.stdin = Some(text.into());
         self

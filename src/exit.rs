@@ -8,10 +8,12 @@ pub const TABLE: &str = "\
 Exit codes:
   0  success, or nothing to change
   1  error (unreadable or invalid config file, I/O error, a failing cargo or az)
-  2  invalid usage (unknown flag, missing or conflicting arguments)
+  2  invalid usage (unknown flag, missing or conflicting arguments, an invalid or taken name)
   3  refused to overwrite settings that point elsewhere (use --force)
-  4  token rejected by the feed (401/403, a sign-in page) or no token available
-  5  feed not found (404) or not a Cargo feed: check organization, project and feed
+  4  token rejected by the feed (401/403, a sign-in page) or no token available, or the
+     identity lacks a scope, role or permission for an Azure DevOps request
+  5  feed not found (404) or not a Cargo feed: check organization, project and feed;
+     or a step this Azure DevOps Server cannot do
   6  feed unreachable (network, DNS, TLS, proxy, timeout, 429, 5xx)
   7  doctor found a failing check";
 

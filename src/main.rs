@@ -25,17 +25,9 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     ui::set_verbose(cli.verbose);
-    let result = environment::Environment::capture().and_then(|env| match &cli.command {
-        _ if cli.cargo_plugin => {
-            cargo_credential::main(auth::provider::AzureCliProvider::new(env));
-            Ok(())
-        }
-        Some(command) => commands::run(command, &env),
-        None => Err(exit::Failure::new(
-            exit::Code::Usage,
-            "no command given: see `feedctl --help`",
-        )
-        .into()),
+    let result = environment::Environment::capture().and_then(|env| {
+        azure::endpoints::install(&env)?;
+        run(&cli, &env)
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -44,6 +36,21 @@ fn main() -> ExitCode {
             ui::error(format!("{err:#}"));
             ExitCode::from(exit::code_of(&err) as u8)
         }
+    }
+}
+
+fn run(cli: &cli::Cli, env: &environment::Environment) -> anyhow::Result<()> {
+    match &cli.command {
+        _ if cli.cargo_plugin => {
+            cargo_credential::main(auth::provider::AzureCliProvider::new(env.clone()));
+            Ok(())
+        }
+        Some(command) => commands::run(command, env),
+        None => Err(exit::Failure::new(
+            exit::Code::Usage,
+            "no command given: see `feedctl --help`",
+        )
+        .into()),
     }
 }
 

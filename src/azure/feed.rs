@@ -11,6 +11,8 @@ use std::net::IpAddr;
 use anyhow::{Context, Result, bail};
 use url::Url;
 
+use crate::azure::endpoints::{self, Endpoints, Place};
+
 /// The host of Azure DevOps Services' package endpoints.
 const SERVICES_PKGS_HOST: &str = "pkgs.dev.azure.com";
 /// The suffix Azure appends to a feed name to make cargo authenticate against a public feed.
@@ -47,7 +49,23 @@ pub struct FeedParts<'a> {
     pub force_auth: bool,
 }
 
+impl Host {
+    /// The REST surfaces of this organization or collection, narrowed to `project`.
+    pub fn endpoints(&self, project: Option<&str>) -> Endpoints {
+        let place = match self {
+            Host::Services { organization } => Place::Services { organization },
+            Host::Server { base, collection } => Place::Server { base, collection },
+        };
+        Endpoints::new(place, project)
+    }
+}
+
 impl Feed {
+    /// The REST surfaces of the feed's organization (or collection) and project.
+    pub fn endpoints(&self) -> Endpoints {
+        self.host.endpoints(self.project.as_deref())
+    }
+
     /// Builds a feed from command-line flags, checking every name.
     pub fn from_parts(parts: &FeedParts<'_>) -> Result<Feed> {
         let Some(feed) = parts.feed else {
@@ -212,7 +230,10 @@ impl Feed {
         let (name, force_auth) = split_force_auth(feed);
         check_feed_name(name)?;
         let host_name = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        let (host, project) = if let Some(org) = services_organization(&host_name) {
+        // The test stand-in serves Services' layout (`{base}/{org}[/{project}]/…`).
+        let services = services_organization(&host_name)
+            .or_else(|| endpoints::is_on_stand_in(&url).then_some(None));
+        let (host, project) = if let Some(org) = services {
             // Legacy hosts carry the organization in the host name: `ORG.visualstudio.com/PROJECT`.
             // Legacy hosts also show the collection: `ORG.visualstudio.com/DefaultCollection/…`.
             let before = match before {
@@ -272,9 +293,7 @@ impl Feed {
     /// `sparse+https://pkgs.dev.azure.com/contoso/web/_packaging/crates/Cargo/index/`.
     pub fn index_url(&self) -> String {
         let mut url = match &self.host {
-            Host::Services { .. } => {
-                Url::parse(&format!("https://{SERVICES_PKGS_HOST}/")).expect("constant URL")
-            }
+            Host::Services { .. } => endpoints::services_root(SERVICES_PKGS_HOST),
             Host::Server { base, .. } => base.clone(),
         };
         let feed_segment = if self.force_auth {
@@ -567,6 +586,42 @@ fn check_feed_name(feed: &str) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Azure's rule for a new feed's name (feed.json, Feed Management_Create Feed): at most 64
+/// characters, no whitespace, not starting with `_` or `.`, not ending with `.`, none of
+/// `@ ~ ; { } \ + = < > | / ? : & $ * " # [ ]`. The error names the name and the rule.
+pub fn check_new_feed_name(name: &str) -> Result<()> {
+    const RESERVED: &[char] = &[
+        '@', '~', ';', '{', '}', '\\', '+', '=', '<', '>', '|', '/', '?', ':', '&', '$', '*', '"',
+        '#', '[', ']',
+    ];
+    let problem = if name.is_empty() {
+        Some("it is empty".to_string())
+    } else if name.chars().count() > 64 {
+        Some(format!(
+            "it has {} characters, at most 64 are allowed",
+            name.chars().count()
+        ))
+    } else if let Some(c) = name.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        Some(format!("it contains whitespace (`{}`)", c.escape_default()))
+    } else if let Some(c) = name.chars().find(|c| RESERVED.contains(c)) {
+        Some(format!("`{c}` is not allowed"))
+    } else if name.starts_with(['_', '.']) {
+        Some("it starts with `_` or `.`".to_string())
+    } else if name.ends_with('.') {
+        Some("it ends with `.`".to_string())
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => bail!(
+            "`{name}` is not a valid feed name: {problem} (Azure Artifacts: at most 64 \
+             characters, no whitespace, not starting with `_` or `.`, not ending with `.`, none \
+             of `@ ~ ; {{ }} \\ + = < > | / ? : & $ * \" # [ ]`)"
+        ),
+        None => Ok(()),
+    }
 }
 
 /// Project and collection names: any characters but Azure's reserved ones; no leading `_`
@@ -1046,6 +1101,30 @@ mod tests {
             assert!(
                 err.contains(problem) && err.contains(suggestion),
                 "{name}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn new_feed_names_follow_azures_rule() {
+        for ok in ["crates", "my-feed", "My.Feed_2", "données", &"x".repeat(64)] {
+            check_new_feed_name(ok).unwrap_or_else(|e| panic!("{ok}: {e:#}"));
+        }
+        for (bad, rule) in [
+            ("", "it is empty"),
+            ("my feed", "whitespace"),
+            ("tab\tfeed", "whitespace"),
+            (".feed", "starts with"),
+            ("_feed", "starts with"),
+            ("feed.", "ends with"),
+            ("a#b", "`#` is not allowed"),
+            ("a\\b", "is not allowed"),
+            (&"x".repeat(65), "65 characters"),
+        ] {
+            let err = check_new_feed_name(bad).unwrap_err().to_string();
+            assert!(
+                err.contains(rule) && err.contains(&format!("`{bad}`")),
+                "{bad}: {err}"
             );
         }
     }

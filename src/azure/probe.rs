@@ -188,8 +188,14 @@ impl Prober {
         Ok(answer)
     }
 
+    /// The client with cargo's `[http]` settings, for the REST calls that must go out as
+    /// cargo's requests do.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// The innermost reason of a request error, which is the informative one.
-    fn describe(&self, err: &reqwest::Error) -> String {
+    pub fn describe(&self, err: &reqwest::Error) -> String {
         let kind = if err.is_timeout() {
             "timed out"
         } else if err.is_connect() {

@@ -3,9 +3,14 @@
 //! with two or three flags fills its options where it runs.
 
 use crate::auth::token::SourceFlags;
-use crate::azure::feed::FeedParts;
-use crate::cli::{ConnectArgs, EnvArgs, EnvAuth, FeedArgs, TokenArgs};
-use crate::ops::{ci_env, connect};
+use crate::azure::feed::{Feed, FeedParts, Host};
+use crate::azure::rest::credential::Want;
+use crate::cargo::providers::Store;
+use crate::cli::{
+    ConnectArgs, EnvArgs, EnvAuth, FeedArgs, FeedCreateArgs, PlaceArgs, RestTokenArgs, TokenArgs,
+};
+use crate::ops::feed::{self, create};
+use crate::ops::{AuthMode, ci_env, connect};
 
 /// The token flags as [`crate::auth::token::select_source`] takes them.
 pub fn source_flags(args: &TokenArgs) -> SourceFlags {
@@ -46,6 +51,90 @@ pub fn connect(args: &ConnectArgs) -> connect::Options<'_> {
         verify: !args.no_verify,
         token: source_flags(&args.token),
         auth: args.auth,
+    }
+}
+
+/// The organization and project flags of the `feed` commands.
+pub fn place(args: &PlaceArgs) -> feed::Place<'_> {
+    feed::Place {
+        organization: args.organization.as_deref(),
+        server_url: args.server_url.as_deref(),
+        collection: args.collection.as_deref(),
+        project: args.project.as_deref(),
+    }
+}
+
+/// The REST token flags of the `feed` commands.
+pub fn want(args: &RestTokenArgs) -> Want {
+    Want {
+        flags: source_flags(&args.token),
+        entra: args.auth == Some(EnvAuth::Entra),
+    }
+}
+
+/// The token flag as the user typed it, to repeat in the next command.
+fn token_flag(args: &RestTokenArgs) -> Option<String> {
+    let t = &args.token;
+    if args.auth == Some(EnvAuth::Entra) {
+        Some("--auth entra".into())
+    } else if t.pat_stdin {
+        Some("--pat-stdin".into())
+    } else if let Some(var) = &t.pat_env {
+        Some(format!("--pat-env {var}"))
+    } else {
+        t.azure_cli.then(|| "--azure-cli".into())
+    }
+}
+
+/// `feed create`'s flags as its use case takes them.
+pub fn feed_create(args: &FeedCreateArgs) -> create::Options<'_> {
+    create::Options {
+        name: &args.name,
+        place: place(&args.place),
+        upstream: !args.no_upstream,
+        dry_run: args.dry_run,
+        want: want(&args.token),
+        token_flag: token_flag(&args.token),
+    }
+}
+
+/// `connect`'s options for a feed just created, with the same token flags (`--auth entra`
+/// makes feedctl the registry's provider, as `connect --auth entra` does).
+pub fn connect_to<'a>(feed: &'a Feed, token: &RestTokenArgs) -> connect::Options<'a> {
+    let (organization, server_url, collection) = match &feed.host {
+        Host::Services { organization } => (Some(organization.as_str()), None, None),
+        Host::Server { base, collection } => (None, Some(base.as_str()), Some(collection.as_str())),
+    };
+    let entra = token.auth == Some(EnvAuth::Entra);
+    connect::Options {
+        url: None,
+        parts: FeedParts {
+            organization,
+            server_url,
+            collection,
+            project: feed.project.as_deref(),
+            feed: Some(&feed.name),
+            force_auth: feed.force_auth,
+        },
+        name: None,
+        config: None,
+        user: false,
+        replace_crates_io: true,
+        force: false,
+        dry_run: false,
+        store: Some(Store::Auto),
+        login: !entra,
+        verify: true,
+        token: if entra {
+            SourceFlags::default()
+        } else {
+            source_flags(&token.token)
+        },
+        auth: if entra {
+            AuthMode::Entra
+        } else {
+            AuthMode::Pat
+        },
     }
 }
 

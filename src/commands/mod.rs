@@ -8,6 +8,7 @@ pub mod connect;
 pub mod disconnect;
 pub mod doctor;
 pub mod env;
+pub mod feed;
 pub mod login;
 pub mod logout;
 pub mod providers;
@@ -27,6 +28,7 @@ pub fn run(command: &Command, env: &Environment) -> Result<()> {
         Command::Env(args) => env::run(args, env),
         Command::Status(args) => status::run(args, env),
         Command::Doctor(args) => doctor::run(args, env),
+        Command::Feed(command) => feed::run(command, env),
         Command::Disconnect(args) => disconnect::run(args, env),
         Command::Completions(args) => completions::run(args),
     }

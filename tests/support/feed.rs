@@ -269,22 +269,22 @@ impl Drop for FakeFeed {
     }
 }
 
-/// What to send back.
-struct Reply {
-    status: u16,
+/// What to send back (shared with the Azure DevOps stand-in, [`super::devops`]).
+pub struct Reply {
+    pub status: u16,
     content_type: &'static str,
     body: Vec<u8>,
     headers: Vec<(&'static str, String)>,
 }
 
 /// The page Azure DevOps shows a browser (or a client without `X-TFS-FedAuthRedirect`).
-const SIGN_IN_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>Azure DevOps Services | Sign In</title></head>\n<body><form action=\"https://login.microsoftonline.com/\">Sign in to your account</form></body></html>\n";
+pub const SIGN_IN_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>Azure DevOps Services | Sign In</title></head>\n<body><form action=\"https://login.microsoftonline.com/\">Sign in to your account</form></body></html>\n";
 
 /// A corporate proxy's block page.
 const PROXY_PAGE: &str = "<html><head><title>Access Denied</title></head><body><h1>Web Page Blocked</h1><p>Access to this site is blocked by your organization's proxy policy.</p></body></html>\n";
 
 impl Reply {
-    fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
+    pub fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
         Reply {
             status,
             content_type,
@@ -293,17 +293,17 @@ impl Reply {
         }
     }
 
-    fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
         self.headers.push((name, value.into()));
         self
     }
 
-    fn json(status: u16, value: serde_json::Value) -> Reply {
+    pub fn json(status: u16, value: serde_json::Value) -> Reply {
         Reply::new(status, "application/json; charset=utf-8", value.to_string())
     }
 
     /// Azure's error body: `{"$id":"1","innerException":null,"message":…,"typeName":…}`.
-    fn azure_error(status: u16, message: String, type_key: &str) -> Reply {
+    pub fn azure_error(status: u16, message: String, type_key: &str) -> Reply {
         Reply::json(
             status,
             serde_json::json!({
@@ -318,7 +318,7 @@ impl Reply {
         )
     }
 
-    fn not_found() -> Reply {
+    pub fn not_found() -> Reply {
         Reply::new(404, "text/plain; charset=utf-8", "Not Found")
     }
 }
@@ -353,29 +353,12 @@ impl State {
             status: reply.status,
         });
 
-        let mut response = Response::from_data(reply.body)
-            .with_status_code(reply.status)
-            .with_header(header("Content-Type", reply.content_type));
-        for (name, value) in &reply.headers {
-            response.add_header(header(name, value));
-        }
-        if reply.status == 401 {
-            let bearer = match &self.spec.tenant {
-                Some(tenant) => {
-                    format!("Bearer authorization_uri=https://login.microsoftonline.com/{tenant}")
-                }
-                None => "Bearer".to_owned(),
-            };
-            let realm = format!("Basic realm=\"{}/\"", self.server_url);
-            for challenge in [&bearer, &realm, "TFS-Federated"] {
-                response.add_header(header("WWW-Authenticate", challenge));
-            }
-            if let Some(tenant) = &self.spec.tenant {
-                response.add_header(header("X-VSS-ResourceTenant", tenant));
-            }
-        }
-        // The client may have hung up already; nothing to do about it.
-        let _ = request.respond(response);
+        respond(
+            request,
+            reply,
+            self.spec.tenant.as_deref(),
+            &self.server_url,
+        );
     }
 
     fn reply(&self, url: &str, authorization: Option<&str>) -> Reply {
@@ -498,12 +481,40 @@ impl State {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
+/// Sends `reply`; a 401 carries Azure's three `WWW-Authenticate` challenges and announces
+/// `tenant` as Azure does (in the Bearer challenge and `X-VSS-ResourceTenant`).
+pub fn respond(request: Request, reply: Reply, tenant: Option<&str>, server_url: &str) {
+    let mut response = Response::from_data(reply.body)
+        .with_status_code(reply.status)
+        .with_header(header("Content-Type", reply.content_type));
+    for (name, value) in &reply.headers {
+        response.add_header(header(name, value));
+    }
+    if reply.status == 401 {
+        let bearer = match tenant {
+            Some(tenant) => {
+                format!("Bearer authorization_uri=https://login.microsoftonline.com/{tenant}")
+            }
+            None => "Bearer".to_owned(),
+        };
+        let realm = format!("Basic realm=\"{server_url}/\"");
+        for challenge in [&bearer, &realm, "TFS-Federated"] {
+            response.add_header(header("WWW-Authenticate", challenge));
+        }
+        if let Some(tenant) = tenant {
+            response.add_header(header("X-VSS-ResourceTenant", tenant));
+        }
+    }
+    // The client may have hung up already; nothing to do about it.
+    let _ = request.respond(response);
+}
+
+pub fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
 }
 
 /// Azure DevOps names are case-insensitive.
-fn same_name(got: &str, want: &str) -> bool {
+pub fn same_name(got: &str, want: &str) -> bool {
     got.to_lowercase() == want.to_lowercase()
 }
 
@@ -522,7 +533,7 @@ pub fn encode_segment(segment: &str) -> String {
 
 /// Reverses [`encode_segment`] (and any other client's percent-encoding); bad escapes stay
 /// as they are.
-fn decode_segment(segment: &str) -> String {
+pub fn decode_segment(segment: &str) -> String {
     let bytes = segment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -2,6 +2,8 @@
 //!
 //! - [`FakeFeed`] / [`FeedSpec`]: a loopback sparse registry shaped like an Azure Artifacts
 //!   Cargo feed, serving one real crate (`azdemo` 0.1.0) and logging every request.
+//! - [`devops::DevOps`]: a loopback Azure DevOps organization (feeds API, roles, token scopes,
+//!   the upstream rule) for `FEEDCTL_TEST_AZURE_DEVOPS_URL` or `--server-url`.
 //! - [`Sandbox`]: a temp project + `CARGO_HOME` + `HOME`, with hermetic commands for feedctl
 //!   and the real cargo (also with extra variables, a PAT on stdin, or as a plain process).
 //! - [`fake_az::FakeAz`]: the Azure CLI replaying its recorded outputs, first on `PATH`.
@@ -27,6 +29,7 @@
 
 pub mod config;
 pub mod demo_crate;
+pub mod devops;
 pub mod fake_az;
 pub mod feed;
 pub mod http;

@@ -1,0 +1,249 @@
+//! One REST request to Azure DevOps: described first as a [`Request`] (what `--dry-run` shows:
+//! method, URL with its `api-version`, JSON body; never the token), then sent by a
+//! [`RestClient`] with the token, through the same HTTP client as the feed probe, so cargo's
+//! `[http]` settings (`proxy`, `cainfo`, `timeout`) apply exactly as they do to cargo.
+//!
+//! Requests carry `X-TFS-FedAuthRedirect: Suppress`, as Azure DevOps' own clients do, so a
+//! refused token comes back as a 401 with a JSON body rather than a sign-in page; a sign-in
+//! page is still recognised. Every answer that is not a 2xx JSON document becomes a
+//! [`RestError`] that says what the identity lacks.
+
+use std::cell::Cell;
+use std::io::Read;
+
+use anyhow::Result;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::error::{Action, RestError, TokenKind};
+use crate::auth::secret::Secret;
+use crate::azure::probe::Prober;
+use crate::cargo::config::effective::HttpSettings;
+use crate::ui;
+
+/// The most of an answer read: a feed list of a large organization stays well below this.
+const BODY_LIMIT: u64 = 16 * 1024 * 1024;
+
+/// The `api-version` of the feed management and package APIs (7.1 on Services and on Azure
+/// DevOps Server 2022.1 and later).
+pub const FEEDS_API_VERSION: &str = "7.1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
+/// A request, fully described before anything is sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Request {
+    pub method: Method,
+    /// The whole URL, `api-version` included.
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+    /// What the request asks for, in words and as a kind (for explaining a refusal).
+    #[serde(skip)]
+    pub action: Action,
+}
+
+impl Request {
+    /// A request to `url` with `api-version` added.
+    pub fn new(method: Method, mut url: Url, api_version: Option<&str>, action: Action) -> Self {
+        if let Some(version) = api_version {
+            url.query_pairs_mut().append_pair("api-version", version);
+        }
+        Request {
+            method,
+            url: url.to_string(),
+            body: None,
+            action,
+        }
+    }
+
+    /// The same request with query parameters added (before `api-version` does not matter).
+    pub fn query(mut self, pairs: &[(&str, &str)]) -> Self {
+        if let Ok(mut url) = Url::parse(&self.url) {
+            url.query_pairs_mut().extend_pairs(pairs);
+            self.url = url.to_string();
+        }
+        self
+    }
+
+    pub fn body(mut self, body: serde_json::Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// `METHOD URL` and the body, as `--dry-run` prints it.
+    pub fn show(&self) -> String {
+        let mut out = format!("{} {}", self.method.as_str(), self.url);
+        if let Some(body) = &self.body {
+            out.push('\n');
+            out.push_str(&serde_json::to_string_pretty(body).unwrap_or_default());
+        }
+        out
+    }
+}
+
+/// Sends requests with one token (or none) and cargo's HTTP settings.
+pub struct RestClient {
+    prober: Prober,
+    token: Option<Secret>,
+    kind: TokenKind,
+    /// Where the organization is, for messages.
+    place: String,
+    server: bool,
+    /// Whether Azure has already accepted this token for some request, which narrows a later
+    /// refusal down to what that request needed more (a scope or a role).
+    accepted: Cell<bool>,
+}
+
+impl RestClient {
+    /// A client for the organization described by `place` (`Endpoints::place`).
+    pub fn new(
+        http: &HttpSettings,
+        token: Option<Secret>,
+        kind: TokenKind,
+        place: &str,
+        server: bool,
+    ) -> Result<RestClient> {
+        Ok(RestClient {
+            prober: Prober::new(http)?,
+            token,
+            kind,
+            place: place.to_string(),
+            server,
+            accepted: Cell::new(false),
+        })
+    }
+
+    /// Sends `request` and parses the JSON answer as `T`.
+    pub fn call<T: DeserializeOwned>(&self, request: &Request) -> Result<T, Box<RestError>> {
+        let value = self.send(request)?;
+        serde_json::from_value(value).map_err(|e| {
+            Box::new(self.error(request, None, None, format!("unexpected answer shape: {e}")))
+        })
+    }
+
+    /// Sends `request`; a 2xx JSON answer is returned, anything else explained.
+    pub fn send(&self, request: &Request) -> Result<serde_json::Value, Box<RestError>> {
+        let method = match request.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Patch => reqwest::Method::PATCH,
+        };
+        let mut builder = self
+            .prober
+            .client()
+            .request(method, &request.url)
+            .header(ACCEPT, "application/json")
+            .header("X-TFS-FedAuthRedirect", "Suppress");
+        if let Some(token) = &self.token {
+            let mut value = HeaderValue::from_str(token.as_deref().expose()).map_err(|_| {
+                Box::new(self.error(
+                    request,
+                    None,
+                    None,
+                    "the token cannot be sent as an HTTP header".into(),
+                ))
+            })?;
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+        }
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+        }
+        ui::debug(format!(
+            "{} {} ({})",
+            request.method.as_str(),
+            request.url,
+            if self.token.is_some() {
+                "with the token"
+            } else {
+                "anonymously"
+            }
+        ));
+        let response = builder.send().map_err(|e| {
+            Box::new(RestError::unreachable(
+                &request.action,
+                &self.place,
+                self.prober.describe(&e),
+            ))
+        })?;
+        let status = response.status().as_u16();
+        let html = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().contains("html"));
+        let mut body = Vec::new();
+        let _ = response.take(BODY_LIMIT).read_to_end(&mut body);
+        let body = String::from_utf8_lossy(&body);
+        ui::debug(format!("answer for {}: {status}", request.url));
+        if (200..300).contains(&status) && !html {
+            if let Ok(value) = serde_json::from_str(&body) {
+                self.accepted.set(true);
+                return Ok(value);
+            }
+            if body.trim().is_empty() {
+                self.accepted.set(true);
+                return Ok(serde_json::Value::Null);
+            }
+        }
+        let html = html || body.trim_start().starts_with('<');
+        if !html && !matches!(status, 401 | 403 | 407) && !(200..300).contains(&status) {
+            // Azure processed the request as this identity and answered about the thing asked
+            // (a feed that does not exist, a name taken): the token itself was accepted.
+            self.accepted.set(true);
+        }
+        Err(Box::new(RestError::classify(
+            &request.action,
+            &super::error::Answer {
+                status,
+                html,
+                body: &body,
+            },
+            &self.context(),
+        )))
+    }
+
+    fn context(&self) -> super::error::Context {
+        super::error::Context {
+            token: if self.token.is_some() {
+                self.kind
+            } else {
+                TokenKind::None
+            },
+            accepted_before: self.accepted.get(),
+            place: self.place.clone(),
+            server: self.server,
+        }
+    }
+
+    fn error(
+        &self,
+        request: &Request,
+        status: Option<u16>,
+        body: Option<&str>,
+        why: String,
+    ) -> RestError {
+        RestError::unexpected(&request.action, &self.context(), status, body, why)
+    }
+}
