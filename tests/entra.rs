@@ -619,3 +619,53 @@ fn doctor_warns_of_a_token_variable_feedctl_makes_cargo_ignore() {
         assert!(!all.contains("ignored-token-4711"), "{mode}: {all}");
     }
 }
+
+/// The provider's arguments come from a hand-editable config: one feedctl does not understand
+/// stops the real `cargo build` with feedctl's own message (never a silent switch to `az`),
+/// and both spellings the CLI takes (`--auth entra`, `--auth=entra`) work.
+#[test]
+fn cargo_shows_feedctls_error_for_provider_arguments_it_does_not_understand() {
+    let idp = IdentityStandIn::start();
+    let feed = feed_for(idp.bearer(identity::CLIENT_ID));
+    let sandbox = Sandbox::new();
+    let vars = github_env(&idp);
+    connect_and_build(&sandbox, &feed, &vars);
+    let written = sandbox.read_cargo_home_file("config.toml").unwrap();
+    let home = |args: &str| written.replace(r#", "--auth", "entra"]"#, &format!(", {args}]"));
+    for bad in [
+        r#""--auth", "Entra""#,
+        r#""--auth""#,
+        r#""--auth", "entra", "-v""#,
+    ] {
+        sandbox.write_home_config(&home(bad));
+        let build = sandbox
+            .cargo_with(&vars)
+            .args(["generate-lockfile"])
+            .output()
+            .unwrap();
+        let stderr = build.stderr_text();
+        assert!(!build.status.success(), "{bad}: {stderr}");
+        assert_says(
+            "cargo",
+            &stderr,
+            &["feedctl does not understand the arguments", "\"--auth\""],
+        );
+        assert!(!stderr.contains("az login"), "{stderr}");
+        // doctor sees the same mistake, rather than judging the registry as an az one.
+        sandbox
+            .feedctl_with(&vars)
+            .args(["doctor", "--offline"])
+            .assert()
+            .code(7)
+            .stdout(predicate::str::contains(
+                "feedctl does not understand the arguments",
+            ));
+    }
+    sandbox.write_home_config(&home(r#""--auth=entra""#));
+    let build = sandbox
+        .cargo_with(&vars)
+        .args(["generate-lockfile"])
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", build.stderr_text());
+}
