@@ -669,3 +669,53 @@ fn cargo_shows_feedctls_error_for_provider_arguments_it_does_not_understand() {
         .unwrap();
     assert!(build.status.success(), "{}", build.stderr_text());
 }
+
+/// A GitHub job without `id-token: write` ends the chain at `az`, which is not logged in: what
+/// cargo and doctor print names the missing permission, not only az's advice to log in.
+#[test]
+fn a_failing_last_source_is_told_with_the_sources_skipped_before_it() {
+    let feed = feed_for("Bearer nobody".to_string());
+    let sandbox = Sandbox::new();
+    let az = crate::support::fake_az::FakeAz::new(&sandbox, "not-logged-in");
+    let mut vars = az.vars();
+    vars.push(("GITHUB_ACTIONS".into(), "true".into()));
+    sandbox.configure(&[&feed.index_url(), "--name", "crates"]);
+    let feedctl = assert_cmd::cargo::cargo_bin!("feedctl")
+        .display()
+        .to_string();
+    sandbox.write_home_config(&format!(
+        "[registries.crates]\ncredential-provider = [{feedctl:?}, \"--auth\", \"entra\"]\n"
+    ));
+    let missing_permission = "give the job `permissions: id-token: write`";
+
+    let build = sandbox.cargo_with(&vars).arg("build").output().unwrap();
+    let stderr = build.stderr_text();
+    assert!(!build.status.success(), "{stderr}");
+    assert_says(
+        "cargo",
+        &stderr,
+        &[
+            "az login",
+            "Sources asked before it, which do not apply here:",
+            missing_permission,
+            "azure-pipelines",
+        ],
+    );
+
+    for offline in [true, false] {
+        let mut doctor = sandbox.feedctl_with(&vars);
+        doctor.arg("doctor").args(offline.then_some("--offline"));
+        let out = doctor.output().unwrap();
+        let stdout = out.stdout_text();
+        assert_says("doctor", &stdout, &[missing_permission, "github-actions"]);
+    }
+
+    // `env --auth entra` (the CI path) fails the same way.
+    let out = sandbox
+        .feedctl_with(&vars)
+        .args(["env", "--auth", "entra"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", out.stderr_text());
+    assert_says("env", &out.stderr_text(), &[missing_permission, "az login"]);
+}

@@ -225,6 +225,43 @@ pub struct Choice {
     pub skipped: Vec<Skipped>,
 }
 
+impl Choice {
+    /// Where the token will come from, and each source before it that did not apply and why.
+    pub fn detail(&self) -> String {
+        format!("{}{}", self.plan.detail(), tried_before(&self.skipped))
+    }
+}
+
+/// The sources asked before the one that answered and why none of them applied, as lines to
+/// add to a message: a failure of the last source (say `az` in a GitHub job without `id-token:
+/// write`) is then told together with what would have avoided it.
+fn tried_before(skipped: &[Skipped]) -> String {
+    let mut lines = String::new();
+    if !skipped.is_empty() {
+        lines.push_str("\nSources asked before it, which do not apply here:");
+    }
+    for s in skipped {
+        lines.push_str(&format!("\n  {:<18} {}", s.source.name(), s.why));
+    }
+    lines
+}
+
+/// `err` (a source's failure) with the sources skipped before it; its exit code is kept.
+fn after_skipped(err: anyhow::Error, skipped: &[Skipped]) -> anyhow::Error {
+    if skipped.is_empty() {
+        return err;
+    }
+    let code = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<Failure>())
+        .map(|f| f.code);
+    let message = format!("{err:#}{}", tried_before(skipped));
+    match code {
+        Some(code) => Failure::new(code, message).into(),
+        None => anyhow::anyhow!(message),
+    }
+}
+
 /// Picks the source, in [`Source::ORDER`] (or only the one `FEEDCTL_ENTRA_SOURCE` names).
 pub fn choose(facts: &Facts) -> Result<Choice, Failure> {
     let only = match facts.var(SOURCE_VAR) {
@@ -249,7 +286,10 @@ pub fn choose(facts: &Facts) -> Result<Choice, Failure> {
         match detect(source, facts, explicit) {
             Ok(plan) => return Ok(Choice { plan, skipped }),
             Err(Detect::NotHere(why)) => skipped.push(Skipped { source, why }),
-            Err(Detect::Broken(failure)) => return Err(failure),
+            Err(Detect::Broken(failure)) => {
+                let message = format!("{}{}", failure.message, tried_before(&skipped));
+                return Err(Failure::new(failure.code, message));
+            }
         }
     }
     Err(nothing_applied(&skipped, only))
@@ -330,7 +370,7 @@ pub fn mint(env: &Environment) -> Result<Minted> {
     }
     let source = choice.plan.source();
     ui::debug(format!("entra: using {source}: {}", choice.plan.detail()));
-    let token = fetch(&choice.plan, env)?;
+    let token = fetch(&choice.plan, env).map_err(|e| after_skipped(e, &choice.skipped))?;
     Ok(Minted { source, token })
 }
 
@@ -512,6 +552,21 @@ mod tests {
         let chosen = Facts::default().with(SOURCE_VAR, "managed-identity");
         let choice = choose(&chosen).unwrap();
         assert!(choice.plan.detail().contains("169.254.169.254"));
+    }
+
+    #[test]
+    fn a_broken_source_is_told_with_the_sources_skipped_before_it() {
+        let facts = Facts::default()
+            .with("GITHUB_ACTIONS", "true")
+            .with("IDENTITY_ENDPOINT", "http://10.1.2.3/msi/token")
+            .with("IDENTITY_HEADER", "h");
+        let failure = choose(&facts).unwrap_err();
+        assert!(failure.message.contains("IDENTITY_ENDPOINT"));
+        assert!(
+            failure.message.contains("permissions: id-token: write"),
+            "{}",
+            failure.message
+        );
     }
 
     #[test]
