@@ -7,12 +7,18 @@
 //! | `POST /ado/oidc?api-version=7.1&serviceConnectionId=…` | Azure Pipelines' `SYSTEM_OIDCREQUESTURI` | `Bearer <system token>`, `X-TFS-FedAuthRedirect`, the connection id |
 //! | `POST /{tenant}/oauth2/v2.0/token` | Microsoft Entra ID (`AZURE_AUTHORITY_HOST`) | tenant, client id, assertion type, scope, the assertion's audience, subject and expiry (AADSTS JSON errors) |
 //! | `GET /msi/token?api-version=2019-08-01&resource=…` | App Service's `IDENTITY_ENDPOINT` | `X-IDENTITY-HEADER`, resource, `client_id` |
-//! | `GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=…` | IMDS, through `FEEDCTL_TEST_IMDS_ENDPOINT` | `Metadata: true`, resource |
+//! | `GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=…` | IMDS, through `FEEDCTL_TEST_IMDS_ENDPOINT` | `Metadata: true`, resource; first answers the statuses [`IdentityStandIn::imds_fails`] queues (410, 404, 429, 503, … with IMDS's error bodies) |
+//! | `GET /arc/token?api-version=2020-06-01&resource=…` | the Azure Arc agent (`IDENTITY_ENDPOINT` + `IMDS_ENDPOINT`) | `Metadata: true`; 401 with `WWW-Authenticate: Basic realm=<key file>` ([`IdentityStandIn::arc_realm`]) until `Authorization: Basic <`[`ARC_KEY`]`>` |
+//! | `POST /cloudshell/token` with the form `resource=…` | Azure Cloud Shell's `MSI_ENDPOINT` | `Metadata: true`, form content type, resource |
+//!
+//! These follow what `azure-identity` for Python sends (`_credentials/imds.py`,
+//! `azure_arc.py`, `cloud_shell.py`) and what Microsoft documents the endpoints to answer.
 //!
 //! Every platform token the stand-in hands out is a JWT with `aud`, `sub`, `iss` and `exp`;
 //! every access token names the identity (`appid`, `oid`, `tid`, `exp`), so the feed can be
 //! told to accept exactly [`IdentityStandIn::bearer`].
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -31,6 +37,8 @@ pub const IDENTITY_HEADER: &str = "IDENTITY-HEADER-secret-4713";
 pub const SERVICE_CONNECTION: &str = "3c7f6d2e-0000-4000-8000-00000000abcd";
 pub const GITHUB_SUBJECT: &str = "repo:contoso/app:ref:refs/heads/main";
 pub const PIPELINES_SUBJECT: &str = "sc://contoso/web/crates-connection";
+/// The secret the Arc agent writes into its key file.
+pub const ARC_KEY: &str = "ARC-KEY-secret-4714";
 const RESOURCE: &str = "499b84ac-1321-427f-aa17-267ca6975798";
 const AUDIENCE: &str = "api://AzureADTokenExchange";
 
@@ -68,6 +76,10 @@ struct State {
     /// Seconds the access tokens live (negative: already expired).
     access_exp: i64,
     log: Mutex<Vec<Seen>>,
+    /// Statuses IMDS answers before it gives a token.
+    imds_fails: Mutex<VecDeque<u16>>,
+    /// The key file the Arc agent's challenge names.
+    arc_realm: Mutex<String>,
 }
 
 impl IdentityStandIn {
@@ -79,6 +91,8 @@ impl IdentityStandIn {
             subject: Mutex::new(GITHUB_SUBJECT.to_string()),
             access_exp: now() + 3600,
             log: Mutex::new(Vec::new()),
+            imds_fails: Mutex::new(VecDeque::new()),
+            arc_realm: Mutex::new(String::new()),
         });
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -120,6 +134,16 @@ impl IdentityStandIn {
     /// `Bearer <access token>`, what the feed must accept.
     pub fn bearer(&self, client_id: &str) -> String {
         format!("Bearer {}", self.access_token(client_id))
+    }
+
+    /// IMDS answers these statuses, in order, before it gives a token.
+    pub fn imds_fails(&self, statuses: &[u16]) {
+        *self.state.imds_fails.lock().unwrap() = statuses.iter().copied().collect();
+    }
+
+    /// The key file the Arc agent's 401 challenge names.
+    pub fn arc_realm(&self, path: &std::path::Path) {
+        *self.state.arc_realm.lock().unwrap() = path.display().to_string();
     }
 
     pub fn requests(&self) -> Vec<Seen> {
@@ -198,6 +222,17 @@ fn aadsts(status: u16, error: &str, code: u32, text: &str) -> (u16, Value) {
     )
 }
 
+/// What IMDS answers while it is busy, as Microsoft documents its errors.
+fn imds_error(status: u16) -> (u16, Value) {
+    let (error, text) = match status {
+        404 => ("not_found", "Identity not found"),
+        410 => ("gone", "IMDS is being updated"),
+        429 => ("too_many_requests", "Too many requests"),
+        _ => ("internal_error", "IMDS encountered an internal error"),
+    };
+    (status, json!({"error": error, "error_description": text}))
+}
+
 impl State {
     fn serve(&self, mut request: Request) {
         let mut body = String::new();
@@ -218,12 +253,17 @@ impl State {
         };
         let (status, value) = self.reply(&seen);
         seen.status = status;
+        let challenge = (status == 401 && seen.url.starts_with("/arc/"))
+            .then(|| format!("Basic realm={}", self.arc_realm.lock().unwrap()));
         self.log.lock().unwrap().push(seen);
-        let response = Response::from_string(value.to_string())
+        let mut response = Response::from_string(value.to_string())
             .with_status_code(status)
             .with_header(
                 Header::from_bytes("Content-Type", "application/json; charset=utf-8").unwrap(),
             );
+        if let Some(challenge) = challenge {
+            response.add_header(Header::from_bytes("WWW-Authenticate", challenge).unwrap());
+        }
         let _ = request.respond(response);
     }
 
@@ -287,7 +327,39 @@ impl State {
                         json!({"error": "invalid_request", "error_description": "Required metadata header not specified"}),
                     );
                 }
+                if let Some(status) = self.imds_fails.lock().unwrap().pop_front() {
+                    return imds_error(status);
+                }
                 self.managed(&q, "2018-02-01")
+            }
+            ("GET", "/arc/token") => {
+                if seen.header("Metadata") != Some("true") {
+                    return (
+                        400,
+                        json!({"error": "invalid_request", "error_description": "Required metadata header not specified"}),
+                    );
+                }
+                if seen.header("Authorization") != Some(&format!("Basic {ARC_KEY}")) {
+                    return (
+                        401,
+                        json!({"error": "unauthorized_client", "error_description": "Unauthorized request"}),
+                    );
+                }
+                self.managed(&q, "2020-06-01")
+            }
+            ("POST", "/cloudshell/token") => {
+                let form = query(&format!("?{}", seen.body));
+                if seen.header("Metadata") != Some("true")
+                    || seen.header("Content-Type") != Some("application/x-www-form-urlencoded")
+                {
+                    return (
+                        400,
+                        json!({"error": "invalid_request", "error_description": "Required metadata header not specified"}),
+                    );
+                }
+                let mut form = form;
+                form.push(("api-version".into(), "cloudshell".into()));
+                self.managed(&form, "cloudshell")
             }
             _ => (404, json!({"message": "not found"})),
         }

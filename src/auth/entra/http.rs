@@ -74,11 +74,12 @@ pub fn sensitive(value: &str) -> Result<HeaderValue> {
     Ok(value)
 }
 
-/// An answer: status and body text.
-#[derive(Debug)]
+/// An answer: status, body text and the challenge of a 401 (Azure Arc names its key file there).
+#[derive(Debug, Default)]
 pub struct Reply {
     pub status: u16,
     pub body: String,
+    pub www_authenticate: Option<String>,
 }
 
 impl Reply {
@@ -99,9 +100,18 @@ pub fn send(request: RequestBuilder, what: &str, url: &Url) -> Result<Reply> {
         )
     })?;
     let status = response.status().as_u16();
+    let www_authenticate = response
+        .headers()
+        .get(reqwest::header::WWW_AUTHENTICATE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let body = response.text().unwrap_or_default();
     ui::debug(format!("entra: {what} answered HTTP {status}"));
-    Ok(Reply { status, body })
+    Ok(Reply {
+        status,
+        body,
+        www_authenticate,
+    })
 }
 
 fn without_query(url: &Url) -> String {
@@ -366,6 +376,7 @@ mod tests {
         let reply = |body: &str| Reply {
             status: 200,
             body: body.to_string(),
+            ..Reply::default()
         };
         let t = token_from(
             &reply(r#"{"access_token":"abc","expires_on":"1700000000"}"#),
@@ -397,6 +408,7 @@ mod tests {
         let reply = Reply {
             status: 400,
             body: body.into(),
+            ..Reply::default()
         };
         let failure = federated.refusal(
             &reply,

@@ -9,9 +9,11 @@
 //! Everything the chain decides on is gathered once into [`Facts`], so the choice itself is a
 //! pure function that tests drive with any surroundings.
 
+pub mod arc;
 pub mod codespaces;
 pub mod github;
 pub mod http;
+pub mod imds;
 pub mod managed;
 pub mod pipelines;
 pub mod workload;
@@ -112,8 +114,15 @@ const VARS: &[&str] = &[
     "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
     "IDENTITY_ENDPOINT",
     "IDENTITY_HEADER",
+    "IDENTITY_SERVER_THUMBPRINT",
+    "IMDS_ENDPOINT",
+    "MSI_ENDPOINT",
+    "MSI_SECRET",
+    "ProgramData",
     "CODESPACES",
     managed::TEST_IMDS_VAR,
+    imds::TEST_SECOND_VAR,
+    arc::TEST_KEY_DIR_VAR,
 ];
 
 /// The DMI chassis asset tag every Azure VM carries.
