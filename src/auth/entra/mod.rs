@@ -125,17 +125,11 @@ const VARS: &[&str] = &[
     arc::TEST_KEY_DIR_VAR,
 ];
 
-/// The DMI chassis asset tag every Azure VM carries.
-const AZURE_ASSET_TAG: &str = "7783-7084-3265-9085-8269-3286-77";
-/// Test-only: a file read instead of `/sys/class/dmi/id/chassis_asset_tag`, so tests decide
-/// whether "this machine" is an Azure VM.
-pub const TEST_DMI_VAR: &str = "FEEDCTL_TEST_DMI_CHASSIS_ASSET_TAG_FILE";
-
 /// What the surroundings say, gathered once.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     vars: BTreeMap<&'static str, String>,
-    /// The machine identifies itself as an Azure VM (Linux: DMI chassis asset tag).
+    /// The machine identifies itself as an Azure VM (its SMBIOS chassis asset tag).
     pub azure_vm: bool,
     /// `~/ado-auth-helper` when it exists.
     pub codespaces_helper: Option<PathBuf>,
@@ -149,12 +143,7 @@ impl Facts {
             .iter()
             .filter_map(|&name| env.var(name).map(|v| (name, v)))
             .collect();
-        let dmi = env.var(TEST_DMI_VAR).map(PathBuf::from).or_else(|| {
-            cfg!(target_os = "linux").then(|| "/sys/class/dmi/id/chassis_asset_tag".into())
-        });
-        let azure_vm = dmi
-            .and_then(|path| std::fs::read_to_string(path).ok())
-            .is_some_and(|tag| tag.trim() == AZURE_ASSET_TAG);
+        let azure_vm = imds::is_azure_vm(env.var(imds::TEST_DMI_VAR).map(PathBuf::from));
         let codespaces_helper = env
             .var("HOME")
             .filter(|h| !h.is_empty())
