@@ -18,6 +18,7 @@ use crate::support::{FakeFeed, FeedSpec, Sandbox};
 
 const CONTOSO_INDEX: &str =
     "sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/";
+const IMDS: &str = "/metadata/identity/oauth2/token";
 const ASSET_TAG: &str = "7783-7084-3265-9085-8269-3286-77";
 
 /// The variables of an Azure VM whose IMDS is the stand-in; `second_ms` shortens the retry
@@ -78,7 +79,7 @@ fn imds_is_asked_again_while_it_is_busy_as_microsoft_documents() {
     let fast = vm_env(&sandbox, &idp, Some(1));
 
     // Being updated (410), then the other busy answers, then a token.
-    idp.imds_fails(&[410, 410, 404, 429, 503, 500]);
+    idp.fail_first(IMDS, &[410, 410, 404, 429, 503, 500]);
     let out = env_entra(&sandbox, &fast);
     assert!(out.status.success(), "{}", out.stderr_text());
     assert!(
@@ -88,7 +89,7 @@ fn imds_is_asked_again_while_it_is_busy_as_microsoft_documents() {
     assert_eq!(imds_statuses(&idp), [410, 410, 404, 429, 503, 500, 200]);
 
     // A 404 is a busy IMDS, not a missing identity: three retries, then said as such.
-    idp.imds_fails(&[404; 4]);
+    idp.fail_first(IMDS, &[404; 4]);
     let out = env_entra(&sandbox, &fast);
     let stderr = out.stderr_text();
     assert_eq!(out.status.code(), Some(4), "{stderr}");
@@ -101,7 +102,7 @@ fn imds_is_asked_again_while_it_is_busy_as_microsoft_documents() {
 
     // A 400 is final: asked once, and it means no identity.
     let before = imds_statuses(&idp).len();
-    idp.imds_fails(&[400]);
+    idp.fail_first(IMDS, &[400]);
     let out = env_entra(&sandbox, &fast);
     assert_says(
         "env",
@@ -116,7 +117,7 @@ fn imds_is_asked_again_while_it_is_busy_as_microsoft_documents() {
 fn the_real_imds_schedule_waits_real_seconds() {
     let idp = IdentityStandIn::start();
     let sandbox = Sandbox::new();
-    idp.imds_fails(&[404]);
+    idp.fail_first(IMDS, &[404]);
     let started = Instant::now();
     let out = env_entra(&sandbox, &vm_env(&sandbox, &idp, None));
     assert!(out.status.success(), "{}", out.stderr_text());
@@ -134,13 +135,13 @@ fn cargo_builds_through_a_busy_imds() {
     let sandbox = Sandbox::new();
     let mut vars = vm_env(&sandbox, &idp, Some(1));
     vars.retain(|(k, _)| k != "PATH");
-    idp.imds_fails(&[410, 503]);
+    idp.fail_first(IMDS, &[410, 503]);
     sandbox
         .feedctl_with(&vars)
         .args(["connect", &feed.index_url(), "--auth", "entra"])
         .assert()
         .success();
-    idp.imds_fails(&[410, 503]);
+    idp.fail_first(IMDS, &[410, 503]);
     let build = sandbox.cargo_with(&vars).arg("build").output().unwrap();
     assert!(build.status.success(), "{}", build.stderr_text());
     assert_eq!(imds_statuses(&idp), [410, 503, 200, 410, 503, 200]);
@@ -287,4 +288,27 @@ fn azure_cloud_shell_posts_the_resource_as_a_form() {
         "resource=499b84ac-1321-427f-aa17-267ca6975798"
     );
     assert_eq!(asked[0].header("Metadata"), Some("true"));
+}
+
+/// The other hosts' endpoints are asked again too (429, 5xx), a second apart, as MSAL does.
+#[test]
+fn app_service_is_asked_again_while_busy() {
+    let idp = IdentityStandIn::start();
+    let sandbox = Sandbox::new();
+    let vars = vec![
+        (
+            "IDENTITY_ENDPOINT".to_string(),
+            format!("{}/msi/token", idp.url()),
+        ),
+        (
+            "IDENTITY_HEADER".to_string(),
+            identity::IDENTITY_HEADER.to_string(),
+        ),
+        ("PATH".to_string(), empty_path(&sandbox)),
+    ];
+    idp.fail_first("/msi/token", &[503]);
+    let out = env_entra(&sandbox, &vars);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let statuses: Vec<u16> = idp.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [503, 200]);
 }

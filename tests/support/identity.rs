@@ -7,9 +7,12 @@
 //! | `POST /ado/oidc?api-version=7.1&serviceConnectionId=…` | Azure Pipelines' `SYSTEM_OIDCREQUESTURI` | `Bearer <system token>`, `X-TFS-FedAuthRedirect`, the connection id |
 //! | `POST /{tenant}/oauth2/v2.0/token` | Microsoft Entra ID (`AZURE_AUTHORITY_HOST`) | tenant, client id, assertion type, scope, the assertion's audience, subject and expiry (AADSTS JSON errors) |
 //! | `GET /msi/token?api-version=2019-08-01&resource=…` | App Service's `IDENTITY_ENDPOINT` | `X-IDENTITY-HEADER`, resource, `client_id` |
-//! | `GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=…` | IMDS, through `FEEDCTL_TEST_IMDS_ENDPOINT` | `Metadata: true`, resource; first answers the statuses [`IdentityStandIn::imds_fails`] queues (410, 404, 429, 503, … with IMDS's error bodies) |
+//! | `GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=…` | IMDS, through `FEEDCTL_TEST_IMDS_ENDPOINT` | `Metadata: true`, resource |
 //! | `GET /arc/token?api-version=2020-06-01&resource=…` | the Azure Arc agent (`IDENTITY_ENDPOINT` + `IMDS_ENDPOINT`) | `Metadata: true`; 401 with `WWW-Authenticate: Basic realm=<key file>` ([`IdentityStandIn::arc_realm`]) until `Authorization: Basic <`[`ARC_KEY`]`>` |
 //! | `POST /cloudshell/token` with the form `resource=…` | Azure Cloud Shell's `MSI_ENDPOINT` | `Metadata: true`, form content type, resource |
+//!
+//! Any route first answers the statuses [`IdentityStandIn::fail_first`] queues for it (410,
+//! 404, 429, 503, … with IMDS's error bodies), as a busy endpoint does.
 //!
 //! These follow what `azure-identity` for Python sends (`_credentials/imds.py`,
 //! `azure_arc.py`, `cloud_shell.py`) and what Microsoft documents the endpoints to answer.
@@ -76,8 +79,8 @@ struct State {
     /// Seconds the access tokens live (negative: already expired).
     access_exp: i64,
     log: Mutex<Vec<Seen>>,
-    /// Statuses IMDS answers before it gives a token.
-    imds_fails: Mutex<VecDeque<u16>>,
+    /// Statuses a route (its path) answers before it serves as usual.
+    fails: Mutex<Vec<(String, VecDeque<u16>)>>,
     /// The key file the Arc agent's challenge names.
     arc_realm: Mutex<String>,
 }
@@ -91,7 +94,7 @@ impl IdentityStandIn {
             subject: Mutex::new(GITHUB_SUBJECT.to_string()),
             access_exp: now() + 3600,
             log: Mutex::new(Vec::new()),
-            imds_fails: Mutex::new(VecDeque::new()),
+            fails: Mutex::new(Vec::new()),
             arc_realm: Mutex::new(String::new()),
         });
         let stop = Arc::new(AtomicBool::new(false));
@@ -136,9 +139,12 @@ impl IdentityStandIn {
         format!("Bearer {}", self.access_token(client_id))
     }
 
-    /// IMDS answers these statuses, in order, before it gives a token.
-    pub fn imds_fails(&self, statuses: &[u16]) {
-        *self.state.imds_fails.lock().unwrap() = statuses.iter().copied().collect();
+    /// The route at `path` (e.g. `/metadata/identity/oauth2/token`, `/msi/token`) answers
+    /// these statuses, in order, with the endpoint's error bodies, before it serves as usual.
+    pub fn fail_first(&self, path: &str, statuses: &[u16]) {
+        let mut fails = self.state.fails.lock().unwrap();
+        fails.retain(|(p, _)| p != path);
+        fails.push((path.to_string(), statuses.iter().copied().collect()));
     }
 
     /// The key file the Arc agent's 401 challenge names.
@@ -222,8 +228,8 @@ fn aadsts(status: u16, error: &str, code: u32, text: &str) -> (u16, Value) {
     )
 }
 
-/// What IMDS answers while it is busy, as Microsoft documents its errors.
-fn imds_error(status: u16) -> (u16, Value) {
+/// What an identity endpoint answers while it is busy, as Microsoft documents IMDS's errors.
+fn busy(status: u16) -> (u16, Value) {
     let (error, text) = match status {
         404 => ("not_found", "Identity not found"),
         410 => ("gone", "IMDS is being updated"),
@@ -270,6 +276,16 @@ impl State {
     fn reply(&self, seen: &Seen) -> (u16, Value) {
         let path = seen.url.split('?').next().unwrap_or_default();
         let q = query(&seen.url);
+        let failing = self
+            .fails
+            .lock()
+            .unwrap()
+            .iter_mut()
+            .find(|(p, _)| p == path)
+            .and_then(|(_, statuses)| statuses.pop_front());
+        if let Some(status) = failing {
+            return busy(status);
+        }
         match (seen.method.as_str(), path) {
             ("GET", "/github/token") => {
                 if seen.header("Authorization") != Some(&format!("bearer {GITHUB_REQUEST_TOKEN}")) {
@@ -326,9 +342,6 @@ impl State {
                         400,
                         json!({"error": "invalid_request", "error_description": "Required metadata header not specified"}),
                     );
-                }
-                if let Some(status) = self.imds_fails.lock().unwrap().pop_front() {
-                    return imds_error(status);
                 }
                 self.managed(&q, "2018-02-01")
             }

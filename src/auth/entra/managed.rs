@@ -28,6 +28,7 @@ use reqwest::blocking::RequestBuilder;
 use url::Url;
 
 use super::http::{self, Reply};
+use super::retry::{self, Schedule};
 use super::{AccessToken, Detect, Facts, RESOURCE};
 use super::{arc, imds};
 use crate::auth::secret::Secret;
@@ -193,6 +194,7 @@ impl Plan {
 
     pub fn fetch(&self) -> Result<AccessToken> {
         let client = http::client(false)?;
+        let second = Duration::from_secs(1);
         let (reply, what, client_id, asked) = match self {
             Plan::AppService {
                 endpoint,
@@ -200,18 +202,24 @@ impl Plan {
                 client_id,
             } => {
                 let url = query(endpoint, "2019-08-01", client_id);
-                let request = client.get(url.clone()).header(
-                    "X-IDENTITY-HEADER",
-                    http::sensitive(header.as_deref().expose())?,
-                );
+                let build = || -> Result<RequestBuilder> {
+                    Ok(client.get(url.clone()).header(
+                        "X-IDENTITY-HEADER",
+                        http::sensitive(header.as_deref().expose())?,
+                    ))
+                };
                 let what = "the managed identity endpoint";
-                (http::send(request, what, &url)?, what, client_id, 1)
+                let (reply, asked) = retry::send(Schedule::Host, build, what, &url, second)?;
+                (reply, what, client_id, asked)
             }
             Plan::Arc { endpoint, key_dir } => {
                 let url = query(endpoint, "2020-06-01", &None);
                 let what = "the Azure Arc identity endpoint";
-                let request = || client.get(url.clone()).header("Metadata", "true");
-                let mut reply = http::send(request(), what, &url)?;
+                let plain = || -> Result<RequestBuilder> {
+                    Ok(client.get(url.clone()).header("Metadata", "true"))
+                };
+                let (mut reply, mut asked) =
+                    retry::send(Schedule::Host, plain, what, &url, second)?;
                 if reply.status == 401 {
                     let key = arc::key_from_challenge(
                         &reply,
@@ -219,11 +227,13 @@ impl Plan {
                         key_dir,
                     )?;
                     let basic = format!("Basic {}", key.as_deref().expose());
-                    let request =
-                        request().header(reqwest::header::AUTHORIZATION, http::sensitive(&basic)?);
-                    reply = http::send(request, what, &url)?;
+                    let answer = || -> Result<RequestBuilder> {
+                        Ok(plain()?
+                            .header(reqwest::header::AUTHORIZATION, http::sensitive(&basic)?))
+                    };
+                    (reply, asked) = retry::send(Schedule::Host, answer, what, &url, second)?;
                 }
-                (reply, what, &None, 1)
+                (reply, what, &None, asked)
             }
             Plan::CloudShell {
                 endpoint,
@@ -234,16 +244,20 @@ impl Plan {
                 if let Some(id) = client_id {
                     form.append_pair("client_id", id);
                 }
-                let request = client
-                    .post(endpoint.clone())
-                    .header("Metadata", "true")
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        "application/x-www-form-urlencoded",
-                    )
-                    .body(form.finish());
+                let form = form.finish();
+                let build = || -> Result<RequestBuilder> {
+                    Ok(client
+                        .post(endpoint.clone())
+                        .header("Metadata", "true")
+                        .header(
+                            reqwest::header::CONTENT_TYPE,
+                            "application/x-www-form-urlencoded",
+                        )
+                        .body(form.clone()))
+                };
                 let what = "Azure Cloud Shell's identity endpoint";
-                (http::send(request, what, endpoint)?, what, client_id, 1)
+                let (reply, asked) = retry::send(Schedule::Host, build, what, endpoint, second)?;
+                (reply, what, client_id, asked)
             }
             Plan::Imds {
                 endpoint,
@@ -254,8 +268,9 @@ impl Plan {
                 let build = || -> Result<RequestBuilder> {
                     Ok(client.get(url.clone()).header("Metadata", "true"))
                 };
-                let (reply, asked) = imds::send_with_retries(build, &url, *second)?;
-                (reply, "the Instance Metadata Service", client_id, asked)
+                let what = "the Instance Metadata Service";
+                let (reply, asked) = retry::send(Schedule::Imds, build, what, &url, *second)?;
+                (reply, what, client_id, asked)
             }
         };
         if reply.status == 200 {
@@ -274,12 +289,16 @@ fn refusal(
     asked: u32,
 ) -> Failure {
     let said = http::entra_error(reply).1;
-    let imds = matches!(plan, Plan::Imds { .. });
+    let schedule = match plan {
+        Plan::Imds { .. } => Schedule::Imds,
+        _ => Schedule::Host,
+    };
     let fix = match (reply.status, client_id) {
         // IMDS answers 404 while it starts or updates; only a 400 means "no such identity".
-        (status, _) if imds && imds::retryable(status) => format!(
-            "it still answered so after {asked} attempts; IMDS answers 404 or 410 while it \
-             starts or is updated, 429 when asked too often: try again in a minute"
+        (status, _) if asked > 1 && retry::retryable(schedule, status) => format!(
+            "it still answered so after {asked} attempts; an identity endpoint answers 404 \
+             or 410 while it starts or is updated, 429 when asked too often: try again in a \
+             minute"
         ),
         (400 | 404, Some(id)) => format!(
             "no user-assigned identity with client id `{id}` (`AZURE_CLIENT_ID`) is \

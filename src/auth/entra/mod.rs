@@ -16,6 +16,7 @@ pub mod http;
 pub mod imds;
 pub mod managed;
 pub mod pipelines;
+pub mod retry;
 pub mod workload;
 
 use std::collections::BTreeMap;
