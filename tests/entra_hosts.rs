@@ -87,6 +87,12 @@ fn imds_is_asked_again_while_it_is_busy_as_microsoft_documents() {
             .contains(&idp.access_token(identity::MI_CLIENT_ID))
     );
     assert_eq!(imds_statuses(&idp), [410, 410, 404, 429, 503, 500, 200]);
+    // The long waits are said, so that nobody takes them for a hang.
+    assert_says(
+        "env",
+        &out.stderr_text(),
+        &["HTTP 410; asking again in 10 s (for at most 70 s in all)"],
+    );
 
     // A 404 is a busy IMDS, not a missing identity: three retries, then said as such.
     idp.fail_first(IMDS, &[404; 4]);

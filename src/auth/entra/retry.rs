@@ -77,10 +77,19 @@ pub fn send(
     let first = reply.status;
     let mut asked = 1;
     while let Some(wait) = backoff(schedule, first, reply.status, asked - 1) {
-        ui::debug(format!(
-            "entra: {what} answered HTTP {}; asking again in {wait} s",
+        let said = format!(
+            "{what} answered HTTP {}; asking again in {wait} s",
             reply.status
-        ));
+        );
+        // A long wait (IMDS being updated) is said, so nobody takes it for a hang.
+        if wait >= GONE_DELAY {
+            ui::note(format!(
+                "{said} (for at most {} s in all)",
+                GONE_DELAY * u64::from(GONE_RETRIES)
+            ));
+        } else {
+            ui::debug(format!("entra: {said}"));
+        }
         std::thread::sleep(second * wait as u32);
         reply = http::send(build()?, what, url)?;
         asked += 1;
