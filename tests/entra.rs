@@ -696,7 +696,7 @@ fn a_failing_last_source_is_told_with_the_sources_skipped_before_it() {
         &stderr,
         &[
             "az login",
-            "Sources asked before it, which do not apply here:",
+            "Sources asked before azure-cli, which do not apply here:",
             missing_permission,
             "azure-pipelines",
         ],

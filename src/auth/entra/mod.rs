@@ -227,17 +227,24 @@ pub struct Choice {
 impl Choice {
     /// Where the token will come from, and each source before it that did not apply and why.
     pub fn detail(&self) -> String {
-        format!("{}{}", self.plan.detail(), tried_before(&self.skipped))
+        let source = self.plan.source();
+        format!(
+            "{}{}",
+            self.plan.detail(),
+            tried_before(source, &self.skipped)
+        )
     }
 }
 
 /// The sources asked before the one that answered and why none of them applied, as lines to
 /// add to a message: a failure of the last source (say `az` in a GitHub job without `id-token:
 /// write`) is then told together with what would have avoided it.
-fn tried_before(skipped: &[Skipped]) -> String {
+fn tried_before(source: Source, skipped: &[Skipped]) -> String {
     let mut lines = String::new();
     if !skipped.is_empty() {
-        lines.push_str("\nSources asked before it, which do not apply here:");
+        lines.push_str(&format!(
+            "\nSources asked before {source}, which do not apply here:"
+        ));
     }
     for s in skipped {
         lines.push_str(&format!("\n  {:<18} {}", s.source.name(), s.why));
@@ -246,7 +253,7 @@ fn tried_before(skipped: &[Skipped]) -> String {
 }
 
 /// `err` (a source's failure) with the sources skipped before it; its exit code is kept.
-fn after_skipped(err: anyhow::Error, skipped: &[Skipped]) -> anyhow::Error {
+fn after_skipped(err: anyhow::Error, source: Source, skipped: &[Skipped]) -> anyhow::Error {
     if skipped.is_empty() {
         return err;
     }
@@ -254,7 +261,7 @@ fn after_skipped(err: anyhow::Error, skipped: &[Skipped]) -> anyhow::Error {
         .chain()
         .find_map(|e| e.downcast_ref::<Failure>())
         .map(|f| f.code);
-    let message = format!("{err:#}{}", tried_before(skipped));
+    let message = format!("{err:#}{}", tried_before(source, skipped));
     match code {
         Some(code) => Failure::new(code, message).into(),
         None => anyhow::anyhow!(message),
@@ -286,7 +293,7 @@ pub fn choose(facts: &Facts) -> Result<Choice, Failure> {
             Ok(plan) => return Ok(Choice { plan, skipped }),
             Err(Detect::NotHere(why)) => skipped.push(Skipped { source, why }),
             Err(Detect::Broken(failure)) => {
-                let message = format!("{}{}", failure.message, tried_before(&skipped));
+                let message = format!("{}{}", failure.message, tried_before(source, &skipped));
                 return Err(Failure::new(failure.code, message));
             }
         }
@@ -369,7 +376,7 @@ pub fn mint(env: &Environment) -> Result<Minted> {
     }
     let source = choice.plan.source();
     ui::debug(format!("entra: using {source}: {}", choice.plan.detail()));
-    let token = fetch(&choice.plan, env).map_err(|e| after_skipped(e, &choice.skipped))?;
+    let token = fetch(&choice.plan, env).map_err(|e| after_skipped(e, source, &choice.skipped))?;
     Ok(Minted { source, token })
 }
 
