@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use crate::support::identity::{self, IdentityStandIn};
 use crate::support::output::{Streams, assert_says};
 use crate::support::secrets::assert_hidden;
+use crate::support::tls::TlsFront;
 use crate::support::{FakeFeed, FeedSpec, Sandbox};
 
 const CONTOSO_INDEX: &str =
@@ -317,4 +318,64 @@ fn app_service_is_asked_again_while_busy() {
     assert!(out.status.success(), "{}", out.stderr_text());
     let statuses: Vec<u16> = idp.requests().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [503, 200]);
+}
+
+/// Service Fabric's endpoint presents the cluster's own certificate: feedctl talks to it only
+/// when the certificate's SHA-1 thumbprint is `IDENTITY_SERVER_THUMBPRINT`, and otherwise sends
+/// nothing, the secret header least of all.
+#[test]
+fn service_fabric_is_trusted_by_its_certificates_thumbprint_only() {
+    // `openssl x509 -noout -fingerprint -sha1 -in tests/fixtures/tls/server.pem`
+    const THUMBPRINT: &str = "BA:26:0B:F1:38:8C:B9:0F:5D:B4:E0:30:B6:EE:95:17:A7:47:46:8B";
+    let idp = IdentityStandIn::start();
+    let front = TlsFront::start_for(idp.url().trim_start_matches("http://"));
+    let sandbox = Sandbox::new();
+    let fabric = |thumbprint: &str| {
+        vec![
+            (
+                "IDENTITY_ENDPOINT".to_string(),
+                format!("{}/fabric/token", front.url()),
+            ),
+            (
+                "IDENTITY_HEADER".to_string(),
+                identity::IDENTITY_HEADER.to_string(),
+            ),
+            (
+                "IDENTITY_SERVER_THUMBPRINT".to_string(),
+                thumbprint.to_string(),
+            ),
+            ("PATH".to_string(), empty_path(&sandbox)),
+        ]
+    };
+    let out = env_entra(
+        &sandbox,
+        &fabric(&THUMBPRINT.replace(':', "").to_lowercase()),
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    assert!(
+        out.stdout_text()
+            .contains(&idp.access_token(identity::MI_CLIENT_ID))
+    );
+    let asked = idp.requests();
+    assert_eq!(asked.len(), 1);
+    assert!(
+        asked[0].url.contains("api-version=2019-07-01-preview"),
+        "{}",
+        asked[0].url
+    );
+
+    let other = format!("{}00", &THUMBPRINT.replace(':', "")[..38]);
+    let out = env_entra(&sandbox, &fabric(&other));
+    let stderr = out.stderr_text();
+    assert!(!out.status.success(), "{stderr}");
+    assert_says(
+        "env",
+        &stderr,
+        &["IDENTITY_SERVER_THUMBPRINT", "Service Fabric"],
+    );
+    assert_eq!(
+        idp.requests().len(),
+        1,
+        "a request passed an unpinned certificate"
+    );
 }

@@ -9,6 +9,7 @@
 //! | `GET /msi/token?api-version=2019-08-01&resource=…` | App Service's `IDENTITY_ENDPOINT` | `X-IDENTITY-HEADER`, resource, `client_id` |
 //! | `GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=…` | IMDS, through `FEEDCTL_TEST_IMDS_ENDPOINT` | `Metadata: true`, resource |
 //! | `GET /arc/token?api-version=2020-06-01&resource=…` | the Azure Arc agent (`IDENTITY_ENDPOINT` + `IMDS_ENDPOINT`) | `Metadata: true`; 401 with `WWW-Authenticate: Basic realm=<key file>` ([`IdentityStandIn::arc_realm`]) until `Authorization: Basic <`[`ARC_KEY`]`>` |
+//! | `GET /fabric/token?api-version=2019-07-01-preview&resource=…` | Service Fabric's `IDENTITY_ENDPOINT` (behind a [`TlsFront`](super::tls::TlsFront)) | `Secret: <IDENTITY_HEADER>`, resource |
 //! | `POST /cloudshell/token` with the form `resource=…` | Azure Cloud Shell's `MSI_ENDPOINT` | `Metadata: true`, form content type, resource |
 //!
 //! Any route first answers the statuses [`IdentityStandIn::fail_first`] queues for it (410,
@@ -359,6 +360,15 @@ impl State {
                     );
                 }
                 self.managed(&q, "2020-06-01")
+            }
+            ("GET", "/fabric/token") => {
+                if seen.header("Secret") != Some(IDENTITY_HEADER) {
+                    return (
+                        401,
+                        json!({"error": {"code": "SecretHeaderNotFound", "message": "Secret is not found in the request headers."}}),
+                    );
+                }
+                self.managed(&q, "2019-07-01-preview")
             }
             ("POST", "/cloudshell/token") => {
                 let form = query(&format!("?{}", seen.body));

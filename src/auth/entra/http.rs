@@ -53,6 +53,13 @@ pub fn is_loopback(url: &Url) -> bool {
 /// One client per request kind. Identity endpoints on the machine itself (App Service, IMDS)
 /// are asked without a proxy, as Azure's SDKs do.
 pub fn client(proxy: bool) -> Result<Client> {
+    builder(proxy)
+        .build()
+        .context("failed to set up the HTTP client")
+}
+
+/// The settings every client shares, for a caller that adds its own (Service Fabric's TLS).
+pub fn builder(proxy: bool) -> reqwest::blocking::ClientBuilder {
     // rustls needs its cryptography chosen once per process; a second call is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = Client::builder()
@@ -63,7 +70,7 @@ pub fn client(proxy: bool) -> Result<Client> {
     if !proxy {
         builder = builder.no_proxy();
     }
-    builder.build().context("failed to set up the HTTP client")
+    builder
 }
 
 /// A header value that reqwest keeps out of its debug output.

@@ -5,8 +5,7 @@
 //! - `IDENTITY_ENDPOINT` + `IDENTITY_HEADER` (App Service, Functions, Container Apps; as in
 //!   `_credentials/app_service.py`): `GET $IDENTITY_ENDPOINT?api-version=2019-08-01&resource=…`
 //!   with `X-IDENTITY-HEADER: $IDENTITY_HEADER`. With `IDENTITY_SERVER_THUMBPRINT` too, it is
-//!   Service Fabric, which feedctl does not support (its endpoint's certificate would have to
-//!   be pinned by thumbprint): the source then does not apply, and says so.
+//!   Service Fabric ([`fabric`]), whose certificate is pinned by that thumbprint.
 //! - `IDENTITY_ENDPOINT` + `IMDS_ENDPOINT` without `IDENTITY_HEADER`: Azure Arc ([`arc`]).
 //! - `MSI_ENDPOINT` without `MSI_SECRET`: Azure Cloud Shell (`_credentials/cloud_shell.py`):
 //!   `POST $MSI_ENDPOINT` with the form `resource=…` and `Metadata: true`. (With `MSI_SECRET`
@@ -30,7 +29,7 @@ use url::Url;
 use super::http::{self, Reply};
 use super::retry::{self, Schedule};
 use super::{AccessToken, Detect, Facts, RESOURCE};
-use super::{arc, imds};
+use super::{arc, fabric, imds};
 use crate::auth::secret::Secret;
 use crate::exit::{Code, Failure};
 
@@ -50,6 +49,11 @@ pub enum Plan {
         endpoint: Url,
         key_dir: PathBuf,
     },
+    ServiceFabric {
+        endpoint: Url,
+        header: Secret,
+        thumbprint: Vec<u8>,
+    },
     CloudShell {
         endpoint: Url,
         client_id: Option<String>,
@@ -66,12 +70,12 @@ pub fn detect(facts: &Facts, explicit: bool) -> Result<Plan, Detect> {
     let client_id = facts.var("AZURE_CLIENT_ID").map(|c| c.trim().to_string());
     if let Some(endpoint) = facts.var("IDENTITY_ENDPOINT") {
         if let Some(header) = facts.var("IDENTITY_HEADER") {
-            if facts.var("IDENTITY_SERVER_THUMBPRINT").is_some() {
-                return Err(Detect::NotHere(
-                    "`IDENTITY_SERVER_THUMBPRINT` is set: this is Service Fabric, whose \
-                     identity endpoint feedctl does not support"
-                        .to_string(),
-                ));
+            if let Some(thumbprint) = facts.var("IDENTITY_SERVER_THUMBPRINT") {
+                return Ok(Plan::ServiceFabric {
+                    endpoint: http::endpoint(endpoint, "IDENTITY_ENDPOINT", false)?,
+                    header: crate::auth::secret::verbatim(header.trim()),
+                    thumbprint: fabric::thumbprint(thumbprint)?,
+                });
             }
             return Ok(Plan::AppService {
                 endpoint: http::endpoint(endpoint, "IDENTITY_ENDPOINT", false)?,
@@ -175,6 +179,9 @@ impl Plan {
             Plan::Arc { endpoint, .. } => {
                 ("the Azure Arc agent's identity endpoint", endpoint, &None)
             }
+            Plan::ServiceFabric { endpoint, .. } => {
+                ("Service Fabric's identity endpoint", endpoint, &None)
+            }
             Plan::CloudShell {
                 endpoint,
                 client_id,
@@ -234,6 +241,27 @@ impl Plan {
                     (reply, asked) = retry::send(Schedule::Host, answer, what, &url, second)?;
                 }
                 (reply, what, &None, asked)
+            }
+            Plan::ServiceFabric {
+                endpoint,
+                header,
+                thumbprint,
+            } => {
+                let url = query(endpoint, "2019-07-01-preview", &None);
+                let request = fabric::client(thumbprint)?
+                    .get(url.clone())
+                    .header("Secret", http::sensitive(header.as_deref().expose())?);
+                let what = "Service Fabric's identity endpoint";
+                let reply = http::send(request, what, &url).map_err(|e| {
+                    Failure::new(
+                        Code::Unreachable,
+                        format!(
+                            "{e:#} (it is trusted only with the TLS certificate whose SHA-1 \
+                             thumbprint is `IDENTITY_SERVER_THUMBPRINT`)"
+                        ),
+                    )
+                })?;
+                (reply, what, &None, 1)
             }
             Plan::CloudShell {
                 endpoint,
@@ -314,9 +342,11 @@ fn refusal(
             (on Linux, a member of the `himds` group; on Windows, of `Hybrid agent extension \
             applications`)"
             .to_string(),
-        (401 | 403, _) if matches!(plan, Plan::AppService { .. }) => "the endpoint refused \
+        (401 | 403, _) if matches!(plan, Plan::AppService { .. } | Plan::ServiceFabric { .. }) => {
+            "the endpoint refused \
             `IDENTITY_HEADER`: it must be the value the host set for this process"
-            .to_string(),
+                .to_string()
+        }
         _ => "try again in a moment (the identity endpoint may still be starting)".to_string(),
     };
     Failure::new(
@@ -394,10 +424,13 @@ mod tests {
         let base = Facts::default().with("IDENTITY_ENDPOINT", "http://localhost:40342/x");
         let app = base.clone().with("IDENTITY_HEADER", "h");
         assert!(matches!(detect(&app, false), Ok(Plan::AppService { .. })));
-        let fabric = app.with("IDENTITY_SERVER_THUMBPRINT", "AB12");
-        assert!(
-            matches!(detect(&fabric, false), Err(Detect::NotHere(why)) if why.contains("Service Fabric"))
-        );
+        let fabric = app.with("IDENTITY_SERVER_THUMBPRINT", &"AB".repeat(20));
+        assert!(matches!(
+            detect(&fabric, false),
+            Ok(Plan::ServiceFabric { .. })
+        ));
+        let bad = fabric.with("IDENTITY_SERVER_THUMBPRINT", "AB12");
+        assert!(matches!(detect(&bad, false), Err(Detect::Broken(_))));
         let arc = base
             .clone()
             .with("IMDS_ENDPOINT", "http://localhost:40342")

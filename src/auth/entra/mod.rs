@@ -11,6 +11,7 @@
 
 pub mod arc;
 pub mod codespaces;
+pub mod fabric;
 pub mod github;
 pub mod http;
 pub mod imds;
