@@ -379,3 +379,27 @@ fn service_fabric_is_trusted_by_its_certificates_thumbprint_only() {
         "a request passed an unpinned certificate"
     );
 }
+
+/// An installed Arc agent counts even where its variables are not set (a login shell), as in
+/// MSAL: its fixed loopback endpoint is asked.
+#[test]
+fn an_installed_arc_agent_is_found_without_its_variables() {
+    let sandbox = Sandbox::new();
+    let himds = sandbox.home().join("himds");
+    fs::write(&himds, "").unwrap();
+    let vars = vec![
+        (
+            "FEEDCTL_TEST_ARC_HIMDS_FILE".to_string(),
+            himds.display().to_string(),
+        ),
+        ("PATH".to_string(), empty_path(&sandbox)),
+    ];
+    let out = env_entra(&sandbox, &vars);
+    let stderr = out.stderr_text();
+    assert!(!out.status.success(), "{stderr}");
+    assert_says(
+        "env",
+        &stderr,
+        &["the Azure Arc identity endpoint", "localhost:40342"],
+    );
+}

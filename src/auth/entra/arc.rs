@@ -1,6 +1,11 @@
 //! Azure Arc-enabled servers (on-premises build agents): the Arc agent's local identity
 //! endpoint and its challenge.
 //!
+//! The agent announces itself with `IDENTITY_ENDPOINT` + `IMDS_ENDPOINT`, which it sets for
+//! services; a login shell may lack them, so, as MSAL Python does (`_get_arc_endpoint`), an
+//! installed agent (`/opt/azcmagent/bin/himds`, `%ProgramFiles%\AzureConnectedMachineAgent\
+//! himds.exe`) also counts, with its fixed endpoint [`ENDPOINT`].
+//!
 //! Follows `azure-identity` for Python, `_credentials/azure_arc.py` (and MSAL Python's
 //! `msal/managed_identity.py`, `_obtain_token_on_arc`): `GET
 //! $IDENTITY_ENDPOINT?api-version=2020-06-01&resource=…` with `Metadata: true` answers 401
@@ -18,6 +23,32 @@ use anyhow::Result;
 use super::http::Reply;
 use crate::auth::secret::Secret;
 use crate::exit::{Code, Failure};
+
+/// The agent's identity endpoint when only its installation says it is there.
+pub const ENDPOINT: &str = "http://localhost:40342/metadata/identity/oauth2/token";
+
+/// Test-only: a file that stands in for the agent's `himds` binary, so tests decide whether an
+/// agent is installed (the sandbox points it at a missing file).
+pub const TEST_HIMDS_VAR: &str = "FEEDCTL_TEST_ARC_HIMDS_FILE";
+
+/// Where the installed agent's `himds` binary would be on this OS (`program_files` is
+/// `%ProgramFiles%`); `test_file` stands in for it.
+pub fn himds(test_file: Option<PathBuf>, program_files: Option<&str>) -> Option<PathBuf> {
+    if test_file.is_some() {
+        return test_file;
+    }
+    if cfg!(target_os = "linux") {
+        Some(PathBuf::from("/opt/azcmagent/bin/himds"))
+    } else if cfg!(windows) {
+        program_files.map(|dir| {
+            Path::new(dir)
+                .join("AzureConnectedMachineAgent")
+                .join("himds.exe")
+        })
+    } else {
+        None
+    }
+}
 
 /// The largest key file the SDK accepts.
 const MAX_KEY_BYTES: u64 = 4096;

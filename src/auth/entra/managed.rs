@@ -6,7 +6,8 @@
 //!   `_credentials/app_service.py`): `GET $IDENTITY_ENDPOINT?api-version=2019-08-01&resource=…`
 //!   with `X-IDENTITY-HEADER: $IDENTITY_HEADER`. With `IDENTITY_SERVER_THUMBPRINT` too, it is
 //!   Service Fabric ([`fabric`]), whose certificate is pinned by that thumbprint.
-//! - `IDENTITY_ENDPOINT` + `IMDS_ENDPOINT` without `IDENTITY_HEADER`: Azure Arc ([`arc`]).
+//! - `IDENTITY_ENDPOINT` + `IMDS_ENDPOINT` without `IDENTITY_HEADER`, or an installed Arc
+//!   agent: Azure Arc ([`arc`]).
 //! - `MSI_ENDPOINT` without `MSI_SECRET`: Azure Cloud Shell (`_credentials/cloud_shell.py`):
 //!   `POST $MSI_ENDPOINT` with the form `resource=…` and `Metadata: true`. (With `MSI_SECRET`
 //!   it is Azure Machine Learning's older endpoint, not supported.)
@@ -104,6 +105,9 @@ pub fn detect(facts: &Facts, explicit: bool) -> Result<Plan, Detect> {
             endpoint: http::endpoint(endpoint, "MSI_ENDPOINT", false)?,
             client_id,
         });
+    }
+    if facts.arc_agent {
+        return arc_plan(facts, arc::ENDPOINT, client_id);
     }
     if !facts.azure_vm && !explicit {
         return Err(Detect::NotHere(format!(
@@ -441,6 +445,16 @@ mod tests {
             matches!(detect(&user_assigned, false), Err(Detect::Broken(f)) if f.message.contains("system-assigned"))
         );
         assert!(matches!(detect(&base, false), Err(Detect::NotHere(_))));
+
+        let installed = Facts {
+            arc_agent: true,
+            ..Facts::default()
+        }
+        .with(arc::TEST_KEY_DIR_VAR, "/tmp/keys");
+        match detect(&installed, false) {
+            Ok(Plan::Arc { endpoint, .. }) => assert_eq!(endpoint.as_str(), arc::ENDPOINT),
+            other => panic!("{other:?}"),
+        }
 
         let shell = Facts::default().with("MSI_ENDPOINT", "http://localhost:50342/oauth2/token");
         assert!(matches!(detect(&shell, false), Ok(Plan::CloudShell { .. })));

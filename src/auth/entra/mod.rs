@@ -133,6 +133,8 @@ pub struct Facts {
     vars: BTreeMap<&'static str, String>,
     /// The machine identifies itself as an Azure VM (its SMBIOS chassis asset tag).
     pub azure_vm: bool,
+    /// The Azure Arc agent is installed (its `himds` service binary exists).
+    pub arc_agent: bool,
     /// `~/ado-auth-helper` when it exists.
     pub codespaces_helper: Option<PathBuf>,
     /// `az` found on `PATH`.
@@ -146,6 +148,11 @@ impl Facts {
             .filter_map(|&name| env.var(name).map(|v| (name, v)))
             .collect();
         let azure_vm = imds::is_azure_vm(env.var(imds::TEST_DMI_VAR).map(PathBuf::from));
+        let arc_agent = arc::himds(
+            env.var(arc::TEST_HIMDS_VAR).map(PathBuf::from),
+            env.var("ProgramFiles").as_deref(),
+        )
+        .is_some_and(|path| path.is_file());
         let codespaces_helper = env
             .var("HOME")
             .filter(|h| !h.is_empty())
@@ -154,6 +161,7 @@ impl Facts {
         Facts {
             vars,
             azure_vm,
+            arc_agent,
             codespaces_helper,
             az: crate::auth::azure_cli::find(env),
         }
