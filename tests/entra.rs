@@ -619,3 +619,103 @@ fn doctor_warns_of_a_token_variable_feedctl_makes_cargo_ignore() {
         assert!(!all.contains("ignored-token-4711"), "{mode}: {all}");
     }
 }
+
+/// The provider's arguments come from a hand-editable config: one feedctl does not understand
+/// stops the real `cargo build` with feedctl's own message (never a silent switch to `az`),
+/// and both spellings the CLI takes (`--auth entra`, `--auth=entra`) work.
+#[test]
+fn cargo_shows_feedctls_error_for_provider_arguments_it_does_not_understand() {
+    let idp = IdentityStandIn::start();
+    let feed = feed_for(idp.bearer(identity::CLIENT_ID));
+    let sandbox = Sandbox::new();
+    let vars = github_env(&idp);
+    connect_and_build(&sandbox, &feed, &vars);
+    let written = sandbox.read_cargo_home_file("config.toml").unwrap();
+    let home = |args: &str| written.replace(r#", "--auth", "entra"]"#, &format!(", {args}]"));
+    for bad in [
+        r#""--auth", "Entra""#,
+        r#""--auth""#,
+        r#""--auth", "entra", "-v""#,
+    ] {
+        sandbox.write_home_config(&home(bad));
+        let build = sandbox
+            .cargo_with(&vars)
+            .args(["generate-lockfile"])
+            .output()
+            .unwrap();
+        let stderr = build.stderr_text();
+        assert!(!build.status.success(), "{bad}: {stderr}");
+        assert_says(
+            "cargo",
+            &stderr,
+            &["feedctl does not understand the arguments", "\"--auth\""],
+        );
+        assert!(!stderr.contains("az login"), "{stderr}");
+        // doctor sees the same mistake, rather than judging the registry as an az one.
+        sandbox
+            .feedctl_with(&vars)
+            .args(["doctor", "--offline"])
+            .assert()
+            .code(7)
+            .stdout(predicate::str::contains(
+                "feedctl does not understand the arguments",
+            ));
+    }
+    sandbox.write_home_config(&home(r#""--auth=entra""#));
+    let build = sandbox
+        .cargo_with(&vars)
+        .args(["generate-lockfile"])
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", build.stderr_text());
+}
+
+/// A GitHub job without `id-token: write` ends the chain at `az`, which is not logged in: what
+/// cargo and doctor print names the missing permission, not only az's advice to log in.
+#[test]
+fn a_failing_last_source_is_told_with_the_sources_skipped_before_it() {
+    let feed = feed_for("Bearer nobody".to_string());
+    let sandbox = Sandbox::new();
+    let az = crate::support::fake_az::FakeAz::new(&sandbox, "not-logged-in");
+    let mut vars = az.vars();
+    vars.push(("GITHUB_ACTIONS".into(), "true".into()));
+    sandbox.configure(&[&feed.index_url(), "--name", "crates"]);
+    let feedctl = assert_cmd::cargo::cargo_bin!("feedctl")
+        .display()
+        .to_string();
+    sandbox.write_home_config(&format!(
+        "[registries.crates]\ncredential-provider = [{feedctl:?}, \"--auth\", \"entra\"]\n"
+    ));
+    let missing_permission = "give the job `permissions: id-token: write`";
+
+    let build = sandbox.cargo_with(&vars).arg("build").output().unwrap();
+    let stderr = build.stderr_text();
+    assert!(!build.status.success(), "{stderr}");
+    assert_says(
+        "cargo",
+        &stderr,
+        &[
+            "az login",
+            "Sources asked before azure-cli, which do not apply here:",
+            missing_permission,
+            "azure-pipelines",
+        ],
+    );
+
+    for offline in [true, false] {
+        let mut doctor = sandbox.feedctl_with(&vars);
+        doctor.arg("doctor").args(offline.then_some("--offline"));
+        let out = doctor.output().unwrap();
+        let stdout = out.stdout_text();
+        assert_says("doctor", &stdout, &[missing_permission, "github-actions"]);
+    }
+
+    // `env --auth entra` (the CI path) fails the same way.
+    let out = sandbox
+        .feedctl_with(&vars)
+        .args(["env", "--auth", "entra"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", out.stderr_text());
+    assert_says("env", &out.stderr_text(), &[missing_permission, "az login"]);
+}

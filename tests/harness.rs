@@ -328,6 +328,7 @@ fn sandbox_commands_are_hermetic() {
                 | "CARGO_TERM_COLOR"
                 // Keeps `--auth entra` from taking the test machine for an Azure VM.
                 | "FEEDCTL_TEST_DMI_CHASSIS_ASSET_TAG_FILE"
+                | "FEEDCTL_TEST_ARC_HIMDS_FILE"
                 | "CARGO_MANIFEST_DIR"
                 | "CARGO_MANIFEST_PATH"
                 | "CARGO_PRIMARY_PACKAGE"

@@ -11,6 +11,7 @@
 use cargo_credential::{Action, CacheControl, Credential, CredentialResponse, Error, RegistryInfo};
 
 use super::AccessToken;
+use super::entry::{self, Mode};
 use super::{azure_cli, entra};
 use crate::azure::feed;
 use crate::azure::{probe, verdict};
@@ -81,18 +82,20 @@ impl Credential for AzureCliProvider {
         if !feed::is_azure_index(registry.index_url) {
             return Err(Error::UrlNotSupported);
         }
-        match action {
-            Action::Get(_) => {
-                // `credential-provider = [feedctl, "--auth", "entra"]`: the platform's chain.
-                let token = if crate::auth::entry::is_entra_args(args) {
-                    entra::access_token(&self.env)
-                } else {
-                    self.access_token(registry)
+        // A mistake in the provider's arguments stops cargo with feedctl's message: falling
+        // back to another way of getting a token would hide it behind a different failure.
+        let mode = entry::mode(args).map_err(|bad| Error::from(bad.to_string()))?;
+        let name = registry.name.unwrap_or(registry.index_url);
+        match (action, mode) {
+            (Action::Get(_), _) => {
+                let token = match mode {
+                    // `credential-provider = [feedctl, "--auth", "entra"]`: the platform's chain.
+                    Mode::Entra => entra::access_token(&self.env),
+                    Mode::AzureCli => self.access_token(registry),
                 };
                 let token = token.map_err(|e| {
                     Error::from(format!(
-                        "feedctl could not get an Azure DevOps token for `{}`: {e:#}",
-                        registry.name.unwrap_or(registry.index_url)
+                        "feedctl could not get an Azure DevOps token for `{name}`: {e:#}"
                     ))
                 })?;
                 Ok(CredentialResponse::Get {
@@ -101,17 +104,13 @@ impl Credential for AzureCliProvider {
                     operation_independent: true,
                 })
             }
-            Action::Login(_) | Action::Logout if crate::auth::entry::is_entra_args(args) => {
-                Err(Error::from(format!(
-                    "`{}` gets a fresh token from the platform's identity for every cargo \
-                     command (`--auth entra`), so there is nothing to {action}",
-                    registry.name.unwrap_or(registry.index_url)
-                )))
-            }
-            Action::Login(_) | Action::Logout => Err(Error::from(format!(
-                "`{}` gets a fresh token from the Azure CLI for every cargo command, so there is \
-                 nothing to {action}: run `az login` (or `az logout`) instead",
-                registry.name.unwrap_or(registry.index_url)
+            (Action::Login(_) | Action::Logout, Mode::Entra) => Err(Error::from(format!(
+                "`{name}` gets a fresh token from the platform's identity for every cargo \
+                 command (`--auth entra`), so there is nothing to {action}"
+            ))),
+            (Action::Login(_) | Action::Logout, Mode::AzureCli) => Err(Error::from(format!(
+                "`{name}` gets a fresh token from the Azure CLI for every cargo command, so there is \
+                 nothing to {action}: run `az login` (or `az logout`) instead"
             ))),
             _ => Err(Error::OperationNotSupported),
         }

@@ -8,11 +8,21 @@
 //! | `POST /{tenant}/oauth2/v2.0/token` | Microsoft Entra ID (`AZURE_AUTHORITY_HOST`) | tenant, client id, assertion type, scope, the assertion's audience, subject and expiry (AADSTS JSON errors) |
 //! | `GET /msi/token?api-version=2019-08-01&resource=…` | App Service's `IDENTITY_ENDPOINT` | `X-IDENTITY-HEADER`, resource, `client_id` |
 //! | `GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=…` | IMDS, through `FEEDCTL_TEST_IMDS_ENDPOINT` | `Metadata: true`, resource |
+//! | `GET /arc/token?api-version=2020-06-01&resource=…` | the Azure Arc agent (`IDENTITY_ENDPOINT` + `IMDS_ENDPOINT`) | `Metadata: true`; 401 with `WWW-Authenticate: Basic realm=<key file>` ([`IdentityStandIn::arc_realm`]) until `Authorization: Basic <`[`ARC_KEY`]`>` |
+//! | `GET /fabric/token?api-version=2019-07-01-preview&resource=…` | Service Fabric's `IDENTITY_ENDPOINT` (behind a [`TlsFront`](super::tls::TlsFront)) | `Secret: <IDENTITY_HEADER>`, resource |
+//! | `POST /cloudshell/token` with the form `resource=…` | Azure Cloud Shell's `MSI_ENDPOINT` | `Metadata: true`, form content type, resource |
+//!
+//! Any route first answers the statuses [`IdentityStandIn::fail_first`] queues for it (410,
+//! 404, 429, 503, … with IMDS's error bodies), as a busy endpoint does.
+//!
+//! These follow what `azure-identity` for Python sends (`_credentials/imds.py`,
+//! `azure_arc.py`, `cloud_shell.py`) and what Microsoft documents the endpoints to answer.
 //!
 //! Every platform token the stand-in hands out is a JWT with `aud`, `sub`, `iss` and `exp`;
 //! every access token names the identity (`appid`, `oid`, `tid`, `exp`), so the feed can be
 //! told to accept exactly [`IdentityStandIn::bearer`].
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -31,6 +41,8 @@ pub const IDENTITY_HEADER: &str = "IDENTITY-HEADER-secret-4713";
 pub const SERVICE_CONNECTION: &str = "3c7f6d2e-0000-4000-8000-00000000abcd";
 pub const GITHUB_SUBJECT: &str = "repo:contoso/app:ref:refs/heads/main";
 pub const PIPELINES_SUBJECT: &str = "sc://contoso/web/crates-connection";
+/// The secret the Arc agent writes into its key file.
+pub const ARC_KEY: &str = "ARC-KEY-secret-4714";
 const RESOURCE: &str = "499b84ac-1321-427f-aa17-267ca6975798";
 const AUDIENCE: &str = "api://AzureADTokenExchange";
 
@@ -68,6 +80,10 @@ struct State {
     /// Seconds the access tokens live (negative: already expired).
     access_exp: i64,
     log: Mutex<Vec<Seen>>,
+    /// Statuses a route (its path) answers before it serves as usual.
+    fails: Mutex<Vec<(String, VecDeque<u16>)>>,
+    /// The key file the Arc agent's challenge names.
+    arc_realm: Mutex<String>,
 }
 
 impl IdentityStandIn {
@@ -79,6 +95,8 @@ impl IdentityStandIn {
             subject: Mutex::new(GITHUB_SUBJECT.to_string()),
             access_exp: now() + 3600,
             log: Mutex::new(Vec::new()),
+            fails: Mutex::new(Vec::new()),
+            arc_realm: Mutex::new(String::new()),
         });
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -120,6 +138,19 @@ impl IdentityStandIn {
     /// `Bearer <access token>`, what the feed must accept.
     pub fn bearer(&self, client_id: &str) -> String {
         format!("Bearer {}", self.access_token(client_id))
+    }
+
+    /// The route at `path` (e.g. `/metadata/identity/oauth2/token`, `/msi/token`) answers
+    /// these statuses, in order, with the endpoint's error bodies, before it serves as usual.
+    pub fn fail_first(&self, path: &str, statuses: &[u16]) {
+        let mut fails = self.state.fails.lock().unwrap();
+        fails.retain(|(p, _)| p != path);
+        fails.push((path.to_string(), statuses.iter().copied().collect()));
+    }
+
+    /// The key file the Arc agent's 401 challenge names.
+    pub fn arc_realm(&self, path: &std::path::Path) {
+        *self.state.arc_realm.lock().unwrap() = path.display().to_string();
     }
 
     pub fn requests(&self) -> Vec<Seen> {
@@ -198,6 +229,17 @@ fn aadsts(status: u16, error: &str, code: u32, text: &str) -> (u16, Value) {
     )
 }
 
+/// What an identity endpoint answers while it is busy, as Microsoft documents IMDS's errors.
+fn busy(status: u16) -> (u16, Value) {
+    let (error, text) = match status {
+        404 => ("not_found", "Identity not found"),
+        410 => ("gone", "IMDS is being updated"),
+        429 => ("too_many_requests", "Too many requests"),
+        _ => ("internal_error", "IMDS encountered an internal error"),
+    };
+    (status, json!({"error": error, "error_description": text}))
+}
+
 impl State {
     fn serve(&self, mut request: Request) {
         let mut body = String::new();
@@ -218,18 +260,33 @@ impl State {
         };
         let (status, value) = self.reply(&seen);
         seen.status = status;
+        let challenge = (status == 401 && seen.url.starts_with("/arc/"))
+            .then(|| format!("Basic realm={}", self.arc_realm.lock().unwrap()));
         self.log.lock().unwrap().push(seen);
-        let response = Response::from_string(value.to_string())
+        let mut response = Response::from_string(value.to_string())
             .with_status_code(status)
             .with_header(
                 Header::from_bytes("Content-Type", "application/json; charset=utf-8").unwrap(),
             );
+        if let Some(challenge) = challenge {
+            response.add_header(Header::from_bytes("WWW-Authenticate", challenge).unwrap());
+        }
         let _ = request.respond(response);
     }
 
     fn reply(&self, seen: &Seen) -> (u16, Value) {
         let path = seen.url.split('?').next().unwrap_or_default();
         let q = query(&seen.url);
+        let failing = self
+            .fails
+            .lock()
+            .unwrap()
+            .iter_mut()
+            .find(|(p, _)| p == path)
+            .and_then(|(_, statuses)| statuses.pop_front());
+        if let Some(status) = failing {
+            return busy(status);
+        }
         match (seen.method.as_str(), path) {
             ("GET", "/github/token") => {
                 if seen.header("Authorization") != Some(&format!("bearer {GITHUB_REQUEST_TOKEN}")) {
@@ -288,6 +345,44 @@ impl State {
                     );
                 }
                 self.managed(&q, "2018-02-01")
+            }
+            ("GET", "/arc/token") => {
+                if seen.header("Metadata") != Some("true") {
+                    return (
+                        400,
+                        json!({"error": "invalid_request", "error_description": "Required metadata header not specified"}),
+                    );
+                }
+                if seen.header("Authorization") != Some(&format!("Basic {ARC_KEY}")) {
+                    return (
+                        401,
+                        json!({"error": "unauthorized_client", "error_description": "Unauthorized request"}),
+                    );
+                }
+                self.managed(&q, "2020-06-01")
+            }
+            ("GET", "/fabric/token") => {
+                if seen.header("Secret") != Some(IDENTITY_HEADER) {
+                    return (
+                        401,
+                        json!({"error": {"code": "SecretHeaderNotFound", "message": "Secret is not found in the request headers."}}),
+                    );
+                }
+                self.managed(&q, "2019-07-01-preview")
+            }
+            ("POST", "/cloudshell/token") => {
+                let form = query(&format!("?{}", seen.body));
+                if seen.header("Metadata") != Some("true")
+                    || seen.header("Content-Type") != Some("application/x-www-form-urlencoded")
+                {
+                    return (
+                        400,
+                        json!({"error": "invalid_request", "error_description": "Required metadata header not specified"}),
+                    );
+                }
+                let mut form = form;
+                form.push(("api-version".into(), "cloudshell".into()));
+                self.managed(&form, "cloudshell")
             }
             _ => (404, json!({"message": "not found"})),
         }

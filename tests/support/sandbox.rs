@@ -6,8 +6,9 @@
 //! `CARGO_HOME`, `RUSTUP_HOME`, `RUSTUP_TOOLCHAIN` (if set), `RUST_BACKTRACE=0`,
 //! `CARGO_TERM_COLOR=never` and `CARGO_TARGET_DIR` are set (on Windows also `USERPROFILE`
 //! and the system variables every program needs, such as `SystemRoot`), plus
-//! `FEEDCTL_TEST_DMI_CHASSIS_ASSET_TAG_FILE` pointing at a file that does not exist, so that
-//! feedctl never takes the machine running the tests for an Azure VM and never asks IMDS.
+//! `FEEDCTL_TEST_DMI_CHASSIS_ASSET_TAG_FILE` and `FEEDCTL_TEST_ARC_HIMDS_FILE` pointing at files
+//! that do not exist, so that feedctl never takes the machine running the tests for an Azure VM
+//! or an Arc server, and never asks IMDS or the Arc agent.
 //! Nothing from the developer's `~/.cargo` (config, credentials, caches) can leak in, and
 //! nothing is written there.
 //! Tests add what they need (e.g. `CARGO_REGISTRIES_<NAME>_TOKEN`) with `.env(..)`.
@@ -279,7 +280,9 @@ fn apply_hermetic_env(cmd: &mut Command, home: &Path, cargo_home: &Path, target:
         .env(
             "FEEDCTL_TEST_DMI_CHASSIS_ASSET_TAG_FILE",
             home.join("no-dmi-chassis-asset-tag"),
-        );
+        )
+        // Nor take a machine with the Azure Arc agent installed for an Arc server.
+        .env("FEEDCTL_TEST_ARC_HIMDS_FILE", home.join("no-arc-agent"));
 }
 
 /// Every file below `dir`, recursively, as one lossy text (empty when `dir` does not exist):

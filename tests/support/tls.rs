@@ -37,6 +37,11 @@ fn fixtures() -> PathBuf {
 
 impl TlsFront {
     pub fn start(feed: &FakeFeed) -> TlsFront {
+        TlsFront::start_for(feed.server_url().trim_start_matches("http://"))
+    }
+
+    /// A front for any plain loopback server at `backend` (`127.0.0.1:PORT`).
+    pub fn start_for(backend: &str) -> TlsFront {
         let certs: Vec<CertificateDer<'static>> =
             CertificateDer::pem_file_iter(fixtures().join("server.pem"))
                 .expect("read server.pem")
@@ -54,7 +59,7 @@ impl TlsFront {
         let config = Arc::new(config);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the TLS front");
         let port = listener.local_addr().unwrap().port();
-        let backend = feed.server_url().trim_start_matches("http://").to_string();
+        let backend = backend.to_string();
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
             let (stop, backend) = (stop.clone(), backend.clone());
@@ -75,6 +80,11 @@ impl TlsFront {
             stop,
             thread: Some(thread),
         }
+    }
+
+    /// `https://127.0.0.1:<front port>`
+    pub fn url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.port)
     }
 
     /// `feed.index_url()` with `https://127.0.0.1:<front port>` in place of the plain feed.

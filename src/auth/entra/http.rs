@@ -53,6 +53,13 @@ pub fn is_loopback(url: &Url) -> bool {
 /// One client per request kind. Identity endpoints on the machine itself (App Service, IMDS)
 /// are asked without a proxy, as Azure's SDKs do.
 pub fn client(proxy: bool) -> Result<Client> {
+    builder(proxy)
+        .build()
+        .context("failed to set up the HTTP client")
+}
+
+/// The settings every client shares, for a caller that adds its own (Service Fabric's TLS).
+pub fn builder(proxy: bool) -> reqwest::blocking::ClientBuilder {
     // rustls needs its cryptography chosen once per process; a second call is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = Client::builder()
@@ -63,7 +70,7 @@ pub fn client(proxy: bool) -> Result<Client> {
     if !proxy {
         builder = builder.no_proxy();
     }
-    builder.build().context("failed to set up the HTTP client")
+    builder
 }
 
 /// A header value that reqwest keeps out of its debug output.
@@ -74,11 +81,12 @@ pub fn sensitive(value: &str) -> Result<HeaderValue> {
     Ok(value)
 }
 
-/// An answer: status and body text.
-#[derive(Debug)]
+/// An answer: status, body text and the challenge of a 401 (Azure Arc names its key file there).
+#[derive(Debug, Default)]
 pub struct Reply {
     pub status: u16,
     pub body: String,
+    pub www_authenticate: Option<String>,
 }
 
 impl Reply {
@@ -99,9 +107,18 @@ pub fn send(request: RequestBuilder, what: &str, url: &Url) -> Result<Reply> {
         )
     })?;
     let status = response.status().as_u16();
+    let www_authenticate = response
+        .headers()
+        .get(reqwest::header::WWW_AUTHENTICATE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let body = response.text().unwrap_or_default();
     ui::debug(format!("entra: {what} answered HTTP {status}"));
-    Ok(Reply { status, body })
+    Ok(Reply {
+        status,
+        body,
+        www_authenticate,
+    })
 }
 
 fn without_query(url: &Url) -> String {
@@ -366,6 +383,7 @@ mod tests {
         let reply = |body: &str| Reply {
             status: 200,
             body: body.to_string(),
+            ..Reply::default()
         };
         let t = token_from(
             &reply(r#"{"access_token":"abc","expires_on":"1700000000"}"#),
@@ -397,6 +415,7 @@ mod tests {
         let reply = Reply {
             status: 400,
             body: body.into(),
+            ..Reply::default()
         };
         let failure = federated.refusal(
             &reply,

@@ -9,11 +9,15 @@
 //! Everything the chain decides on is gathered once into [`Facts`], so the choice itself is a
 //! pure function that tests drive with any surroundings.
 
+pub mod arc;
 pub mod codespaces;
+pub mod fabric;
 pub mod github;
 pub mod http;
+pub mod imds;
 pub mod managed;
 pub mod pipelines;
+pub mod retry;
 pub mod workload;
 
 use std::collections::BTreeMap;
@@ -112,22 +116,25 @@ const VARS: &[&str] = &[
     "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
     "IDENTITY_ENDPOINT",
     "IDENTITY_HEADER",
+    "IDENTITY_SERVER_THUMBPRINT",
+    "IMDS_ENDPOINT",
+    "MSI_ENDPOINT",
+    "MSI_SECRET",
+    "ProgramData",
     "CODESPACES",
     managed::TEST_IMDS_VAR,
+    imds::TEST_SECOND_VAR,
+    arc::TEST_KEY_DIR_VAR,
 ];
-
-/// The DMI chassis asset tag every Azure VM carries.
-const AZURE_ASSET_TAG: &str = "7783-7084-3265-9085-8269-3286-77";
-/// Test-only: a file read instead of `/sys/class/dmi/id/chassis_asset_tag`, so tests decide
-/// whether "this machine" is an Azure VM.
-pub const TEST_DMI_VAR: &str = "FEEDCTL_TEST_DMI_CHASSIS_ASSET_TAG_FILE";
 
 /// What the surroundings say, gathered once.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     vars: BTreeMap<&'static str, String>,
-    /// The machine identifies itself as an Azure VM (Linux: DMI chassis asset tag).
+    /// The machine identifies itself as an Azure VM (its SMBIOS chassis asset tag).
     pub azure_vm: bool,
+    /// The Azure Arc agent is installed (its `himds` service binary exists).
+    pub arc_agent: bool,
     /// `~/ado-auth-helper` when it exists.
     pub codespaces_helper: Option<PathBuf>,
     /// `az` found on `PATH`.
@@ -140,12 +147,12 @@ impl Facts {
             .iter()
             .filter_map(|&name| env.var(name).map(|v| (name, v)))
             .collect();
-        let dmi = env.var(TEST_DMI_VAR).map(PathBuf::from).or_else(|| {
-            cfg!(target_os = "linux").then(|| "/sys/class/dmi/id/chassis_asset_tag".into())
-        });
-        let azure_vm = dmi
-            .and_then(|path| std::fs::read_to_string(path).ok())
-            .is_some_and(|tag| tag.trim() == AZURE_ASSET_TAG);
+        let azure_vm = imds::is_azure_vm(env.var(imds::TEST_DMI_VAR).map(PathBuf::from));
+        let arc_agent = arc::himds(
+            env.var(arc::TEST_HIMDS_VAR).map(PathBuf::from),
+            env.var("ProgramFiles").as_deref(),
+        )
+        .is_some_and(|path| path.is_file());
         let codespaces_helper = env
             .var("HOME")
             .filter(|h| !h.is_empty())
@@ -154,6 +161,7 @@ impl Facts {
         Facts {
             vars,
             azure_vm,
+            arc_agent,
             codespaces_helper,
             az: crate::auth::azure_cli::find(env),
         }
@@ -225,6 +233,50 @@ pub struct Choice {
     pub skipped: Vec<Skipped>,
 }
 
+impl Choice {
+    /// Where the token will come from, and each source before it that did not apply and why.
+    pub fn detail(&self) -> String {
+        let source = self.plan.source();
+        format!(
+            "{}{}",
+            self.plan.detail(),
+            tried_before(source, &self.skipped)
+        )
+    }
+}
+
+/// The sources asked before the one that answered and why none of them applied, as lines to
+/// add to a message: a failure of the last source (say `az` in a GitHub job without `id-token:
+/// write`) is then told together with what would have avoided it.
+fn tried_before(source: Source, skipped: &[Skipped]) -> String {
+    let mut lines = String::new();
+    if !skipped.is_empty() {
+        lines.push_str(&format!(
+            "\nSources asked before {source}, which do not apply here:"
+        ));
+    }
+    for s in skipped {
+        lines.push_str(&format!("\n  {:<18} {}", s.source.name(), s.why));
+    }
+    lines
+}
+
+/// `err` (a source's failure) with the sources skipped before it; its exit code is kept.
+fn after_skipped(err: anyhow::Error, source: Source, skipped: &[Skipped]) -> anyhow::Error {
+    if skipped.is_empty() {
+        return err;
+    }
+    let code = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<Failure>())
+        .map(|f| f.code);
+    let message = format!("{err:#}{}", tried_before(source, skipped));
+    match code {
+        Some(code) => Failure::new(code, message).into(),
+        None => anyhow::anyhow!(message),
+    }
+}
+
 /// Picks the source, in [`Source::ORDER`] (or only the one `FEEDCTL_ENTRA_SOURCE` names).
 pub fn choose(facts: &Facts) -> Result<Choice, Failure> {
     let only = match facts.var(SOURCE_VAR) {
@@ -249,7 +301,10 @@ pub fn choose(facts: &Facts) -> Result<Choice, Failure> {
         match detect(source, facts, explicit) {
             Ok(plan) => return Ok(Choice { plan, skipped }),
             Err(Detect::NotHere(why)) => skipped.push(Skipped { source, why }),
-            Err(Detect::Broken(failure)) => return Err(failure),
+            Err(Detect::Broken(failure)) => {
+                let message = format!("{}{}", failure.message, tried_before(source, &skipped));
+                return Err(Failure::new(failure.code, message));
+            }
         }
     }
     Err(nothing_applied(&skipped, only))
@@ -330,7 +385,7 @@ pub fn mint(env: &Environment) -> Result<Minted> {
     }
     let source = choice.plan.source();
     ui::debug(format!("entra: using {source}: {}", choice.plan.detail()));
-    let token = fetch(&choice.plan, env)?;
+    let token = fetch(&choice.plan, env).map_err(|e| after_skipped(e, source, &choice.skipped))?;
     Ok(Minted { source, token })
 }
 
@@ -512,6 +567,21 @@ mod tests {
         let chosen = Facts::default().with(SOURCE_VAR, "managed-identity");
         let choice = choose(&chosen).unwrap();
         assert!(choice.plan.detail().contains("169.254.169.254"));
+    }
+
+    #[test]
+    fn a_broken_source_is_told_with_the_sources_skipped_before_it() {
+        let facts = Facts::default()
+            .with("GITHUB_ACTIONS", "true")
+            .with("IDENTITY_ENDPOINT", "http://10.1.2.3/msi/token")
+            .with("IDENTITY_HEADER", "h");
+        let failure = choose(&facts).unwrap_err();
+        assert!(failure.message.contains("IDENTITY_ENDPOINT"));
+        assert!(
+            failure.message.contains("permissions: id-token: write"),
+            "{}",
+            failure.message
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! token in `CARGO_REGISTRIES_<NAME>_TOKEN` is ignored. Known without a request: `az account
 //! show` reads the local profile only, so this holds with `--offline` too.
 
-use crate::auth::entra;
+use crate::auth::{entra, entry};
 use crate::cargo::config::effective::Registry;
 use crate::cargo::credentials::Credentials;
 use crate::doctor::facts::{AzureCliLogin, EntraSource};
@@ -77,6 +77,18 @@ pub fn entra(
 
 /// The `mode` is the `--auth` that recorded feedctl as the provider.
 fn feedctl_provider(registry: &Registry, exists: bool, mode: &str, report: &mut Report) {
+    // The provider refuses arguments it does not understand, so cargo gets no token at all.
+    let args = registry.credential_provider.as_deref().unwrap_or_default();
+    if let Err(bad) = entry::mode(args.get(1..).unwrap_or_default()) {
+        report.fail(
+            CheckId::TokenProvider,
+            bad.to_string(),
+            format!(
+                "feedctl providers --auth entra --name {0}   (or --auth azure-cli)",
+                registry.name
+            ),
+        );
+    }
     if exists {
         return;
     }

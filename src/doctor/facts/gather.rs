@@ -148,7 +148,7 @@ fn mode(
             entra::choose(&entra::Facts::gather(env))
                 .map(|choice| EntraSource {
                     source: choice.plan.source().describe(),
-                    detail: choice.plan.detail(),
+                    detail: choice.detail(),
                 })
                 .map_err(|failure| failure.message)
         });
