@@ -1,0 +1,204 @@
+//! Nothing lost when a program feedctl starts fails half-way: a `cargo login` or `cargo
+//! logout` that truncates cargo's credentials file (a full disk) and then fails, or is
+//! killed, leaves every file byte-identical (permissions too), whichever command ran it, and
+//! the error names exactly the files feedctl put back.
+#![cfg(unix)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::support::output::Streams;
+use crate::support::{FakeFeed, Sandbox, TOKEN_PROVIDERS};
+
+const PAT: &str = "lost-pat-0123456789abcdefghijklmnopqrstuvwxyz0123456789";
+/// Another registry's token, which a truncated `credentials.toml` would lose.
+const OTHER: &str = "[registries.other]\ntoken = \"Basic b3RoZXItdG9rZW4tbm90LWZlZWRjdGxz\"\n";
+
+/// A stand-in for cargo (found through `$CARGO`, as feedctl looks for it) that, for `login`
+/// and `logout`, empties `$CARGO_HOME/$STANDIN_FILE` (`credentials.toml` unless set) the
+/// way an interrupted rewrite leaves it, then fails, or is killed with `STANDIN_KILL=1`.
+/// With `STANDIN_TOUCH=0` it fails without touching anything. Anything else goes to the real
+/// cargo.
+const STANDIN: &str = r#"#!/bin/sh
+case "$1" in
+  login|logout) ;;
+  *) exec "$REAL_CARGO" "$@" ;;
+esac
+if [ "${STANDIN_TOUCH:-1}" = 1 ]; then
+  : > "$CARGO_HOME/${STANDIN_FILE:-credentials.toml}"
+fi
+if [ "${STANDIN_KILL:-0}" = 1 ]; then
+  kill -9 $$
+fi
+echo "error: failed to write credentials: No space left on device (os error 28)" >&2
+exit 101
+"#;
+
+/// Every file and directory below the project and `$CARGO_HOME`, with its bytes and mode;
+/// except cargo's caches.
+fn tree(sandbox: &Sandbox) -> BTreeMap<PathBuf, (Option<Vec<u8>>, u32)> {
+    fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, (Option<Vec<u8>>, u32)>) {
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".package-cache") || name == "registry" || name == "standin" {
+                continue;
+            }
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            if path.is_dir() {
+                out.insert(path.clone(), (None, mode));
+                walk(&path, out);
+            } else {
+                out.insert(path.clone(), (Some(fs::read(&path).unwrap()), mode));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(sandbox.project(), &mut out);
+    walk(sandbox.cargo_home(), &mut out);
+    out
+}
+
+fn standin(sandbox: &Sandbox) -> PathBuf {
+    let dir = sandbox.root().join("standin");
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("cargo");
+    fs::write(&path, STANDIN).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+/// A project connected to `feed` with the token stored (by the real cargo) next to another
+/// registry's, `credentials.toml` being 0600 as cargo leaves it.
+fn logged_in(feed: &FakeFeed) -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    let credentials = sandbox.cargo_home().join("credentials.toml");
+    fs::write(&credentials, OTHER).unwrap();
+    fs::set_permissions(&credentials, fs::Permissions::from_mode(0o600)).unwrap();
+    sandbox
+        .feedctl_pat(["connect", &feed.index_url()], PAT)
+        .assert()
+        .success();
+    assert!(fs::read_to_string(&credentials).unwrap().contains("other"));
+    sandbox
+}
+
+/// Runs feedctl with the stand-in cargo and `vars`; returns its exit code and stderr.
+fn run_failing(
+    sandbox: &Sandbox,
+    args: &[&str],
+    stdin: Option<&str>,
+    vars: &[(&str, &str)],
+) -> (Option<i32>, String) {
+    let mut cmd = sandbox.feedctl();
+    cmd.args(args)
+        .env("CARGO", standin(sandbox))
+        .env("REAL_CARGO", crate::support::sandbox::real_cargo());
+    cmd.envs(vars.iter().copied());
+    if let Some(stdin) = stdin {
+        cmd.write_stdin(stdin);
+    }
+    let out = cmd.output().unwrap();
+    (out.status.code(), out.stderr_text())
+}
+
+#[test]
+fn a_cargo_that_truncates_the_credentials_and_fails_loses_nothing() {
+    let feed = FakeFeed::with_pat(PAT);
+    let pat = format!("{PAT}\n");
+    let url = feed.index_url();
+    // (what, arguments, stdin, whether the project config is written before cargo runs)
+    let commands: [(&str, Vec<&str>, Option<&str>, bool); 4] = [
+        ("login", vec!["login", "--pat-stdin"], Some(&pat), false),
+        ("logout", vec!["logout"], None, false),
+        ("disconnect", vec!["disconnect", "--logout"], None, true),
+        (
+            "connect",
+            vec!["connect", &url, "--name", "second", "--pat-stdin"],
+            Some(&pat),
+            true,
+        ),
+    ];
+    for (what, args, stdin, writes_config) in &commands {
+        for (how, vars) in [
+            ("fails", vec![]),
+            ("is killed", vec![("STANDIN_KILL", "1")]),
+            (
+                "fails on the legacy file",
+                vec![("STANDIN_FILE", "credentials")],
+            ),
+        ] {
+            let case = format!("{what}: cargo {how}");
+            let sandbox = logged_in(&feed);
+            if how.contains("legacy") {
+                // cargo writes the legacy `credentials` when it exists.
+                let home = sandbox.cargo_home();
+                fs::rename(home.join("credentials.toml"), home.join("credentials")).unwrap();
+            }
+            if *what == "connect" {
+                // A second connect of the same feed reuses the registry; give it another.
+                sandbox.write_project_file(".cargo/config.toml", "# team\n");
+            }
+            let before = tree(&sandbox);
+            let (code, stderr) = run_failing(&sandbox, args, *stdin, &vars);
+            assert_eq!(code, Some(1), "{case}: {stderr}");
+            assert!(
+                tree(&sandbox) == before,
+                "{case}: files differ afterwards; {stderr}"
+            );
+            let file = if how.contains("legacy") {
+                "credentials`"
+            } else {
+                "credentials.toml`"
+            };
+            assert!(
+                stderr.contains("every file is back as it was") && stderr.contains(file),
+                "{case}: the message must name what was put back: {stderr}"
+            );
+            assert_eq!(
+                stderr.contains("config.toml`"),
+                *writes_config,
+                "{case}: {stderr}"
+            );
+            assert!(!stderr.contains(PAT), "{case}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_cargo_that_creates_a_credentials_file_and_fails_leaves_none() {
+    let feed = FakeFeed::with_pat(PAT);
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    sandbox.configure(&[&feed.index_url()]);
+    let before = tree(&sandbox);
+    let (code, stderr) = run_failing(
+        &sandbox,
+        &["login", "--pat-stdin"],
+        Some(&format!("{PAT}\n")),
+        &[],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(tree(&sandbox) == before, "{stderr}");
+    assert!(!sandbox.cargo_home().join("credentials.toml").exists());
+    assert!(stderr.contains("credentials.toml`"), "{stderr}");
+}
+
+#[test]
+fn a_failure_that_changed_nothing_claims_no_restore() {
+    let feed = FakeFeed::with_pat(PAT);
+    let sandbox = logged_in(&feed);
+    let before = tree(&sandbox);
+    let (code, stderr) = run_failing(&sandbox, &["logout"], None, &[("STANDIN_TOUCH", "0")]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(tree(&sandbox) == before, "{stderr}");
+    assert!(
+        stderr.contains("`cargo logout --registry crates` failed")
+            && stderr.contains("No space left")
+            && !stderr.contains("restored"),
+        "{stderr}"
+    );
+}
