@@ -202,3 +202,80 @@ fn a_failure_that_changed_nothing_claims_no_restore() {
         "{stderr}"
     );
 }
+
+/// Runs feedctl with `stdin` as its standard input; returns its exit code, stdout and stderr.
+fn run_with_stdin(
+    sandbox: &Sandbox,
+    args: &[&str],
+    stdin: std::process::Stdio,
+    vars: &[(&str, &str)],
+) -> (Option<i32>, String, String) {
+    let out = sandbox
+        .feedctl_process()
+        .args(args)
+        .envs(vars.iter().copied())
+        .stdin(stdin)
+        .stdout(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (out.status.code(), out.stdout_text(), out.stderr_text())
+}
+
+#[test]
+fn an_endless_standard_input_is_refused_with_the_flag_and_the_limit() {
+    let feed = FakeFeed::with_pat(PAT);
+    let url = feed.index_url();
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    sandbox.configure(&[&url]);
+    let commands: [&[&str]; 3] = [
+        &["login", "--pat-stdin"],
+        &["connect", &url, "--pat-stdin"],
+        &["env", "--pat-stdin"],
+    ];
+    for args in commands {
+        for endless in ["/dev/zero", "a big file"] {
+            let stdin = if endless == "/dev/zero" {
+                fs::File::open("/dev/zero").unwrap()
+            } else {
+                let big = sandbox.root().join("big");
+                fs::write(&big, "y".repeat(3 * 1024 * 1024)).unwrap();
+                fs::File::open(big).unwrap()
+            };
+            let before = tree(&sandbox);
+            let (code, stdout, stderr) = run_with_stdin(&sandbox, args, stdin.into(), &[]);
+            assert_eq!(code, Some(2), "{args:?} < {endless}: {stderr}");
+            assert!(
+                stderr.contains("`--pat-stdin`") && stderr.contains("64 KiB"),
+                "{args:?} < {endless}: {stderr}"
+            );
+            assert!(stdout.is_empty(), "{args:?}: {stdout}");
+            assert!(tree(&sandbox) == before, "{args:?}: files changed");
+        }
+    }
+}
+
+#[test]
+fn an_endless_service_account_token_file_is_refused() {
+    let feed = FakeFeed::with_pat(PAT);
+    let sandbox = Sandbox::new();
+    let before = tree(&sandbox);
+    let vars = [
+        ("AZURE_FEDERATED_TOKEN_FILE", "/dev/zero"),
+        ("AZURE_CLIENT_ID", "00000000-0000-0000-0000-0000000000c1"),
+        ("AZURE_TENANT_ID", "00000000-0000-0000-0000-0000000000a1"),
+        ("AZURE_AUTHORITY_HOST", "http://127.0.0.1:9"),
+    ];
+    let (code, _, stderr) = run_with_stdin(
+        &sandbox,
+        &["connect", &feed.index_url(), "--auth", "entra"],
+        std::process::Stdio::null(),
+        &vars,
+    );
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(
+        stderr.contains("/dev/zero") && stderr.contains("64 KiB"),
+        "{stderr}"
+    );
+    assert!(tree(&sandbox) == before, "files changed: {stderr}");
+}
