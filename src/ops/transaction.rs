@@ -233,6 +233,37 @@ pub fn diff(file: &ConfigFile, removed: bool, cwd: &Path) -> String {
     };
     similar::TextDiff::from_lines(file.original_text(), file.render())
         .unified_diff()
-        .header(&old, &new)
+        .header(&header_name(&old), &header_name(&new))
         .to_string()
+}
+
+/// A path as a `---`/`+++` header names it so that `patch` and `git apply` read it whole, as
+/// GNU diff writes it: a name with a space ends with a tab (where diff puts the date; without
+/// it `patch` takes the name to the first space and creates a stray file), and a name with a
+/// quote, tab, line break or other control character is quoted C-style, which both tools
+/// unquote.
+fn header_name(name: &str) -> String {
+    if name.chars().any(|c| c == '"' || c.is_control()) {
+        let mut quoted = String::from("\"");
+        for c in name.chars() {
+            match c {
+                '"' => quoted.push_str("\\\""),
+                '\\' => quoted.push_str("\\\\"),
+                '\t' => quoted.push_str("\\t"),
+                '\n' => quoted.push_str("\\n"),
+                c if c.is_control() => {
+                    for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                        quoted.push_str(&format!("\\{byte:03o}"));
+                    }
+                }
+                c => quoted.push(c),
+            }
+        }
+        quoted.push('"');
+        quoted
+    } else if name.contains(char::is_whitespace) {
+        format!("{name}\t")
+    } else {
+        name.to_string()
+    }
 }
