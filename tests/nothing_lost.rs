@@ -279,3 +279,90 @@ fn an_endless_service_account_token_file_is_refused() {
     );
     assert!(tree(&sandbox) == before, "files changed: {stderr}");
 }
+
+/// `cargo config get KEY --format json-value` in the project: what cargo makes of the file.
+fn cargo_get(sandbox: &Sandbox, key: &str) -> String {
+    let out = sandbox
+        .cargo()
+        .env("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly")
+        .args([
+            "-Zunstable-options",
+            "config",
+            "get",
+            "--format",
+            "json-value",
+            key,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cargo config get {key}: {}",
+        out.stderr_text()
+    );
+    out.stdout_text().trim().to_string()
+}
+
+#[test]
+fn connect_then_disconnect_gives_back_every_shape_of_file_byte_for_byte() {
+    let shapes = [
+        "[registries.other]\nindex = \"sparse+https://o.example/\"\n",
+        "[registries.other]\r\nindex = \"sparse+https://o.example/\"\r\n",
+        "[registries.other]\nindex = \"sparse+https://o.example/\"",
+        "registries.other.index = \"sparse+https://o.example/\"\n",
+        "registries = { other = { index = \"sparse+https://o.example/\" } }\n",
+        "# only a comment\n",
+        "# only a comment",
+        "# a comment\n\n",
+        "\u{feff}# a comment\n",
+        "# c\r\n",
+        "[build]\njobs = 2\n# a comment after the last table\n",
+        "[source.vendored]\ndirectory = \"vendor\"\n",
+        "[source.vendored]\ndirectory = \"vendor\"",
+        "source = { vendored = { directory = \"vendor\" } }\n",
+        "",
+        "\u{feff}",
+        "  \n\n",
+        "\t\n",
+        "[build]\njobs = 2\n\n\n",
+        "# top\n[registries]\n# inside\n",
+    ];
+    for before in shapes {
+        let sandbox = Sandbox::new();
+        sandbox.write_project_file(".cargo/config.toml", before);
+        sandbox.configure(&["--org", "contoso", "--feed", "crates"]);
+        let connected = sandbox.read_project_file(".cargo/config.toml");
+        assert_eq!(
+            cargo_get(&sandbox, "registries.crates.index"),
+            "\"sparse+https://pkgs.dev.azure.com/contoso/_packaging/crates/Cargo/index/\"",
+            "{before:?} gave {connected:?}"
+        );
+        assert_eq!(
+            cargo_get(&sandbox, "source.crates-io.replace-with"),
+            "\"crates\"",
+            "{connected:?}"
+        );
+        // The user's comments stay above what connect adds (below a `[registries]` header
+        // that it extends, a comment stays in that table).
+        let first_new = connected.find("crates").unwrap();
+        for comment in before
+            .lines()
+            .filter(|_| !before.contains("[registries]"))
+            .filter(|l| l.trim_start_matches('\u{feff}').starts_with('#'))
+        {
+            let at = connected.find(comment.trim_end()).unwrap();
+            assert!(at < first_new, "{before:?} gave {connected:?}");
+        }
+        assert!(
+            !connected.contains("[registries]\n[registries.") && !connected.starts_with('\n'),
+            "{before:?} gave {connected:?}"
+        );
+        sandbox.feedctl().arg("disconnect").assert().success();
+        let path = sandbox.project().join(".cargo/config.toml");
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            before.as_bytes(),
+            "{before:?} connected as {connected:?}"
+        );
+    }
+}

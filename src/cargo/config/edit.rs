@@ -165,19 +165,31 @@ impl ConfigFile {
     ) -> Result<()> {
         let (last, parents) = path.split_last().expect("a non-empty path");
         let file = self.path.display().to_string();
-        let created_before = self.doc.as_table().len();
+        let mut created = false;
+        // Whether `table` is a table the file names only in dotted headers (`[registries.x]`).
+        let mut headers_only = false;
         let mut table: &mut dyn TableLike = self.doc.as_table_mut();
         for (depth, key) in parents.iter().enumerate() {
             let holds_value = depth + 1 == parents.len();
+            let existed = table.contains_key(key);
             let item = table.entry(key).or_insert_with(|| {
+                created = true;
                 if holds_value && depth > 0 && new_parent == NewParent::Inline {
-                    Item::Value(Value::InlineTable(InlineTable::new()))
+                    if headers_only {
+                        // `[registries.NAME]` like the file's others: an inline entry would
+                        // give the implicit `[registries]` a header of its own.
+                        Item::Table(Table::new())
+                    } else {
+                        Item::Value(Value::InlineTable(InlineTable::new()))
+                    }
                 } else {
                     let mut t = Table::new();
                     t.set_implicit(true);
                     Item::Table(t)
                 }
             });
+            headers_only =
+                existed && matches!(item, Item::Table(t) if t.is_implicit() && !t.is_dotted());
             let dotted = path[..=depth].join(".");
             table = item.as_table_like_mut().with_context(|| {
                 format!("`{dotted}` in `{file}` is not a table; feedctl will not overwrite it")
@@ -204,8 +216,8 @@ impl ConfigFile {
             }
         }
         self.edited = true;
-        if self.doc.as_table().len() > created_before && !self.original_text().trim().is_empty() {
-            self.separate_new_top_level_table();
+        if created {
+            self.place_new_tables();
         }
         self.rendered = OnceCell::new();
         Ok(())
@@ -220,31 +232,68 @@ impl ConfigFile {
     /// [`ConfigFile::remove`], except that an emptied parent table for which `keep` (given
     /// its dotted path) says so stays, as the user had it.
     pub fn remove_keeping(&mut self, path: &[&str], keep: &dyn Fn(&str) -> bool) -> bool {
+        /// A removed table that had a header: where it was, and the user's text before it.
+        type Gone = (Option<isize>, String);
+        fn note(item: Option<Item>, gone: &mut Vec<Gone>) -> bool {
+            if let Some(Item::Table(table)) = &item
+                && has_header(table)
+            {
+                let prefix = table
+                    .decor()
+                    .prefix()
+                    .and_then(|p| p.as_str())
+                    .unwrap_or("");
+                let kept = kept_prefix(prefix);
+                if !kept.is_empty() {
+                    gone.push((table.position(), kept.to_string()));
+                }
+            }
+            item.is_some()
+        }
         fn remove_in(
             table: &mut dyn TableLike,
             path: &[&str],
             depth: usize,
             full: &[&str],
             keep: &dyn Fn(&str) -> bool,
+            gone: &mut Vec<Gone>,
         ) -> bool {
             match path {
                 [] => false,
-                [last] => table.remove(last).is_some(),
+                [last] => note(table.remove(last), gone),
                 [first, rest @ ..] => {
                     let Some(child) = table.get_mut(first).and_then(Item::as_table_like_mut) else {
                         return false;
                     };
-                    let removed = remove_in(child, rest, depth + 1, full, keep);
+                    let removed = remove_in(child, rest, depth + 1, full, keep, gone);
                     if removed && child.is_empty() && !keep(&full[..=depth].join(".")) {
-                        table.remove(first);
+                        note(table.remove(first), gone);
                     }
                     removed
                 }
             }
         }
-        let removed = remove_in(self.doc.as_table_mut(), path, 0, path, keep);
+        let mut gone = Vec::new();
+        let removed = remove_in(self.doc.as_table_mut(), path, 0, path, keep, &mut gone);
         self.edited |= removed;
         if removed {
+            // Comments before a removed header stay where they were: before the next header,
+            // or at the end of the file.
+            for (position, text) in gone {
+                let next = position.and_then(|at| next_header(self.doc.as_table_mut(), at));
+                match next {
+                    Some(next) => {
+                        let prefix = next.decor().prefix().and_then(|p| p.as_str()).unwrap_or("");
+                        let prefix = format!("{text}{prefix}");
+                        next.decor_mut().set_prefix(prefix);
+                    }
+                    None => {
+                        let trailing = self.doc.trailing().as_str().unwrap_or("");
+                        let trailing = format!("{text}{trailing}");
+                        self.doc.set_trailing(trailing);
+                    }
+                }
+            }
             self.rendered = OnceCell::new();
             self.trim_new_leading_blank_lines();
             self.rendered = OnceCell::new();
@@ -289,22 +338,39 @@ impl ConfigFile {
         }
     }
 
-    /// New top-level tables are appended at the end of the file; give them a blank line
-    /// before their header, as a person would.
-    fn separate_new_top_level_table(&mut self) {
-        let original_empty = self.original_text().is_empty();
-        for (_, item) in self.doc.as_table_mut().iter_mut() {
-            if let Item::Table(table) = item
-                && table.position().is_none()
-            {
-                for_each_header(table, &mut |t| {
-                    if t.decor().prefix().is_none() && !original_empty {
-                        t.decor_mut().set_prefix("\n");
-                    }
-                });
-                // Only the first header a new table renders needs the blank line.
-                break;
+    /// New tables are rendered after the file's last table. The first gets a blank line
+    /// before its header, as a person would write it, and takes over the text that ended the
+    /// file (a comment after the last table, or a file of comments only), so that the new
+    /// tables come after it, not above it; [`ConfigFile::remove_keeping`] gives that text
+    /// back when it removes the table.
+    fn place_new_tables(&mut self) {
+        if self
+            .original_text()
+            .trim_start_matches(BOM)
+            .trim()
+            .is_empty()
+        {
+            return;
+        }
+        let trailing = self.doc.trailing().as_str().unwrap_or("").to_string();
+        let Some(first) = first_new_header(self.doc.as_table_mut()) else {
+            return;
+        };
+        if first.decor().prefix().is_some() {
+            return;
+        }
+        let mut prefix = String::new();
+        let moves = !trailing.trim().is_empty();
+        if moves {
+            prefix.push_str(&trailing);
+            if !prefix.ends_with('\n') {
+                prefix.push('\n');
             }
+        }
+        prefix.push('\n');
+        first.decor_mut().set_prefix(prefix);
+        if moves {
+            self.doc.set_trailing("");
         }
     }
 
@@ -356,15 +422,66 @@ fn uses_crlf_only(text: &str) -> bool {
             .all(|(i, &b)| b != b'\n' || (i > 0 && bytes[i - 1] == b'\r'))
 }
 
-/// Calls `f` on the first table in `table`'s subtree that renders a header.
-fn for_each_header(table: &mut Table, f: &mut dyn FnMut(&mut Table)) {
-    if !table.is_implicit() || table.iter().any(|(_, v)| !v.is_table()) {
-        f(table);
-        return;
+/// Whether a table renders a `[header]` line of its own.
+fn has_header(table: &Table) -> bool {
+    !table.is_dotted() && (!table.is_implicit() || table.iter().any(|(_, v)| !v.is_table()))
+}
+
+/// The first table below `table` that renders a header and is new (has no place in the file
+/// yet), in the order they render.
+fn first_new_header(table: &mut Table) -> Option<&mut Table> {
+    for (_, item) in table.iter_mut() {
+        if let Item::Table(child) = item {
+            if child.position().is_none() && has_header(child) {
+                return Some(child);
+            }
+            if let Some(found) = first_new_header(child) {
+                return Some(found);
+            }
+        }
     }
-    if let Some((_, Item::Table(child))) = table.iter_mut().next() {
-        for_each_header(child, f);
+    None
+}
+
+/// The table with a header that renders first after position `after`.
+fn next_header(table: &mut Table, after: isize) -> Option<&mut Table> {
+    fn first_after(table: &Table, after: isize) -> Option<isize> {
+        table
+            .iter()
+            .filter_map(|(_, item)| item.as_table())
+            .flat_map(|child| {
+                let here = child.position().filter(|&p| p > after && has_header(child));
+                [here, first_after(child, after)]
+            })
+            .flatten()
+            .min()
     }
+    fn at(table: &mut Table, position: isize) -> Option<&mut Table> {
+        for (_, item) in table.iter_mut() {
+            if let Item::Table(child) = item {
+                if child.position() == Some(position) && has_header(child) {
+                    return Some(child);
+                }
+                if let Some(found) = at(child, position) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+    let position = first_after(table, after)?;
+    at(table, position)
+}
+
+/// The text before a removed header that is the user's (comments, blank lines beyond the
+/// one blank line that separates tables).
+fn kept_prefix(prefix: &str) -> &str {
+    let kept = prefix
+        .strip_suffix("\r\n")
+        .or_else(|| prefix.strip_suffix('\n'))
+        .filter(|rest| rest.is_empty() || rest.ends_with('\n'))
+        .unwrap_or(prefix);
+    if kept.trim().is_empty() { "" } else { kept }
 }
 
 /// What [`plan`] or [`commit`] did.
