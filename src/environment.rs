@@ -185,9 +185,65 @@ impl Environment {
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
     }
 
-    /// Asks for a secret on the terminal without echoing it.
-    pub fn prompt_secret(&self, prompt: &str) -> Result<String> {
-        rpassword::prompt_password(prompt).context("failed to read from the terminal")
+    /// Asks for a secret on the terminal without echoing it; `None` when the user pressed
+    /// Ctrl-C, with the terminal as it was before.
+    pub fn prompt_secret(&self, prompt: &str) -> Result<Option<String>> {
+        // On Ctrl-C, rpassword raises the interrupt (SIGINT; on Windows a console Ctrl-C
+        // event) before it puts the terminal back, so that, as usual, the interrupt would end
+        // feedctl with echo off. Ignored for the prompt's length, it reaches nobody, and
+        // rpassword returns `Interrupted` after restoring the terminal.
+        let _ignored = interrupt::Ignored::new();
+        match rpassword::prompt_password(prompt) {
+            Ok(secret) => Ok(Some(secret)),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(None),
+            Err(e) => Err(e).context("failed to read from the terminal"),
+        }
+    }
+}
+
+/// Keeping the interrupt (Ctrl-C) from ending the process while a guard lives.
+mod interrupt {
+    /// While alive, the interrupt signal or console event is ignored; dropping it brings back
+    /// what was there before.
+    pub struct Ignored {
+        #[cfg(unix)]
+        previous: libc::sighandler_t,
+    }
+
+    impl Ignored {
+        #[cfg(unix)]
+        pub fn new() -> Ignored {
+            // SAFETY: installs the ignore disposition, no handler code runs.
+            let previous = unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
+            Ignored { previous }
+        }
+
+        #[cfg(windows)]
+        pub fn new() -> Ignored {
+            // SAFETY: no handler routine: the process ignores Ctrl-C until `drop`.
+            unsafe { windows_sys::Win32::System::Console::SetConsoleCtrlHandler(None, 1) };
+            Ignored {}
+        }
+
+        #[cfg(not(any(unix, windows)))]
+        pub fn new() -> Ignored {
+            Ignored {}
+        }
+    }
+
+    impl Drop for Ignored {
+        fn drop(&mut self) {
+            #[cfg(unix)]
+            if self.previous != libc::SIG_ERR {
+                // SAFETY: puts back the disposition `signal` returned.
+                unsafe { libc::signal(libc::SIGINT, self.previous) };
+            }
+            #[cfg(windows)]
+            // SAFETY: Ctrl-C handling as normal again.
+            unsafe {
+                windows_sys::Win32::System::Console::SetConsoleCtrlHandler(None, 0)
+            };
+        }
     }
 }
 

@@ -366,3 +366,96 @@ fn connect_then_disconnect_gives_back_every_shape_of_file_byte_for_byte() {
         );
     }
 }
+
+/// Runs `feedctl login` in a shell on a new pseudo-terminal (python3's `pty`), presses
+/// Ctrl-C at the hidden prompt after typing a few characters, and returns what the terminal
+/// showed: the shell then prints feedctl's exit status and `stty -a`. `None` without python3.
+fn interrupted_prompt(sandbox: &Sandbox, shell: &str) -> Option<String> {
+    const DRIVER: &str = r#"
+import os, pty, sys, time
+shell, script = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(shell, [shell, "-c", script])
+seen = b""
+def read_until(marker, seconds):
+    global seen
+    deadline = time.time() + seconds
+    while marker not in seen and time.time() < deadline:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+read_until(b"input hidden", 60)
+time.sleep(0.3)
+os.write(fd, b"abc")
+time.sleep(0.2)
+os.write(fd, b"\x03")
+read_until(b"END-OF-STTY", 60)
+os.waitpid(pid, 0)
+sys.stdout.write(seen.decode("utf-8", "replace"))
+"#;
+    let feedctl = sandbox.feedctl();
+    let mut cmd = std::process::Command::new("python3");
+    cmd.env_clear();
+    for (key, value) in feedctl.get_envs() {
+        if let Some(value) = value {
+            cmd.env(key, value);
+        }
+    }
+    let script = format!(
+        "'{}' login; echo \"exit=$?\"; stty -a; echo END-OF-STTY",
+        feedctl.get_program().to_string_lossy()
+    );
+    let out = cmd
+        .current_dir(sandbox.project())
+        .args(["-c", DRIVER, shell, &script])
+        .output()
+        .ok()?;
+    out.status.success().then(|| out.stdout_text())
+}
+
+#[test]
+fn ctrl_c_at_the_hidden_prompt_leaves_echo_on_and_exits_130() {
+    let feed = FakeFeed::with_pat(PAT);
+    let sandbox = Sandbox::new();
+    sandbox.write_home_config(TOKEN_PROVIDERS);
+    sandbox.configure(&[&feed.index_url()]);
+    let before = tree(&sandbox);
+    let shells: Vec<&str> = ["dash", "bash", "sh"]
+        .into_iter()
+        .filter(|s| {
+            std::process::Command::new(s)
+                .args(["-c", "exit 0"])
+                .status()
+                .is_ok_and(|st| st.success())
+        })
+        .collect();
+    for shell in shells {
+        let Some(screen) = interrupted_prompt(&sandbox, shell) else {
+            eprintln!("skipped: no python3 or no pseudo-terminal here");
+            return;
+        };
+        assert!(screen.contains("exit=130"), "{shell}: {screen}");
+        assert!(
+            screen.contains("interrupted at the token prompt"),
+            "{shell}: {screen}"
+        );
+        let stty = &screen[screen.find("exit=130").unwrap()..];
+        let flags: Vec<&str> = stty.split_whitespace().collect();
+        for flag in ["echo", "icanon", "isig"] {
+            assert!(
+                flags.contains(&flag),
+                "{shell}: `{flag}` is off after the prompt: {screen}"
+            );
+        }
+        assert!(
+            !screen.contains("abc"),
+            "{shell}: the input was echoed: {screen}"
+        );
+        assert!(tree(&sandbox) == before, "{shell}: files changed");
+    }
+}

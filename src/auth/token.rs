@@ -63,10 +63,13 @@ pub fn no_source_error(command: &str) -> Failure {
 /// Reads a token from `source` and encodes it for the `Authorization` header.
 pub fn read(source: &Source, env: &Environment) -> Result<Secret> {
     match source {
-        Source::Prompt => {
-            let pat = env.prompt_secret("Personal access token (input hidden): ")?;
-            from_pasted(&pat, "the prompt")
-        }
+        Source::Prompt => match env.prompt_secret("Personal access token (input hidden): ")? {
+            Some(pat) => from_pasted(&pat, "the prompt"),
+            None => bail!(Failure::new(
+                Code::Interrupted,
+                "interrupted at the token prompt (Ctrl-C); nothing was stored"
+            )),
+        },
         Source::Stdin => {
             let line = env.read_stdin_line().context("`--pat-stdin`")?;
             from_pasted(&line, "standard input")
