@@ -326,6 +326,9 @@ fn connect_then_disconnect_gives_back_every_shape_of_file_byte_for_byte() {
         "\t\n",
         "[build]\njobs = 2\n\n\n",
         "# top\n[registries]\n# inside\n",
+        "# mixed\n[build]\r\njobs = 2\n",
+        "# mixed\r\n[build]\njobs = 2",
+        "[build]\r\njobs = 2\n# mixed\r\n\n[registries]\r\nother = { index = \"sparse+https://o.example/\" }\n",
     ];
     for before in shapes {
         let sandbox = Sandbox::new();

@@ -2,7 +2,7 @@
 //! edit goes.
 //!
 //! Edits keep everything feedctl does not own byte for byte: comments, key order, spacing,
-//! unrelated keys, a UTF-8 byte-order mark and CRLF line endings. Parent tables feedctl has to
+//! unrelated keys, a UTF-8 byte-order mark and CRLF (or mixed) line endings. Parent tables feedctl has to
 //! create are implicit (no empty `[source]` header), an overwritten value keeps the old value's
 //! comments, and tables left empty by a removal disappear. [`plan`] then [`commit`] is the only
 //! writer: the plan touches nothing; the commit takes the file's lock, re-reads (and re-applies
@@ -114,6 +114,14 @@ impl ConfigFile {
             let mut text = self.doc.to_string();
             if self.crlf {
                 text = text.replace("\r\n", "\n").replace('\n', "\r\n");
+            } else if self.edited
+                && let Some(body) = self
+                    .original_text()
+                    .strip_prefix(BOM)
+                    .or(self.original.as_deref())
+                && body.contains('\r')
+            {
+                text = keep_line_endings(body, text);
             }
             if self.bom {
                 text.insert_str(0, BOM);
@@ -410,6 +418,51 @@ impl ConfigFile {
     fn save(&self) -> Result<()> {
         atomic_file::write(&self.path, self.render().as_bytes())
     }
+}
+
+/// `edited` (toml_edit's rendering of an edit of `original`) with the line endings of
+/// `original` on the lines it kept: toml_edit writes `\n` after headers and values, so a file
+/// that mixes `\r\n` and `\n` would otherwise change on lines feedctl never touched. The
+/// unedited rendering of `original` maps its lines one to one; the diff from that to
+/// `edited` says which lines are kept. Without such a mapping, `edited` as it is.
+fn keep_line_endings(original: &str, edited: String) -> String {
+    let Ok(doc) = original.parse::<DocumentMut>() else {
+        return edited;
+    };
+    let base = doc.to_string();
+    let originals: Vec<&str> = original.split_inclusive('\n').collect();
+    let bases: Vec<&str> = base.split_inclusive('\n').collect();
+    let same_lines = originals.len() == bases.len()
+        && originals
+            .iter()
+            .zip(&bases)
+            .all(|(o, b)| o.trim_end_matches(['\r', '\n']) == b.trim_end_matches(['\r', '\n']));
+    if !same_lines {
+        return edited;
+    }
+    let diff = similar::TextDiff::from_lines(base.as_str(), edited.as_str());
+    let news: Vec<&str> = edited.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(edited.len());
+    for op in diff.ops() {
+        match op.tag() {
+            similar::DiffTag::Equal => {
+                for i in op.old_range() {
+                    out.push_str(originals[i]);
+                    // toml_edit ends the last line of a file that had no final line break.
+                    if bases[i].ends_with('\n') && !originals[i].ends_with('\n') {
+                        out.push('\n');
+                    }
+                }
+            }
+            similar::DiffTag::Delete => {}
+            similar::DiffTag::Insert | similar::DiffTag::Replace => {
+                for i in op.new_range() {
+                    out.push_str(news[i]);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether every line ending in `text` is CRLF (and there is at least one).
