@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
+use super::layout;
 use crate::exit::{Code, Failure};
 use crate::util::atomic_file;
 
@@ -121,7 +122,7 @@ impl ConfigFile {
                     .or(self.original.as_deref())
                 && body.contains('\r')
             {
-                text = keep_line_endings(body, text);
+                text = layout::keep_line_endings(body, text);
             }
             if self.bom {
                 text.insert_str(0, BOM);
@@ -244,14 +245,14 @@ impl ConfigFile {
         type Gone = (Option<isize>, String);
         fn note(item: Option<Item>, gone: &mut Vec<Gone>) -> bool {
             if let Some(Item::Table(table)) = &item
-                && has_header(table)
+                && layout::has_header(table)
             {
                 let prefix = table
                     .decor()
                     .prefix()
                     .and_then(|p| p.as_str())
                     .unwrap_or("");
-                let kept = kept_prefix(prefix);
+                let kept = layout::kept_prefix(prefix);
                 if !kept.is_empty() {
                     gone.push((table.position(), kept.to_string()));
                 }
@@ -285,23 +286,7 @@ impl ConfigFile {
         let removed = remove_in(self.doc.as_table_mut(), path, 0, path, keep, &mut gone);
         self.edited |= removed;
         if removed {
-            // Comments before a removed header stay where they were: before the next header,
-            // or at the end of the file.
-            for (position, text) in gone {
-                let next = position.and_then(|at| next_header(self.doc.as_table_mut(), at));
-                match next {
-                    Some(next) => {
-                        let prefix = next.decor().prefix().and_then(|p| p.as_str()).unwrap_or("");
-                        let prefix = format!("{text}{prefix}");
-                        next.decor_mut().set_prefix(prefix);
-                    }
-                    None => {
-                        let trailing = self.doc.trailing().as_str().unwrap_or("");
-                        let trailing = format!("{text}{trailing}");
-                        self.doc.set_trailing(trailing);
-                    }
-                }
-            }
+            layout::give_back(&mut self.doc, gone);
             self.rendered = OnceCell::new();
             self.trim_new_leading_blank_lines();
             self.rendered = OnceCell::new();
@@ -352,33 +337,13 @@ impl ConfigFile {
     /// tables come after it, not above it; [`ConfigFile::remove_keeping`] gives that text
     /// back when it removes the table.
     fn place_new_tables(&mut self) {
-        if self
+        if !self
             .original_text()
             .trim_start_matches(BOM)
             .trim()
             .is_empty()
         {
-            return;
-        }
-        let trailing = self.doc.trailing().as_str().unwrap_or("").to_string();
-        let Some(first) = first_new_header(self.doc.as_table_mut()) else {
-            return;
-        };
-        if first.decor().prefix().is_some() {
-            return;
-        }
-        let mut prefix = String::new();
-        let moves = !trailing.trim().is_empty();
-        if moves {
-            prefix.push_str(&trailing);
-            if !prefix.ends_with('\n') {
-                prefix.push('\n');
-            }
-        }
-        prefix.push('\n');
-        first.decor_mut().set_prefix(prefix);
-        if moves {
-            self.doc.set_trailing("");
+            layout::place_new_tables(&mut self.doc);
         }
     }
 
@@ -420,51 +385,6 @@ impl ConfigFile {
     }
 }
 
-/// `edited` (toml_edit's rendering of an edit of `original`) with the line endings of
-/// `original` on the lines it kept: toml_edit writes `\n` after headers and values, so a file
-/// that mixes `\r\n` and `\n` would otherwise change on lines feedctl never touched. The
-/// unedited rendering of `original` maps its lines one to one; the diff from that to
-/// `edited` says which lines are kept. Without such a mapping, `edited` as it is.
-fn keep_line_endings(original: &str, edited: String) -> String {
-    let Ok(doc) = original.parse::<DocumentMut>() else {
-        return edited;
-    };
-    let base = doc.to_string();
-    let originals: Vec<&str> = original.split_inclusive('\n').collect();
-    let bases: Vec<&str> = base.split_inclusive('\n').collect();
-    let same_lines = originals.len() == bases.len()
-        && originals
-            .iter()
-            .zip(&bases)
-            .all(|(o, b)| o.trim_end_matches(['\r', '\n']) == b.trim_end_matches(['\r', '\n']));
-    if !same_lines {
-        return edited;
-    }
-    let diff = similar::TextDiff::from_lines(base.as_str(), edited.as_str());
-    let news: Vec<&str> = edited.split_inclusive('\n').collect();
-    let mut out = String::with_capacity(edited.len());
-    for op in diff.ops() {
-        match op.tag() {
-            similar::DiffTag::Equal => {
-                for i in op.old_range() {
-                    out.push_str(originals[i]);
-                    // toml_edit ends the last line of a file that had no final line break.
-                    if bases[i].ends_with('\n') && !originals[i].ends_with('\n') {
-                        out.push('\n');
-                    }
-                }
-            }
-            similar::DiffTag::Delete => {}
-            similar::DiffTag::Insert | similar::DiffTag::Replace => {
-                for i in op.new_range() {
-                    out.push_str(news[i]);
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Whether every line ending in `text` is CRLF (and there is at least one).
 fn uses_crlf_only(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -473,68 +393,6 @@ fn uses_crlf_only(text: &str) -> bool {
             .iter()
             .enumerate()
             .all(|(i, &b)| b != b'\n' || (i > 0 && bytes[i - 1] == b'\r'))
-}
-
-/// Whether a table renders a `[header]` line of its own.
-fn has_header(table: &Table) -> bool {
-    !table.is_dotted() && (!table.is_implicit() || table.iter().any(|(_, v)| !v.is_table()))
-}
-
-/// The first table below `table` that renders a header and is new (has no place in the file
-/// yet), in the order they render.
-fn first_new_header(table: &mut Table) -> Option<&mut Table> {
-    for (_, item) in table.iter_mut() {
-        if let Item::Table(child) = item {
-            if child.position().is_none() && has_header(child) {
-                return Some(child);
-            }
-            if let Some(found) = first_new_header(child) {
-                return Some(found);
-            }
-        }
-    }
-    None
-}
-
-/// The table with a header that renders first after position `after`.
-fn next_header(table: &mut Table, after: isize) -> Option<&mut Table> {
-    fn first_after(table: &Table, after: isize) -> Option<isize> {
-        table
-            .iter()
-            .filter_map(|(_, item)| item.as_table())
-            .flat_map(|child| {
-                let here = child.position().filter(|&p| p > after && has_header(child));
-                [here, first_after(child, after)]
-            })
-            .flatten()
-            .min()
-    }
-    fn at(table: &mut Table, position: isize) -> Option<&mut Table> {
-        for (_, item) in table.iter_mut() {
-            if let Item::Table(child) = item {
-                if child.position() == Some(position) && has_header(child) {
-                    return Some(child);
-                }
-                if let Some(found) = at(child, position) {
-                    return Some(found);
-                }
-            }
-        }
-        None
-    }
-    let position = first_after(table, after)?;
-    at(table, position)
-}
-
-/// The text before a removed header that is the user's (comments, blank lines beyond the
-/// one blank line that separates tables).
-fn kept_prefix(prefix: &str) -> &str {
-    let kept = prefix
-        .strip_suffix("\r\n")
-        .or_else(|| prefix.strip_suffix('\n'))
-        .filter(|rest| rest.is_empty() || rest.ends_with('\n'))
-        .unwrap_or(prefix);
-    if kept.trim().is_empty() { "" } else { kept }
 }
 
 /// What [`plan`] or [`commit`] did.
