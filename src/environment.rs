@@ -13,11 +13,16 @@
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
-use std::io::{self, BufRead, IsTerminal};
+use std::io::{self, BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
+
+use crate::exit::{Code, Failure};
+
+/// The most bytes [`Environment::read_stdin_line`] reads: far more than any token.
+pub const STDIN_LINE_LIMIT: usize = 64 * 1024;
 
 /// A snapshot of the process's surroundings, taken once at start-up.
 #[derive(Debug, Clone)]
@@ -157,20 +162,94 @@ impl Environment {
         Ok(exe.canonicalize().unwrap_or(exe))
     }
 
-    /// Reads one line from standard input, without its line ending.
+    /// Reads one line from standard input, without its line ending, reading at most
+    /// [`STDIN_LINE_LIMIT`] bytes: an endless input (`/dev/zero`, a wrong file piped in) is
+    /// an error, not a search for a line break that never comes.
     pub fn read_stdin_line(&self) -> Result<String> {
-        let mut line = String::new();
+        let mut line = Vec::new();
+        let limit = STDIN_LINE_LIMIT as u64 + 1;
         match &self.stdin {
-            Some(text) => io::Cursor::new(text.as_bytes()).read_line(&mut line),
-            None => io::stdin().lock().read_line(&mut line),
+            Some(text) => io::Cursor::new(text.as_bytes())
+                .take(limit)
+                .read_until(b'\n', &mut line),
+            None => io::stdin().lock().take(limit).read_until(b'\n', &mut line),
         }
         .context("failed to read standard input")?;
+        if line.len() > STDIN_LINE_LIMIT && !line.ends_with(b"\n") {
+            bail!(Failure::new(
+                Code::Usage,
+                format!(
+                    "standard input has no line break in its first {} KiB, so it is not a \
+                     token (a PAT is under 100 characters, an Entra ID token a few KB); pipe \
+                     the token alone",
+                    STDIN_LINE_LIMIT / 1024
+                )
+            ));
+        }
+        let line = String::from_utf8(line)
+            .map_err(|_| anyhow::anyhow!("standard input is not UTF-8 text"))?;
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
     }
 
-    /// Asks for a secret on the terminal without echoing it.
-    pub fn prompt_secret(&self, prompt: &str) -> Result<String> {
-        rpassword::prompt_password(prompt).context("failed to read from the terminal")
+    /// Asks for a secret on the terminal without echoing it; `None` when the user pressed
+    /// Ctrl-C, with the terminal as it was before.
+    pub fn prompt_secret(&self, prompt: &str) -> Result<Option<String>> {
+        // On Ctrl-C, rpassword raises the interrupt (SIGINT; on Windows a console Ctrl-C
+        // event) before it puts the terminal back, so that, as usual, the interrupt would end
+        // feedctl with echo off. Ignored for the prompt's length, it reaches nobody, and
+        // rpassword returns `Interrupted` after restoring the terminal.
+        let _ignored = interrupt::Ignored::new();
+        match rpassword::prompt_password(prompt) {
+            Ok(secret) => Ok(Some(secret)),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(None),
+            Err(e) => Err(e).context("failed to read from the terminal"),
+        }
+    }
+}
+
+/// Keeping the interrupt (Ctrl-C) from ending the process while a guard lives.
+mod interrupt {
+    /// While alive, the interrupt signal or console event is ignored; dropping it brings back
+    /// what was there before.
+    pub struct Ignored {
+        #[cfg(unix)]
+        previous: libc::sighandler_t,
+    }
+
+    impl Ignored {
+        #[cfg(unix)]
+        pub fn new() -> Ignored {
+            // SAFETY: installs the ignore disposition, no handler code runs.
+            let previous = unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
+            Ignored { previous }
+        }
+
+        #[cfg(windows)]
+        pub fn new() -> Ignored {
+            // SAFETY: no handler routine: the process ignores Ctrl-C until `drop`.
+            unsafe { windows_sys::Win32::System::Console::SetConsoleCtrlHandler(None, 1) };
+            Ignored {}
+        }
+
+        #[cfg(not(any(unix, windows)))]
+        pub fn new() -> Ignored {
+            Ignored {}
+        }
+    }
+
+    impl Drop for Ignored {
+        fn drop(&mut self) {
+            #[cfg(unix)]
+            if self.previous != libc::SIG_ERR {
+                // SAFETY: puts back the disposition `signal` returned.
+                unsafe { libc::signal(libc::SIGINT, self.previous) };
+            }
+            #[cfg(windows)]
+            // SAFETY: Ctrl-C handling as normal again.
+            unsafe {
+                windows_sys::Win32::System::Console::SetConsoleCtrlHandler(None, 0)
+            };
+        }
     }
 }
 
@@ -209,6 +288,17 @@ mod tests {
         assert_eq!(env.read_stdin_line().unwrap(), "line one");
         assert_eq!(env.cargo_program(), "cargo");
         assert!(env.current_exe().is_err());
+    }
+
+    #[test]
+    fn a_line_of_standard_input_is_bounded() {
+        let long = "x".repeat(STDIN_LINE_LIMIT);
+        let env = Environment::for_test("/p").with_stdin(&format!("{long}\nrest"));
+        assert_eq!(env.read_stdin_line().unwrap(), long);
+        let env = Environment::for_test("/p").with_stdin(&format!("{long}x\n"));
+        let err = env.read_stdin_line().unwrap_err();
+        assert_eq!(crate::exit::code_of(&err), Code::Usage as i32);
+        assert!(err.to_string().contains("64 KiB"), "{err}");
     }
 
     #[test]

@@ -15,7 +15,8 @@ Exit codes:
   5  feed not found (404) or not a Cargo feed: check organization, project and feed;
      or a step this Azure DevOps Server cannot do
   6  feed unreachable (network, DNS, TLS, proxy, timeout, 429, 5xx)
-  7  doctor found a failing check";
+  7  doctor found a failing check
+130  interrupted (Ctrl-C at the token prompt)";
 
 /// Why feedctl failed, when the reason has its own exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +27,8 @@ pub enum Code {
     NotFound = 5,
     Unreachable = 6,
     CheckFailed = 7,
+    /// Ctrl-C at a prompt, as shells report an interrupted program (128 + SIGINT).
+    Interrupted = 130,
 }
 
 /// An error with an exit code; the message is the whole story told to the user.

@@ -129,11 +129,10 @@ fn line_endings_and_bom_are_kept() {
                 ))
             ),
         ),
-        // Mixed: the user's lines keep their endings as long as toml_edit renders them so;
-        // new lines get LF. What matters is that values and comments survive.
+        // Mixed: the user's lines keep their endings; new lines get LF.
         (
             "# lf\n[build]\r\njobs = 2\n".to_string(),
-            format!("# lf\n[build]\njobs = 2\n\n{CONNECTED}"),
+            format!("# lf\n[build]\r\njobs = 2\n\n{CONNECTED}"),
         ),
     ];
     for (before, after) in cases {

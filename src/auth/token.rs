@@ -1,7 +1,7 @@
 //! Where a token comes from (a prompt, stdin, a variable, `az`) and the Azure encodings of a
 //! pasted PAT or header, each checked before it becomes a [`Secret`].
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use base64::Engine as _;
 
 use crate::auth::secret::{self, Secret};
@@ -63,11 +63,17 @@ pub fn no_source_error(command: &str) -> Failure {
 /// Reads a token from `source` and encodes it for the `Authorization` header.
 pub fn read(source: &Source, env: &Environment) -> Result<Secret> {
     match source {
-        Source::Prompt => {
-            let pat = env.prompt_secret("Personal access token (input hidden): ")?;
-            from_pasted(&pat, "the prompt")
+        Source::Prompt => match env.prompt_secret("Personal access token (input hidden): ")? {
+            Some(pat) => from_pasted(&pat, "the prompt"),
+            None => bail!(Failure::new(
+                Code::Interrupted,
+                "interrupted at the token prompt (Ctrl-C); nothing was stored"
+            )),
+        },
+        Source::Stdin => {
+            let line = env.read_stdin_line().context("`--pat-stdin`")?;
+            from_pasted(&line, "standard input")
         }
-        Source::Stdin => from_pasted(&env.read_stdin_line()?, "standard input"),
         Source::EnvVar(var) => match env.var(var) {
             Some(pat) => from_pasted(&pat, &format!("`{var}`")),
             None => bail!(Failure::new(

@@ -168,11 +168,17 @@ pub fn credentials(
     })
 }
 
+/// The files where cargo's `cargo:token` provider may keep tokens, existing or not:
+/// `$CARGO_HOME/credentials.toml` and the legacy `credentials` (which cargo writes instead
+/// when it exists).
+pub fn credentials_paths(cargo_home: &Path) -> [PathBuf; 2] {
+    ["credentials.toml", "credentials"].map(|name| cargo_home.join(name))
+}
+
 /// The credentials files that exist: `$CARGO_HOME/credentials.toml`, the legacy `credentials`.
 pub fn credentials_files(cargo_home: &Path) -> Vec<PathBuf> {
-    ["credentials.toml", "credentials"]
+    credentials_paths(cargo_home)
         .into_iter()
-        .map(|name| cargo_home.join(name))
         .filter(|path| path.is_file())
         .collect()
 }

@@ -24,7 +24,9 @@ fn index_override(registry: &Registry) -> String {
 /// Runs `cargo <verb> --registry NAME` (`login` or `logout`) in the working directory, with
 /// `token` on stdin. The index goes along with `--config`, so cargo acts on exactly the URL
 /// feedctl checked, even when the registry is defined in a file cargo would not read from
-/// here. Returns cargo's own summary line.
+/// here. Returns cargo's own summary line. A cargo that fails may have left its credentials
+/// files half-written (a full disk, killed): the caller guards them (see
+/// `ops::transaction::Transaction::guard`).
 pub fn registry_command(
     env: &Environment,
     verb: &str,
@@ -56,16 +58,27 @@ pub fn registry_command(
         .spawn()
         .with_context(|| format!("failed to run `{}`", cargo.to_string_lossy()))?;
     if let (Some(token), Some(mut stdin)) = (token, child.stdin.take()) {
-        stdin
-            .write_all(format!("{}\n", token.as_deref().expose()).as_bytes())
-            .with_context(|| format!("failed to pass the token to `{shown}`"))?;
+        match stdin.write_all(format!("{}\n", token.as_deref().expose()).as_bytes()) {
+            // cargo ended without reading it: its exit status below says why. (Passed on,
+            // this error would read as feedctl's own closed output, which exits 0.)
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            written => {
+                written.with_context(|| format!("failed to pass the token to `{shown}`"))?;
+            }
+        }
     }
     let output = child
         .wait_with_output()
         .with_context(|| format!("failed to wait for `{shown}`"))?;
     let stderr = redact(&String::from_utf8_lossy(&output.stderr), token);
     if !output.status.success() {
-        bail!("`{shown}` failed, nothing changed:\n{}", stderr.trim_end());
+        let said = stderr.trim_end();
+        let said = if said.is_empty() {
+            String::new()
+        } else {
+            format!(":\n{said}")
+        };
+        bail!("`{shown}` failed ({}){said}", output.status);
     }
     let summary = stderr
         .lines()

@@ -17,7 +17,6 @@ use crate::ui;
 struct FileReport {
     path: String,
     changed: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<String>,
 }
 
@@ -34,15 +33,11 @@ struct Report {
     /// The project config, whether it changed, and (dry run) its diff.
     file: String,
     changed: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<String>,
     /// Every file written (or, in a dry run, to be written), project config first.
     files: Vec<FileReport>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     providers_file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     providers_changed: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     providers: Option<Vec<String>>,
     auth: &'static str,
     verified: bool,

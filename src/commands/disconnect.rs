@@ -32,7 +32,6 @@ struct FileReport {
     changed: bool,
     /// Whether the file itself is (or would be) removed, because `connect` created it.
     removed: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<String>,
 }
 

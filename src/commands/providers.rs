@@ -16,7 +16,6 @@ struct Report {
     dry_run: bool,
     file: String,
     changed: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<String>,
     /// `registry.global-credential-providers` after the change.
     providers: Vec<String>,
@@ -24,7 +23,6 @@ struct Report {
     token_provider: Option<String>,
     token_file: Option<String>,
     /// With `--auth azure-cli`: the registry whose provider feedctl now is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     registry: Option<String>,
 }
 

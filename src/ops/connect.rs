@@ -164,7 +164,7 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
             let settings = Settings::load(env)?;
             let (list, explicit) = settings.providers_for(&registry);
             login::require_providers(explicit)?;
-            step.stored = Some(login::store(env, &registry, secret, &list)?);
+            step.stored = Some(login::store(transaction, env, &registry, secret, &list)?);
         }
         Ok((project, home, step))
     })?;

@@ -132,6 +132,7 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
         let logged_out = match (opts.logout, &index) {
             (false, _) => None,
             (true, Some(index)) => Some(login::logout(
+                transaction,
                 env,
                 &Registry {
                     name: name.clone(),

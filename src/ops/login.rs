@@ -21,6 +21,7 @@ use crate::cargo::providers;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ops::providers::token_file;
+use crate::ops::transaction::{self, Transaction};
 use crate::ui;
 
 /// What the user asked `login` for.
@@ -62,7 +63,9 @@ pub fn login(opts: &Options<'_>, env: &Environment) -> Result<LoggedIn> {
         check(&http, &registry.name, &registry.index, &secret, opts.verify)?;
         secret
     };
-    let stored = store(env, &registry, &secret, &list)?;
+    let stored = transaction::all_or_nothing(|transaction| {
+        store(transaction, env, &registry, &secret, &list)
+    })?;
     Ok(LoggedIn {
         registry,
         verified: opts.verify,
@@ -211,14 +214,32 @@ pub struct Stored {
     pub overridden_by: Option<String>,
 }
 
-/// Stores `token` with `cargo login`, through the providers in `list`.
+/// Runs `cargo login` or `cargo logout` with cargo's credentials files guarded in
+/// `transaction`: a cargo that fails half-way (a full disk, killed) may have truncated one,
+/// losing the other registries' tokens, and the rollback puts it back.
+fn cargo_guarded(
+    transaction: &mut Transaction,
+    env: &Environment,
+    verb: &str,
+    registry: &Registry,
+    token: Option<&Secret>,
+) -> Result<String> {
+    for path in credentials::credentials_paths(&env.cargo_home()?) {
+        transaction.guard(&path)?;
+    }
+    process::registry_command(env, verb, registry, token)
+}
+
+/// Stores `token` with `cargo login`, through the providers in `list`, as a step of
+/// `transaction`.
 pub fn store(
+    transaction: &mut Transaction,
     env: &Environment,
     registry: &Registry,
     token: &Secret,
     list: &[String],
 ) -> Result<Stored> {
-    process::registry_command(env, "login", registry, Some(token))?;
+    cargo_guarded(transaction, env, "login", registry, Some(token))?;
     let cargo_home = env.cargo_home()?;
     let provider = providers::storing_provider(list).map(str::to_string);
     let described = provider
@@ -252,14 +273,18 @@ pub fn store(
 /// cargo had a token to remove.
 pub fn logout_named(env: &Environment, name: Option<&str>) -> Result<(Registry, bool)> {
     let registry = Settings::load(env)?.pick(name)?;
-    let removed = logout(env, &registry)?;
+    let removed = transaction::all_or_nothing(|transaction| logout(transaction, env, &registry))?;
     Ok((registry, removed))
 }
 
-/// Runs `cargo logout` for `registry`; `true` when a token was removed, `false` when cargo
-/// had none.
-pub fn logout(env: &Environment, registry: &Registry) -> Result<bool> {
-    let summary = process::registry_command(env, "logout", registry, None)?;
+/// Runs `cargo logout` for `registry` as a step of `transaction`; `true` when a token was
+/// removed, `false` when cargo had none.
+pub fn logout(
+    transaction: &mut Transaction,
+    env: &Environment,
+    registry: &Registry,
+) -> Result<bool> {
+    let summary = cargo_guarded(transaction, env, "logout", registry, None)?;
     ui::status("Logged out", format!("of `{}`: {summary}", registry.name));
     Ok(!summary.contains("not currently logged in"))
 }

@@ -22,7 +22,7 @@ pub struct Status {
     pub credential_providers_configured: bool,
     /// Where the global list comes from: config files and/or an env var, as listed.
     pub credential_providers_from: Vec<String>,
-    /// cargo's `[http]` settings that apply here (only those set).
+    /// cargo's `[http]` settings that apply here (`None` for those not set).
     pub http: Http,
     /// Every config file cargo reads here, highest precedence first.
     pub config_files: Vec<String>,
@@ -31,13 +31,9 @@ pub struct Status {
 /// cargo's `[http]` settings, a proxy's password hidden.
 #[derive(Debug, Serialize)]
 pub struct Http {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cainfo: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_revoke: Option<bool>,
 }
 
@@ -63,8 +59,7 @@ pub struct RegistryStatus {
     pub defined_in: String,
     /// The providers cargo asks for this registry, lowest precedence first.
     pub credential_providers: Vec<String>,
-    /// Where the registry's own `credential-provider` is set (absent: the global list applies).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Where the registry's own `credential-provider` is set (`None`: the global list applies).
     pub credential_provider_from: Option<String>,
     pub token_env_var: String,
     /// The provider `cargo login` stores with for this registry.

@@ -14,6 +14,9 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+/// The most bytes kept of each of az's output streams.
+const OUTPUT_LIMIT: u64 = 1024 * 1024;
+
 /// What a finished `az` left behind.
 pub struct Output {
     pub status: ExitStatus,
@@ -66,8 +69,10 @@ pub fn run(program: &Path, args: &[&str], timeout: Duration) -> Result<Output, R
         let sender = sender.clone();
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
+            if let Some(pipe) = pipe {
+                // az's answers are a few KB; a wrapper that never stops writing is cut off
+                // here (and then blocks until the timeout ends it) rather than filling memory.
+                let _ = pipe.take(OUTPUT_LIMIT).read_to_end(&mut bytes);
             }
             let _ = sender.send((stream, bytes));
         });

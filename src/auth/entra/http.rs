@@ -2,6 +2,7 @@
 //! (no redirects, so an endpoint cannot send a token elsewhere), the Entra ID token exchange
 //! for a federated credential, and the error shapes of the endpoints.
 
+use std::io::Read;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -15,6 +16,9 @@ use crate::auth::secret::Secret;
 use crate::exit::{Code, Failure};
 use crate::ui;
 use crate::util::jwt;
+
+/// The most of an answer's body read: token answers and error documents are a few KB.
+const BODY_LIMIT: u64 = 1024 * 1024;
 
 /// Where Entra ID lives unless `AZURE_AUTHORITY_HOST` says otherwise.
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
@@ -112,7 +116,11 @@ pub fn send(request: RequestBuilder, what: &str, url: &Url) -> Result<Reply> {
         .get(reqwest::header::WWW_AUTHENTICATE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let body = response.text().unwrap_or_default();
+    // A token answer is a few KB; an endpoint that never stops sending gets cut off, not
+    // held in memory (the cut JSON then fails to parse and is reported as such).
+    let mut body = Vec::new();
+    let _ = std::io::Read::take(response, BODY_LIMIT).read_to_end(&mut body);
+    let body = String::from_utf8_lossy(&body).into_owned();
     ui::debug(format!("entra: {what} answered HTTP {status}"));
     Ok(Reply {
         status,

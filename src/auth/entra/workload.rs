@@ -3,6 +3,7 @@
 //! `AZURE_CLIENT_ID` in `AZURE_TENANT_ID`. The file is read on every request because the
 //! kubelet rotates it.
 
+use std::io::Read;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -10,6 +11,9 @@ use anyhow::Result;
 use super::http::Federated;
 use super::{AccessToken, Detect, Facts};
 use crate::exit::{Code, Failure};
+
+/// The most of the token file read: a service-account token is a few KB.
+const FILE_LIMIT: u64 = 64 * 1024;
 
 #[derive(Debug)]
 pub struct Plan {
@@ -56,7 +60,12 @@ impl Plan {
     }
 
     pub fn fetch(&self) -> Result<AccessToken> {
-        let text = std::fs::read_to_string(&self.file).map_err(|e| {
+        // A service-account token is a JWT of a few KB; a wrong path (`/dev/zero`, a big
+        // file) must not be read whole.
+        let mut text = String::new();
+        std::fs::File::open(&self.file)
+            .and_then(|file| file.take(FILE_LIMIT + 1).read_to_string(&mut text))
+            .map_err(|e| {
             Failure::new(
                 Code::Auth,
                 format!(
@@ -66,6 +75,18 @@ impl Plan {
                 ),
             )
         })?;
+        if text.len() as u64 > FILE_LIMIT {
+            return Err(Failure::new(
+                Code::Auth,
+                format!(
+                    "`{}` (`AZURE_FEDERATED_TOKEN_FILE`) is larger than {} KiB, so it is not a \
+                     service-account token; check the pod's projected volume",
+                    self.file.display(),
+                    FILE_LIMIT / 1024
+                ),
+            )
+            .into());
+        }
         if text.trim().is_empty() {
             return Err(Failure::new(
                 Code::Auth,

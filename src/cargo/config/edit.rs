@@ -2,7 +2,7 @@
 //! edit goes.
 //!
 //! Edits keep everything feedctl does not own byte for byte: comments, key order, spacing,
-//! unrelated keys, a UTF-8 byte-order mark and CRLF line endings. Parent tables feedctl has to
+//! unrelated keys, a UTF-8 byte-order mark and CRLF (or mixed) line endings. Parent tables feedctl has to
 //! create are implicit (no empty `[source]` header), an overwritten value keeps the old value's
 //! comments, and tables left empty by a removal disappear. [`plan`] then [`commit`] is the only
 //! writer: the plan touches nothing; the commit takes the file's lock, re-reads (and re-applies
@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
+use super::layout;
 use crate::exit::{Code, Failure};
 use crate::util::atomic_file;
 
@@ -114,6 +115,14 @@ impl ConfigFile {
             let mut text = self.doc.to_string();
             if self.crlf {
                 text = text.replace("\r\n", "\n").replace('\n', "\r\n");
+            } else if self.edited
+                && let Some(body) = self
+                    .original_text()
+                    .strip_prefix(BOM)
+                    .or(self.original.as_deref())
+                && body.contains('\r')
+            {
+                text = layout::keep_line_endings(body, text);
             }
             if self.bom {
                 text.insert_str(0, BOM);
@@ -165,19 +174,31 @@ impl ConfigFile {
     ) -> Result<()> {
         let (last, parents) = path.split_last().expect("a non-empty path");
         let file = self.path.display().to_string();
-        let created_before = self.doc.as_table().len();
+        let mut created = false;
+        // Whether `table` is a table the file names only in dotted headers (`[registries.x]`).
+        let mut headers_only = false;
         let mut table: &mut dyn TableLike = self.doc.as_table_mut();
         for (depth, key) in parents.iter().enumerate() {
             let holds_value = depth + 1 == parents.len();
+            let existed = table.contains_key(key);
             let item = table.entry(key).or_insert_with(|| {
+                created = true;
                 if holds_value && depth > 0 && new_parent == NewParent::Inline {
-                    Item::Value(Value::InlineTable(InlineTable::new()))
+                    if headers_only {
+                        // `[registries.NAME]` like the file's others: an inline entry would
+                        // give the implicit `[registries]` a header of its own.
+                        Item::Table(Table::new())
+                    } else {
+                        Item::Value(Value::InlineTable(InlineTable::new()))
+                    }
                 } else {
                     let mut t = Table::new();
                     t.set_implicit(true);
                     Item::Table(t)
                 }
             });
+            headers_only =
+                existed && matches!(item, Item::Table(t) if t.is_implicit() && !t.is_dotted());
             let dotted = path[..=depth].join(".");
             table = item.as_table_like_mut().with_context(|| {
                 format!("`{dotted}` in `{file}` is not a table; feedctl will not overwrite it")
@@ -204,8 +225,8 @@ impl ConfigFile {
             }
         }
         self.edited = true;
-        if self.doc.as_table().len() > created_before && !self.original_text().trim().is_empty() {
-            self.separate_new_top_level_table();
+        if created {
+            self.place_new_tables();
         }
         self.rendered = OnceCell::new();
         Ok(())
@@ -220,31 +241,52 @@ impl ConfigFile {
     /// [`ConfigFile::remove`], except that an emptied parent table for which `keep` (given
     /// its dotted path) says so stays, as the user had it.
     pub fn remove_keeping(&mut self, path: &[&str], keep: &dyn Fn(&str) -> bool) -> bool {
+        /// A removed table that had a header: where it was, and the user's text before it.
+        type Gone = (Option<isize>, String);
+        fn note(item: Option<Item>, gone: &mut Vec<Gone>) -> bool {
+            if let Some(Item::Table(table)) = &item
+                && layout::has_header(table)
+            {
+                let prefix = table
+                    .decor()
+                    .prefix()
+                    .and_then(|p| p.as_str())
+                    .unwrap_or("");
+                let kept = layout::kept_prefix(prefix);
+                if !kept.is_empty() {
+                    gone.push((table.position(), kept.to_string()));
+                }
+            }
+            item.is_some()
+        }
         fn remove_in(
             table: &mut dyn TableLike,
             path: &[&str],
             depth: usize,
             full: &[&str],
             keep: &dyn Fn(&str) -> bool,
+            gone: &mut Vec<Gone>,
         ) -> bool {
             match path {
                 [] => false,
-                [last] => table.remove(last).is_some(),
+                [last] => note(table.remove(last), gone),
                 [first, rest @ ..] => {
                     let Some(child) = table.get_mut(first).and_then(Item::as_table_like_mut) else {
                         return false;
                     };
-                    let removed = remove_in(child, rest, depth + 1, full, keep);
+                    let removed = remove_in(child, rest, depth + 1, full, keep, gone);
                     if removed && child.is_empty() && !keep(&full[..=depth].join(".")) {
-                        table.remove(first);
+                        note(table.remove(first), gone);
                     }
                     removed
                 }
             }
         }
-        let removed = remove_in(self.doc.as_table_mut(), path, 0, path, keep);
+        let mut gone = Vec::new();
+        let removed = remove_in(self.doc.as_table_mut(), path, 0, path, keep, &mut gone);
         self.edited |= removed;
         if removed {
+            layout::give_back(&mut self.doc, gone);
             self.rendered = OnceCell::new();
             self.trim_new_leading_blank_lines();
             self.rendered = OnceCell::new();
@@ -289,22 +331,19 @@ impl ConfigFile {
         }
     }
 
-    /// New top-level tables are appended at the end of the file; give them a blank line
-    /// before their header, as a person would.
-    fn separate_new_top_level_table(&mut self) {
-        let original_empty = self.original_text().is_empty();
-        for (_, item) in self.doc.as_table_mut().iter_mut() {
-            if let Item::Table(table) = item
-                && table.position().is_none()
-            {
-                for_each_header(table, &mut |t| {
-                    if t.decor().prefix().is_none() && !original_empty {
-                        t.decor_mut().set_prefix("\n");
-                    }
-                });
-                // Only the first header a new table renders needs the blank line.
-                break;
-            }
+    /// New tables are rendered after the file's last table. The first gets a blank line
+    /// before its header, as a person would write it, and takes over the text that ended the
+    /// file (a comment after the last table, or a file of comments only), so that the new
+    /// tables come after it, not above it; [`ConfigFile::remove_keeping`] gives that text
+    /// back when it removes the table.
+    fn place_new_tables(&mut self) {
+        if !self
+            .original_text()
+            .trim_start_matches(BOM)
+            .trim()
+            .is_empty()
+        {
+            layout::place_new_tables(&mut self.doc);
         }
     }
 
@@ -354,17 +393,6 @@ fn uses_crlf_only(text: &str) -> bool {
             .iter()
             .enumerate()
             .all(|(i, &b)| b != b'\n' || (i > 0 && bytes[i - 1] == b'\r'))
-}
-
-/// Calls `f` on the first table in `table`'s subtree that renders a header.
-fn for_each_header(table: &mut Table, f: &mut dyn FnMut(&mut Table)) {
-    if !table.is_implicit() || table.iter().any(|(_, v)| !v.is_table()) {
-        f(table);
-        return;
-    }
-    if let Some((_, Item::Table(child))) = table.iter_mut().next() {
-        for_each_header(child, f);
-    }
 }
 
 /// What [`plan`] or [`commit`] did.
