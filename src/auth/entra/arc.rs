@@ -20,12 +20,19 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use url::Url;
+
 use super::http::Reply;
 use crate::auth::secret::Secret;
 use crate::exit::{Code, Failure};
 
 /// The agent's identity endpoint when only its installation says it is there.
 pub const ENDPOINT: &str = "http://localhost:40342/metadata/identity/oauth2/token";
+
+/// The port of [`ENDPOINT`], where the real agent answers.
+pub fn agent_port() -> Option<u16> {
+    Url::parse(ENDPOINT).ok()?.port_or_known_default()
+}
 
 /// Test-only: a file that stands in for the agent's `himds` binary, so tests decide whether an
 /// agent is installed (the sandbox points it at a missing file).

@@ -150,7 +150,19 @@ fn arc_plan(facts: &Facts, endpoint: &str, client_id: Option<String>) -> Result<
     }
     let key_dir = match facts.var(arc::TEST_KEY_DIR_VAR) {
         Some(dir) => {
-            loopback_only(endpoint.as_str(), arc::TEST_KEY_DIR_VAR)?;
+            let url = loopback_only(endpoint.as_str(), arc::TEST_KEY_DIR_VAR)?;
+            // The real agent listens on loopback too: its own port never takes the override,
+            // so a stray variable cannot point a real agent's challenge at another directory.
+            if url.port_or_known_default() == arc::agent_port() {
+                return Err(Failure::new(
+                    Code::Usage,
+                    format!(
+                        "`{}` is only for tests, never with the Azure Arc agent's own endpoint",
+                        arc::TEST_KEY_DIR_VAR
+                    ),
+                )
+                .into());
+            }
             PathBuf::from(dir)
         }
         None => arc::key_dir(facts.var("ProgramData")).map_err(|why| {
@@ -439,6 +451,12 @@ mod tests {
             .clone()
             .with("IMDS_ENDPOINT", "http://localhost:40342")
             .with(arc::TEST_KEY_DIR_VAR, "/tmp/keys");
+        // The test key directory is refused on the real agent's port…
+        assert!(
+            matches!(detect(&arc, false), Err(Detect::Broken(f)) if f.message.contains("agent's own endpoint"))
+        );
+        // …and honoured on any other loopback port.
+        let arc = arc.with("IDENTITY_ENDPOINT", "http://localhost:8123/x");
         assert!(matches!(detect(&arc, false), Ok(Plan::Arc { .. })));
         let user_assigned = arc.with("AZURE_CLIENT_ID", "c");
         assert!(
@@ -450,11 +468,19 @@ mod tests {
             arc_agent: true,
             ..Facts::default()
         }
-        .with(arc::TEST_KEY_DIR_VAR, "/tmp/keys");
-        match detect(&installed, false) {
-            Ok(Plan::Arc { endpoint, .. }) => assert_eq!(endpoint.as_str(), arc::ENDPOINT),
-            other => panic!("{other:?}"),
+        .with("ProgramData", r"C:\ProgramData");
+        if cfg!(any(target_os = "linux", windows)) {
+            match detect(&installed, false) {
+                Ok(Plan::Arc { endpoint, key_dir }) => {
+                    assert_eq!(endpoint.as_str(), arc::ENDPOINT);
+                    assert_eq!(key_dir, arc::key_dir(Some(r"C:\ProgramData")).unwrap());
+                }
+                other => panic!("{other:?}"),
+            }
         }
+        // The real agent's endpoint never takes the test key directory.
+        let redirected = installed.with(arc::TEST_KEY_DIR_VAR, "/tmp/keys");
+        assert!(matches!(detect(&redirected, false), Err(Detect::Broken(_))));
 
         let shell = Facts::default().with("MSI_ENDPOINT", "http://localhost:50342/oauth2/token");
         assert!(matches!(detect(&shell, false), Ok(Plan::CloudShell { .. })));
