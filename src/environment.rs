@@ -71,6 +71,15 @@ impl Environment {
         self
     }
 
+    /// The same surroundings with variable `name` set to bytes that are not valid Unicode.
+    #[cfg(all(test, unix))]
+    pub fn with_raw_var(mut self, name: &str, value: &[u8]) -> Environment {
+        use std::os::unix::ffi::OsStrExt;
+        let value = OsStr::from_bytes(value).to_os_string();
+        self.vars.insert(key(name.as_ref()), (name.into(), value));
+        self
+    }
+
     /// The same surroundings with this home directory.
     #[cfg(test)]
     pub fn with_home(mut self, home: impl Into<PathBuf>) -> Environment {
@@ -96,9 +105,22 @@ impl Environment {
             .map(|(_, v)| v.as_os_str())
     }
 
-    /// A variable's value; `None` when unset or not valid Unicode.
+    /// A variable's value; `None` when unset or not valid Unicode (as cargo reads its own
+    /// `CARGO_*` settings: such a value counts as unset).
     pub fn var(&self, name: &str) -> Option<String> {
         self.var_os(name)?.to_str().map(str::to_string)
+    }
+
+    /// A variable feedctl was told to read (`--pat-env VAR`), where a value that is not
+    /// valid Unicode is set, not missing: `Err` says so, naming the variable.
+    pub fn var_text(&self, name: &str) -> Result<Option<String>> {
+        match self.var_os(name) {
+            None => Ok(None),
+            Some(value) => match value.to_str() {
+                Some(text) => Ok(Some(text.to_string())),
+                None => bail!("the variable `{name}` is set, but its value is not valid UTF-8"),
+            },
+        }
     }
 
     /// Every variable whose name starts with `prefix`, as (name, value), sorted by name;
