@@ -23,6 +23,7 @@ mod help;
 mod human_output;
 mod json_contract;
 mod leaks;
+mod nothing_false;
 mod properties;
 mod secrets;
 mod stress;

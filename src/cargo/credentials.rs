@@ -1,7 +1,8 @@
 //! What feedctl can learn about a registry's credentials by reading, never writing: the
 //! provider list that applies and the provider `cargo login` stores with; the token cargo
-//! would use among those feedctl can see (`CARGO_REGISTRIES_<NAME>_TOKEN`, then
-//! `credentials.toml`; the OS stores cannot be read), or, with feedctl as the provider
+//! would use among those feedctl can see (`CARGO_REGISTRIES_<NAME>_TOKEN`, then cargo's
+//! credentials file, then a `token` in any config file cargo reads; the OS stores cannot be
+//! read), or, with feedctl as the provider
 //! (`--auth azure-cli`, `--auth entra`), where each fresh token comes from; the credentials
 //! files that exist; and tokens committed to project config files, named by key. Used by
 //! `status`, `doctor` and `login`. A token read here only ever goes to the feed (`doctor`'s
@@ -17,7 +18,7 @@ use crate::cargo::config::edit::ConfigFile;
 use crate::cargo::config::effective::{Registry, Settings};
 use crate::cargo::providers;
 use crate::environment::Environment;
-use crate::util::paths::canonical;
+use crate::util::paths::{canonical, same_file};
 
 /// A token feedctl found, and where.
 #[derive(Debug, Clone)]
@@ -30,8 +31,10 @@ pub struct FoundToken {
 pub enum Origin {
     /// `CARGO_REGISTRIES_<NAME>_TOKEN`.
     EnvVar(String),
-    /// `$CARGO_HOME/credentials.toml`.
+    /// cargo's credentials file (see [`providers::credentials_path`]).
     CredentialsFile(PathBuf),
+    /// `registries.NAME.token` in a config file cargo reads (`cargo:token` sends it too).
+    ConfigFile(PathBuf),
 }
 
 impl Origin {
@@ -39,6 +42,18 @@ impl Origin {
         match self {
             Origin::EnvVar(var) => format!("env var `{var}`"),
             Origin::CredentialsFile(path) => format!("`{}`", path.display()),
+            Origin::ConfigFile(path) => format!("config file `{}`", path.display()),
+        }
+    }
+
+    /// How to take the token away from cargo, for `registry`.
+    pub fn removal_hint(&self, registry: &str) -> String {
+        match self {
+            Origin::EnvVar(var) => format!("unset `{var}`"),
+            Origin::CredentialsFile(path) | Origin::ConfigFile(path) => format!(
+                "delete `token` under `[registries.{registry}]` in `{}`",
+                path.display()
+            ),
         }
     }
 }
@@ -46,7 +61,8 @@ impl Origin {
 /// Where a token is, for machine-readable output.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TokenLocation {
-    /// `env_var`, `credentials_file`, `credential_provider`, `azure_cli` or `none`.
+    /// `env_var`, `credentials_file`, `config_file`, `credential_provider`, `entra`,
+    /// `azure_cli` or `none`.
     pub source: &'static str,
     /// The variable's name, the file's path or the provider; `null` for `azure_cli`, `none`.
     pub location: Option<String>,
@@ -63,6 +79,8 @@ pub struct Credentials {
     pub storing: Option<String>,
     pub env_token: Option<FoundToken>,
     pub file_token: Option<FoundToken>,
+    /// `registries.NAME.token` in the closest config file that sets it.
+    pub config_token: Option<FoundToken>,
     /// The registry's provider is feedctl itself (`--auth azure-cli`): tokens come from `az`.
     pub azure_cli: bool,
     /// With `--auth entra` (feedctl as provider too): where the chain gets a token here.
@@ -83,9 +101,14 @@ impl Credentials {
         if !self.lists_cargo_token() {
             return None;
         }
-        // Within cargo:token the env var beats the file; an OS store listed after cargo:token
-        // is asked first, so a file token then only counts if the store has nothing.
-        self.env_token.as_ref().or(self.file_token.as_ref())
+        // Within cargo:token the env var beats the credentials file, which beats every config
+        // file (cargo merges credentials over config; checked with cargo 1.95). An OS store
+        // listed after cargo:token is asked first, so a file token then only counts if the
+        // store has nothing.
+        self.env_token
+            .as_ref()
+            .or(self.file_token.as_ref())
+            .or(self.config_token.as_ref())
     }
 
     /// Where the token lives, as data: a kind and, where there is one, the variable, file or
@@ -102,6 +125,7 @@ impl Credentials {
                 Origin::CredentialsFile(path) => {
                     ("credentials_file", Some(path.display().to_string()))
                 }
+                Origin::ConfigFile(path) => ("config_file", Some(path.display().to_string())),
             }
         } else {
             match self.storing.as_deref() {
@@ -148,6 +172,12 @@ pub fn credentials(
         secret: crate::auth::secret::verbatim(v),
     });
     let file_token = credentials_file_token(&env.cargo_home()?, &registry.name)?;
+    let config_token = settings
+        .token(&registry.name)
+        .map(|(token, path)| FoundToken {
+            origin: Origin::ConfigFile(path.to_path_buf()),
+            secret: crate::auth::secret::verbatim(token.to_string()),
+        });
     let is_entra = registry
         .credential_provider
         .as_deref()
@@ -165,16 +195,23 @@ pub fn credentials(
         storing,
         env_token,
         file_token,
+        config_token,
     })
 }
 
-/// The credentials files that exist: `$CARGO_HOME/credentials.toml`, the legacy `credentials`.
-pub fn credentials_files(cargo_home: &Path) -> Vec<PathBuf> {
-    ["credentials.toml", "credentials"]
-        .into_iter()
-        .map(|name| cargo_home.join(name))
-        .filter(|path| path.is_file())
-        .collect()
+/// [`providers::credentials_path`] when that file exists: the only credentials file cargo parses.
+pub fn credentials_file(cargo_home: &Path) -> Option<PathBuf> {
+    Some(providers::credentials_path(cargo_home)).filter(|path| path.is_file())
+}
+
+/// The legacy `credentials` when a different `credentials.toml` sits beside it, which cargo
+/// then ignores (and warns about); a link from one to the other is one file.
+pub fn shadowed_credentials(cargo_home: &Path) -> Option<PathBuf> {
+    let (legacy, modern) = (
+        cargo_home.join("credentials"),
+        cargo_home.join("credentials.toml"),
+    );
+    (legacy.is_file() && modern.is_file() && !same_file(&legacy, &modern)).then_some(legacy)
 }
 
 /// Tokens written into project config files (which get committed): each file and key
@@ -209,16 +246,16 @@ pub fn project_config_tokens(env: &Environment) -> Vec<(PathBuf, String)> {
     found
 }
 
-/// `$CARGO_HOME/credentials.toml` (or the legacy `credentials`) `[registries.NAME] token`.
+/// `[registries.NAME] token` in the credentials file cargo reads.
 fn credentials_file_token(cargo_home: &Path, registry: &str) -> Result<Option<FoundToken>> {
-    for path in credentials_files(cargo_home) {
-        let file = ConfigFile::load(&path)?;
-        if let Some(token) = file.get_str(&["registries", registry, "token"]) {
-            return Ok(Some(FoundToken {
-                origin: Origin::CredentialsFile(path),
-                secret: crate::auth::secret::verbatim(token.to_string()),
-            }));
-        }
-    }
-    Ok(None)
+    let Some(path) = credentials_file(cargo_home) else {
+        return Ok(None);
+    };
+    let file = ConfigFile::load(&path)?;
+    Ok(file
+        .get_str(&["registries", registry, "token"])
+        .map(|token| FoundToken {
+            secret: crate::auth::secret::verbatim(token.to_string()),
+            origin: Origin::CredentialsFile(path.clone()),
+        }))
 }

@@ -6,6 +6,7 @@
 //! library, no D-Bus session: every headless Linux box) breaks every authenticated command,
 //! even with `CARGO_REGISTRIES_<NAME>_TOKEN` set. The probe below exists to never write that.
 
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -223,13 +224,22 @@ pub fn storing_provider(list: &[String]) -> Option<&str> {
         .find(|p| *p != "cargo:token-from-stdout" && !other_os_store(p))
 }
 
+/// The credentials file cargo reads, and `cargo login` with `cargo:token` writes: the legacy
+/// `credentials` whenever it exists (even beside a `credentials.toml`), else
+/// `credentials.toml`, existing or not.
+pub fn credentials_path(cargo_home: &Path) -> PathBuf {
+    let legacy = cargo_home.join("credentials");
+    if legacy.exists() {
+        legacy
+    } else {
+        cargo_home.join("credentials.toml")
+    }
+}
+
 /// Where a provider keeps tokens, for messages.
 pub fn describe_store(provider: &str, cargo_home: &std::path::Path) -> String {
     match provider {
-        TOKEN => format!(
-            "`{}` (cargo:token)",
-            cargo_home.join("credentials.toml").display()
-        ),
+        TOKEN => format!("`{}` (cargo:token)", credentials_path(cargo_home).display()),
         LIBSECRET => "the Secret Service keyring (cargo:libsecret)".to_string(),
         WINCRED => "Windows Credential Manager (cargo:wincred)".to_string(),
         MACOS_KEYCHAIN => "the macOS Keychain (cargo:macos-keychain)".to_string(),

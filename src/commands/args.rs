@@ -130,6 +130,73 @@ mod tests {
         }
     }
 
+    /// Command lines as README.md and docs/*.md write them (`…` filled in), each with whether
+    /// feedctl accepts it: clap first, then connect's own check of `--auth` with the token
+    /// flags, which clap cannot express.
+    #[test]
+    fn documented_command_lines_are_accepted() {
+        const FEED: &str = "https://dev.azure.com/contoso/web/_artifacts/feed/crates";
+        let table = [
+            ("connect --org contoso --feed crates", true),
+            ("connect --org contoso --feed tools --user", true),
+            ("connect --org contoso --project Web --feed crates", true),
+            (
+                "connect --server-url https://tfs.contoso.com/tfs --collection DefaultCollection --feed crates",
+                true,
+            ),
+            (&format!("connect {FEED} --auth azure-cli"), true),
+            (&format!("connect {FEED} --auth entra"), true),
+            (&format!("connect {FEED} --pat-stdin"), true),
+            (&format!("connect {FEED} --force-auth"), true),
+            (&format!("connect {FEED} --pat-env AZURE_DEVOPS_PAT"), true),
+            (&format!("connect {FEED} --azure-cli"), true),
+            // The way back from `--auth azure-cli` (docs/auth.md), with each token source.
+            (&format!("connect {FEED} --auth pat"), true),
+            (&format!("connect {FEED} --auth pat --pat-stdin"), true),
+            (
+                &format!("connect {FEED} --auth pat --pat-env AZURE_DEVOPS_PAT"),
+                true,
+            ),
+            (&format!("connect {FEED} --auth pat --azure-cli"), true),
+            (
+                &format!("connect {FEED} --auth azure-cli --pat-stdin"),
+                false,
+            ),
+            (&format!("connect {FEED} --auth entra --pat-env PAT"), false),
+            (
+                &format!("connect {FEED} --auth azure-cli --azure-cli"),
+                false,
+            ),
+            (&format!("connect {FEED} --no-login --pat-stdin"), false),
+            ("disconnect --user", true),
+            ("disconnect --name crates --logout", true),
+            ("login --pat-stdin --json", true),
+            ("login --name crates", true),
+            ("logout --name crates", true),
+            ("providers --auth entra --name crates", true),
+            ("providers --auth azure-cli --name crates", true),
+            ("providers --store file --dry-run", true),
+            ("env --auth entra", true),
+            ("env --format azure-pipelines", true),
+            ("env --format powershell", true),
+            ("env --verify", true),
+            ("doctor --offline --json", true),
+            ("status --json", true),
+            ("completions bash", true),
+        ];
+        for (argv, accepted) in table {
+            let argv_all = ["feedctl"].into_iter().chain(argv.split(' '));
+            let parsed = Cli::try_parse_from(argv_all).map_err(|e| e.to_string());
+            let checked = parsed.and_then(|cli| match cli.command {
+                Some(Command::Connect(args)) => {
+                    connect(&args).check_flags().map_err(|e| e.to_string())
+                }
+                _ => Ok(()),
+            });
+            assert_eq!(checked.is_ok(), accepted, "{argv}: {checked:?}");
+        }
+    }
+
     #[test]
     fn env_flags_become_options() {
         let table = [

@@ -40,6 +40,7 @@ pub fn check(facts: &Facts) -> Report {
     for registry in &config.registries {
         let mut own = Report::for_registry(&registry.registry.name);
         index::sparse(registry, &mut own);
+        index::unique(registry, &mut own);
         report.append(own);
     }
     files::legacy(config, &mut report);

@@ -15,7 +15,7 @@ use crate::auth::token::{self, SourceFlags};
 use crate::auth::{azure_cli, entra};
 use crate::azure::feed::{self, Feed, FeedParts};
 use crate::cargo::config::edit::{self, ConfigFile, Updated};
-use crate::cargo::config::effective::{Registry, Settings};
+use crate::cargo::config::effective::{Definition, Registry, Settings};
 use crate::cargo::providers::Store;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
@@ -51,14 +51,44 @@ pub struct Options<'a> {
     pub auth: AuthMode,
 }
 
+impl Options<'_> {
+    /// The token flags choose what `--auth pat` stores; with feedctl as the provider
+    /// (`azure-cli`, `entra`) nothing is stored, so a token flag there is a mistake, said as
+    /// clap says its own conflicts.
+    pub fn check_flags(&self) -> Result<(), Failure> {
+        let flag = if self.token.pat_stdin {
+            "--pat-stdin"
+        } else if self.token.pat_env.is_some() {
+            "--pat-env"
+        } else if self.token.azure_cli {
+            "--azure-cli"
+        } else {
+            return Ok(());
+        };
+        if self.auth == AuthMode::Pat {
+            return Ok(());
+        }
+        Err(Failure::new(
+            Code::Usage,
+            format!(
+                "`{flag}` cannot be used with `--auth {}`: feedctl then gets a fresh token for \
+                 every cargo command and stores none; drop `{flag}`, or pass `--auth pat` to \
+                 store a token",
+                self.auth.name()
+            ),
+        ))
+    }
+}
+
 /// What `connect` will do, decided from the options and the files as they are.
 #[derive(Debug)]
 pub struct Plan {
     pub feed: Feed,
     pub auth: AuthMode,
     pub edit: ConnectEdit,
-    /// Another name already pointing at the feed, reused instead of the one asked for.
-    pub reused_from: Option<PathBuf>,
+    /// Where another name already pointing at the feed is defined, when it is reused instead
+    /// of the one asked for.
+    pub reused_from: Option<Definition>,
     pub config: PathBuf,
     pub home: HomeEdit,
 }
@@ -290,6 +320,7 @@ fn registry_provider(
 
 /// The plan, and the project config as read while planning (parsed once, then edited).
 fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile)> {
+    opts.check_flags()?;
     let feed = resolve_feed(opts.url, &opts.parts).map_err(usage)?;
     let index = feed.index_url();
     let wanted = wanted_name(opts.name, &feed)?;
@@ -301,17 +332,16 @@ fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile)> {
         config
     };
     let project_file = edit::load_target(&config)?;
-    let existing =
-        project::registry_for_feed(env.cwd(), &env.cargo_home()?, &wanted, &feed, &project_file);
+    let before = Settings::load_with(env, &project_file)?;
+    let existing = project::registry_for_feed(&before, &wanted, &feed, &project_file);
     let (registry, reused_from) = match existing {
-        Some(r) => {
+        Some((name, from)) => {
             ui::note(format!(
-                "registry `{}` in `{}` already points at this feed; using it instead of \
+                "registry `{name}` ({}) already points at this feed; using it instead of \
                  adding `{wanted}` (cargo refuses two names for one index)",
-                r.name,
-                r.file.display()
+                from.describe()
             ));
-            (r.name, Some(r.file))
+            (name, Some(from))
         }
         None => {
             feed::check_registry_env_name(&wanted, "--name").map_err(usage)?;
@@ -372,6 +402,25 @@ fn check_cargo_will_see(
             "cargo run here does not read `{file}`; it applies where cargo reads it"
         ));
         return Ok(settings);
+    }
+    // What the reuse search could not settle (two names there already): cargo would fail on
+    // every command that needs the feed's token, so connect does not report success.
+    let names = settings.names_for_index(&plan.edit.index);
+    if names.len() > 1 {
+        let listed: Vec<String> = names
+            .iter()
+            .map(|(name, from)| format!("`{name}` (from {})", from.describe()))
+            .collect();
+        return Err(Failure::new(
+            Code::Refused,
+            format!(
+                "{} all name this feed's index, and cargo refuses that (\"multiple registries \
+                 are configured with the same index url\"), so nothing was written: keep one \
+                 name, then run connect again (`feedctl doctor` shows the same)",
+                listed.join(", ")
+            ),
+        )
+        .into());
     }
     let mut shadowed = Vec::new();
     match settings

@@ -131,7 +131,7 @@ pub fn require_storing_provider(settings: &Settings, name: &str) -> Result<()> {
 /// Refuses to go on when cargo could not parse its credentials file: `cargo login` would stop
 /// there, after feedctl had said "Verified".
 pub fn require_readable_credentials(env: &Environment) -> Result<()> {
-    for path in credentials::credentials_files(&env.cargo_home()?) {
+    if let Some(path) = credentials::credentials_file(&env.cargo_home()?) {
         ConfigFile::load(&path)?;
     }
     Ok(())
@@ -249,17 +249,47 @@ pub fn store(
 }
 
 /// `feedctl logout`: the registry `name` picks (default: the only Azure one) and whether
-/// cargo had a token to remove.
+/// cargo had a token to remove. A token cargo still sends afterwards (an env var, a config
+/// file's `token`, which `cargo logout` leaves alone) is named, so nobody believes it gone.
 pub fn logout_named(env: &Environment, name: Option<&str>) -> Result<(Registry, bool)> {
-    let registry = Settings::load(env)?.pick(name)?;
+    let settings = Settings::load(env)?;
+    let registry = settings.pick(name)?;
     let removed = logout(env, &registry)?;
+    let still = credentials::credentials(env, &settings, &registry)?;
+    if let Some(found) = still.effective() {
+        ui::warn(format!(
+            "cargo still sends a token for `{}` from {}: {}",
+            registry.name,
+            found.origin.describe(),
+            found.origin.removal_hint(&registry.name)
+        ));
+    }
     Ok((registry, removed))
 }
 
 /// Runs `cargo logout` for `registry`; `true` when a token was removed, `false` when cargo
-/// had none.
+/// had none (then nothing is said to be logged out).
 pub fn logout(env: &Environment, registry: &Registry) -> Result<bool> {
     let summary = process::registry_command(env, "logout", registry, None)?;
-    ui::status("Logged out", format!("of `{}`: {summary}", registry.name));
-    Ok(!summary.contains("not currently logged in"))
+    // cargo's status line is `Logout <what happened>`; its notes follow it.
+    let said = summary
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Logout "))
+        .unwrap_or(summary.as_str())
+        .trim()
+        .to_string();
+    let name = &registry.name;
+    if said.contains("not currently logged in") {
+        ui::status(
+            "Unchanged",
+            format!("no token for `{name}` was stored, so none was removed (cargo: {said})"),
+        );
+        return Ok(false);
+    }
+    ui::status("Logged out", format!("of `{name}` (cargo: {said})"));
+    ui::note(
+        "this does not revoke the token: revoke a PAT in Azure DevOps (User settings > \
+         Personal access tokens)",
+    );
+    Ok(true)
 }

@@ -267,6 +267,59 @@ impl Settings {
         self.registries.iter().map(|r| r.registry.clone()).collect()
     }
 
+    /// `registries.NAME.token` from the closest file that sets it, with that file: cargo's
+    /// `cargo:token` sends it when neither the variable nor the credentials file has one.
+    pub fn token(&self, name: &str) -> Option<(&str, &Path)> {
+        self.files
+            .iter()
+            .find_map(|f| Some((f.get_str(&["registries", name, "token"])?, f.path())))
+    }
+
+    /// The registry names cargo finds for `index` when it looks a registry up by its URL, as
+    /// it does for every registry it needs a token for: the `CARGO_REGISTRIES_<KEY>_INDEX`
+    /// variables holding that URL (named by the key in lower case) if there is one, else the
+    /// `[registries]` entries of the files (each index from its closest file; the variables
+    /// are not applied there). URLs are compared by [`canonical_index`]. With two or more
+    /// names cargo fails: "multiple registries are configured with the same index url".
+    /// All of this was checked against cargo 1.95 (tests/config_model.rs).
+    pub fn names_for_index(&self, index: &str) -> Vec<(String, Definition)> {
+        let Some(wanted) = canonical_index(index) else {
+            return Vec::new();
+        };
+        let same = |url: &str| canonical_index(url).is_some_and(|u| u == wanted);
+        let mut names: Vec<(String, Definition)> = self
+            .vars
+            .iter()
+            .filter(|(_, value)| same(value))
+            .filter_map(|(var, _)| {
+                let key = var
+                    .strip_prefix("CARGO_REGISTRIES_")?
+                    .strip_suffix("_INDEX")?;
+                Some((key.to_lowercase(), Definition::Env(var.clone())))
+            })
+            .collect();
+        if names.is_empty() {
+            let mut seen = HashSet::new();
+            for file in &self.files {
+                for name in file.keys(&["registries"]) {
+                    if !seen.insert(name.clone()) {
+                        continue;
+                    }
+                    let closest = self.files.iter().find_map(|f| {
+                        Some((f.get_str(&["registries", &name, "index"])?, f.path()))
+                    });
+                    if let Some((url, path)) = closest
+                        && same(url)
+                    {
+                        names.push((name, Definition::File(path.to_path_buf())));
+                    }
+                }
+            }
+        }
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        names
+    }
+
     /// Where the index of the registry `name` comes from.
     pub fn index_origin(&self, name: &str) -> Option<&Definition> {
         self.resolved(name).map(|r| &r.index_from)
@@ -599,6 +652,36 @@ impl Settings {
     }
 }
 
+/// An index URL as cargo compares two of them (its `CanonicalUrl`): parsed by the `url` crate
+/// (so the scheme is lower-cased and `.` segments go; a `sparse+` URL keeps its host's case),
+/// one trailing `/` dropped, github.com URLs lower-cased with an `https` scheme, and a
+/// trailing `.git` dropped. `None` for what cargo cannot parse (it skips such an entry).
+pub fn canonical_index(index: &str) -> Option<String> {
+    let mut url = url::Url::parse(index).ok()?;
+    if url.cannot_be_a_base() {
+        return None;
+    }
+    if url.path().ends_with('/') {
+        url.path_segments_mut().ok()?.pop_if_empty();
+    }
+    if url.host_str() == Some("github.com") {
+        url = format!("https{}", &url[url::Position::AfterScheme..])
+            .parse()
+            .ok()?;
+        let path = url.path().to_lowercase();
+        url.set_path(&path);
+    }
+    if let Some(last) = url
+        .path_segments()
+        .and_then(|mut segments| segments.next_back())
+        .and_then(|last| last.strip_suffix(".git"))
+        .map(str::to_string)
+    {
+        url.path_segments_mut().ok()?.pop().push(&last);
+    }
+    Some(url.into())
+}
+
 fn listing(registries: &[Registry]) -> String {
     if registries.is_empty() {
         return String::new();
@@ -737,6 +820,80 @@ mod tests {
         assert_eq!(
             s.index_origin("my-feed"),
             Some(&Definition::Env("CARGO_REGISTRIES_MY_FEED_INDEX".into()))
+        );
+    }
+
+    /// The spellings real cargo 1.95 took for one index (and those it told apart) when two
+    /// registries named it.
+    #[test]
+    fn index_urls_compare_as_cargo_compares_them() {
+        let base = "sparse+http://127.0.0.1:9/x/";
+        let same = [
+            "sparse+http://127.0.0.1:9/x",
+            "sparse+HTTP://127.0.0.1:9/x/",
+            "sparse+http://127.0.0.1:9/./x/",
+            "sparse+http://127.0.0.1:9/x.git/",
+            "sparse+http://127.0.0.1:9/x.git",
+        ];
+        let different = [
+            "sparse+http://127.0.0.1:9/X/",
+            "http://127.0.0.1:9/x/",
+            "sparse+http://127.0.0.1:9/x//",
+            "sparse+http://127.0.0.1:9/x/?",
+            "sparse+http://127.0.0.1:9/x/#frag",
+            "sparse+http://127.0.0.1:9/%78/",
+            "sparse+http://localhost:9/x/",
+        ];
+        let key = canonical_index(base).unwrap();
+        for url in same {
+            assert_eq!(canonical_index(url).as_deref(), Some(key.as_str()), "{url}");
+        }
+        for url in different {
+            assert_ne!(canonical_index(url).as_deref(), Some(key.as_str()), "{url}");
+        }
+        assert_eq!(canonical_index("not a url"), None);
+    }
+
+    #[test]
+    fn names_for_an_index_are_found_as_cargo_finds_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = "sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/";
+        let files = [
+            (
+                "p/.cargo/config.toml",
+                "include = [\"more.toml\"]\n[registries.a]\nindex = \"sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index\"\n",
+            ),
+            (
+                "p/.cargo/more.toml",
+                "[registries.b]\nindex = \"sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/\"\n\
+                 [registries.c]\nindex = \"sparse+https://other/\"\n",
+            ),
+        ];
+        let names = |vars: &[(&str, &str)]| -> Vec<String> {
+            settings(dir.path(), &files, vars)
+                .names_for_index(index)
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect()
+        };
+        // Both files, the included one too: cargo refuses this.
+        assert_eq!(names(&[]), ["a", "b"]);
+        // A variable overriding `b` does not count for the files' lookup.
+        assert_eq!(
+            names(&[("CARGO_REGISTRIES_B_INDEX", "sparse+https://x/")]),
+            ["a", "b"]
+        );
+        // A variable holding the URL wins alone, named by its key in lower case.
+        assert_eq!(
+            names(&[("CARGO_REGISTRIES_MY_FEED_INDEX", index)]),
+            ["my_feed"]
+        );
+        assert_eq!(
+            names(&[
+                ("CARGO_REGISTRIES_X_INDEX", index),
+                ("CARGO_REGISTRIES_Y_INDEX", index)
+            ]),
+            ["x", "y"]
         );
     }
 

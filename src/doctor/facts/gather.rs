@@ -19,6 +19,7 @@ use crate::cargo::config::effective::{self, Definition, Registry, Settings};
 use crate::cargo::credentials::{self, Credentials};
 use crate::cargo::providers;
 use crate::environment::Environment;
+use crate::util::paths::same_file;
 
 /// Everything the checks need, read once.
 pub fn facts(env: &Environment, options: Options) -> Facts {
@@ -76,10 +77,17 @@ pub fn facts(env: &Environment, options: Options) -> Facts {
         legacy_configs: settings
             .files()
             .filter(|file| {
+                let modern = file.with_file_name("config.toml");
                 file.file_name().is_some_and(|n| n == "config")
-                    && file.with_file_name("config.toml").is_file()
+                    && modern.is_file()
+                    && !same_file(file, &modern)
             })
             .map(Path::to_path_buf)
+            .chain(
+                env.cargo_home()
+                    .ok()
+                    .and_then(|home| credentials::shadowed_credentials(&home)),
+            )
             .collect(),
         libsecret: libsecret(env, &settings),
         unreadable_credentials: unreadable_credentials(env),
@@ -123,6 +131,7 @@ fn registry_facts(
         });
     RegistryFacts {
         index_origin: settings.index_origin(&registry.name).cloned(),
+        index_names: settings.names_for_index(&registry.index),
         provider_origin: settings.provider_origin(&registry.name).cloned(),
         auth,
         online: None,
@@ -242,7 +251,7 @@ fn unreadable_credentials(env: &Environment) -> Vec<(PathBuf, String)> {
     let Ok(cargo_home) = env.cargo_home() else {
         return Vec::new();
     };
-    credentials::credentials_files(&cargo_home)
+    credentials::credentials_file(&cargo_home)
         .into_iter()
         .filter_map(|path| {
             let error = ConfigFile::load(&path).err()?;
