@@ -136,6 +136,20 @@ impl Environment {
         vars
     }
 
+    /// The variables starting with one of `prefixes` whose name or value is not valid
+    /// Unicode (names shown lossily), sorted: set, yet [`var`](Self::var) reads them as unset.
+    pub fn non_unicode_vars(&self, prefixes: &[&str]) -> Vec<String> {
+        let mut found: Vec<String> = self
+            .vars
+            .values()
+            .filter(|(k, v)| k.to_str().is_none() || v.to_str().is_none())
+            .map(|(k, _)| k.to_string_lossy().into_owned())
+            .filter(|k| prefixes.iter().any(|p| k.starts_with(p)))
+            .collect();
+        found.sort();
+        found
+    }
+
     /// Whether a person may be at the keyboard: stdin is a terminal and we are not in CI.
     pub fn interactive(&self) -> bool {
         self.stdin_is_terminal && self.var("CI").is_none_or(|v| v.is_empty() || v == "false")

@@ -298,6 +298,33 @@ fn a_pat_env_variable_that_is_not_utf8_is_named() {
                 "the variable `MY_PAT` is set, but its value is not valid UTF-8",
             ));
     }
+    // cargo fails on its own variable so set (unless a config file sets the key too, which it
+    // then uses); doctor says why, not merely "no token".
+    let bad = [("CARGO_REGISTRIES_CRATES_TOKEN", value)];
+    sandbox
+        .cargo_with(&bad)
+        .arg("generate-lockfile")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "error in environment variable `CARGO_REGISTRIES_CRATES_TOKEN`",
+        ));
+    let out = sandbox
+        .feedctl_with(&bad)
+        .args(["doctor", "--offline", "--json"])
+        .output()
+        .unwrap();
+    let report = json_of(&out);
+    let unicode = check(&report, "env.unicode");
+    assert_eq!(unicode["status"], "warn", "{report:#}");
+    assert!(
+        unicode["message"]
+            .as_str()
+            .unwrap()
+            .contains("CARGO_REGISTRIES_CRATES_TOKEN"),
+        "{unicode}"
+    );
+    assert_eq!(check(&report, "token.present")["status"], "fail");
 }
 
 /// `--auth pat` with a token flag, the way back from `--auth azure-cli` the docs give.

@@ -22,6 +22,23 @@ use crate::environment::Environment;
 use crate::util::paths::same_file;
 
 /// Everything the checks need, read once.
+/// The prefixes of the variables cargo and feedctl read as text: cargo's own, and the CI
+/// platforms' and Azure hosts' that the token sources use. (`CARGO_HOME` is a path, read as
+/// any bytes, and left out below.)
+const READ_VARS: [&str; 11] = [
+    "CARGO_",
+    "HTTP_TIMEOUT",
+    "FEEDCTL_",
+    "SYSTEM_",
+    "AZURE",
+    "ACTIONS_ID_TOKEN_",
+    "GITHUB_",
+    "IDENTITY_",
+    "MSI_",
+    "CODESPACES",
+    "TF_BUILD",
+];
+
 pub fn facts(env: &Environment, options: Options) -> Facts {
     let settings = match Settings::load(env) {
         Ok(settings) => settings,
@@ -70,6 +87,11 @@ pub fn facts(env: &Environment, options: Options) -> Facts {
         http_error,
         global_providers: settings.global_provider_sources(),
         offline: settings.offline(),
+        non_unicode_vars: env
+            .non_unicode_vars(&READ_VARS)
+            .into_iter()
+            .filter(|var| var != "CARGO_HOME")
+            .collect(),
         shared_token_vars: effective::shared_token_vars(&all)
             .into_iter()
             .map(|(var, names)| (var, names.into_iter().map(str::to_string).collect()))

@@ -40,6 +40,8 @@ pub struct Config {
     pub global_providers: Option<Vec<(String, Definition)>>,
     /// Where `net.offline` is switched on.
     pub offline: Option<Definition>,
+    /// Variables cargo or feedctl read that are set but not valid Unicode (read as unset).
+    pub non_unicode_vars: Vec<String>,
     /// Token variables that two or more registries share, with those registries.
     pub shared_token_vars: Vec<(String, Vec<String>)>,
     /// Legacy `config` (or `$CARGO_HOME/credentials`) files cargo reads instead of the
