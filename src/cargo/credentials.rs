@@ -215,31 +215,37 @@ pub fn shadowed_credentials(cargo_home: &Path) -> Option<PathBuf> {
 }
 
 /// Tokens written into project config files (which get committed): each file and key
-/// (`registries.NAME.token` or `registry.token`), never the value. Files that cannot be read
-/// are skipped (loading the settings reports them).
-pub fn project_config_tokens(env: &Environment) -> Vec<(PathBuf, String)> {
+/// (`registries.NAME.token` or `registry.token`), never the value. The files are those cargo
+/// reads here (`settings`) that sit in a project, below a directory whose `.cargo` config
+/// cargo reads — `include`d ones too — and not in `$CARGO_HOME`. A file included from
+/// elsewhere (e.g. `~/secrets/tokens.toml`) is the user's own, not the project's.
+pub fn project_config_tokens(env: &Environment, settings: &Settings) -> Vec<(PathBuf, String)> {
     let home = env.cargo_home().ok().map(|home| canonical(&home));
+    let in_home = |path: &Path| home.as_deref().is_some_and(|h| path.starts_with(h));
+    let projects: Vec<PathBuf> = env
+        .cwd()
+        .ancestors()
+        .filter(|dir| {
+            let cargo_dir = canonical(&dir.join(".cargo"));
+            !in_home(&cargo_dir)
+                && settings
+                    .files()
+                    .any(|f| canonical(f).starts_with(&cargo_dir))
+        })
+        .map(canonical)
+        .collect();
     let mut found = Vec::new();
-    for dir in env.cwd().ancestors() {
-        let cargo_dir = dir.join(".cargo");
-        if home.as_deref() == Some(canonical(&cargo_dir).as_path()) {
+    for (path, file) in settings.files().zip(settings.config_files()) {
+        let real = canonical(path);
+        if in_home(&real) || !projects.iter().any(|p| real.starts_with(p)) {
             continue;
         }
-        for name in ["config.toml", "config"] {
-            let path = cargo_dir.join(name);
-            let Ok(file) = ConfigFile::load(&path) else {
-                continue;
-            };
-            if !file.exists() {
-                continue;
-            }
-            if file.get(&["registry", "token"]).is_some() {
-                found.push((path.clone(), "registry.token".to_string()));
-            }
-            for registry in file.keys(&["registries"]) {
-                if file.get(&["registries", &registry, "token"]).is_some() {
-                    found.push((path.clone(), format!("registries.{registry}.token")));
-                }
+        if file.get(&["registry", "token"]).is_some() {
+            found.push((path.to_path_buf(), "registry.token".to_string()));
+        }
+        for registry in file.keys(&["registries"]) {
+            if file.get(&["registries", &registry, "token"]).is_some() {
+                found.push((path.to_path_buf(), format!("registries.{registry}.token")));
             }
         }
     }
@@ -258,4 +264,112 @@ fn credentials_file_token(cargo_home: &Path, registry: &str) -> Result<Option<Fo
             secret: crate::auth::secret::verbatim(token.to_string()),
             origin: Origin::CredentialsFile(path.clone()),
         }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+
+    /// The surroundings: a project whose config includes a file of its own and one in the
+    /// user's home, `$CARGO_HOME` with tokens of its own, and the legacy credentials file.
+    fn setup(dir: &Path) -> Environment {
+        let write = |rel: &str, text: &str| {
+            let path = dir.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        write(
+            "p/.cargo/config.toml",
+            "include = [\"shared.toml\", \"../../secrets/tokens.toml\"]\n\
+             [registries.a]\nindex = \"sparse+https://a/\"\n",
+        );
+        write(
+            "p/.cargo/shared.toml",
+            "[registries.a]\ntoken = \"Basic shared\"\n",
+        );
+        write(
+            "secrets/tokens.toml",
+            "[registries.b]\ntoken = \"Basic mine\"\n",
+        );
+        write(
+            "home/config.toml",
+            "[registry]\nglobal-credential-providers = [\"cargo:token\"]\n\
+             [registries.c]\ntoken = \"Basic home\"\n",
+        );
+        write(
+            "home/credentials",
+            "[registries.a]\ntoken = \"Basic legacy\"\n",
+        );
+        write(
+            "home/credentials.toml",
+            "[registries.a]\ntoken = \"Basic ignored\"\n",
+        );
+        Environment::for_test(dir.join("p"))
+            .with_var("CARGO_HOME", dir.join("home").to_str().unwrap())
+    }
+
+    #[test]
+    fn committed_tokens_are_those_in_the_project_includes_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = setup(dir.path());
+        let settings = Settings::load(&env).unwrap();
+        let found = project_config_tokens(&env, &settings);
+        let keys: Vec<(String, &str)> = found
+            .iter()
+            .map(|(path, key)| {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                (name, key.as_str())
+            })
+            .collect();
+        assert_eq!(keys, [("shared.toml".to_string(), "registries.a.token")]);
+    }
+
+    /// cargo's order (checked with cargo 1.95): the variable, then its credentials file (the
+    /// legacy `credentials` when it exists), then the closest config file.
+    #[test]
+    fn the_token_cargo_sends_is_found_in_cargos_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = setup(dir.path());
+        let settings = Settings::load(&env).unwrap();
+        let registry = |name: &str| Registry {
+            name: name.into(),
+            index: "sparse+https://a/".into(),
+            file: PathBuf::new(),
+            credential_provider: None,
+        };
+        let sent = |env: &Environment, name: &str| {
+            let credentials = credentials(env, &settings, &registry(name)).unwrap();
+            let found = credentials.effective().unwrap().clone();
+            (found.origin, found.secret.as_deref().expose().to_string())
+        };
+        let home = dir.path().join("home");
+        assert_eq!(
+            sent(&env, "a"),
+            (
+                Origin::CredentialsFile(home.join("credentials")),
+                "Basic legacy".into()
+            )
+        );
+        assert_eq!(
+            sent(&env, "b"),
+            (
+                Origin::ConfigFile(dir.path().join("p/.cargo/../../secrets/tokens.toml")),
+                "Basic mine".into()
+            )
+        );
+        assert_eq!(
+            sent(&env, "c"),
+            (
+                Origin::ConfigFile(home.join("config.toml")),
+                "Basic home".into()
+            )
+        );
+        let with_var = env
+            .clone()
+            .with_var("CARGO_REGISTRIES_C_TOKEN", "Basic var");
+        assert_eq!(sent(&with_var, "c").1, "Basic var");
+        assert_eq!(shadowed_credentials(&home), Some(home.join("credentials")));
+    }
 }

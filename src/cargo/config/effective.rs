@@ -257,6 +257,11 @@ impl Settings {
         self.files.iter().map(ConfigFile::path)
     }
 
+    /// The same files, parsed.
+    pub fn config_files(&self) -> impl Iterator<Item = &ConfigFile> {
+        self.files.iter()
+    }
+
     /// Whether cargo reads `path` here.
     pub fn reads(&self, path: &Path) -> bool {
         self.files().any(|file| same_file(file, path))

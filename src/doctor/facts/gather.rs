@@ -113,7 +113,7 @@ pub fn facts(env: &Environment, options: Options) -> Facts {
             .collect(),
         libsecret: libsecret(env, &settings),
         unreadable_credentials: unreadable_credentials(env),
-        committed_tokens: credentials::project_config_tokens(env),
+        committed_tokens: credentials::project_config_tokens(env, &settings),
         registries,
     };
     Facts {
