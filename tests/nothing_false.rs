@@ -173,15 +173,20 @@ fn a_token_in_the_project_config_is_the_one_cargo_sends() {
         status["registries"][0]["token"]["source"], "config_file",
         "{status:#}"
     );
-    // `cargo logout` leaves that token alone; feedctl says cargo still sends it.
-    sandbox
+    // `cargo logout` leaves that token alone (though cargo:token says "removed"); feedctl
+    // says nothing was removed and that cargo still sends it.
+    let out = sandbox
         .feedctl()
-        .arg("logout")
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "cargo still sends a token for `crates`",
-        ));
+        .args(["logout", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", out.stderr_text());
+    assert_eq!(json_of(&out)["removed"], false);
+    let stderr = out.stderr_text();
+    assert!(
+        stderr.contains("cargo still sends a token for `crates`") && !stderr.contains("Logged out"),
+        "{stderr}"
+    );
 }
 
 /// Nothing stored: logout says so, exits 0, and the JSON says `removed: false`.

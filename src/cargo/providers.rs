@@ -178,7 +178,8 @@ pub fn choose(store: Store, probe: &Probe) -> Choice {
             use_os: false,
             warning: Some(format!(
                 "the OS credential store cannot be used here: {why}. Tokens will be stored in \
-                 `$CARGO_HOME/credentials.toml` (readable only by you, mode 0600). To use the \
+                 cargo's credentials file in `$CARGO_HOME` (`credentials.toml`, or the legacy \
+                 `credentials` where it exists; readable only by you, mode 0600). To use the \
                  OS store later, fix that and run `feedctl providers --store os`"
             )),
         },
@@ -412,7 +413,7 @@ mod tests {
     fn choices_never_list_a_broken_store_silently() {
         let broken = Probe::Unusable("no D-Bus".into());
         let auto = choose(Store::Auto, &broken);
-        assert!(!auto.use_os && auto.warning.unwrap().contains("credentials.toml"));
+        assert!(!auto.use_os && auto.warning.unwrap().contains("cargo's credentials file"));
         let os = choose(Store::Os, &broken);
         assert!(os.use_os && os.warning.unwrap().contains("will fail"));
         assert_eq!(

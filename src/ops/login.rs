@@ -254,7 +254,13 @@ pub fn store(
 pub fn logout_named(env: &Environment, name: Option<&str>) -> Result<(Registry, bool)> {
     let settings = Settings::load(env)?;
     let registry = settings.pick(name)?;
-    let removed = logout(env, &registry)?;
+    let before = credentials::credentials(env, &settings, &registry)?;
+    let said = run_logout(env, &registry)?;
+    // `cargo:token` says "removed" when it merely saw a token, even one in a config file or
+    // a variable that it leaves alone: only the credentials file's copy can go.
+    let only_cargo_token = before.storing.as_deref() == Some(providers::TOKEN);
+    let removed = cargo_removed(&said) && !(only_cargo_token && before.file_token.is_none());
+    report_logout(&registry.name, removed, &said);
     let still = credentials::credentials(env, &settings, &registry)?;
     if let Some(found) = still.effective() {
         ui::warn(format!(
@@ -270,26 +276,49 @@ pub fn logout_named(env: &Environment, name: Option<&str>) -> Result<(Registry, 
 /// Runs `cargo logout` for `registry`; `true` when a token was removed, `false` when cargo
 /// had none (then nothing is said to be logged out).
 pub fn logout(env: &Environment, registry: &Registry) -> Result<bool> {
-    let summary = process::registry_command(env, "logout", registry, None)?;
-    // cargo's status line is `Logout <what happened>`; its notes follow it.
-    let said = summary
+    let said = run_logout(env, registry)?;
+    let removed = cargo_removed(&said);
+    report_logout(&registry.name, removed, &said);
+    Ok(removed)
+}
+
+/// `cargo logout --registry NAME`, and cargo's status line (`Logout <what happened>`)
+/// without the notes after it.
+fn run_logout(env: &Environment, registry: &Registry) -> Result<String> {
+    let stderr = process::registry_command(env, "logout", registry, None)?;
+    Ok(stderr
         .lines()
         .find_map(|l| l.trim().strip_prefix("Logout "))
-        .unwrap_or(summary.as_str())
+        .unwrap_or(stderr.trim())
         .trim()
-        .to_string();
-    let name = &registry.name;
-    if said.contains("not currently logged in") {
+        .to_string())
+}
+
+fn cargo_removed(said: &str) -> bool {
+    !said.contains("not currently logged in")
+}
+
+fn report_logout(name: &str, removed: bool, said: &str) {
+    if !removed && cargo_removed(said) {
+        ui::status(
+            "Unchanged",
+            format!(
+                "cargo's credentials file held no token for `{name}`, so none was removed \
+                 (cargo says \"{said}\" because it saw the token it still sends, named below)"
+            ),
+        );
+        return;
+    }
+    if !removed {
         ui::status(
             "Unchanged",
             format!("no token for `{name}` was stored, so none was removed (cargo: {said})"),
         );
-        return Ok(false);
+        return;
     }
     ui::status("Logged out", format!("of `{name}` (cargo: {said})"));
     ui::note(
         "this does not revoke the token: revoke a PAT in Azure DevOps (User settings > \
          Personal access tokens)",
     );
-    Ok(true)
 }
