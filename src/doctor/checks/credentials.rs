@@ -106,7 +106,10 @@ fn shadowed(facts: &RegistryFacts, credentials: &Credentials, report: &mut Repor
                  a stale copy may answer after a logout",
                 file.origin.describe(),
             ),
-            "remove the `[registries.NAME]` table from credentials.toml".replace("NAME", name),
+            format!(
+                "remove the `[registries.{name}]` table from {}",
+                file.origin.describe()
+            ),
         )
     };
     report.warn(CheckId::TokenShadowed, message, fix);
