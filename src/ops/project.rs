@@ -309,7 +309,7 @@ pub fn registry_for_feed(
     let index = feed.index_url();
     let mut same = settings.names_for_index(&index);
     if !settings.reads(target.path()) {
-        let key = effective::canonical_index(&index);
+        let key = effective::IndexKey::new(&index);
         same.extend(
             target
                 .keys(&["registries"])
@@ -317,7 +317,7 @@ pub fn registry_for_feed(
                 .filter(|name| {
                     target
                         .get_str(&["registries", name, "index"])
-                        .is_some_and(|url| effective::canonical_index(url) == key)
+                        .is_some_and(|url| key.as_ref().is_some_and(|k| k.matches(url)))
                 })
                 .map(|name| (name, Definition::File(target.path().to_path_buf()))),
         );

@@ -288,10 +288,10 @@ impl Settings {
     /// names cargo fails: "multiple registries are configured with the same index url".
     /// All of this was checked against cargo 1.95 (tests/config_model.rs).
     pub fn names_for_index(&self, index: &str) -> Vec<(String, Definition)> {
-        let Some(wanted) = canonical_index(index) else {
+        let Some(wanted) = IndexKey::new(index) else {
             return Vec::new();
         };
-        let same = |url: &str| canonical_index(url).is_some_and(|u| u == wanted);
+        let same = |url: &str| wanted.matches(url);
         let mut names: Vec<(String, Definition)> = self
             .vars
             .iter()
@@ -687,6 +687,53 @@ pub fn canonical_index(index: &str) -> Option<String> {
     Some(url.into())
 }
 
+/// An index URL ready to be compared with many others as cargo compares them, without parsing
+/// each: see [`IndexKey::matches`].
+pub struct IndexKey {
+    canonical: String,
+    loose: Option<String>,
+}
+
+impl IndexKey {
+    /// `None` for what cargo cannot parse.
+    pub fn new(index: &str) -> Option<IndexKey> {
+        Some(IndexKey {
+            canonical: canonical_index(index)?,
+            loose: loose_key(index),
+        })
+    }
+
+    /// Whether `other` is the same index for cargo. A config may list thousands of registries:
+    /// those written plainly are told apart by a cheap key that any two equal URLs share,
+    /// and only the rest are parsed.
+    pub fn matches(&self, other: &str) -> bool {
+        if let (Some(mine), Some(theirs)) = (&self.loose, loose_key(other))
+            && *mine != theirs
+        {
+            return false;
+        }
+        canonical_index(other).is_some_and(|c| c == self.canonical)
+    }
+}
+
+/// For a URL written plainly (URL-safe ASCII, no `..`, no port, user, query or fragment), a
+/// key that [`canonical_index`]'s rewrites cannot change: lower case, no `sparse+`, no `/` or
+/// `.`, no final `git`. Two URLs with different keys are different indexes; `None` when the
+/// URL is not plain enough to tell.
+fn loose_key(url: &str) -> Option<String> {
+    let plain = url
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/+:".contains(&b));
+    let (_, rest) = url.split_once("://")?;
+    if !plain || url.contains("/..") || rest.contains(':') {
+        return None;
+    }
+    let lower = url.to_ascii_lowercase();
+    let lower = lower.strip_prefix("sparse+").unwrap_or(&lower);
+    let key: String = lower.chars().filter(|c| !matches!(c, '/' | '.')).collect();
+    Some(key.strip_suffix("git").unwrap_or(&key).to_string())
+}
+
 fn listing(registries: &[Registry]) -> String {
     if registries.is_empty() {
         return String::new();
@@ -850,12 +897,25 @@ mod tests {
             "sparse+http://localhost:9/x/",
         ];
         let key = canonical_index(base).unwrap();
+        let quick = IndexKey::new(base).unwrap();
         for url in same {
             assert_eq!(canonical_index(url).as_deref(), Some(key.as_str()), "{url}");
+            assert!(quick.matches(url), "{url}");
         }
         for url in different {
             assert_ne!(canonical_index(url).as_deref(), Some(key.as_str()), "{url}");
+            assert!(!quick.matches(url), "{url}");
         }
+        // Only a prefilter: URLs the cheap key cannot tell apart are parsed.
+        assert_eq!(loose_key("https://h/x.git"), loose_key("https://h/xgit"));
+        assert!(
+            !IndexKey::new("https://h/x.git")
+                .unwrap()
+                .matches("https://h/xgit")
+        );
+        assert_eq!(loose_key("https://h:443/x/"), None);
+        let github = IndexKey::new("https://github.com/Org/Index").unwrap();
+        assert!(github.matches("sparse+https://github.com/org/index/"));
         assert_eq!(canonical_index("not a url"), None);
     }
 
