@@ -145,13 +145,13 @@ impl Outcome {
 
 /// Plan → (dry run: diffs) → token checked → files written → `cargo login`.
 pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
-    let (plan, project_file) = plan(opts, env)?;
+    let (plan, project_file, before) = plan(opts, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
     let project_edit = |file: &mut ConfigFile| project::connect(file, &plan.edit);
     let home_edit = |file: &mut ConfigFile| plan.home.apply(file);
     let project_planned = edit::plan_loaded(project_file, project_edit)?;
     // What cargo will see once the edit is saved: the checks before writing go by it.
-    let after = check_cargo_will_see(env, &plan, &project_planned.file, opts.user)?;
+    let after = check_cargo_will_see(before, &plan, &project_planned.file, opts.user)?;
     let mut drops_feedctl = false;
     let home_planned = if plan.home.is_empty() {
         None
@@ -318,8 +318,9 @@ fn registry_provider(
     })
 }
 
-/// The plan, and the project config as read while planning (parsed once, then edited).
-fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile)> {
+/// The plan, the project config as read while planning (parsed once, then edited), and
+/// cargo's view of the config before the edit.
+fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile, Settings)> {
     opts.check_flags()?;
     let feed = resolve_feed(opts.url, &opts.parts).map_err(usage)?;
     let index = feed.index_url();
@@ -382,20 +383,21 @@ fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile)> {
         config,
         home,
     };
-    Ok((plan, project_file))
+    Ok((plan, project_file, before))
 }
 
 /// Refuses an edit that cargo would not see from here: a closer config, an `include`d file or
 /// a `CARGO_REGISTRIES_<NAME>_INDEX` that defines the registry otherwise or replaces crates.io
 /// with something else wins over the file being written. With `--user` that is only a warning
-/// (this project overrides the user's config on purpose). Returns that view of the config.
+/// (this project overrides the user's config on purpose). `before` is cargo's view as
+/// planned; returns the view once the edit is saved.
 fn check_cargo_will_see(
-    env: &Environment,
+    before: Settings,
     plan: &Plan,
     edited: &ConfigFile,
     user: bool,
 ) -> Result<Settings> {
-    let settings = Settings::load_with(env, edited)?;
+    let settings = before.with_edited(edited);
     let file = edited.path().display();
     if !settings.reads(edited.path()) {
         ui::note(format!(

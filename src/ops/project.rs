@@ -17,7 +17,8 @@ use toml_edit::{DocumentMut, Item, Value};
 
 use crate::azure::feed::{self, Feed};
 use crate::cargo::config::edit::{ConfigFile, NewParent};
-use crate::cargo::config::effective::{self, Definition, Settings};
+use crate::cargo::config::effective::{Definition, Settings};
+use crate::cargo::config::index_url;
 use crate::exit::{Code, Failure};
 
 const REPLACE_WITH: [&str; 3] = ["source", "crates-io", "replace-with"];
@@ -309,7 +310,7 @@ pub fn registry_for_feed(
     let index = feed.index_url();
     let mut same = settings.names_for_index(&index);
     if !settings.reads(target.path()) {
-        let key = effective::IndexKey::new(&index);
+        let key = index_url::IndexKey::new(&index);
         same.extend(
             target
                 .keys(&["registries"])
@@ -325,14 +326,19 @@ pub fn registry_for_feed(
     if same.is_empty() {
         // Parse only what may be a spelling of this feed: a config can list thousands.
         let name = feed.name.to_ascii_lowercase();
+        let name = name.as_str();
         same = settings
-            .registries()
-            .into_iter()
-            .filter(|r| {
-                r.index.to_ascii_lowercase().contains(&name)
-                    && Feed::parse_url(&r.index).is_ok_and(|f| &f == feed)
+            .config_files()
+            .flat_map(|file| {
+                file.keys(&["registries"])
+                    .into_iter()
+                    .filter_map(move |key| {
+                        let url = file.get_str(&["registries", &key, "index"])?;
+                        let spelled = url.to_ascii_lowercase().contains(name)
+                            && Feed::parse_url(url).is_ok_and(|f| &f == feed);
+                        spelled.then(|| (key, Definition::File(file.path().to_path_buf())))
+                    })
             })
-            .filter_map(|r| Some((r.name.clone(), settings.index_origin(&r.name)?.clone())))
             .collect();
     }
     // Already there under the wanted name: nothing to reuse.

@@ -12,13 +12,14 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result, bail};
 use toml_edit::{Item, Value};
 
 use crate::azure::feed;
 use crate::cargo::config::edit::{self, ConfigFile};
-use crate::cargo::config::include;
+use crate::cargo::config::{include, index_url};
 use crate::cargo::providers;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
@@ -127,7 +128,9 @@ pub struct Settings {
     files: Vec<ConfigFile>,
     vars: BTreeMap<String, String>,
     cwd: PathBuf,
-    registries: Vec<Resolved>,
+    /// Resolved when first asked for: a caller that only compares index URLs (connect's
+    /// reuse search) does not pay for resolving thousands of registries.
+    registries: OnceLock<Vec<Resolved>>,
 }
 
 /// A registry and where its two settings came from.
@@ -182,6 +185,19 @@ impl Settings {
         let settings = Settings::from_parts(files, vars, env.cwd().to_path_buf());
         settings.check_types()?;
         Ok(settings)
+    }
+
+    /// These settings once `edited` is saved at its path: the file there is swapped for it,
+    /// without reading every file again. For an edit that leaves `include` alone (connect's),
+    /// that is what [`load_with`](Self::load_with) reads.
+    pub fn with_edited(mut self, edited: &ConfigFile) -> Settings {
+        for file in &mut self.files {
+            if same_file(file.path(), edited.path()) {
+                *file = edited.clone();
+            }
+        }
+        self.registries = OnceLock::new();
+        self
     }
 
     /// Fails as cargo does, on every command, when a setting feedctl models has a value of
@@ -242,14 +258,16 @@ impl Settings {
         vars: BTreeMap<String, String>,
         cwd: PathBuf,
     ) -> Settings {
-        let mut settings = Settings {
+        Settings {
             files,
             vars,
             cwd,
-            registries: Vec::new(),
-        };
-        settings.registries = settings.resolve_registries();
-        settings
+            registries: OnceLock::new(),
+        }
+    }
+
+    fn resolved_all(&self) -> &[Resolved] {
+        self.registries.get_or_init(|| self.resolve_registries())
     }
 
     /// Every config file cargo reads here, highest precedence first.
@@ -269,7 +287,10 @@ impl Settings {
 
     /// Every registry defined anywhere, the closest definition winning, sorted by name.
     pub fn registries(&self) -> Vec<Registry> {
-        self.registries.iter().map(|r| r.registry.clone()).collect()
+        self.resolved_all()
+            .iter()
+            .map(|r| r.registry.clone())
+            .collect()
     }
 
     /// `registries.NAME.token` from the closest file that sets it, with that file: cargo's
@@ -284,11 +305,11 @@ impl Settings {
     /// it does for every registry it needs a token for: the `CARGO_REGISTRIES_<KEY>_INDEX`
     /// variables holding that URL (named by the key in lower case) if there is one, else the
     /// `[registries]` entries of the files (each index from its closest file; the variables
-    /// are not applied there). URLs are compared by [`canonical_index`]. With two or more
+    /// are not applied there). URLs are compared by [`index_url::canonical_index`]. With two or more
     /// names cargo fails: "multiple registries are configured with the same index url".
     /// All of this was checked against cargo 1.95 (tests/config_model.rs).
     pub fn names_for_index(&self, index: &str) -> Vec<(String, Definition)> {
-        let Some(wanted) = IndexKey::new(index) else {
+        let Some(wanted) = index_url::IndexKey::new(index) else {
             return Vec::new();
         };
         let same = |url: &str| wanted.matches(url);
@@ -337,10 +358,10 @@ impl Settings {
 
     fn resolved(&self, name: &str) -> Option<&Resolved> {
         // Sorted by name (see `resolve_registries`).
-        self.registries
-            .binary_search_by(|r| r.registry.name.as_str().cmp(name))
+        let all = self.resolved_all();
+        all.binary_search_by(|r| r.registry.name.as_str().cmp(name))
             .ok()
-            .map(|i| &self.registries[i])
+            .map(|i| &all[i])
     }
 
     fn resolve_registries(&self) -> Vec<Resolved> {
@@ -657,83 +678,6 @@ impl Settings {
     }
 }
 
-/// An index URL as cargo compares two of them (its `CanonicalUrl`): parsed by the `url` crate
-/// (so the scheme is lower-cased and `.` segments go; a `sparse+` URL keeps its host's case),
-/// one trailing `/` dropped, github.com URLs lower-cased with an `https` scheme, and a
-/// trailing `.git` dropped. `None` for what cargo cannot parse (it skips such an entry).
-pub fn canonical_index(index: &str) -> Option<String> {
-    let mut url = url::Url::parse(index).ok()?;
-    if url.cannot_be_a_base() {
-        return None;
-    }
-    if url.path().ends_with('/') {
-        url.path_segments_mut().ok()?.pop_if_empty();
-    }
-    if url.host_str() == Some("github.com") {
-        url = format!("https{}", &url[url::Position::AfterScheme..])
-            .parse()
-            .ok()?;
-        let path = url.path().to_lowercase();
-        url.set_path(&path);
-    }
-    if let Some(last) = url
-        .path_segments()
-        .and_then(|mut segments| segments.next_back())
-        .and_then(|last| last.strip_suffix(".git"))
-        .map(str::to_string)
-    {
-        url.path_segments_mut().ok()?.pop().push(&last);
-    }
-    Some(url.into())
-}
-
-/// An index URL ready to be compared with many others as cargo compares them, without parsing
-/// each: see [`IndexKey::matches`].
-pub struct IndexKey {
-    canonical: String,
-    loose: Option<String>,
-}
-
-impl IndexKey {
-    /// `None` for what cargo cannot parse.
-    pub fn new(index: &str) -> Option<IndexKey> {
-        Some(IndexKey {
-            canonical: canonical_index(index)?,
-            loose: loose_key(index),
-        })
-    }
-
-    /// Whether `other` is the same index for cargo. A config may list thousands of registries:
-    /// those written plainly are told apart by a cheap key that any two equal URLs share,
-    /// and only the rest are parsed.
-    pub fn matches(&self, other: &str) -> bool {
-        if let (Some(mine), Some(theirs)) = (&self.loose, loose_key(other))
-            && *mine != theirs
-        {
-            return false;
-        }
-        canonical_index(other).is_some_and(|c| c == self.canonical)
-    }
-}
-
-/// For a URL written plainly (URL-safe ASCII, no `..`, no port, user, query or fragment), a
-/// key that [`canonical_index`]'s rewrites cannot change: lower case, no `sparse+`, no `/` or
-/// `.`, no final `git`. Two URLs with different keys are different indexes; `None` when the
-/// URL is not plain enough to tell.
-fn loose_key(url: &str) -> Option<String> {
-    let plain = url
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-._~/+:".contains(&b));
-    let (_, rest) = url.split_once("://")?;
-    if !plain || url.contains("/..") || rest.contains(':') {
-        return None;
-    }
-    let lower = url.to_ascii_lowercase();
-    let lower = lower.strip_prefix("sparse+").unwrap_or(&lower);
-    let key: String = lower.chars().filter(|c| !matches!(c, '/' | '.')).collect();
-    Some(key.strip_suffix("git").unwrap_or(&key).to_string())
-}
-
 fn listing(registries: &[Registry]) -> String {
     if registries.is_empty() {
         return String::new();
@@ -873,50 +817,6 @@ mod tests {
             s.index_origin("my-feed"),
             Some(&Definition::Env("CARGO_REGISTRIES_MY_FEED_INDEX".into()))
         );
-    }
-
-    /// The spellings real cargo 1.95 took for one index (and those it told apart) when two
-    /// registries named it.
-    #[test]
-    fn index_urls_compare_as_cargo_compares_them() {
-        let base = "sparse+http://127.0.0.1:9/x/";
-        let same = [
-            "sparse+http://127.0.0.1:9/x",
-            "sparse+HTTP://127.0.0.1:9/x/",
-            "sparse+http://127.0.0.1:9/./x/",
-            "sparse+http://127.0.0.1:9/x.git/",
-            "sparse+http://127.0.0.1:9/x.git",
-        ];
-        let different = [
-            "sparse+http://127.0.0.1:9/X/",
-            "http://127.0.0.1:9/x/",
-            "sparse+http://127.0.0.1:9/x//",
-            "sparse+http://127.0.0.1:9/x/?",
-            "sparse+http://127.0.0.1:9/x/#frag",
-            "sparse+http://127.0.0.1:9/%78/",
-            "sparse+http://localhost:9/x/",
-        ];
-        let key = canonical_index(base).unwrap();
-        let quick = IndexKey::new(base).unwrap();
-        for url in same {
-            assert_eq!(canonical_index(url).as_deref(), Some(key.as_str()), "{url}");
-            assert!(quick.matches(url), "{url}");
-        }
-        for url in different {
-            assert_ne!(canonical_index(url).as_deref(), Some(key.as_str()), "{url}");
-            assert!(!quick.matches(url), "{url}");
-        }
-        // Only a prefilter: URLs the cheap key cannot tell apart are parsed.
-        assert_eq!(loose_key("https://h/x.git"), loose_key("https://h/xgit"));
-        assert!(
-            !IndexKey::new("https://h/x.git")
-                .unwrap()
-                .matches("https://h/xgit")
-        );
-        assert_eq!(loose_key("https://h:443/x/"), None);
-        let github = IndexKey::new("https://github.com/Org/Index").unwrap();
-        assert!(github.matches("sparse+https://github.com/org/index/"));
-        assert_eq!(canonical_index("not a url"), None);
     }
 
     #[test]
