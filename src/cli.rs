@@ -534,7 +534,9 @@ pub struct ConnectArgs {
     /// storing nothing, e.g. `--auth azure-cli` after `az login`; `entra` does the same with
     /// the first source that applies here, in this order: GitHub Actions OIDC, Azure
     /// Pipelines OIDC, Kubernetes workload identity, managed identity, Codespaces, `az`.
-    #[arg(long, value_enum, default_value_t = AuthMode::Pat, conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli"])]
+    // The token flags go with `pat` only: `connect::Options::check_flags` says so, as clap
+    // cannot tie a conflict to one value.
+    #[arg(long, value_enum, default_value_t = AuthMode::Pat)]
     pub auth: AuthMode,
 }
 

@@ -76,6 +76,15 @@ impl Environment {
         self
     }
 
+    /// The same surroundings with variable `name` set to bytes that are not valid Unicode.
+    #[cfg(all(test, unix))]
+    pub fn with_raw_var(mut self, name: &str, value: &[u8]) -> Environment {
+        use std::os::unix::ffi::OsStrExt;
+        let value = OsStr::from_bytes(value).to_os_string();
+        self.vars.insert(key(name.as_ref()), (name.into(), value));
+        self
+    }
+
     /// The same surroundings with this home directory.
     #[cfg(test)]
     pub fn with_home(mut self, home: impl Into<PathBuf>) -> Environment {
@@ -107,9 +116,22 @@ impl Environment {
             .map(|(_, v)| v.as_os_str())
     }
 
-    /// A variable's value; `None` when unset or not valid Unicode.
+    /// A variable's value; `None` when unset or not valid Unicode (as cargo reads its own
+    /// `CARGO_*` settings: such a value counts as unset).
     pub fn var(&self, name: &str) -> Option<String> {
         self.var_os(name)?.to_str().map(str::to_string)
+    }
+
+    /// A variable feedctl was told to read (`--pat-env VAR`), where a value that is not
+    /// valid Unicode is set, not missing: `Err` says so, naming the variable.
+    pub fn var_text(&self, name: &str) -> Result<Option<String>> {
+        match self.var_os(name) {
+            None => Ok(None),
+            Some(value) => match value.to_str() {
+                Some(text) => Ok(Some(text.to_string())),
+                None => bail!("the variable `{name}` is set, but its value is not valid UTF-8"),
+            },
+        }
     }
 
     /// Every variable whose name starts with `prefix`, as (name, value), sorted by name;
@@ -123,6 +145,20 @@ impl Environment {
             .collect();
         vars.sort();
         vars
+    }
+
+    /// The variables starting with one of `prefixes` whose name or value is not valid
+    /// Unicode (names shown lossily), sorted: set, yet [`var`](Self::var) reads them as unset.
+    pub fn non_unicode_vars(&self, prefixes: &[&str]) -> Vec<String> {
+        let mut found: Vec<String> = self
+            .vars
+            .values()
+            .filter(|(k, v)| k.to_str().is_none() || v.to_str().is_none())
+            .map(|(k, _)| k.to_string_lossy().into_owned())
+            .filter(|k| prefixes.iter().any(|p| k.starts_with(p)))
+            .collect();
+        found.sort();
+        found
     }
 
     /// Whether a person may be at the keyboard: stdin is a terminal and we are not in CI.

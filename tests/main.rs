@@ -26,6 +26,7 @@ mod help;
 mod human_output;
 mod json_contract;
 mod leaks;
+mod nothing_false;
 mod nothing_lost;
 mod properties;
 mod secrets;

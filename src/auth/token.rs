@@ -74,7 +74,7 @@ pub fn read(source: &Source, env: &Environment) -> Result<Secret> {
             let line = env.read_stdin_line().context("`--pat-stdin`")?;
             from_pasted(&line, "standard input")
         }
-        Source::EnvVar(var) => match env.var(var) {
+        Source::EnvVar(var) => match pat_env(env, var)? {
             Some(pat) => from_pasted(&pat, &format!("`{var}`")),
             None => bail!(Failure::new(
                 Code::Auth,
@@ -83,6 +83,17 @@ pub fn read(source: &Source, env: &Environment) -> Result<Secret> {
         },
         Source::AzureCli => Ok(crate::auth::azure_cli::access_token(env)?.token.header),
     }
+}
+
+/// The value of `--pat-env VAR`: a usage error (exit 2) naming the variable when it is set
+/// but not valid UTF-8, which is not the same as unset (a PAT is plain text).
+pub fn pat_env(env: &Environment, var: &str) -> Result<Option<String>, Failure> {
+    env.var_text(var).map_err(|e| {
+        Failure::new(
+            Code::Usage,
+            format!("`--pat-env {var}`: {e}; set it again to the PAT as plain text"),
+        )
+    })
 }
 
 /// Whether a value is an Azure Pipelines macro that was never expanded, such as
@@ -293,6 +304,22 @@ mod tests {
         for bad in ["Basic not-base64!", "Basic YWJj", "Bearer ", "Bearer a b"] {
             assert!(from_pasted(bad, "t").is_err(), "{bad}");
         }
+    }
+
+    /// A variable that is set to bytes that are not UTF-8 is named as such, never "not set".
+    #[cfg(unix)]
+    #[test]
+    fn a_pat_env_variable_that_is_not_utf8_is_not_called_unset() {
+        let env = Environment::for_test("/").with_raw_var("MY_PAT", b"pat\xff");
+        let err = read(&Source::EnvVar("MY_PAT".into()), &env).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("`MY_PAT` is set, but its value is not valid UTF-8"),
+            "{text}"
+        );
+        assert_eq!(crate::exit::code_of(&err), Code::Usage as i32);
+        let unset = read(&Source::EnvVar("NONE".into()), &env).unwrap_err();
+        assert!(unset.to_string().contains("is not set"));
     }
 
     #[test]

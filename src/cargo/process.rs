@@ -24,9 +24,9 @@ fn index_override(registry: &Registry) -> String {
 /// Runs `cargo <verb> --registry NAME` (`login` or `logout`) in the working directory, with
 /// `token` on stdin. The index goes along with `--config`, so cargo acts on exactly the URL
 /// feedctl checked, even when the registry is defined in a file cargo would not read from
-/// here. Returns cargo's own summary line. A cargo that fails may have left its credentials
-/// files half-written (a full disk, killed): the caller guards them (see
-/// `ops::transaction::Transaction::guard`).
+/// here. Returns what cargo said (its stderr, with [`redact`] applied). A cargo that fails may
+/// have left its credentials files half-written (a full disk, killed): the caller guards them
+/// (see `ops::transaction::Transaction::guard`).
 pub fn registry_command(
     env: &Environment,
     verb: &str,
@@ -80,14 +80,8 @@ pub fn registry_command(
         };
         bail!("`{shown}` failed ({}){said}", output.status);
     }
-    let summary = stderr
-        .lines()
-        .map(str::trim)
-        .rfind(|l| !l.is_empty())
-        .unwrap_or("done")
-        .to_string();
-    ui::debug(format!("cargo: {summary}"));
-    Ok(summary)
+    ui::debug(format!("cargo: {}", stderr.trim_end()));
+    Ok(stderr)
 }
 
 /// cargo's messages without what could hold a secret: the lines of a TOML error that quote the

@@ -6,6 +6,7 @@
 //! library, no D-Bus session: every headless Linux box) breaks every authenticated command,
 //! even with `CARGO_REGISTRIES_<NAME>_TOKEN` set. The probe below exists to never write that.
 
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -177,7 +178,8 @@ pub fn choose(store: Store, probe: &Probe) -> Choice {
             use_os: false,
             warning: Some(format!(
                 "the OS credential store cannot be used here: {why}. Tokens will be stored in \
-                 `$CARGO_HOME/credentials.toml` (readable only by you, mode 0600). To use the \
+                 cargo's credentials file in `$CARGO_HOME` (`credentials.toml`, or the legacy \
+                 `credentials` where it exists; readable only by you, mode 0600). To use the \
                  OS store later, fix that and run `feedctl providers --store os`"
             )),
         },
@@ -223,13 +225,22 @@ pub fn storing_provider(list: &[String]) -> Option<&str> {
         .find(|p| *p != "cargo:token-from-stdout" && !other_os_store(p))
 }
 
+/// The credentials file cargo reads, and `cargo login` with `cargo:token` writes: the legacy
+/// `credentials` whenever it exists (even beside a `credentials.toml`), else
+/// `credentials.toml`, existing or not.
+pub fn credentials_path(cargo_home: &Path) -> PathBuf {
+    let legacy = cargo_home.join("credentials");
+    if legacy.exists() {
+        legacy
+    } else {
+        cargo_home.join("credentials.toml")
+    }
+}
+
 /// Where a provider keeps tokens, for messages.
 pub fn describe_store(provider: &str, cargo_home: &std::path::Path) -> String {
     match provider {
-        TOKEN => format!(
-            "`{}` (cargo:token)",
-            cargo_home.join("credentials.toml").display()
-        ),
+        TOKEN => format!("`{}` (cargo:token)", credentials_path(cargo_home).display()),
         LIBSECRET => "the Secret Service keyring (cargo:libsecret)".to_string(),
         WINCRED => "Windows Credential Manager (cargo:wincred)".to_string(),
         MACOS_KEYCHAIN => "the macOS Keychain (cargo:macos-keychain)".to_string(),
@@ -402,7 +413,7 @@ mod tests {
     fn choices_never_list_a_broken_store_silently() {
         let broken = Probe::Unusable("no D-Bus".into());
         let auto = choose(Store::Auto, &broken);
-        assert!(!auto.use_os && auto.warning.unwrap().contains("credentials.toml"));
+        assert!(!auto.use_os && auto.warning.unwrap().contains("cargo's credentials file"));
         let os = choose(Store::Os, &broken);
         assert!(os.use_os && os.warning.unwrap().contains("will fail"));
         assert_eq!(

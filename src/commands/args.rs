@@ -151,7 +151,7 @@ pub fn ci_env(args: &EnvArgs) -> ci_env::Options<'_> {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
+    use clap::{CommandFactory, Parser};
 
     use super::*;
     use crate::cli::{Cli, Command};
@@ -217,6 +217,188 @@ mod tests {
             };
             assert_eq!(summary(&connect(&args)), expected, "{argv}");
         }
+    }
+
+    /// Command lines as README.md and docs/*.md write them (`…` filled in), each with whether
+    /// feedctl accepts it: clap first, then connect's own check of `--auth` with the token
+    /// flags, which clap cannot express.
+    #[test]
+    fn documented_command_lines_are_accepted() {
+        const FEED: &str = "https://dev.azure.com/contoso/web/_artifacts/feed/crates";
+        let table = [
+            ("connect --org contoso --feed crates", true),
+            ("connect --org contoso --feed tools --user", true),
+            ("connect --org contoso --project Web --feed crates", true),
+            (
+                "connect --server-url https://tfs.contoso.com/tfs --collection DefaultCollection --feed crates",
+                true,
+            ),
+            (&format!("connect {FEED} --auth azure-cli"), true),
+            (&format!("connect {FEED} --auth entra"), true),
+            (&format!("connect {FEED} --pat-stdin"), true),
+            (&format!("connect {FEED} --force-auth"), true),
+            (&format!("connect {FEED} --pat-env AZURE_DEVOPS_PAT"), true),
+            (&format!("connect {FEED} --azure-cli"), true),
+            // The way back from `--auth azure-cli` (docs/auth.md), with each token source.
+            (&format!("connect {FEED} --auth pat"), true),
+            (&format!("connect {FEED} --auth pat --pat-stdin"), true),
+            (
+                &format!("connect {FEED} --auth pat --pat-env AZURE_DEVOPS_PAT"),
+                true,
+            ),
+            (&format!("connect {FEED} --auth pat --azure-cli"), true),
+            (
+                &format!("connect {FEED} --auth azure-cli --pat-stdin"),
+                false,
+            ),
+            (&format!("connect {FEED} --auth entra --pat-env PAT"), false),
+            (
+                &format!("connect {FEED} --auth azure-cli --azure-cli"),
+                false,
+            ),
+            (&format!("connect {FEED} --no-login --pat-stdin"), false),
+            ("disconnect --user", true),
+            ("disconnect --name crates --logout", true),
+            ("login --pat-stdin --json", true),
+            ("login --name crates", true),
+            ("logout --name crates", true),
+            ("providers --auth entra --name crates", true),
+            ("providers --auth azure-cli --name crates", true),
+            ("providers --store file --dry-run", true),
+            ("env --auth entra", true),
+            ("env --format azure-pipelines", true),
+            ("env --format powershell", true),
+            ("env --verify", true),
+            ("doctor --offline --json", true),
+            ("status --json", true),
+            ("completions bash", true),
+        ];
+        for (argv, accepted) in table {
+            let argv_all = ["feedctl"].into_iter().chain(argv.split(' '));
+            let parsed = Cli::try_parse_from(argv_all).map_err(|e| e.to_string());
+            let checked = parsed.and_then(|cli| match cli.command {
+                Some(Command::Connect(args)) => {
+                    connect(&args).check_flags().map_err(|e| e.to_string())
+                }
+                _ => Ok(()),
+            });
+            assert_eq!(checked.is_ok(), accepted, "{argv}: {checked:?}");
+        }
+    }
+
+    /// Every command line README.md and docs/*.md show (in code blocks, after `$ ` or `| `, and
+    /// in inline code), with `…` filled in, is accepted by the CLI; lines showing a syntax
+    /// (`[--name R]`, `<feed-url>`, `a|b`) are left to the table above.
+    #[test]
+    fn every_command_line_in_the_docs_parses() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("README.md")];
+        for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+            files.push(entry.unwrap().path());
+        }
+        let mut seen = 0;
+        for file in files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "md"))
+        {
+            let text = std::fs::read_to_string(file).unwrap();
+            for line in text.lines() {
+                for (at, _) in line.match_indices("feedctl ") {
+                    let before = line[..at].trim_end();
+                    let inline = before.ends_with('`');
+                    if !(before.is_empty() || inline || before.ends_with('|') || before == "$") {
+                        continue;
+                    }
+                    // Inline code ends at its backtick; code blocks hold none.
+                    let rest = line[at..].split('`').next().unwrap();
+                    let command = rest.split(" | ").next().unwrap();
+                    let command = command.split(" #").next().unwrap().trim();
+                    if command.contains(['[', '<', '|', '{', '*']) || command.ends_with('`') {
+                        continue;
+                    }
+                    let command = command.replace(
+                        "…",
+                        "https://dev.azure.com/contoso/web/_artifacts/feed/crates",
+                    );
+                    let Some(mut argv) = split_words(&command) else {
+                        continue;
+                    };
+                    // The docs' placeholders, where a value must be one of a list.
+                    for word in &mut argv {
+                        if word == "SHELL" {
+                            *word = "bash".to_string();
+                        }
+                    }
+                    // Prose that starts with the program's name, e.g. "feedctl encodes …".
+                    if argv.len() > 1
+                        && !argv[1].starts_with('-')
+                        && argv[1].chars().any(char::is_uppercase)
+                    {
+                        continue;
+                    }
+                    let parsed = Cli::try_parse_from(&argv);
+                    if argv.len() > 1
+                        && !argv[1].starts_with('-')
+                        && parsed.is_err()
+                        && !Cli::command()
+                            .get_subcommands()
+                            .any(|c| c.get_name() == argv[1])
+                    {
+                        continue;
+                    }
+                    use clap::error::ErrorKind;
+                    let checked = match parsed {
+                        // `--help` and `--version` "fail" with their text.
+                        Err(e)
+                            if matches!(
+                                e.kind(),
+                                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+                            ) =>
+                        {
+                            Ok(())
+                        }
+                        other => {
+                            other
+                                .map_err(|e| e.to_string())
+                                .and_then(|cli| match cli.command {
+                                    Some(Command::Connect(args)) => {
+                                        connect(&args).check_flags().map_err(|e| e.to_string())
+                                    }
+                                    _ => Ok(()),
+                                })
+                        }
+                    };
+                    assert!(
+                        checked.is_ok(),
+                        "{}: `{command}`: {checked:?}",
+                        file.display()
+                    );
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 20, "only {seen} command lines found in the docs");
+    }
+
+    /// Words as a POSIX shell splits a simple line: spaces, and `"…"`/`'…'` quoting.
+    fn split_words(line: &str) -> Option<Vec<String>> {
+        let mut words = Vec::new();
+        let mut word: Option<String> = None;
+        let mut quote: Option<char> = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), c) => word.get_or_insert_default().push(c),
+                (None, '"' | '\'') => {
+                    quote = Some(c);
+                    word.get_or_insert_default();
+                }
+                (None, c) if c.is_whitespace() => words.extend(word.take()),
+                (None, c) => word.get_or_insert_default().push(c),
+            }
+        }
+        words.extend(word);
+        quote.is_none().then_some(words)
     }
 
     #[test]

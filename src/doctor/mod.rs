@@ -37,9 +37,11 @@ pub fn check(facts: &Facts) -> Report {
     providers::libsecret(config.libsecret.as_ref(), &mut report);
     setup::offline(config, &mut report);
     setup::name_collisions(config, &mut report);
+    setup::non_unicode(config, &mut report);
     for registry in &config.registries {
         let mut own = Report::for_registry(&registry.registry.name);
         index::sparse(registry, &mut own);
+        index::unique(registry, &mut own);
         report.append(own);
     }
     files::legacy(config, &mut report);

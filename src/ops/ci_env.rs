@@ -234,7 +234,9 @@ fn read_token(
     }
     if let Some(source) = token::select_source(&opts.token, false) {
         return match &source {
-            Source::EnvVar(var) if env.var(var).is_none_or(|v| v.trim().is_empty()) => {
+            Source::EnvVar(var)
+                if token::pat_env(env, var)?.is_none_or(|v| v.trim().is_empty()) =>
+            {
                 bail!(Failure::new(
                     Code::Auth,
                     format!("`--pat-env {var}`: the variable `{var}` is unset or empty")
@@ -244,7 +246,10 @@ fn read_token(
             _ => token::read(&source, env).map(Issued::Pat),
         };
     }
-    match env.var(SYSTEM_ACCESSTOKEN).filter(|v| !v.trim().is_empty()) {
+    let access_token = env
+        .var_text(SYSTEM_ACCESSTOKEN)
+        .map_err(|e| Failure::new(Code::Usage, format!("{e:#}")))?;
+    match access_token.filter(|v| !v.trim().is_empty()) {
         Some(access_token) if token::unexpanded_macro(&access_token) => {
             bail!(token::macro_error(&format!("`{SYSTEM_ACCESSTOKEN}`")))
         }

@@ -15,7 +15,7 @@ use crate::auth::token::{self, SourceFlags};
 use crate::auth::{azure_cli, entra};
 use crate::azure::feed::{self, Feed, FeedParts};
 use crate::cargo::config::edit::{self, ConfigFile, Updated};
-use crate::cargo::config::effective::{Registry, Settings};
+use crate::cargo::config::effective::{Definition, Registry, Settings};
 use crate::cargo::providers::Store;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
@@ -51,14 +51,44 @@ pub struct Options<'a> {
     pub auth: AuthMode,
 }
 
+impl Options<'_> {
+    /// The token flags choose what `--auth pat` stores; with feedctl as the provider
+    /// (`azure-cli`, `entra`) nothing is stored, so a token flag there is a mistake, said as
+    /// clap says its own conflicts.
+    pub fn check_flags(&self) -> Result<(), Failure> {
+        let flag = if self.token.pat_stdin {
+            "--pat-stdin"
+        } else if self.token.pat_env.is_some() {
+            "--pat-env"
+        } else if self.token.azure_cli {
+            "--azure-cli"
+        } else {
+            return Ok(());
+        };
+        if self.auth == AuthMode::Pat {
+            return Ok(());
+        }
+        Err(Failure::new(
+            Code::Usage,
+            format!(
+                "`{flag}` cannot be used with `--auth {}`: feedctl then gets a fresh token for \
+                 every cargo command and stores none; drop `{flag}`, or pass `--auth pat` to \
+                 store a token",
+                self.auth.name()
+            ),
+        ))
+    }
+}
+
 /// What `connect` will do, decided from the options and the files as they are.
 #[derive(Debug)]
 pub struct Plan {
     pub feed: Feed,
     pub auth: AuthMode,
     pub edit: ConnectEdit,
-    /// Another name already pointing at the feed, reused instead of the one asked for.
-    pub reused_from: Option<PathBuf>,
+    /// Where another name already pointing at the feed is defined, when it is reused instead
+    /// of the one asked for.
+    pub reused_from: Option<Definition>,
     pub config: PathBuf,
     pub home: HomeEdit,
 }
@@ -115,13 +145,13 @@ impl Outcome {
 
 /// Plan → (dry run: diffs) → token checked → files written → `cargo login`.
 pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
-    let (plan, project_file) = plan(opts, env)?;
+    let (plan, project_file, before) = plan(opts, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
     let project_edit = |file: &mut ConfigFile| project::connect(file, &plan.edit);
     let home_edit = |file: &mut ConfigFile| plan.home.apply(file);
     let project_planned = edit::plan_loaded(project_file, project_edit)?;
     // What cargo will see once the edit is saved: the checks before writing go by it.
-    let after = check_cargo_will_see(env, &plan, &project_planned.file, opts.user)?;
+    let after = check_cargo_will_see(before, &plan, &project_planned.file, opts.user)?;
     let mut drops_feedctl = false;
     let home_planned = if plan.home.is_empty() {
         None
@@ -288,8 +318,10 @@ fn registry_provider(
     })
 }
 
-/// The plan, and the project config as read while planning (parsed once, then edited).
-fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile)> {
+/// The plan, the project config as read while planning (parsed once, then edited), and
+/// cargo's view of the config before the edit.
+fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile, Settings)> {
+    opts.check_flags()?;
     let feed = resolve_feed(opts.url, &opts.parts).map_err(usage)?;
     let index = feed.index_url();
     let wanted = wanted_name(opts.name, &feed)?;
@@ -301,17 +333,16 @@ fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile)> {
         config
     };
     let project_file = edit::load_target(&config)?;
-    let existing =
-        project::registry_for_feed(env.cwd(), &env.cargo_home()?, &wanted, &feed, &project_file);
+    let before = Settings::load_with(env, &project_file)?;
+    let existing = project::registry_for_feed(&before, &wanted, &feed, &project_file);
     let (registry, reused_from) = match existing {
-        Some(r) => {
+        Some((name, from)) => {
             ui::note(format!(
-                "registry `{}` in `{}` already points at this feed; using it instead of \
+                "registry `{name}` ({}) already points at this feed; using it instead of \
                  adding `{wanted}` (cargo refuses two names for one index)",
-                r.name,
-                r.file.display()
+                from.describe()
             ));
-            (r.name, Some(r.file))
+            (name, Some(from))
         }
         None => {
             feed::check_registry_env_name(&wanted, "--name").map_err(usage)?;
@@ -352,26 +383,46 @@ fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile)> {
         config,
         home,
     };
-    Ok((plan, project_file))
+    Ok((plan, project_file, before))
 }
 
 /// Refuses an edit that cargo would not see from here: a closer config, an `include`d file or
 /// a `CARGO_REGISTRIES_<NAME>_INDEX` that defines the registry otherwise or replaces crates.io
 /// with something else wins over the file being written. With `--user` that is only a warning
-/// (this project overrides the user's config on purpose). Returns that view of the config.
+/// (this project overrides the user's config on purpose). `before` is cargo's view as
+/// planned; returns the view once the edit is saved.
 fn check_cargo_will_see(
-    env: &Environment,
+    before: Settings,
     plan: &Plan,
     edited: &ConfigFile,
     user: bool,
 ) -> Result<Settings> {
-    let settings = Settings::load_with(env, edited)?;
+    let settings = before.with_edited(edited);
     let file = edited.path().display();
     if !settings.reads(edited.path()) {
         ui::note(format!(
             "cargo run here does not read `{file}`; it applies where cargo reads it"
         ));
         return Ok(settings);
+    }
+    // What the reuse search could not settle (two names there already): cargo would fail on
+    // every command that needs the feed's token, so connect does not report success.
+    let names = settings.names_for_index(&plan.edit.index);
+    if names.len() > 1 {
+        let listed: Vec<String> = names
+            .iter()
+            .map(|(name, from)| format!("`{name}` (from {})", from.describe()))
+            .collect();
+        return Err(Failure::new(
+            Code::Refused,
+            format!(
+                "{} all name this feed's index, and cargo refuses that (\"multiple registries \
+                 are configured with the same index url\"), so nothing was written: keep one \
+                 name, then run connect again (`feedctl doctor` shows the same)",
+                listed.join(", ")
+            ),
+        )
+        .into());
     }
     let mut shadowed = Vec::new();
     match settings

@@ -134,7 +134,7 @@ pub fn require_storing_provider(settings: &Settings, name: &str) -> Result<()> {
 /// Refuses to go on when cargo could not parse its credentials file: `cargo login` would stop
 /// there, after feedctl had said "Verified".
 pub fn require_readable_credentials(env: &Environment) -> Result<()> {
-    for path in credentials::credentials_files(&env.cargo_home()?) {
+    if let Some(path) = credentials::credentials_file(&env.cargo_home()?) {
         ConfigFile::load(&path)?;
     }
     Ok(())
@@ -270,21 +270,84 @@ pub fn store(
 }
 
 /// `feedctl logout`: the registry `name` picks (default: the only Azure one) and whether
-/// cargo had a token to remove.
+/// cargo had a token to remove. A token cargo still sends afterwards (an env var, a config
+/// file's `token`, which `cargo logout` leaves alone) is named, so nobody believes it gone.
 pub fn logout_named(env: &Environment, name: Option<&str>) -> Result<(Registry, bool)> {
-    let registry = Settings::load(env)?.pick(name)?;
-    let removed = transaction::all_or_nothing(|transaction| logout(transaction, env, &registry))?;
+    let settings = Settings::load(env)?;
+    let registry = settings.pick(name)?;
+    let before = credentials::credentials(env, &settings, &registry)?;
+    let said = transaction::all_or_nothing(|transaction| run_logout(transaction, env, &registry))?;
+    // `cargo:token` says "removed" when it merely saw a token, even one in a config file or
+    // a variable that it leaves alone: only the credentials file's copy can go.
+    let only_cargo_token = before.storing.as_deref() == Some(providers::TOKEN);
+    let removed = cargo_removed(&said) && !(only_cargo_token && before.file_token.is_none());
+    report_logout(&registry.name, removed, &said);
+    let still = credentials::credentials(env, &settings, &registry)?;
+    if let Some(found) = still.effective() {
+        ui::warn(format!(
+            "cargo still sends a token for `{}` from {}: {}",
+            registry.name,
+            found.origin.describe(),
+            found.origin.removal_hint(&registry.name)
+        ));
+    }
     Ok((registry, removed))
 }
 
 /// Runs `cargo logout` for `registry` as a step of `transaction`; `true` when a token was
-/// removed, `false` when cargo had none.
+/// removed, `false` when cargo had none (then nothing is said to be logged out).
 pub fn logout(
     transaction: &mut Transaction,
     env: &Environment,
     registry: &Registry,
 ) -> Result<bool> {
-    let summary = cargo_guarded(transaction, env, "logout", registry, None)?;
-    ui::status("Logged out", format!("of `{}`: {summary}", registry.name));
-    Ok(!summary.contains("not currently logged in"))
+    let said = run_logout(transaction, env, registry)?;
+    let removed = cargo_removed(&said);
+    report_logout(&registry.name, removed, &said);
+    Ok(removed)
+}
+
+/// `cargo logout --registry NAME` with cargo's credentials files guarded, and cargo's status
+/// line (`Logout <what happened>`) without the notes after it.
+fn run_logout(
+    transaction: &mut Transaction,
+    env: &Environment,
+    registry: &Registry,
+) -> Result<String> {
+    let stderr = cargo_guarded(transaction, env, "logout", registry, None)?;
+    Ok(stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Logout "))
+        .unwrap_or(stderr.trim())
+        .trim()
+        .to_string())
+}
+
+fn cargo_removed(said: &str) -> bool {
+    !said.contains("not currently logged in")
+}
+
+fn report_logout(name: &str, removed: bool, said: &str) {
+    if !removed && cargo_removed(said) {
+        ui::status(
+            "Unchanged",
+            format!(
+                "cargo's credentials file held no token for `{name}`, so none was removed \
+                 (cargo says \"{said}\" because it saw the token it still sends, named below)"
+            ),
+        );
+        return;
+    }
+    if !removed {
+        ui::status(
+            "Unchanged",
+            format!("no token for `{name}` was stored, so none was removed (cargo: {said})"),
+        );
+        return;
+    }
+    ui::status("Logged out", format!("of `{name}` (cargo: {said})"));
+    ui::note(
+        "this does not revoke the token: revoke a PAT in Azure DevOps (User settings > \
+         Personal access tokens)",
+    );
 }

@@ -12,17 +12,14 @@
 //! The record holds config values and names only (never a token), so it is safe to commit,
 //! and anyone who clones the project can disconnect correctly.
 
-use std::path::{Path, PathBuf};
-
 use anyhow::Result;
 use toml_edit::{DocumentMut, Item, Value};
 
 use crate::azure::feed::{self, Feed};
-use crate::cargo::config::edit::{self, ConfigFile, NewParent};
-use crate::cargo::config::effective::Registry;
+use crate::cargo::config::edit::{ConfigFile, NewParent};
+use crate::cargo::config::effective::{Definition, Settings};
+use crate::cargo::config::index_url;
 use crate::exit::{Code, Failure};
-use crate::ui;
-use crate::util::atomic_file;
 
 const REPLACE_WITH: [&str; 3] = ["source", "crates-io", "replace-with"];
 const EMPTY_FILE: &str = "this file was empty";
@@ -297,61 +294,55 @@ pub fn disconnect(file: &mut ConfigFile, registry: &str) -> Result<DisconnectOut
     Ok(outcome)
 }
 
-/// A registry other than `wanted` that already points at `feed` in a config file cargo reads
-/// from `cwd` (closest first, then `$CARGO_HOME`): cargo refuses two names for one index
-/// ("multiple registries are configured with the same index url"), so `connect` reuses it.
-/// A file that cannot be read is passed over here; the steps that need it report it.
-/// `loaded` is a file read already (the one `connect` edits), used instead of parsing it again.
+/// A registry other than `wanted` that already points at `feed`, with where it is defined:
+/// cargo finds a registry's token by its index URL and refuses two names for one ("multiple
+/// registries are configured with the same index url"), so `connect` reuses it. The search
+/// sees what cargo sees from here (`settings`: every config file, `include`d ones too, and
+/// `CARGO_REGISTRIES_<NAME>_INDEX`, compared as cargo compares URLs), plus `target`, the file
+/// `connect` edits, when cargo does not read it from here; failing that, an entry whose
+/// index is another spelling of the same feed.
 pub fn registry_for_feed(
-    cwd: &Path,
-    cargo_home: &Path,
+    settings: &Settings,
     wanted: &str,
     feed: &Feed,
-    loaded: &ConfigFile,
-) -> Option<Registry> {
+    target: &ConfigFile,
+) -> Option<(String, Definition)> {
     let index = feed.index_url();
-    let name = feed.name.to_ascii_lowercase();
-    let mut paths: Vec<PathBuf> = cwd
-        .ancestors()
-        .map(|dir| edit::config_in(&dir.join(".cargo")).0)
-        .collect();
-    paths.push(edit::config_in(cargo_home).0);
-    paths.dedup();
-    let mut same: Vec<Registry> = Vec::new();
-    for path in paths.iter().filter(|p| p.is_file()) {
-        let is_loaded = atomic_file::resolve(path).is_ok_and(|p| p == loaded.path());
-        let read;
-        let file = if is_loaded {
-            loaded
-        } else {
-            let Ok(file) = ConfigFile::load(path)
-                .inspect_err(|e| ui::debug(format!("not searching `{}`: {e:#}", path.display())))
-            else {
-                continue;
-            };
-            read = file;
-            &read
-        };
-        for key in file.keys(&["registries"]) {
-            let Some(found) = file.get_str(&["registries", &key, "index"]) else {
-                continue;
-            };
-            // Parse only what may be a spelling of this feed: a config can list thousands.
-            if found == index
-                || (found.to_ascii_lowercase().contains(&name)
-                    && Feed::parse_url(found).is_ok_and(|f| &f == feed))
-            {
-                same.push(Registry {
-                    name: key.clone(),
-                    index: found.to_string(),
-                    file: path.clone(),
-                    credential_provider: None,
-                });
-            }
-        }
+    let mut same = settings.names_for_index(&index);
+    if !settings.reads(target.path()) {
+        let key = index_url::IndexKey::new(&index);
+        same.extend(
+            target
+                .keys(&["registries"])
+                .into_iter()
+                .filter(|name| {
+                    target
+                        .get_str(&["registries", name, "index"])
+                        .is_some_and(|url| key.as_ref().is_some_and(|k| k.matches(url)))
+                })
+                .map(|name| (name, Definition::File(target.path().to_path_buf()))),
+        );
+    }
+    if same.is_empty() {
+        // Parse only what may be a spelling of this feed: a config can list thousands.
+        let name = feed.name.to_ascii_lowercase();
+        let name = name.as_str();
+        same = settings
+            .config_files()
+            .flat_map(|file| {
+                file.keys(&["registries"])
+                    .into_iter()
+                    .filter_map(move |key| {
+                        let url = file.get_str(&["registries", &key, "index"])?;
+                        let spelled = url.to_ascii_lowercase().contains(name)
+                            && Feed::parse_url(url).is_ok_and(|f| &f == feed);
+                        spelled.then(|| (key, Definition::File(file.path().to_path_buf())))
+                    })
+            })
+            .collect();
     }
     // Already there under the wanted name: nothing to reuse.
-    if same.iter().any(|r| r.name == wanted) {
+    if same.iter().any(|(name, _)| name == wanted) {
         return None;
     }
     same.into_iter().next()

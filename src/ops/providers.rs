@@ -231,5 +231,5 @@ pub fn list_and_store(file: &ConfigFile) -> Result<(Vec<String>, Option<String>)
 
 /// The file a provider keeps tokens in, when it is a file (`cargo:token`).
 pub fn token_file(provider: &str, cargo_home: &Path) -> Option<PathBuf> {
-    (provider == providers::TOKEN).then(|| cargo_home.join("credentials.toml"))
+    (provider == providers::TOKEN).then(|| providers::credentials_path(cargo_home))
 }

@@ -28,9 +28,18 @@ pub fn parent_dir(path: &Path) -> &Path {
     }
 }
 
-/// Whether `a` and `b` name the same file, even one not created yet.
+/// Whether `a` and `b` name the same file, even one not created yet. Two existing paths are
+/// compared as cargo compares `config` with `config.toml` (the `same-file` crate: device and
+/// inode, or the Windows file index), so a hard link counts as well as a symlink.
 pub fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || canonical(a) == canonical(b)
+    if a == b {
+        return true;
+    }
+    match same_file::is_same_file(a, b) {
+        Ok(same) => same,
+        // One of them does not exist (yet): where they would be decides.
+        Err(_) => canonical(a) == canonical(b),
+    }
 }
 
 #[cfg(test)]
@@ -48,6 +57,11 @@ mod tests {
         // Not created yet: the directory decides.
         assert!(same_file(&sub.join("new.toml"), &detour.join("new.toml")));
         assert!(!same_file(&sub.join("a.toml"), &sub.join("new.toml")));
+        // A hard link is the same file, as cargo sees it; a copy is not.
+        std::fs::hard_link(sub.join("a.toml"), sub.join("linked.toml")).unwrap();
+        std::fs::copy(sub.join("a.toml"), sub.join("copy.toml")).unwrap();
+        assert!(same_file(&sub.join("a.toml"), &sub.join("linked.toml")));
+        assert!(!same_file(&sub.join("a.toml"), &sub.join("copy.toml")));
         let nowhere = dir.path().join("missing").join("x.toml");
         assert_eq!(canonical(&nowhere), nowhere);
         assert_eq!(in_resolved_dir(&nowhere), None);

@@ -20,6 +20,7 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
 use super::layout;
 use crate::exit::{Code, Failure};
 use crate::util::atomic_file;
+use crate::util::paths::same_file;
 
 const BOM: &str = "\u{feff}";
 
@@ -578,6 +579,7 @@ fn checked_explicit(cwd: &Path, path: &Path) -> Result<PathBuf> {
     if name == Some("config.toml")
         && let Some(legacy) = full.parent().map(|dir| dir.join("config"))
         && legacy.is_file()
+        && !same_file(&legacy, &full)
     {
         return refuse(format!(
             "cargo reads `{}` instead when both exist; pass that file (or merge the two)",
@@ -594,6 +596,8 @@ pub fn config_in(dir: &Path) -> (PathBuf, Option<String>) {
     let legacy = dir.join("config");
     let modern = dir.join("config.toml");
     match (legacy.is_file(), modern.exists()) {
+        // cargo's compatibility trick: `config` a link to `config.toml` is one file, no warning.
+        (true, true) if same_file(&legacy, &modern) => (legacy, None),
         (true, true) => {
             let warning = format!(
                 "both `{}` and `{}` exist; cargo reads `config`, so feedctl edits that one",
@@ -912,5 +916,26 @@ mod tests {
         fs::write(cargo_dir.join("config.toml"), "").unwrap();
         let (path, warning) = config_in(&cargo_dir);
         assert!(path.ends_with(".cargo/config") && warning.is_some());
+    }
+
+    /// cargo's documented trick for old cargos, `config` linked to `config.toml`, is one file:
+    /// no "both exist" warning, and `--config .cargo/config.toml` is accepted.
+    #[test]
+    fn a_legacy_config_linked_to_config_toml_is_one_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let cargo_dir = dir.path().join(".cargo");
+        fs::create_dir(&cargo_dir).unwrap();
+        fs::write(cargo_dir.join("config.toml"), "").unwrap();
+        fs::hard_link(cargo_dir.join("config.toml"), cargo_dir.join("config")).unwrap();
+        assert_eq!(config_in(&cargo_dir).1, None);
+        let arg = Path::new(".cargo/config.toml");
+        assert!(project_config(dir.path(), Some(arg)).is_ok());
+        #[cfg(unix)]
+        {
+            fs::remove_file(cargo_dir.join("config")).unwrap();
+            std::os::unix::fs::symlink("config.toml", cargo_dir.join("config")).unwrap();
+            assert_eq!(config_in(&cargo_dir).1, None);
+            assert!(project_config(dir.path(), Some(arg)).is_ok());
+        }
     }
 }

@@ -12,13 +12,14 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result, bail};
 use toml_edit::{Item, Value};
 
 use crate::azure::feed;
 use crate::cargo::config::edit::{self, ConfigFile};
-use crate::cargo::config::include;
+use crate::cargo::config::{include, index_url};
 use crate::cargo::providers;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
@@ -127,7 +128,9 @@ pub struct Settings {
     files: Vec<ConfigFile>,
     vars: BTreeMap<String, String>,
     cwd: PathBuf,
-    registries: Vec<Resolved>,
+    /// Resolved when first asked for: a caller that only compares index URLs (connect's
+    /// reuse search) does not pay for resolving thousands of registries.
+    registries: OnceLock<Vec<Resolved>>,
 }
 
 /// A registry and where its two settings came from.
@@ -182,6 +185,19 @@ impl Settings {
         let settings = Settings::from_parts(files, vars, env.cwd().to_path_buf());
         settings.check_types()?;
         Ok(settings)
+    }
+
+    /// These settings once `edited` is saved at its path: the file there is swapped for it,
+    /// without reading every file again. For an edit that leaves `include` alone (connect's),
+    /// that is what [`load_with`](Self::load_with) reads.
+    pub fn with_edited(mut self, edited: &ConfigFile) -> Settings {
+        for file in &mut self.files {
+            if same_file(file.path(), edited.path()) {
+                *file = edited.clone();
+            }
+        }
+        self.registries = OnceLock::new();
+        self
     }
 
     /// Fails as cargo does, on every command, when a setting feedctl models has a value of
@@ -242,19 +258,26 @@ impl Settings {
         vars: BTreeMap<String, String>,
         cwd: PathBuf,
     ) -> Settings {
-        let mut settings = Settings {
+        Settings {
             files,
             vars,
             cwd,
-            registries: Vec::new(),
-        };
-        settings.registries = settings.resolve_registries();
-        settings
+            registries: OnceLock::new(),
+        }
+    }
+
+    fn resolved_all(&self) -> &[Resolved] {
+        self.registries.get_or_init(|| self.resolve_registries())
     }
 
     /// Every config file cargo reads here, highest precedence first.
     pub fn files(&self) -> impl Iterator<Item = &Path> {
         self.files.iter().map(ConfigFile::path)
+    }
+
+    /// The same files, parsed.
+    pub fn config_files(&self) -> impl Iterator<Item = &ConfigFile> {
+        self.files.iter()
     }
 
     /// Whether cargo reads `path` here.
@@ -264,7 +287,63 @@ impl Settings {
 
     /// Every registry defined anywhere, the closest definition winning, sorted by name.
     pub fn registries(&self) -> Vec<Registry> {
-        self.registries.iter().map(|r| r.registry.clone()).collect()
+        self.resolved_all()
+            .iter()
+            .map(|r| r.registry.clone())
+            .collect()
+    }
+
+    /// `registries.NAME.token` from the closest file that sets it, with that file: cargo's
+    /// `cargo:token` sends it when neither the variable nor the credentials file has one.
+    pub fn token(&self, name: &str) -> Option<(&str, &Path)> {
+        self.files
+            .iter()
+            .find_map(|f| Some((f.get_str(&["registries", name, "token"])?, f.path())))
+    }
+
+    /// The registry names cargo finds for `index` when it looks a registry up by its URL, as
+    /// it does for every registry it needs a token for: the `CARGO_REGISTRIES_<KEY>_INDEX`
+    /// variables holding that URL (named by the key in lower case) if there is one, else the
+    /// `[registries]` entries of the files (each index from its closest file; the variables
+    /// are not applied there). URLs are compared by [`index_url::canonical_index`]. With two or more
+    /// names cargo fails: "multiple registries are configured with the same index url".
+    /// All of this was checked against cargo 1.95 (tests/config_model.rs).
+    pub fn names_for_index(&self, index: &str) -> Vec<(String, Definition)> {
+        let Some(wanted) = index_url::IndexKey::new(index) else {
+            return Vec::new();
+        };
+        let same = |url: &str| wanted.matches(url);
+        let mut names: Vec<(String, Definition)> = self
+            .vars
+            .iter()
+            .filter(|(_, value)| same(value))
+            .filter_map(|(var, _)| {
+                let key = var
+                    .strip_prefix("CARGO_REGISTRIES_")?
+                    .strip_suffix("_INDEX")?;
+                Some((key.to_lowercase(), Definition::Env(var.clone())))
+            })
+            .collect();
+        if names.is_empty() {
+            let mut seen = HashSet::new();
+            for file in &self.files {
+                for name in file.keys(&["registries"]) {
+                    if !seen.insert(name.clone()) {
+                        continue;
+                    }
+                    let closest = self.files.iter().find_map(|f| {
+                        Some((f.get_str(&["registries", &name, "index"])?, f.path()))
+                    });
+                    if let Some((url, path)) = closest
+                        && same(url)
+                    {
+                        names.push((name, Definition::File(path.to_path_buf())));
+                    }
+                }
+            }
+        }
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        names
     }
 
     /// Where the index of the registry `name` comes from.
@@ -279,10 +358,10 @@ impl Settings {
 
     fn resolved(&self, name: &str) -> Option<&Resolved> {
         // Sorted by name (see `resolve_registries`).
-        self.registries
-            .binary_search_by(|r| r.registry.name.as_str().cmp(name))
+        let all = self.resolved_all();
+        all.binary_search_by(|r| r.registry.name.as_str().cmp(name))
             .ok()
-            .map(|i| &self.registries[i])
+            .map(|i| &all[i])
     }
 
     fn resolve_registries(&self) -> Vec<Resolved> {
@@ -737,6 +816,49 @@ mod tests {
         assert_eq!(
             s.index_origin("my-feed"),
             Some(&Definition::Env("CARGO_REGISTRIES_MY_FEED_INDEX".into()))
+        );
+    }
+
+    #[test]
+    fn names_for_an_index_are_found_as_cargo_finds_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = "sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/";
+        let files = [
+            (
+                "p/.cargo/config.toml",
+                "include = [\"more.toml\"]\n[registries.a]\nindex = \"sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index\"\n",
+            ),
+            (
+                "p/.cargo/more.toml",
+                "[registries.b]\nindex = \"sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/\"\n\
+                 [registries.c]\nindex = \"sparse+https://other/\"\n",
+            ),
+        ];
+        let names = |vars: &[(&str, &str)]| -> Vec<String> {
+            settings(dir.path(), &files, vars)
+                .names_for_index(index)
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect()
+        };
+        // Both files, the included one too: cargo refuses this.
+        assert_eq!(names(&[]), ["a", "b"]);
+        // A variable overriding `b` does not count for the files' lookup.
+        assert_eq!(
+            names(&[("CARGO_REGISTRIES_B_INDEX", "sparse+https://x/")]),
+            ["a", "b"]
+        );
+        // A variable holding the URL wins alone, named by its key in lower case.
+        assert_eq!(
+            names(&[("CARGO_REGISTRIES_MY_FEED_INDEX", index)]),
+            ["my_feed"]
+        );
+        assert_eq!(
+            names(&[
+                ("CARGO_REGISTRIES_X_INDEX", index),
+                ("CARGO_REGISTRIES_Y_INDEX", index)
+            ]),
+            ["x", "y"]
         );
     }
 

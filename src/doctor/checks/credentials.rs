@@ -25,22 +25,28 @@ pub fn check(
 
 /// Tokens cargo ignores or Azure rejects for their form alone.
 fn token_form(facts: &RegistryFacts, credentials: &Credentials, report: &mut Report) {
-    if let Some(found) = &credentials.env_token
-        && !credentials.lists_cargo_token()
+    // cargo warns that such a token "will be ignored": only `cargo:token` reads it.
+    for found in [&credentials.env_token, &credentials.config_token]
+        .into_iter()
+        .flatten()
+        .filter(|_| !credentials.lists_cargo_token())
     {
         report.fail(
             CheckId::TokenEnvIgnored,
             format!(
-                "{} is set but `cargo:token` is not in the provider list, so cargo ignores it",
+                "the token in {} is set but `cargo:token` is not in the provider list, so \
+                 cargo ignores it",
                 found.origin.describe()
             ),
             "feedctl providers   (adds cargo:token)",
         );
     }
-    for found in [&credentials.env_token, &credentials.file_token]
-        .into_iter()
-        .flatten()
-    {
+    let found = [
+        &credentials.env_token,
+        &credentials.file_token,
+        &credentials.config_token,
+    ];
+    for found in found.into_iter().flatten() {
         let value = found.secret.as_deref().expose();
         if token::unexpanded_macro(value) {
             report.fail(
@@ -100,14 +106,17 @@ fn shadowed(facts: &RegistryFacts, credentials: &Credentials, report: &mut Repor
                  a stale copy may answer after a logout",
                 file.origin.describe(),
             ),
-            "remove the `[registries.NAME]` table from credentials.toml".replace("NAME", name),
+            format!(
+                "remove the `[registries.{name}]` table from {}",
+                file.origin.describe()
+            ),
         )
     };
     report.warn(CheckId::TokenShadowed, message, fix);
 }
 
-/// Tokens in the env var or credentials.toml count only when cargo asks `cargo:token` (a
-/// registry's own `credential-provider` replaces the global list).
+/// Tokens in the env var, the credentials file or a config file's `token` count only when
+/// cargo asks `cargo:token` (a registry's own `credential-provider` replaces the global list).
 fn present(
     facts: &RegistryFacts,
     credentials: &Credentials,
@@ -153,7 +162,7 @@ fn present(
         Some(p) if p == providers::TOKEN || !credentials.providers_explicit => report.fail(
             CheckId::TokenPresent,
             format!(
-                "no token for `{}`: not in `{}` nor in credentials.toml",
+                "no token for `{}`: not in `{}`, cargo's credentials file nor any config file",
                 registry.name,
                 registry.token_var()
             ),
@@ -190,7 +199,42 @@ mod tests {
             credentials.file_token = file.and_then(fixture::file_token);
             credentials
         };
+        let in_config = |list: &[&str], token: &str| {
+            let mut credentials = fixture::credentials(list);
+            credentials.config_token = fixture::config_token(token);
+            credentials
+        };
         let cases: Vec<(&str, Credentials, bool, Expected)> = vec![
+            // cargo:token sends a config file's `token` (cargo 1.95 checked): not "no token".
+            (
+                "a token in the project config",
+                in_config(&["cargo:token"], "Basic abc"),
+                true,
+                vec![],
+            ),
+            (
+                "a config token cargo ignores",
+                in_config(&[os], "Basic abc"),
+                true,
+                vec![
+                    (
+                        CheckId::TokenEnvIgnored,
+                        Level::Fail,
+                        "the token in config file `/p/.cargo/config.toml` is set but",
+                    ),
+                    (CheckId::TokenPresent, Level::Ok, "stored by"),
+                ],
+            ),
+            (
+                "a config token without a scheme",
+                in_config(&["cargo:token"], "rawpat"),
+                true,
+                vec![(
+                    CheckId::TokenScheme,
+                    Level::Fail,
+                    "the token in config file `/p/.cargo/config.toml` has no `Basic `",
+                )],
+            ),
             (
                 "a PAT in the variable",
                 with(&["cargo:token"], Some("Basic abc"), None),
@@ -204,7 +248,7 @@ mod tests {
                 vec![(
                     CheckId::TokenPresent,
                     Level::Fail,
-                    "no token for `crates`: not in `CARGO_REGISTRIES_CRATES_TOKEN` nor in credentials.toml",
+                    "no token for `crates`: not in `CARGO_REGISTRIES_CRATES_TOKEN`, cargo's credentials file nor any config file",
                 )],
             ),
             (
@@ -215,7 +259,7 @@ mod tests {
                     (
                         CheckId::TokenEnvIgnored,
                         Level::Fail,
-                        "is set but `cargo:token` is not in the provider list",
+                        "env var `CARGO_REGISTRIES_CRATES_TOKEN` is set but `cargo:token` is not",
                     ),
                     (CheckId::TokenPresent, Level::Ok, "stored by"),
                 ],

@@ -180,6 +180,12 @@ fn with_token(origin: &Origin, answer: &Answer, registry: &Registry) -> Reading 
         Origin::CredentialsFile(_) => {
             format!("feedctl login --name {}   (with a new PAT)", registry.name)
         }
+        Origin::ConfigFile(path) => format!(
+            "delete `token` under `[registries.{}]` in `{}`, then feedctl login --name {}",
+            registry.name,
+            path.display(),
+            registry.name
+        ),
     });
     (
         CheckId::TokenAccepted,

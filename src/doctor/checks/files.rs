@@ -1,14 +1,17 @@
-//! Files that break cargo quietly: a legacy `config` hiding the `config.toml` beside it, a
-//! `credentials.toml` cargo cannot parse, and tokens in project configs that get committed.
+//! Files that break cargo quietly: a legacy `config` (or `credentials`) hiding the
+//! `config.toml` (`credentials.toml`) beside it, a credentials file cargo cannot parse, and
+//! tokens in project configs that get committed.
 
 use crate::doctor::facts::Config;
 use crate::doctor::report::{Check, CheckId, Level, Report};
 
-/// cargo reads only the legacy `config`, so edits to the `config.toml` next to it silently do
-/// nothing.
+/// cargo reads only the legacy `config` (`credentials`), so edits to the `config.toml`
+/// (`credentials.toml`) next to it silently do nothing.
 pub fn legacy(config: &Config, report: &mut Report) {
     for file in &config.legacy_configs {
-        let ignored = file.with_file_name("config.toml");
+        let mut name = file.file_name().unwrap_or_default().to_os_string();
+        name.push(".toml");
+        let ignored = file.with_file_name(name);
         report.warn(
             CheckId::ConfigLegacy,
             format!(
@@ -25,7 +28,7 @@ pub fn legacy(config: &Config, report: &mut Report) {
     }
 }
 
-/// A `credentials.toml` cargo cannot parse breaks every cargo command that needs a token.
+/// A credentials file cargo cannot parse breaks every cargo command that needs a token.
 pub fn credentials_readable(config: &Config, report: &mut Report) {
     for (path, error) in &config.unreadable_credentials {
         report.fail(
@@ -78,7 +81,10 @@ mod tests {
     #[test]
     fn files_table() {
         let config = Config {
-            legacy_configs: vec![PathBuf::from("/p/.cargo/config")],
+            legacy_configs: vec![
+                PathBuf::from("/p/.cargo/config"),
+                PathBuf::from("/h/credentials"),
+            ],
             unreadable_credentials: vec![(
                 PathBuf::from("/h/credentials.toml"),
                 "TOML parse error at line 2".to_string(),
@@ -109,6 +115,11 @@ mod tests {
                     "`/p/.cargo/config` exists, so cargo ignores `/p/.cargo",
                 ),
                 (
+                    CheckId::ConfigLegacy,
+                    Level::Warn,
+                    "`/h/credentials` exists, so cargo ignores `/h",
+                ),
+                (
                     CheckId::CredentialsReadable,
                     Level::Fail,
                     "TOML parse error at line 2; cargo fails on it too",
@@ -127,9 +138,14 @@ mod tests {
             .iter()
             .map(|c| c.registry.as_deref())
             .collect();
-        assert_eq!(registries, [None, None, Some("crates"), None]);
+        assert_eq!(registries, [None, None, None, Some("crates"), None]);
         assert!(
-            report.checks[3]
+            report.checks[1]
+                .message
+                .ends_with("credentials.toml` next to it")
+        );
+        assert!(
+            report.checks[4]
                 .fix
                 .as_deref()
                 .unwrap()

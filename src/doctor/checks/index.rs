@@ -1,5 +1,6 @@
 //! Index URLs cargo cannot use against Azure Artifacts: without `sparse+` cargo speaks the
-//! git protocol (Azure serves only the sparse one); a sparse URL must end in `/`.
+//! git protocol (Azure serves only the sparse one); a sparse URL must end in `/`; and cargo,
+//! which finds a registry's token by its index URL, must find exactly this registry's name.
 
 use crate::azure::feed::Feed;
 use crate::cargo::config::effective::Definition;
@@ -46,11 +47,105 @@ pub fn sparse(facts: &RegistryFacts, report: &mut Report) {
     }
 }
 
+/// cargo looks a registry up by its index URL before asking for its token: two names for it
+/// fail every such command, and another single name makes cargo use that name's settings.
+pub fn unique(facts: &RegistryFacts, report: &mut Report) {
+    let name = &facts.registry.name;
+    let described =
+        |(other, from): &(String, Definition)| format!("`{other}` (from {})", from.describe());
+    let undo = |(other, from): &(String, Definition)| match from {
+        Definition::Env(var) => format!("unset `{var}`"),
+        Definition::File(path) => {
+            format!("remove `[registries.{other}]` from `{}`", path.display())
+        }
+    };
+    match facts.index_names.as_slice() {
+        [] => {}
+        [(only, _)] if only == name => {}
+        [other] => report.warn(
+            CheckId::IndexUnique,
+            format!(
+                "cargo looks up the token for this index under {} instead, so the settings of                  `{name}` (its token, its credential provider) are not used",
+                described(other)
+            ),
+            format!("{}, or use that name", undo(other)),
+        ),
+        names => {
+            let listed: Vec<String> = names.iter().map(described).collect();
+            let others: Vec<String> = names
+                .iter()
+                .filter(|(other, _)| other != name)
+                .map(undo)
+                .collect();
+            report.fail(
+                CheckId::IndexUnique,
+                format!(
+                    "{} all name the index `{}`, and cargo fails every command that needs its \
+                     token (\"multiple registries are configured with the same index url\")",
+                    listed.join(", "),
+                    facts.registry.index
+                ),
+                format!("keep one name per index: {}", others.join("; ")),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::doctor::facts::fixture;
     use crate::doctor::report::{Level, assert_checks};
+
+    #[test]
+    fn unique_table() {
+        let file = |p: &str| Definition::File(p.into());
+        let env = |v: &str| Definition::Env(v.into());
+        let cases = [
+            (
+                "one name",
+                vec![("crates", file("/p/.cargo/config.toml"))],
+                None,
+                "",
+            ),
+            ("not looked up", vec![], None, ""),
+            (
+                "a second name in an included file",
+                vec![
+                    ("crates", file("/p/.cargo/config.toml")),
+                    ("feed", file("/p/.cargo/shared.toml")),
+                ],
+                Some((
+                    Level::Fail,
+                    "`crates` (from `/p/.cargo/config.toml`), `feed` (from `/p/.cargo/shared.toml`) all name the index",
+                )),
+                "keep one name per index: remove `[registries.feed]` from `/p/.cargo/shared.toml`",
+            ),
+            (
+                "another name from a variable",
+                vec![("ci", env("CARGO_REGISTRIES_CI_INDEX"))],
+                Some((
+                    Level::Warn,
+                    "under `ci` (from env var `CARGO_REGISTRIES_CI_INDEX`) instead",
+                )),
+                "unset `CARGO_REGISTRIES_CI_INDEX`, or use that name",
+            ),
+        ];
+        for (case, names, expected, fix) in cases {
+            let mut facts = fixture::registry("crates");
+            facts.index_names = names.into_iter().map(|(n, d)| (n.to_string(), d)).collect();
+            let mut report = Report::for_registry("crates");
+            unique(&facts, &mut report);
+            let expected: Vec<_> = expected
+                .map(|(level, phrase)| (CheckId::IndexUnique, level, phrase))
+                .into_iter()
+                .collect();
+            assert_checks(&report, &expected, case);
+            if !fix.is_empty() {
+                assert_eq!(report.checks[0].fix.as_deref(), Some(fix), "{case}");
+            }
+        }
+    }
 
     #[test]
     fn index_table() {

@@ -91,7 +91,7 @@ pub fn libsecret(libsecret: Option<&Libsecret>, report: &mut Report) {
         .iter()
         .map(|from| match from {
             Definition::File(path) if Some(path) == libsecret.home_config.as_ref() => {
-                "feedctl providers   (drops cargo:libsecret where it cannot work; tokens then live in $CARGO_HOME/credentials.toml)".to_string()
+                "feedctl providers   (drops cargo:libsecret where it cannot work; tokens then live in cargo's credentials file in $CARGO_HOME)".to_string()
             }
             Definition::File(path) => format!(
                 "remove `cargo:libsecret` from `{}` (cargo reads it here; `feedctl providers` only edits $CARGO_HOME/config.toml)",

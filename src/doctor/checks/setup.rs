@@ -1,5 +1,5 @@
 //! Settings of the whole setup: cargo switched offline, registries whose tokens share one
-//! variable, and no Azure registry at all.
+//! variable, variables that are set but read as unset, and no Azure registry at all.
 
 use crate::cargo::config::effective::{Definition, Settings};
 use crate::doctor::facts::Config;
@@ -35,6 +35,25 @@ pub fn name_collisions(config: &Config, report: &mut Report) {
                 names.join(" and ")
             ),
             "rename one registry with `feedctl disconnect --name OLD` then `feedctl connect … --name NEW`",
+        );
+    }
+}
+
+/// A variable whose value is not UTF-8 is set, yet feedctl reads it as unset, and cargo
+/// (checked with 1.95) uses the key from a config file instead or, with none, fails ("error in
+/// environment variable"): say so rather than let a check call it merely missing.
+pub fn non_unicode(config: &Config, report: &mut Report) {
+    for var in &config.non_unicode_vars {
+        let cargo = if var.starts_with("CARGO_") {
+            "; cargo uses the same key from a config file instead, and without one fails \
+             (\"error in environment variable\")"
+        } else {
+            ""
+        };
+        report.warn(
+            CheckId::EnvUnicode,
+            format!("`{var}` is set, but not to valid UTF-8, so feedctl reads it as unset{cargo}"),
+            format!("set `{var}` again as plain text, or unset it"),
         );
     }
 }
@@ -98,6 +117,19 @@ mod tests {
                 ],
             ),
             (
+                "a variable that is not UTF-8",
+                Config {
+                    non_unicode_vars: vec!["CARGO_REGISTRIES_CRATES_TOKEN".to_string()],
+                    registries: vec![fixture::registry("crates")],
+                    ..Config::default()
+                },
+                vec![(
+                    CheckId::EnvUnicode,
+                    Level::Warn,
+                    "`CARGO_REGISTRIES_CRATES_TOKEN` is set, but not to valid UTF-8, so feedctl reads it as unset; cargo uses",
+                )],
+            ),
+            (
                 "offline by variable",
                 Config {
                     offline: Some(Definition::Env("CARGO_NET_OFFLINE".to_string())),
@@ -111,6 +143,7 @@ mod tests {
             let mut report = Report::default();
             offline(&config, &mut report);
             name_collisions(&config, &mut report);
+            non_unicode(&config, &mut report);
             registries_configured(&config, &mut report);
             assert_checks(&report, &expected, case);
         }

@@ -19,8 +19,26 @@ use crate::cargo::config::effective::{self, Definition, Registry, Settings};
 use crate::cargo::credentials::{self, Credentials};
 use crate::cargo::providers;
 use crate::environment::Environment;
+use crate::util::paths::same_file;
 
 /// Everything the checks need, read once.
+/// The prefixes of the variables cargo and feedctl read as text: cargo's own, and the CI
+/// platforms' and Azure hosts' that the token sources use. (`CARGO_HOME` is a path, read as
+/// any bytes, and left out below.)
+const READ_VARS: [&str; 11] = [
+    "CARGO_",
+    "HTTP_TIMEOUT",
+    "FEEDCTL_",
+    "SYSTEM_",
+    "AZURE",
+    "ACTIONS_ID_TOKEN_",
+    "GITHUB_",
+    "IDENTITY_",
+    "MSI_",
+    "CODESPACES",
+    "TF_BUILD",
+];
+
 pub fn facts(env: &Environment, options: Options) -> Facts {
     let settings = match Settings::load(env) {
         Ok(settings) => settings,
@@ -69,6 +87,11 @@ pub fn facts(env: &Environment, options: Options) -> Facts {
         http_error,
         global_providers: settings.global_provider_sources(),
         offline: settings.offline(),
+        non_unicode_vars: env
+            .non_unicode_vars(&READ_VARS)
+            .into_iter()
+            .filter(|var| var != "CARGO_HOME")
+            .collect(),
         shared_token_vars: effective::shared_token_vars(&all)
             .into_iter()
             .map(|(var, names)| (var, names.into_iter().map(str::to_string).collect()))
@@ -76,14 +99,21 @@ pub fn facts(env: &Environment, options: Options) -> Facts {
         legacy_configs: settings
             .files()
             .filter(|file| {
+                let modern = file.with_file_name("config.toml");
                 file.file_name().is_some_and(|n| n == "config")
-                    && file.with_file_name("config.toml").is_file()
+                    && modern.is_file()
+                    && !same_file(file, &modern)
             })
             .map(Path::to_path_buf)
+            .chain(
+                env.cargo_home()
+                    .ok()
+                    .and_then(|home| credentials::shadowed_credentials(&home)),
+            )
             .collect(),
         libsecret: libsecret(env, &settings),
         unreadable_credentials: unreadable_credentials(env),
-        committed_tokens: credentials::project_config_tokens(env),
+        committed_tokens: credentials::project_config_tokens(env, &settings),
         registries,
     };
     Facts {
@@ -123,6 +153,7 @@ fn registry_facts(
         });
     RegistryFacts {
         index_origin: settings.index_origin(&registry.name).cloned(),
+        index_names: settings.names_for_index(&registry.index),
         provider_origin: settings.provider_origin(&registry.name).cloned(),
         auth,
         online: None,
@@ -242,7 +273,7 @@ fn unreadable_credentials(env: &Environment) -> Vec<(PathBuf, String)> {
     let Ok(cargo_home) = env.cargo_home() else {
         return Vec::new();
     };
-    credentials::credentials_files(&cargo_home)
+    credentials::credentials_file(&cargo_home)
         .into_iter()
         .filter_map(|path| {
             let error = ConfigFile::load(&path).err()?;

@@ -40,9 +40,12 @@ pub struct Config {
     pub global_providers: Option<Vec<(String, Definition)>>,
     /// Where `net.offline` is switched on.
     pub offline: Option<Definition>,
+    /// Variables cargo or feedctl read that are set but not valid Unicode (read as unset).
+    pub non_unicode_vars: Vec<String>,
     /// Token variables that two or more registries share, with those registries.
     pub shared_token_vars: Vec<(String, Vec<String>)>,
-    /// Legacy `config` files cargo reads instead of the `config.toml` beside them.
+    /// Legacy `config` (or `$CARGO_HOME/credentials`) files cargo reads instead of the
+    /// different `config.toml` (`credentials.toml`) beside them.
     pub legacy_configs: Vec<PathBuf>,
     /// Where `cargo:libsecret` is listed on Linux, and whether the Secret Service answers.
     pub libsecret: Option<Libsecret>,
@@ -69,6 +72,9 @@ pub struct RegistryFacts {
     pub registry: Registry,
     pub index_origin: Option<Definition>,
     pub provider_origin: Option<Definition>,
+    /// The names cargo finds for the registry's index when it looks for its token
+    /// ([`crate::cargo::config::effective::Settings::names_for_index`]).
+    pub index_names: Vec<(String, Definition)>,
     /// `None` when `credentials.toml` cannot be read (reported once, for the file).
     pub auth: Option<Auth>,
     /// The feed's answers; `None` offline or when no request can be built.
@@ -172,6 +178,10 @@ pub mod fixture {
             },
             index_origin: Some(Definition::File(PathBuf::from("/p/.cargo/config.toml"))),
             provider_origin: None,
+            index_names: vec![(
+                name.to_string(),
+                Definition::File(PathBuf::from("/p/.cargo/config.toml")),
+            )],
             auth: None,
             online: None,
         }
@@ -186,6 +196,7 @@ pub mod fixture {
             providers_explicit: true,
             env_token: None,
             file_token: None,
+            config_token: None,
             azure_cli: false,
             entra: None,
             entra_source: None,
@@ -196,6 +207,14 @@ pub mod fixture {
     pub fn env_token(var: &str, value: &str) -> Option<FoundToken> {
         Some(FoundToken {
             origin: Origin::EnvVar(var.to_string()),
+            secret: secret::verbatim(value),
+        })
+    }
+
+    /// `registries.NAME.token` in `/p/.cargo/config.toml`.
+    pub fn config_token(value: &str) -> Option<FoundToken> {
+        Some(FoundToken {
+            origin: Origin::ConfigFile(PathBuf::from("/p/.cargo/config.toml")),
             secret: secret::verbatim(value),
         })
     }
