@@ -348,11 +348,14 @@ mod tests {
                     }
                     use clap::error::ErrorKind;
                     let checked = match parsed {
-                        // `--help` and `--version` "fail" with their text.
+                        // `--help` and `--version` "fail" with their text, and so does a
+                        // command group named without its subcommand (`feedctl feed`).
                         Err(e)
                             if matches!(
                                 e.kind(),
-                                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+                                ErrorKind::DisplayHelp
+                                    | ErrorKind::DisplayVersion
+                                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
                             ) =>
                         {
                             Ok(())
