@@ -289,7 +289,10 @@ for op in "connect --dry-run" "connect (write)"; do
 done
 echo
 dry2k=${result["connect --dry-run, 2000 registries"]}
-awk -v t="$dry2k" -v c="$cargo_ms" -v s="$size_mib" 'BEGIN {
-    printf "Targets: connect --dry-run on 2,000 registries <= 0.5x cargo --version: %s (%.2fx); ", (t <= 0.5 * c ? "met" : "MISSED"), t / c
+write2k=${result["connect (write), 2000 registries"]}
+awk -v t="$dry2k" -v w="$write2k" -v c="$cargo_ms" -v s="$size_mib" 'BEGIN {
+    printf "Targets: connect on 2,000 registries <= 0.8x cargo --version: write %s (%.2fx), dry run %s (%.2fx); ",
+        (w <= 0.8 * c ? "met" : "MISSED"), w / c, (t <= 0.8 * c ? "met" : "MISSED"), t / c
+    printf "connect --dry-run on 2,000 registries <= 0.5x: %s; ", (t <= 0.5 * c ? "met" : "MISSED")
     printf "release binary <= 8 MiB: %s (%.2f MiB)\n", (s <= 8 ? "met" : "MISSED"), s
 }'

@@ -425,11 +425,7 @@ fn check_cargo_will_see(
         .into());
     }
     let mut shadowed = Vec::new();
-    match settings
-        .registries()
-        .iter()
-        .find(|r| r.name == plan.edit.registry)
-    {
+    match settings.registry(&plan.edit.registry) {
         Some(r) if r.index != plan.edit.index => shadowed.push(format!(
             "registry `{}` is `{}` from {}, which cargo reads before `{file}`",
             plan.edit.registry,

@@ -171,11 +171,7 @@ fn still_seen(env: &Environment, name: Option<&str>) -> Vec<String> {
     };
     let mut warnings = Vec::new();
     let seen: Vec<Registry> = match name {
-        Some(name) => settings
-            .registries()
-            .into_iter()
-            .filter(|r| r.name == name)
-            .collect(),
+        Some(name) => settings.registry(name).into_iter().collect(),
         None => settings.azure_registries(),
     };
     let replaced = settings.replace_with();

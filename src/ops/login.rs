@@ -104,7 +104,7 @@ pub fn require_online(settings: &Settings) -> Result<()> {
 /// `credential-provider` (which replaces the global list) can store here, e.g. another OS's
 /// store: `cargo login` would fail after feedctl had said "Verified".
 pub fn require_storing_provider(settings: &Settings, name: &str) -> Result<()> {
-    let Some(registry) = settings.registries().into_iter().find(|r| r.name == name) else {
+    let Some(registry) = settings.registry(name) else {
         return Ok(());
     };
     if registry.credential_provider.is_none() {

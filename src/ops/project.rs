@@ -114,6 +114,10 @@ pub fn connect(file: &mut ConfigFile, edit: &ConnectEdit) -> Result<()> {
 /// Appends `# feedctl(NAME): …` lines, skipping facts already recorded for that registry
 /// (the first record, from before the first connect, is the one to restore).
 fn append_records(file: &mut ConfigFile, registry: &str, lines: &[String]) -> Result<()> {
+    // Nothing to record is the usual case: skip copying and scanning a big file.
+    if lines.is_empty() {
+        return Ok(());
+    }
     let text = file.render().trim_start_matches('\u{feff}').to_string();
     let known = Record::all_in(&text, registry);
     let mut new = text.clone();

@@ -11,11 +11,12 @@
 //! against `cargo config get` and real builds (tests/config_model.rs).
 
 use std::collections::{BTreeMap, HashSet};
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use anyhow::{Context, Result, bail};
-use toml_edit::{Item, Value};
+use toml_edit::{Item, TableLike, Value};
 
 use crate::azure::feed;
 use crate::cargo::config::edit::{self, ConfigFile};
@@ -83,12 +84,33 @@ pub struct HttpSettings {
 
 /// `CARGO_REGISTRIES_<NAME>_<SUFFIX>` with cargo's mapping: `-` → `_`, then upper case.
 pub fn env_var_name(registry: &str, suffix: &str) -> String {
-    format!("CARGO_REGISTRIES_{}_{suffix}", env_key(registry))
+    let mut name =
+        String::with_capacity(REGISTRIES_PREFIX.len() + registry.len() + suffix.len() + 1);
+    name.push_str(REGISTRIES_PREFIX);
+    push_env_key(&mut name, registry);
+    name.push('_');
+    name.push_str(suffix);
+    name
 }
 
 /// A config key as cargo spells it inside a variable name: `-` → `_`, then upper case.
 fn env_key(key: &str) -> String {
-    key.replace('-', "_").to_uppercase()
+    let mut spelled = String::with_capacity(key.len());
+    push_env_key(&mut spelled, key);
+    spelled
+}
+
+/// [`env_key`] appended to `out`, in one pass for the usual ASCII key (a config may name
+/// thousands of registries, each spelled several times).
+fn push_env_key(out: &mut String, key: &str) {
+    if key.is_ascii() {
+        out.extend(key.bytes().map(|b| match b {
+            b'-' => '_',
+            _ => char::from(b.to_ascii_uppercase()),
+        }));
+    } else {
+        out.push_str(&key.replace('-', "_").to_uppercase());
+    }
 }
 
 /// Registries that read the same `CARGO_REGISTRIES_<NAME>_TOKEN` (cargo maps `-` to `_`, so
@@ -109,12 +131,13 @@ pub fn shared_token_vars(registries: &[Registry]) -> Vec<(String, Vec<&str>)> {
 
 /// The prefixes of the environment variables cargo reads as the config keys feedctl uses.
 const ENV_PREFIXES: [&str; 5] = [
-    "CARGO_REGISTRIES_",
+    REGISTRIES_PREFIX,
     "CARGO_REGISTRY_",
     "CARGO_HTTP_",
     "CARGO_CREDENTIAL_ALIAS_",
     OFFLINE_VAR,
 ];
+const REGISTRIES_PREFIX: &str = "CARGO_REGISTRIES_";
 /// `net.offline` as a variable.
 const OFFLINE_VAR: &str = "CARGO_NET_OFFLINE";
 const GLOBAL_PROVIDERS_VAR: &str = "CARGO_REGISTRY_GLOBAL_CREDENTIAL_PROVIDERS";
@@ -346,6 +369,11 @@ impl Settings {
         names
     }
 
+    /// The registry `name`, if one is defined.
+    pub fn registry(&self, name: &str) -> Option<Registry> {
+        self.resolved(name).map(|r| r.registry.clone())
+    }
+
     /// Where the index of the registry `name` comes from.
     pub fn index_origin(&self, name: &str) -> Option<&Definition> {
         self.resolved(name).map(|r| &r.index_from)
@@ -365,32 +393,40 @@ impl Settings {
     }
 
     fn resolve_registries(&self) -> Vec<Resolved> {
+        // Each file's `[registries]`, found once: a config may list thousands of registries.
+        let tables: Vec<Option<&dyn TableLike>> = self
+            .files
+            .iter()
+            .map(|f| f.get(&["registries"]).and_then(Item::as_table_like))
+            .collect();
         let mut found: Vec<Resolved> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        for file in &self.files {
-            for name in file.keys(&["registries"]) {
-                if !seen.insert(name.clone()) {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (at, table) in tables.iter().enumerate() {
+            let Some(table) = table else {
+                continue;
+            };
+            for (name, _) in table.iter() {
+                if !seen.insert(name) {
                     continue;
                 }
-                let from_file = self
-                    .files
-                    .iter()
-                    .find_map(|f| Some((f.get_str(&["registries", &name, "index"])?, f.path())));
-                let (index, file, index_from) =
-                    match (self.var(&env_var_name(&name, "INDEX")), from_file) {
-                        (Some(value), file) => (
-                            value.to_string(),
-                            file.map(|(_, path)| path.to_path_buf()).unwrap_or_default(),
-                            Definition::Env(env_var_name(&name, "INDEX")),
-                        ),
-                        (None, Some((index, path))) => (
-                            index.to_string(),
-                            path.to_path_buf(),
-                            Definition::File(path.to_path_buf()),
-                        ),
-                        (None, None) => continue,
-                    };
-                found.push(self.resolved_registry(name, index, file, index_from));
+                // No file before this one names the registry.
+                let from_file = self.registry_key(&tables, at, name, "index", Item::as_str);
+                let name = name.to_string();
+                let (index, file, index_from) = match (self.registry_var(&name, "INDEX"), from_file)
+                {
+                    (Some((var, value)), file) => (
+                        value.to_string(),
+                        file.map(|(_, path)| path.to_path_buf()).unwrap_or_default(),
+                        Definition::Env(var),
+                    ),
+                    (None, Some((index, path))) => (
+                        index.to_string(),
+                        path.to_path_buf(),
+                        Definition::File(path.to_path_buf()),
+                    ),
+                    (None, None) => continue,
+                };
+                found.push(self.resolved_registry(&tables, at, name, index, file, index_from));
             }
         }
         // A registry defined only by `CARGO_REGISTRIES_<NAME>_INDEX`: cargo finds it when
@@ -409,49 +445,77 @@ impl Settings {
                     .then(|| (key.to_string(), value.clone()))
             })
             .collect();
+        // Only when such a variable is set: spelling thousands of names costs.
+        let taken: HashSet<String> = if env_only.is_empty() {
+            HashSet::new()
+        } else {
+            found
+                .iter()
+                .map(|r| env_var_name(&r.registry.name, "INDEX"))
+                .collect()
+        };
         for (key, index) in env_only {
             let var = format!("CARGO_REGISTRIES_{key}_INDEX");
-            if found
-                .iter()
-                .any(|r| env_var_name(&r.registry.name, "INDEX") == var)
-            {
+            if taken.contains(&var) {
                 continue;
             }
             let name = replace_with
                 .clone()
                 .filter(|name| env_var_name(name, "INDEX") == var)
                 .unwrap_or_else(|| key.to_lowercase());
-            found.push(self.resolved_registry(name, index, PathBuf::new(), Definition::Env(var)));
+            let from = Definition::Env(var);
+            found.push(self.resolved_registry(&tables, 0, name, index, PathBuf::new(), from));
         }
         found.sort_by(|a, b| a.registry.name.cmp(&b.registry.name));
         found
     }
 
+    /// `registries.NAME.KEY` as `read` accepts it, from the closest file from `at` on (`tables`
+    /// holds each file's `[registries]`), and that file.
+    fn registry_key<'a, T>(
+        &'a self,
+        tables: &[Option<&'a dyn TableLike>],
+        at: usize,
+        name: &str,
+        key: &str,
+        read: impl Fn(&'a Item) -> Option<T>,
+    ) -> Option<(T, &'a Path)> {
+        tables
+            .iter()
+            .zip(&self.files)
+            .skip(at)
+            .find_map(|(table, file)| {
+                let value = read(table.as_ref()?.get(name)?.as_table_like()?.get(key)?)?;
+                Some((value, file.path()))
+            })
+    }
+
+    /// The registry `name`, which no file before `at` names (see [`Settings::registry_key`]).
     fn resolved_registry(
         &self,
+        tables: &[Option<&dyn TableLike>],
+        at: usize,
         name: String,
         index: String,
         file: PathBuf,
         index_from: Definition,
     ) -> Resolved {
-        let provider_var = env_var_name(&name, "CREDENTIAL_PROVIDER");
         // A per-registry provider is not merged across files: the closest one wins whole,
         // and the variable beats every file.
-        let (credential_provider, provider_from) = match self.var(&provider_var) {
-            Some(value) => (
+        let (credential_provider, provider_from) = match self
+            .registry_var(&name, "CREDENTIAL_PROVIDER")
+        {
+            Some((provider_var, value)) => (
                 Some(self.resolve_alias(value.split_whitespace().map(str::to_string).collect())),
                 Some(Definition::Env(provider_var)),
             ),
             None => self
-                .files
-                .iter()
-                .find_map(|f| {
-                    let argv =
-                        provider_argv(f.get(&["registries", &name, "credential-provider"])?)?;
-                    Some((
+                .registry_key(tables, at, &name, "credential-provider", provider_argv)
+                .map(|(argv, path)| {
+                    (
                         Some(self.resolve_alias(argv)),
-                        Some(Definition::File(f.path().to_path_buf())),
-                    ))
+                        Some(Definition::File(path.to_path_buf())),
+                    )
                 })
                 .unwrap_or((None, None)),
         };
@@ -469,9 +533,10 @@ impl Settings {
 
     /// The registries whose index is an Azure Artifacts Cargo feed.
     pub fn azure_registries(&self) -> Vec<Registry> {
-        self.registries()
-            .into_iter()
-            .filter(|r| feed::is_azure_index(&r.index))
+        self.resolved_all()
+            .iter()
+            .filter(|r| feed::is_azure_index(&r.registry.index))
+            .map(|r| r.registry.clone())
             .collect()
     }
 
@@ -627,21 +692,17 @@ impl Settings {
     pub fn pick(&self, name: Option<&str>) -> Result<Registry> {
         let azure = self.azure_registries();
         match name {
-            Some(name) => self
-                .registries()
-                .into_iter()
-                .find(|r| r.name == name)
-                .ok_or_else(|| {
-                    Failure::new(
-                        Code::Usage,
-                        format!(
-                            "no registry `{name}` in the cargo config for this directory{}; run \
+            Some(name) => self.registry(name).ok_or_else(|| {
+                Failure::new(
+                    Code::Usage,
+                    format!(
+                        "no registry `{name}` in the cargo config for this directory{}; run \
                              `feedctl connect` first",
-                            listing(&azure)
-                        ),
-                    )
-                    .into()
-                }),
+                        listing(&azure)
+                    ),
+                )
+                .into()
+            }),
             None => match azure.as_slice() {
                 [one] => Ok(one.clone()),
                 [] => Err(Failure::new(
@@ -667,6 +728,20 @@ impl Settings {
         self.files
             .iter()
             .find_map(|f| f.get(path)?.as_value().and_then(&read))
+    }
+
+    /// [`env_var_name`]`(registry, suffix)` and its value, if cargo would read it. Spelling
+    /// the name costs more than looking it up, and a config may list thousands of
+    /// registries while no `CARGO_REGISTRIES_*` variable is set.
+    fn registry_var(&self, registry: &str, suffix: &str) -> Option<(String, &str)> {
+        let from = (Bound::Included(REGISTRIES_PREFIX), Bound::Unbounded);
+        let first = self.vars.range::<str, _>(from).next();
+        if !first.is_some_and(|(var, _)| var.starts_with(REGISTRIES_PREFIX)) {
+            return None;
+        }
+        let var = env_var_name(registry, suffix);
+        let value = self.var(&var)?;
+        Some((var, value))
     }
 
     /// A variable cargo would read, if set and not empty.
@@ -723,6 +798,44 @@ mod tests {
             env_var_name("my_feed", "TOKEN"),
             env_var_name("my-feed", "TOKEN")
         );
+        // Beyond ASCII, upper case as Rust's (and so cargo's) `to_uppercase` spells it.
+        assert_eq!(
+            env_var_name("straße-é", "INDEX"),
+            "CARGO_REGISTRIES_STRASSE_É_INDEX"
+        );
+        assert_eq!(env_key("my-alias"), "MY_ALIAS");
+    }
+
+    #[test]
+    fn registry_variables_are_found_among_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [(
+            "p/.cargo/config.toml",
+            "[registries.a-b]\nindex = \"file\"\n[registries.c]\nindex = \"file\"\n",
+        )];
+        let origin = |vars: &[(&str, &str)]| {
+            let s = settings(dir.path(), &files, vars);
+            ["a-b", "c"].map(|name| s.index_origin(name).cloned().unwrap())
+        };
+        let file = Definition::File(dir.path().join("p/.cargo/config.toml"));
+        let others = [
+            ("CARGO_HTTP_TIMEOUT", "3"),
+            ("CARGO_REGISTRY_TOKEN", "t"),
+            ("CARGO_NET_OFFLINE", "false"),
+        ];
+        assert_eq!(origin(&others), [file.clone(), file.clone()]);
+        let mut with = others.to_vec();
+        with.extend([
+            ("CARGO_REGISTRIES_C_INDEX", "env"),
+            ("CARGO_REGISTRIES_A_B_INDEX", ""),
+        ]);
+        let env = Definition::Env("CARGO_REGISTRIES_C_INDEX".into());
+        // An empty variable is not set, for cargo.
+        assert_eq!(origin(&with), [file, env]);
+        let s = settings(dir.path(), &files, &with);
+        assert_eq!(s.registry("c").unwrap().index, "env");
+        assert_eq!(s.registry("a-b").unwrap().index, "file");
+        assert_eq!(s.registry("d"), None);
     }
 
     /// Settings from files (highest precedence first, with their includes) and variables.
