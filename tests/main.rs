@@ -18,6 +18,7 @@ mod credentials;
 mod diagnosis;
 mod edge_files;
 mod entra;
+mod feed_doctor;
 mod feeds;
 mod harness;
 mod help;

@@ -40,6 +40,11 @@ pub enum CheckId {
     FeedForceAuth,
     AzureCliVersion,
     TokenAccepted,
+    TokenIdentity,
+    FeedExists,
+    FeedUpstream,
+    FeedRole,
+    TokenWrite,
 }
 
 impl CheckId {
@@ -69,6 +74,11 @@ impl CheckId {
             CheckId::FeedForceAuth => "feed.force-auth",
             CheckId::AzureCliVersion => "azure-cli.version",
             CheckId::TokenAccepted => "token.accepted",
+            CheckId::TokenIdentity => "token.identity",
+            CheckId::FeedExists => "feed.exists",
+            CheckId::FeedUpstream => "feed.upstream",
+            CheckId::FeedRole => "feed.role",
+            CheckId::TokenWrite => "token.write",
         }
     }
 
@@ -229,6 +239,11 @@ mod tests {
             FeedForceAuth,
             AzureCliVersion,
             TokenAccepted,
+            TokenIdentity,
+            FeedExists,
+            FeedUpstream,
+            FeedRole,
+            TokenWrite,
         ];
         let strings: std::collections::HashSet<&str> = all.iter().map(|id| id.as_str()).collect();
         assert_eq!(strings.len(), all.len());
