@@ -9,7 +9,7 @@
 //! They only ever `warn`: whether cargo works is decided by the feed's own checks, and crates
 //! already in the feed keep working without any of the three.
 
-use crate::azure::rest::error::{Scope, TokenKind};
+use crate::azure::rest::error::{Problem, Scope, TokenKind};
 use crate::azure::rest::session::{KnownRole, Upstream};
 use crate::doctor::facts::{Artifacts, FeedFacts};
 use crate::doctor::report::{CheckId, Report};
@@ -23,6 +23,8 @@ pub fn check(artifacts: &Artifacts, registry: &str, report: &mut Report) {
             CheckId::TokenIdentity,
             format!("{} stands for {who}", artifacts.token_from),
         ),
+        // Without the API at all, the feed's warning below says so once.
+        None if artifacts.feed.is_err() => {}
         None => report.warn(
             CheckId::TokenIdentity,
             format!(
@@ -34,6 +36,20 @@ pub fn check(artifacts: &Artifacts, registry: &str, report: &mut Report) {
     }
     let feed = match &artifacts.feed {
         Ok(feed) => feed,
+        Err(e) if e.problem == Problem::Unsupported => {
+            return report.warn(
+                CheckId::FeedExists,
+                format!(
+                    "{} has no feed management REST API (Azure DevOps Server 2022.1 or later \
+                     has it), so doctor cannot check the feed's crates.io upstream, your role or \
+                     whether the token may write",
+                    artifacts.place
+                ),
+                "nothing to do for cargo: the feed's own checks above say whether it works; \
+                 check the upstream and your role in the web UI (Artifacts › the feed › Feed \
+                 settings)",
+            );
+        }
         Err(e) => {
             return report.warn(
                 CheckId::FeedExists,
@@ -339,22 +355,26 @@ mod tests {
             refused(get(), 403, "", false),
             refused(get(), 503, "", false),
         ];
-        for error in cases {
+        let phrases = [
+            "has no feed management REST API",
+            "could not be read",
+            "could not",
+        ];
+        for (error, phrase) in cases.into_iter().zip(phrases) {
             let mut facts = artifacts(Err(error));
             facts.identity = None;
             let report = run(&facts);
             assert_checks(
                 &report,
-                &[
-                    (
-                        CheckId::TokenIdentity,
-                        Level::Warn,
-                        "did not say whose token",
-                    ),
-                    (CheckId::FeedExists, Level::Warn, "could not be read"),
-                ],
-                "refused",
+                &[(CheckId::FeedExists, Level::Warn, phrase)],
+                phrase,
             );
         }
+        let mut unnamed = artifacts(Ok(feed(Upstream::Ok, KnownRole::Owner, true)));
+        unnamed.identity = None;
+        let report = run(&unnamed);
+        assert_eq!(report.checks[0].id, CheckId::TokenIdentity);
+        assert_eq!(report.checks[0].status, Level::Warn);
+        assert!(report.checks[0].message.contains("did not say whose token"));
     }
 }
