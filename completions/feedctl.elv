@@ -42,7 +42,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --server-url 'Azure DevOps Server base URL, path included, e.g. `--server-url https://tfs.contoso.com/tfs`'
             cand --collection 'Azure DevOps Server collection, e.g. `--collection DefaultCollection`'
             cand --project 'Project of a project-scoped feed, e.g. `--project "Web Team"`; omit for an organization- or collection-scoped feed'
-            cand --feed 'Feed name, e.g. `--feed crates`'
+            cand --feed 'Feed name, e.g. `--feed crates`. Without it (with `--org` or `--server-url`), connect lists the feeds you can read: to pick from on a terminal, else with the command for each'
             cand --name 'Registry name in cargo''s config (default: the feed name), e.g. `--name company`. Letters, digits, `_` and `-`; `crates-io` is reserved'
             cand --config 'Config file to edit: a `.cargo/config.toml` (or legacy `.cargo/config`), e.g. `--config ../.cargo/config.toml` (default: `.cargo/config.toml` at the workspace root, or at the package when its `package.workspace` root is not above the current directory)'
             cand --store 'Where cargo should keep tokens (see `feedctl providers --help`), e.g. `--store file`'

@@ -459,7 +459,8 @@ pub struct FeedArgs {
     #[arg(long, value_name = "NAME")]
     pub project: Option<String>,
 
-    /// Feed name, e.g. `--feed crates`.
+    /// Feed name, e.g. `--feed crates`. Without it (with `--org` or `--server-url`), connect
+    /// lists the feeds you can read: to pick from on a terminal, else with the command for each.
     #[arg(long, value_name = "NAME")]
     pub feed: Option<String>,
 

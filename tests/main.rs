@@ -14,6 +14,7 @@ mod azure_cli;
 mod ci;
 mod config_model;
 mod connect;
+mod connect_pick;
 mod credentials;
 mod diagnosis;
 mod edge_files;
