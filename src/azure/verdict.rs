@@ -452,6 +452,18 @@ mod tests {
                 Code::NotFound,
                 "Collaborator",
             ),
+            // A Reader's role and a Read-only token look the same to cargo: both named,
+            // each with its fix.
+            (
+                Answer::Unauthorized {
+                    tenant: None,
+                    known: Some(Known::UpstreamNeedsAuth),
+                },
+                Code::Auth,
+                "Feed and Upstream Reader (Collaborator) or higher, which a feed Owner grants in \
+                 Feed settings > Permissions. The token's scope: a PAT with Packaging > Read & \
+                 write",
+            ),
             (Answer::ProxyAuth, Code::Unreachable, "HTTP 407"),
             (
                 Answer::RateLimited {

@@ -124,7 +124,7 @@ fn role(feed: &FeedFacts, report: &mut Report) {
         KnownRole::Owner | KnownRole::Contributor => report.ok(
             CheckId::FeedRole,
             format!(
-                "your role on feed `{}`: {} (may save crates from crates.io)",
+                "your role on feed `{}`: {} (a role that may save crates from crates.io)",
                 feed.name,
                 feed.role.describe()
             ),

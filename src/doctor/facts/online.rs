@@ -96,10 +96,10 @@ fn token_answer(
     let answer = prober
         .probe(index, Some(&found.secret))
         .map_err(|e| format!("{e:#}"));
-    let accepted = answer
-        .as_ref()
-        .is_ok_and(works)
-        .then(|| (found.secret.clone(), found.origin.describe()));
+    let accepted = answer.as_ref().is_ok_and(works).then(|| {
+        let from = format!("the token from {}", found.origin.describe());
+        (found.secret.clone(), from)
+    });
     let answer = TokenAnswer::Cargo {
         origin: found.origin.clone(),
         answer,
