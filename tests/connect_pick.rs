@@ -183,4 +183,27 @@ fn on_a_terminal_the_feeds_are_offered_by_number() {
         )),
         "{config}"
     );
+
+    // `--json` never asks, terminal or not: the list and exit 2.
+    let other = Sandbox::new();
+    let out = other
+        .command("python3")
+        .env(DEVOPS_VAR, devops.url())
+        .env("AZURE_DEVOPS_PAT", PAT)
+        .env("ANSWER", "1")
+        .args(["-c", PTY])
+        .arg(feedctl)
+        .args(["connect", "--org", "contoso", "--json"])
+        .args(["--pat-env", "AZURE_DEVOPS_PAT", "--store", "file"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(!text.contains("Feed to connect"), "{text}");
+    assert_says(
+        "--json",
+        &text,
+        &["feedctl connect --org contoso --feed tools"],
+    );
+    assert!(!other.project().join(".cargo").exists());
 }
