@@ -220,7 +220,10 @@ pub struct CompletionsArgs {
 pub struct TokenArgs {
     /// Read a personal access token (PAT) from standard input, one line, e.g.
     /// `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or
-    /// `printf '%s\n' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh).
+    /// `printf '%s\n' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh). Create the PAT
+    /// with Packaging > Read & write: cargo's first download of a crate from crates.io saves
+    /// it into the feed, which a Read-only PAT may not (Read is enough only when every crate
+    /// is already in the feed).
     #[arg(long)]
     pub pat_stdin: bool,
 
@@ -456,7 +459,8 @@ pub struct FeedArgs {
     #[arg(long, value_name = "NAME")]
     pub project: Option<String>,
 
-    /// Feed name, e.g. `--feed crates`.
+    /// Feed name, e.g. `--feed crates`. Without it (with `--org` or `--server-url`), connect
+    /// lists the feeds you can read: to pick from on a terminal, else with the command for each.
     #[arg(long, value_name = "NAME")]
     pub feed: Option<String>,
 

@@ -37,6 +37,12 @@ pub fn error(message: impl AsRef<str>) {
     anstream::eprintln!("{ERROR}error{ERROR:#}: {}", message.as_ref());
 }
 
+/// A question on stderr, the answer to follow on the same line.
+pub fn ask(question: impl AsRef<str>) {
+    anstream::eprint!("{}", question.as_ref());
+    let _ = io::stderr().flush();
+}
+
 /// A line for `--verbose` only. Callers never pass secrets here.
 pub fn debug(message: impl AsRef<str>) {
     if VERBOSE.load(Ordering::Relaxed) {

@@ -276,7 +276,9 @@ fn bad_flags_create_nothing() {
             ],
             "project",
         ),
-        (&["connect", "--org", "contoso"], "--feed"),
+        // Without an organization nothing can be listed (with one, the feeds are offered:
+        // tests/connect_pick.rs, against the stand-in).
+        (&["connect", "--project", "web"], "--feed"),
         (
             &["connect", "--collection", "C", "--feed", "f"],
             "--server-url",

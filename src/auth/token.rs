@@ -60,16 +60,21 @@ pub fn no_source_error(command: &str) -> Failure {
     )
 }
 
+/// Asks for a PAT at the hidden prompt; Ctrl-C there is an error of its own (exit 130).
+pub fn prompt(env: &Environment) -> Result<String> {
+    match env.prompt_secret("Personal access token (input hidden): ")? {
+        Some(pat) => Ok(pat),
+        None => bail!(Failure::new(
+            Code::Interrupted,
+            "interrupted at the token prompt (Ctrl-C); nothing was stored"
+        )),
+    }
+}
+
 /// Reads a token from `source` and encodes it for the `Authorization` header.
 pub fn read(source: &Source, env: &Environment) -> Result<Secret> {
     match source {
-        Source::Prompt => match env.prompt_secret("Personal access token (input hidden): ")? {
-            Some(pat) => from_pasted(&pat, "the prompt"),
-            None => bail!(Failure::new(
-                Code::Interrupted,
-                "interrupted at the token prompt (Ctrl-C); nothing was stored"
-            )),
-        },
+        Source::Prompt => from_pasted(&prompt(env)?, "the prompt"),
         Source::Stdin => {
             let line = env.read_stdin_line().context("`--pat-stdin`")?;
             from_pasted(&line, "standard input")

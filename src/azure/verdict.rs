@@ -64,7 +64,7 @@ impl Fix {
 impl fmt::Display for Fix {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Fix::NewToken => f.write_str("log in again with a new PAT (Packaging > Read)"),
+            Fix::NewToken => f.write_str("log in again with a new PAT (Packaging > Read & write)"),
             Fix::Say(text) => f.write_str(text),
         }
     }
@@ -195,7 +195,7 @@ fn fix(answer: &Answer, sent: &Sent<'_>, registry: &str) -> Fix {
         }
         Sent::AzureCli { .. } => say(
             "az login with an identity that is a member of the organization and has at least \
-             Feed Reader on this feed",
+             Feed Reader on this feed (Feed and Upstream Reader to save crates from crates.io)",
         ),
         _ if wrong_url => say("check the organization, project and feed name"),
         _ => match answer {
@@ -213,7 +213,7 @@ fn fix(answer: &Answer, sent: &Sent<'_>, registry: &str) -> Fix {
 
 /// The fix for an identity that may not read the feed.
 const FEED_READER: &str = "ask a feed owner (feed settings > Permissions) to give this account at least the Feed \
-     Reader role";
+     Reader role (Feed and Upstream Reader to save crates from crates.io through the feed)";
 
 /// The reading of an answer that does not depend on who sent the credential; `None` for the
 /// feed's `config.json`.
@@ -230,10 +230,11 @@ fn explain(answer: &Answer, url: &str, registry: &str) -> Option<(Code, String)>
             Code::Auth,
             format!(
                 "the feed rejected the token for `{registry}` (HTTP 401 from `{url}`).{} Likely \
-                 causes: the PAT expired or was revoked; it lacks the Packaging (Read) scope; it \
-                 was made for another organization; or, with `--azure-cli`, you are logged in to \
-                 another tenant. Create a PAT with Packaging > Read (Read & write to publish) \
-                 under User settings > Personal access tokens.",
+                 causes: the PAT expired or was revoked; it lacks the Packaging scope; it was made \
+                 for another organization; or, with `--azure-cli`, you are logged in to another \
+                 tenant. Create a PAT with Packaging > Read & write under User settings > \
+                 Personal access tokens (Read & write lets cargo save crates from crates.io into \
+                 the feed; Read is enough only when every crate is already in the feed).",
                 known(k)
             ),
         ),
@@ -248,7 +249,7 @@ fn explain(answer: &Answer, url: &str, registry: &str) -> Option<(Code, String)>
                  refusing a credential it does not accept, and cargo gets the same page. Likely \
                  causes: the PAT expired, was revoked or is for another organization; the value \
                  is not `Basic base64(PAT:<pat>)` or `Bearer <token>`. Create a PAT with \
-                 Packaging > Read and log in again.",
+                 Packaging > Read & write and log in again.",
                 via(redirected_to)
             ),
         ),
@@ -367,8 +368,12 @@ fn known_explained(known: Known) -> &'static str {
              access to this organization."
         }
         Known::UpstreamNeedsAuth => {
-            " Azure says the crate is only upstream: saving it into the feed needs the Feed \
-             and Upstream Reader (Collaborator) role or higher."
+            " Azure says `No local versions`: the crate is only on crates.io, and saving it \
+             into the feed needs two things. The role: Feed and Upstream Reader (Collaborator) \
+             or higher, which a feed Owner grants in Feed settings > Permissions. The token's \
+             scope: a PAT with Packaging > Read & write (User settings > Personal access \
+             tokens; Read is enough only for crates already in the feed). `feedctl doctor` \
+             tells which one is missing."
         }
         Known::ForceAuth => {
             " Azure says this `~force-auth` URL needs a token: cargo must send one \
@@ -446,6 +451,18 @@ mod tests {
                 },
                 Code::NotFound,
                 "Collaborator",
+            ),
+            // A Reader's role and a Read-only token look the same to cargo: both named,
+            // each with its fix.
+            (
+                Answer::Unauthorized {
+                    tenant: None,
+                    known: Some(Known::UpstreamNeedsAuth),
+                },
+                Code::Auth,
+                "Feed and Upstream Reader (Collaborator) or higher, which a feed Owner grants in \
+                 Feed settings > Permissions. The token's scope: a PAT with Packaging > Read & \
+                 write",
             ),
             (Answer::ProxyAuth, Code::Unreachable, "HTTP 407"),
             (

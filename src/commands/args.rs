@@ -51,6 +51,7 @@ pub fn connect(args: &ConnectArgs) -> connect::Options<'_> {
         verify: !args.no_verify,
         token: source_flags(&args.token),
         auth: args.auth,
+        may_ask: !args.json,
     }
 }
 
@@ -135,6 +136,7 @@ pub fn connect_to<'a>(feed: &'a Feed, token: &RestTokenArgs) -> connect::Options
         } else {
             AuthMode::Pat
         },
+        may_ask: false,
     }
 }
 

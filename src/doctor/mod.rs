@@ -4,7 +4,7 @@
 //! A run gathers everything it needs once ([`facts`], the only part doing I/O), runs the
 //! pure checks of each area over it ([`checks`]), and returns the [`report::Report`], which
 //! [`render`] prints. The report's order is fixed: cargo, the setup, the files, then each
-//! registry's offline and online checks.
+//! registry's offline and online checks, then what Azure DevOps' REST API says about its feed.
 
 pub mod checks;
 pub mod facts;
@@ -12,7 +12,7 @@ pub mod render;
 pub mod report;
 
 use crate::environment::Environment;
-use checks::{cargo, credentials, feed, files, index, modes, providers, setup};
+use checks::{artifacts, cargo, credentials, feed, files, index, modes, providers, setup};
 pub use facts::Options;
 use facts::{Facts, Mode};
 use report::Report;
@@ -68,6 +68,9 @@ pub fn check(facts: &Facts) -> Report {
         }
         if let Some(online) = &registry.online {
             feed::check(registry, online, &mut own);
+        }
+        if let Some(found) = &registry.artifacts {
+            artifacts::check(found, &registry.registry.name, &mut own);
         }
         report.append(own);
     }

@@ -42,6 +42,11 @@ pub enum CheckId {
     FeedForceAuth,
     AzureCliVersion,
     TokenAccepted,
+    TokenIdentity,
+    FeedExists,
+    FeedUpstream,
+    FeedRole,
+    TokenWrite,
 }
 
 impl CheckId {
@@ -73,6 +78,11 @@ impl CheckId {
             CheckId::FeedForceAuth => "feed.force-auth",
             CheckId::AzureCliVersion => "azure-cli.version",
             CheckId::TokenAccepted => "token.accepted",
+            CheckId::TokenIdentity => "token.identity",
+            CheckId::FeedExists => "feed.exists",
+            CheckId::FeedUpstream => "feed.upstream",
+            CheckId::FeedRole => "feed.role",
+            CheckId::TokenWrite => "token.write",
         }
     }
 
@@ -235,6 +245,11 @@ mod tests {
             FeedForceAuth,
             AzureCliVersion,
             TokenAccepted,
+            TokenIdentity,
+            FeedExists,
+            FeedUpstream,
+            FeedRole,
+            TokenWrite,
         ];
         let strings: std::collections::HashSet<&str> = all.iter().map(|id| id.as_str()).collect();
         assert_eq!(strings.len(), all.len());

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::auth::secret::Secret;
-use crate::auth::token::{self, SourceFlags};
+use crate::auth::token::{self, Source, SourceFlags};
 use crate::auth::{azure_cli, entra};
 use crate::azure::feed::{self, Feed, FeedParts};
 use crate::cargo::config::edit::{self, ConfigFile, Updated};
@@ -22,7 +22,7 @@ use crate::exit::{Code, Failure};
 use crate::ops::login::{self, Stored};
 use crate::ops::project::{self, ConnectEdit};
 use crate::ops::providers::{self, HomeEdit, RegistryProvider};
-use crate::ops::{AuthMode, resolve_feed, transaction};
+use crate::ops::{AuthMode, pick_feed, resolve_feed, transaction};
 use crate::ui;
 use crate::util::paths::in_resolved_dir;
 
@@ -49,6 +49,8 @@ pub struct Options<'a> {
     pub verify: bool,
     pub token: SourceFlags,
     pub auth: AuthMode,
+    /// Without `--feed`, offer the feeds on a terminal (not with `--json`).
+    pub may_ask: bool,
 }
 
 impl Options<'_> {
@@ -143,8 +145,62 @@ impl Outcome {
     }
 }
 
-/// Plan → (dry run: diffs) → token checked → files written → `cargo login`.
+/// Connects the feed `opts` names; with an organization (or collection) but no feed, the one
+/// picked from the feeds the caller can read ([`pick_feed`]); a feed that does not exist is
+/// answered with those feeds and the closest names.
 pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
+    let named_place = opts.parts.organization.is_some() || opts.parts.server_url.is_some();
+    if opts.url.is_some() || !named_place {
+        return connect(opts, env);
+    }
+    let (env, token) = shared_token(env, opts)?;
+    let opts = &Options {
+        token,
+        ..opts.clone()
+    };
+    if opts.parts.feed.is_none() {
+        let feed = pick_feed::pick(&env, &opts.parts, &opts.token, opts.auth, opts.may_ask)?;
+        let picked = Options {
+            parts: FeedParts {
+                project: feed.project.as_deref(),
+                feed: Some(&feed.name),
+                ..opts.parts.clone()
+            },
+            ..opts.clone()
+        };
+        return connect(&picked, &env);
+    }
+    connect(opts, &env).map_err(|e| match e.downcast::<Failure>() {
+        Ok(failure) if failure.code == Code::NotFound => {
+            pick_feed::did_you_mean(&env, &opts.parts, &opts.token, opts.auth, failure).into()
+        }
+        Ok(failure) => failure.into(),
+        Err(e) => e,
+    })
+}
+
+/// One token for the feed listing and the login: a PAT from standard input or typed at the
+/// prompt is read once and given to both (a second prompt, or an empty stdin, otherwise).
+fn shared_token(env: &Environment, opts: &Options<'_>) -> Result<(Environment, SourceFlags)> {
+    let mut flags = opts.token.clone();
+    let logs_in = opts.auth == AuthMode::Pat && opts.login && !opts.dry_run;
+    if opts.parts.feed.is_some() && !logs_in {
+        return Ok((env.clone(), flags));
+    }
+    if flags.pat_stdin {
+        return Ok((env.replaying_stdin_line()?, flags));
+    }
+    let prompts = token::select_source(&flags, env.interactive()) == Some(Source::Prompt);
+    if prompts && opts.auth == AuthMode::Pat {
+        let pat = token::prompt(env)?;
+        flags.pat_stdin = true;
+        return Ok((env.clone().with_stdin(&format!("{pat}\n")), flags));
+    }
+    Ok((env.clone(), flags))
+}
+
+/// Plan → (dry run: diffs) → token checked → files written → `cargo login`.
+fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
     let (plan, project_file, before) = plan(opts, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
     let project_edit = |file: &mut ConfigFile| project::connect(file, &plan.edit);

@@ -11,6 +11,7 @@ pub mod connect;
 pub mod disconnect;
 pub mod feed;
 pub mod login;
+pub mod pick_feed;
 pub mod project;
 pub mod providers;
 pub mod status;

@@ -175,7 +175,7 @@ fn with_token(origin: &Origin, answer: &Answer, registry: &Registry) -> Reading 
     };
     let fix = v.fix.or_new_token(|| match origin {
         Origin::EnvVar(var) => {
-            format!("replace the token in `{var}` (a new PAT with Packaging > Read)")
+            format!("replace the token in `{var}` (a new PAT with Packaging > Read & write)")
         }
         Origin::CredentialsFile(_) => {
             format!("feedctl login --name {}   (with a new PAT)", registry.name)
@@ -358,7 +358,7 @@ mod tests {
                 Level::Fail,
                 "token from env var `CARGO_REGISTRIES_CRATES_TOKEN`: ",
                 Some(
-                    "replace the token in `CARGO_REGISTRIES_CRATES_TOKEN` (a new PAT with Packaging > Read)",
+                    "replace the token in `CARGO_REGISTRIES_CRATES_TOKEN` (a new PAT with Packaging > Read & write)",
                 ),
             ),
             (
@@ -374,7 +374,7 @@ mod tests {
                 Level::Fail,
                 "token from",
                 Some(
-                    "ask a feed owner (feed settings > Permissions) to give this account at least the Feed Reader role",
+                    "ask a feed owner (feed settings > Permissions) to give this account at least the Feed Reader role (Feed and Upstream Reader to save crates from crates.io through the feed)",
                 ),
             ),
             (

@@ -2,6 +2,7 @@
 //! [`super::report::Report`]. None of them reads a file, a variable or the network, and no
 //! check file uses another.
 
+pub mod artifacts;
 pub mod cargo;
 pub mod credentials;
 pub mod feed;

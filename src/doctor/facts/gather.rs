@@ -9,7 +9,7 @@ use std::process::Command;
 
 use super::online::online;
 use super::{
-    Auth, AzureCliLogin, Config, EntraSource, Facts, Libsecret, Mode, Online, Options,
+    Artifacts, Auth, AzureCliLogin, Config, EntraSource, Facts, Libsecret, Mode, Online, Options,
     RegistryFacts,
 };
 use crate::auth::{azure_cli, entra};
@@ -64,23 +64,27 @@ pub fn facts(env: &Environment, options: Options) -> Facts {
         .into_iter()
         .map(|registry| registry_facts(env, &settings, registry, &machine))
         .collect();
+    let http = settings.http();
     let (cargo, online) = std::thread::scope(|scope| {
         let cargo = scope.spawn(|| cargo_version(env));
         let jobs: Vec<_> = registries
             .iter()
             .map(|facts| {
-                let prober = prober.as_ref();
-                scope.spawn(move || prober.map(|prober| online(env, prober, facts)))
+                let (prober, http) = (prober.as_ref(), &http);
+                scope.spawn(move || prober.map(|prober| online(env, prober, http, facts)))
             })
             .collect();
-        let online: Vec<Option<Online>> = jobs
+        let online: Vec<Option<(Online, Option<Artifacts>)>> = jobs
             .into_iter()
             .map(|job| job.join().expect("a doctor check panicked"))
             .collect();
         (cargo.join().expect("the cargo check panicked"), online)
     });
     for (facts, online) in registries.iter_mut().zip(online) {
-        facts.online = online;
+        (facts.online, facts.artifacts) = match online {
+            Some((online, artifacts)) => (Some(online), artifacts),
+            None => (None, None),
+        };
     }
     let all = settings.registries();
     let config = Config {
@@ -157,6 +161,7 @@ fn registry_facts(
         provider_origin: settings.provider_origin(&registry.name).cloned(),
         auth,
         online: None,
+        artifacts: None,
         registry,
     }
 }

@@ -4,6 +4,7 @@
 //! these values, so tests build `Facts` by hand; [`gather`] reads them, once, and is with
 //! [`online`] the only place doctor does I/O.
 
+mod artifacts;
 pub mod gather;
 mod online;
 
@@ -11,6 +12,8 @@ use std::path::PathBuf;
 
 use crate::auth::azure_cli::{Account, Advice};
 use crate::azure::probe::Answer;
+use crate::azure::rest::error::{RestError, TokenKind};
+use crate::azure::rest::session::{KnownRole, Upstream};
 use crate::cargo::config::effective::{Definition, Registry};
 use crate::cargo::credentials::{Credentials, Origin};
 use crate::cargo::providers::Probe;
@@ -79,6 +82,36 @@ pub struct RegistryFacts {
     pub auth: Option<Auth>,
     /// The feed's answers; `None` offline or when no request can be built.
     pub online: Option<Online>,
+    /// What Azure DevOps' REST API says about the feed; `None` offline or when the feed did
+    /// not accept the registry's token.
+    pub artifacts: Option<Artifacts>,
+}
+
+/// The feed as Azure DevOps' REST API describes it to the registry's token.
+#[derive(Debug)]
+pub struct Artifacts {
+    /// The organization (or collection), in words.
+    pub place: String,
+    pub project: Option<String>,
+    /// Where the token came from, in words.
+    pub token_from: String,
+    pub kind: TokenKind,
+    /// Whose token it is, as `connectionData` names it.
+    pub identity: Option<String>,
+    /// The feed's settings and the caller's rights on it, or why Azure would not tell.
+    pub feed: Result<FeedFacts, Box<RestError>>,
+}
+
+#[derive(Debug)]
+pub struct FeedFacts {
+    /// The feed's name as Azure spells it.
+    pub name: String,
+    pub upstream: Upstream,
+    /// Azure's `statusDetails` reasons for the crates.io upstream.
+    pub reasons: Option<String>,
+    pub role: KnownRole,
+    /// The answer to the query that needs Packaging > Read & write.
+    pub write: Result<(), Box<RestError>>,
 }
 
 #[derive(Debug)]
@@ -184,6 +217,7 @@ pub mod fixture {
             )],
             auth: None,
             online: None,
+            artifacts: None,
         }
     }
 

@@ -1,0 +1,52 @@
+//! The feed as an Azure Artifacts object, asked through the REST API with the token the feed
+//! just accepted: whose token it is (`connectionData`), the feed's settings (its crates.io
+//! upstream), the caller's role as far as Azure tells it, and whether the token may write
+//! (the side-effect-free `packagemetricsbatch` query). Asked only online and only once the
+//! token is known to work, so a refused token is reported once, by the feed's own check.
+
+use super::{Artifacts, FeedFacts};
+use crate::auth::secret::Secret;
+use crate::azure::feed::Feed;
+use crate::azure::rest::client::RestClient;
+use crate::azure::rest::error::TokenKind;
+use crate::azure::rest::feeds;
+use crate::azure::rest::session::{Session, Upstream, role_of};
+use crate::cargo::config::effective::HttpSettings;
+
+/// What the REST API says about the feed behind `index`, asked with `header` (found at
+/// `from`); `None` when the index is not a feed URL feedctl can map to the API.
+pub fn artifacts(
+    http: &HttpSettings,
+    index: &str,
+    header: Secret,
+    from: String,
+) -> Option<Artifacts> {
+    let feed = Feed::parse_url(index).ok()?;
+    let endpoints = feed.endpoints();
+    let kind = TokenKind::of(header.as_deref().expose());
+    let client =
+        RestClient::new(http, Some(header), kind, &endpoints.place, endpoints.server).ok()?;
+    let session = Session {
+        client,
+        endpoints,
+        token_from: from,
+        kind,
+    };
+    let identity = session.identity();
+    let (client, e) = (&session.client, &session.endpoints);
+    let found = feeds::get_feed(client, e, &feed.name).map(|info| FeedFacts {
+        upstream: Upstream::of(&info),
+        reasons: info.crates_io().and_then(|u| u.reasons()),
+        role: role_of(&session, &info),
+        write: feeds::write_check(client, e, &info.name),
+        name: info.name,
+    });
+    Some(Artifacts {
+        place: session.endpoints.place.clone(),
+        project: feed.project,
+        token_from: session.token_from,
+        kind,
+        identity,
+        feed: found,
+    })
+}
