@@ -16,7 +16,8 @@ use crate::auth::token::{self, Source, SourceFlags};
 use crate::auth::{azure_cli, entra};
 use crate::azure::probe::{Answer, Prober};
 use crate::azure::verdict::{self, Sent};
-use crate::cargo::config::effective::{self, HttpSettings, Registry, Settings};
+use crate::cargo::config::effective::{HttpSettings, Registry, Settings};
+use crate::cargo::config::env_names;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ui;
@@ -87,7 +88,7 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Emitted> {
             [
                 (r.token_var(), Variable::Secret(secret.clone())),
                 (
-                    effective::env_var_name(&r.name, "CREDENTIAL_PROVIDER"),
+                    env_names::env_var_name(&r.name, "CREDENTIAL_PROVIDER"),
                     Variable::Plain("cargo:token".to_string()),
                 ),
             ]
@@ -214,7 +215,7 @@ fn select(settings: &Settings, names: &[String]) -> Result<Vec<Registry>> {
 }
 
 fn warn_on_collisions(registries: &[Registry]) {
-    for (var, names) in effective::shared_token_vars(registries) {
+    for (var, names) in env_names::shared_token_vars(registries.iter().map(|r| r.name.as_str())) {
         let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
         ui::warn(format!(
             "registries {} read the same variable `{var}` (cargo maps `-` to `_`), so they get the same token",

@@ -20,6 +20,7 @@ use toml_edit::{Item, TableLike, Value};
 
 use crate::azure::feed;
 use crate::cargo::config::edit::{self, ConfigFile};
+use crate::cargo::config::env_names::{REGISTRIES_PREFIX, env_key, env_var_name};
 use crate::cargo::config::{include, index_url};
 use crate::cargo::providers;
 use crate::environment::Environment;
@@ -82,53 +83,6 @@ pub struct HttpSettings {
     pub check_revoke: Option<bool>,
 }
 
-/// `CARGO_REGISTRIES_<NAME>_<SUFFIX>` with cargo's mapping: `-` → `_`, then upper case.
-pub fn env_var_name(registry: &str, suffix: &str) -> String {
-    let mut name =
-        String::with_capacity(REGISTRIES_PREFIX.len() + registry.len() + suffix.len() + 1);
-    name.push_str(REGISTRIES_PREFIX);
-    push_env_key(&mut name, registry);
-    name.push('_');
-    name.push_str(suffix);
-    name
-}
-
-/// A config key as cargo spells it inside a variable name: `-` → `_`, then upper case.
-fn env_key(key: &str) -> String {
-    let mut spelled = String::with_capacity(key.len());
-    push_env_key(&mut spelled, key);
-    spelled
-}
-
-/// [`env_key`] appended to `out`, in one pass for the usual ASCII key (a config may name
-/// thousands of registries, each spelled several times).
-fn push_env_key(out: &mut String, key: &str) {
-    if key.is_ascii() {
-        out.extend(key.bytes().map(|b| match b {
-            b'-' => '_',
-            _ => char::from(b.to_ascii_uppercase()),
-        }));
-    } else {
-        out.push_str(&key.replace('-', "_").to_uppercase());
-    }
-}
-
-/// Registries that read the same `CARGO_REGISTRIES_<NAME>_TOKEN` (cargo maps `-` to `_`, so
-/// `my-feed` and `my_feed` collide): each shared variable with the registries' names.
-pub fn shared_token_vars(registries: &[Registry]) -> Vec<(String, Vec<&str>)> {
-    let mut by_var: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for registry in registries {
-        by_var
-            .entry(registry.token_var())
-            .or_default()
-            .push(&registry.name);
-    }
-    by_var
-        .into_iter()
-        .filter(|(_, names)| names.len() > 1)
-        .collect()
-}
-
 /// The prefixes of the environment variables cargo reads as the config keys feedctl uses.
 const ENV_PREFIXES: [&str; 5] = [
     REGISTRIES_PREFIX,
@@ -137,7 +91,6 @@ const ENV_PREFIXES: [&str; 5] = [
     "CARGO_CREDENTIAL_ALIAS_",
     OFFLINE_VAR,
 ];
-const REGISTRIES_PREFIX: &str = "CARGO_REGISTRIES_";
 /// `net.offline` as a variable.
 const OFFLINE_VAR: &str = "CARGO_NET_OFFLINE";
 const GLOBAL_PROVIDERS_VAR: &str = "CARGO_REGISTRY_GLOBAL_CREDENTIAL_PROVIDERS";
@@ -783,28 +736,6 @@ pub fn provider_argv(item: &Item) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn env_names_follow_cargo() {
-        assert_eq!(
-            env_var_name("my-feed", "TOKEN"),
-            "CARGO_REGISTRIES_MY_FEED_TOKEN"
-        );
-        assert_eq!(
-            env_var_name("My-Feed_x", "TOKEN"),
-            "CARGO_REGISTRIES_MY_FEED_X_TOKEN"
-        );
-        assert_eq!(
-            env_var_name("my_feed", "TOKEN"),
-            env_var_name("my-feed", "TOKEN")
-        );
-        // Beyond ASCII, upper case as Rust's (and so cargo's) `to_uppercase` spells it.
-        assert_eq!(
-            env_var_name("straße-é", "INDEX"),
-            "CARGO_REGISTRIES_STRASSE_É_INDEX"
-        );
-        assert_eq!(env_key("my-alias"), "MY_ALIAS");
-    }
 
     #[test]
     fn registry_variables_are_found_among_others() {

@@ -6,6 +6,7 @@
 
 pub mod edit;
 pub mod effective;
+pub mod env_names;
 pub mod include;
 pub mod index_url;
 mod layout;

@@ -15,7 +15,8 @@ use super::{
 use crate::auth::{azure_cli, entra};
 use crate::azure::probe::Prober;
 use crate::cargo::config::edit::{self, ConfigFile};
-use crate::cargo::config::effective::{self, Definition, Registry, Settings};
+use crate::cargo::config::effective::{Definition, Registry, Settings};
+use crate::cargo::config::env_names;
 use crate::cargo::credentials::{self, Credentials};
 use crate::cargo::providers;
 use crate::environment::Environment;
@@ -96,7 +97,7 @@ pub fn facts(env: &Environment, options: Options) -> Facts {
             .into_iter()
             .filter(|var| var != "CARGO_HOME")
             .collect(),
-        shared_token_vars: effective::shared_token_vars(&all)
+        shared_token_vars: env_names::shared_token_vars(all.iter().map(|r| r.name.as_str()))
             .into_iter()
             .map(|(var, names)| (var, names.into_iter().map(str::to_string).collect()))
             .collect(),
