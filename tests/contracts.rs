@@ -4,7 +4,7 @@
 //! under `--json` prints nothing on stdout and explains itself on stderr.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::support::json::{json_of, keys};
 use crate::support::output::Streams;
@@ -40,8 +40,8 @@ fn apply(program: &str, args: &[&str], dir: &Path, patch: &str) {
 
 /// Every file below `dir`, with its bytes.
 #[cfg(unix)]
-fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+fn files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(std::path::PathBuf, Vec<u8>)>) {
         for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
             let path = entry.path();
             if path.is_dir() {

@@ -317,6 +317,7 @@ mod unix {
     use tempfile::TempDir;
 
     use super::*;
+    use crate::support::sandbox::LOOPBACK_ONLY;
 
     /// An unprivileged uid/gid for the permission cases when the tests run as root.
     const NOBODY: u32 = 65_534;
@@ -377,6 +378,7 @@ mod unix {
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("RUST_BACKTRACE", "0")
+            .envs(LOOPBACK_ONLY)
             .current_dir(cwd);
         if let Some(uid) = uid {
             // std drops the supplementary groups when root switches uid.

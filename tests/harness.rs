@@ -9,6 +9,7 @@ use predicates::str::contains;
 
 use crate::support::demo_crate::azdemo;
 use crate::support::http::get;
+use crate::support::sandbox::LOOPBACK_ONLY;
 use crate::support::{FakeFeed, FeedSpec, Sandbox, SeenRequest, TOKEN_PROVIDERS, basic};
 
 const PAT: &str = "s3cr3t-pat-0123456789";
@@ -339,10 +340,91 @@ fn sandbox_commands_are_hermetic() {
                 | "SSL_CERT_FILE"
         ) || name.starts_with("RUSTUP_")
             || name.starts_with("CARGO_PKG_")
+            // Keeps every test on loopback (`LOOPBACK_ONLY`).
+            || LOOPBACK_ONLY.iter().any(|(var, _)| *var == name)
     };
     let unexpected: Vec<_> = vars.keys().filter(|k| !expected(k)).collect();
     assert!(
         unexpected.is_empty(),
         "leaked into the sandbox: {unexpected:?}"
+    );
+}
+
+/// The sandbox's safety net: a request that a test sends past loopback by mistake goes to the
+/// proxy `LOOPBACK_ONLY` names, never out — for feedctl (reqwest) and for cargo (curl) alike.
+/// Here the proxy is a loopback listener that records what it is asked and refuses it.
+#[test]
+fn requests_past_loopback_go_to_the_sandbox_proxy_and_no_further() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = asked.clone();
+    // Serves until the test process ends: however many requests a client makes.
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut line = String::new();
+            let _ = BufReader::new(&stream).read_line(&mut line);
+            log.lock().unwrap().push(line.trim_end().to_string());
+            let _ = stream.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let vars: Vec<(&str, &str)> = LOOPBACK_ONLY
+        .iter()
+        .map(|(var, value)| {
+            (
+                *var,
+                if value.contains(":9") {
+                    proxy.as_str()
+                } else {
+                    value
+                },
+            )
+        })
+        .collect();
+    let sandbox = Sandbox::new();
+
+    // feedctl asked about a Services feed without the loopback override.
+    sandbox
+        .feedctl_with(&vars)
+        .args([
+            "connect",
+            "--org",
+            "contoso",
+            "--project",
+            "web",
+            "--feed",
+            "crates",
+        ])
+        .args(["--pat-env", "NO_SUCH_PAT", "--store", "file"])
+        .env("NO_SUCH_PAT", "s3cr3t-never-sent")
+        .assert()
+        .failure();
+    // cargo resolving a crates.io dependency.
+    sandbox.write_project_file(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\nserde = \"1\"\n",
+    );
+    sandbox.write_project_file("src/lib.rs", "");
+    sandbox
+        .cargo_with(&vars)
+        .env("CARGO_NET_RETRY", "0")
+        .arg("generate-lockfile")
+        .assert()
+        .failure();
+
+    let mut asked = asked.lock().unwrap().clone();
+    asked.dedup();
+    assert_eq!(
+        asked,
+        [
+            "CONNECT pkgs.dev.azure.com:443 HTTP/1.1",
+            "CONNECT index.crates.io:443 HTTP/1.1"
+        ],
+        "every request past loopback must reach the sandbox's proxy first"
     );
 }

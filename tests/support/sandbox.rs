@@ -283,7 +283,29 @@ fn apply_hermetic_env(cmd: &mut Command, home: &Path, cargo_home: &Path, target:
         )
         // Nor take a machine with the Azure Arc agent installed for an Arc server.
         .env("FEEDCTL_TEST_ARC_HIMDS_FILE", home.join("no-arc-agent"));
+    cmd.envs(LOOPBACK_ONLY);
 }
+
+/// Nothing a test starts reaches past loopback, even by mistake (a feed named without the
+/// loopback override, a default host): with these variables feedctl (reqwest) and cargo
+/// (curl) send every other request to a proxy on a loopback port where nothing listens, so it
+/// fails there, without even a DNS lookup. Tests that exercise `http.proxy` set it in cargo's
+/// config, which wins.
+pub const LOOPBACK_ONLY: [(&str, &str); 8] = [
+    ("HTTPS_PROXY", NOWHERE_PROXY),
+    ("https_proxy", NOWHERE_PROXY),
+    ("HTTP_PROXY", NOWHERE_PROXY),
+    ("http_proxy", NOWHERE_PROXY),
+    ("ALL_PROXY", NOWHERE_PROXY),
+    ("all_proxy", NOWHERE_PROXY),
+    ("NO_PROXY", LOOPBACK_HOSTS),
+    ("no_proxy", LOOPBACK_HOSTS),
+];
+
+/// A proxy address on loopback where nothing listens (port 9, discard, is never served here).
+const NOWHERE_PROXY: &str = "http://127.0.0.1:9";
+/// The hosts tests may reach directly.
+const LOOPBACK_HOSTS: &str = "127.0.0.1,localhost,::1,[::1]";
 
 /// Every file below `dir`, recursively, as one lossy text (empty when `dir` does not exist):
 /// for asserting that a secret is nowhere in a tree.
