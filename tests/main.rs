@@ -28,6 +28,7 @@ mod json_contract;
 mod leaks;
 mod nothing_lost;
 mod properties;
+mod save;
 mod secrets;
 mod stress;
 mod transactions;

@@ -13,6 +13,7 @@ pub mod feed;
 pub mod login;
 pub mod project;
 pub mod providers;
+pub mod save;
 pub mod status;
 pub mod transaction;
 

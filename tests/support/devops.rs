@@ -18,7 +18,7 @@
 //! | `PATCH {org}[/{project}]/_apis/packaging/feeds/{feed}` | Feed Management_Update Feed | `vso.packaging_manage`, Owner |
 //! | `GET …/_apis/packaging/Feeds/{feed}/permissions` | Feed Management_Get Feed Permissions | `vso.packaging`, Owner |
 //! | `POST …/_apis/packaging/Feeds/{feed}/packagemetricsbatch` | Artifact Details_Query Package Metrics | `vso.packaging_write`, Reader |
-//! | `GET …/_apis/packaging/Feeds/{feed}/packages` | Artifact Details_Get Packages | `vso.packaging`, Reader |
+//! | `GET …/_apis/packaging/Feeds/{feed}/packages` | Artifact Details_Get Packages (`$top`/`$skip` ignored: one page) | `vso.packaging`, Reader |
 //! | `GET {org}/_apis/packaging/globalpermissions` | Service Settings_Get Global Permissions (also in `feed-onprem.json`) | `vso.packaging` |
 //! | `…/_packaging/{feed}/Cargo/index/…`, `…/Cargo/api/v1/crates/…` | the sparse index | Reader |
 //!
@@ -630,6 +630,7 @@ impl World {
                     for (name, version) in &feed.saved {
                         by_name.entry(name).or_default().push(json!({
                             "version": version, "normalizedVersion": version, "isListed": true,
+                            "publishDate": "2026-12-01T09:30:00Z",
                             "directUpstreamSourceId": feed.upstream_sources.first().and_then(|u| u.get("id")).cloned(),
                         }));
                     }
