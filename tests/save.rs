@@ -6,7 +6,7 @@
 use assert_cmd::Command;
 
 use crate::support::Sandbox;
-use crate::support::devops::{DevOps, DevOpsSpec, Role, Scope, StandFeed, User};
+use crate::support::devops::{DevOps, DevOpsSpec, Kind, Role, Scope, StandFeed, User};
 use crate::support::json::json_of;
 use crate::support::output::assert_says;
 use crate::support::secrets::assert_hidden;
@@ -361,4 +361,115 @@ fn a_feed_without_upstream_cannot_save_and_says_who_can_fix_it() {
             .iter()
             .all(|r| !r.url.contains("/download"))
     );
+}
+
+#[test]
+fn named_crates_take_the_newest_unyanked_version_and_429_is_waited_out() {
+    let devops = contoso(StandFeed::new("crates", Some("web")).throttled(2));
+    let sandbox = readers_project(&devops);
+    let save = |args: &[&str]| {
+        feedctl(&sandbox, &devops, COLLABORATOR_PAT)
+            .arg("save")
+            .args(args)
+            .args(["--json", "--pat-env", "AZURE_DEVOPS_PAT"])
+            .output()
+            .unwrap()
+    };
+
+    // 0.2.0 is yanked: `azdemo` means 0.1.0. Two 429s, then the download.
+    let out = save(&["azdemo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = json_of(&out);
+    assert_eq!(report["lockfile"], serde_json::Value::Null);
+    assert_eq!(report["crates"][0]["version"], "0.1.0");
+    assert_eq!(report["crates"][0]["state"], "saved");
+    let downloads = devops
+        .requests()
+        .iter()
+        .filter(|r| r.url.ends_with("/azdemo/0.1.0/download"))
+        .map(|r| r.status)
+        .collect::<Vec<_>>();
+    assert_eq!(downloads, [429, 429, 200]);
+
+    // Asked for by version: the yanked one and one crates.io never had, each with its reason.
+    let out = save(&["azdemo@0.2.0", "azdemo@9.9.9", "azdemo@0.1.0"]);
+    assert_eq!(out.status.code(), Some(8), "{}", text(&out.stderr));
+    let report = json_of(&out);
+    let totals = &report["totals"];
+    assert_eq!(
+        (
+            totals["crates"].as_u64(),
+            totals["in_feed"].as_u64(),
+            totals["failed"].as_u64()
+        ),
+        (Some(3), Some(1), Some(2))
+    );
+    let reason = |i: usize| report["crates"][i]["reason"].as_str().unwrap().to_string();
+    assert_eq!(report["crates"][1]["version"], "0.2.0");
+    assert_says(
+        "yanked",
+        &reason(1),
+        &["azdemo 0.2.0 is yanked on crates.io"],
+    );
+    assert_eq!(report["crates"][2]["version"], "9.9.9");
+    assert_says(
+        "unknown version",
+        &reason(2),
+        &["azdemo 9.9.9 is not on crates.io"],
+    );
+}
+
+#[test]
+fn azure_devops_server_feeds_are_saved_through_the_collection_url() {
+    let devops = DevOps::start(
+        DevOpsSpec::new("contoso", &["web"])
+            .kind(Kind::Server)
+            .user(cole())
+            .user(rae())
+            .feed(
+                StandFeed::new("crates", Some("web"))
+                    .role(&cole(), Role::Collaborator)
+                    .role(&rae(), Role::Reader),
+            ),
+    );
+    let sandbox = Sandbox::new();
+    sandbox
+        .feedctl_with(&[("AZURE_DEVOPS_PAT", READER_PAT)])
+        .args([
+            "connect",
+            "--server-url",
+            devops.url(),
+            "--collection",
+            "contoso",
+        ])
+        .args([
+            "--project",
+            "web",
+            "--feed",
+            "crates",
+            "--pat-env",
+            "AZURE_DEVOPS_PAT",
+        ])
+        .args(["--store", "file"])
+        .assert()
+        .success();
+    // `--update` generates the lockfile, saying so.
+    let out = sandbox
+        .feedctl_with(&[("AZURE_DEVOPS_PAT", COLLABORATOR_PAT)])
+        .args(["save", "--update", "--pat-env", "AZURE_DEVOPS_PAT"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_says(
+        "server save",
+        &text(&out.stderr),
+        &["Updating", "cargo generate-lockfile", "Saved azdemo 0.1.0"],
+    );
+    sandbox.cargo_build().arg("--locked").assert().success();
+    sandbox
+        .feedctl()
+        .args(["save", "--check"])
+        .assert()
+        .success();
 }

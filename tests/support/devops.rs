@@ -35,7 +35,9 @@
 //! download by a Feed and Upstream Reader (Collaborator) or higher with a token that may
 //! write saves the version into the feed; a Reader, or a read-only token, gets 401 `No local
 //! versions of package 'azdemo'; please provide authentication to access versions from
-//! upstream that have not yet been saved to your feed.`
+//! upstream that have not yet been saved to your feed.` The index also lists a yanked
+//! `azdemo` 0.2.0, which is never served; [`StandFeed::throttled`] answers the next downloads
+//! `429` with `Retry-After: 0`.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -127,6 +129,8 @@ pub struct StandFeed {
     pub roles: BTreeMap<String, Role>,
     /// `(crate, version)` saved in the feed.
     pub saved: Vec<(String, String)>,
+    /// Downloads still to be answered `429 Too Many Requests` (`Retry-After: 0`).
+    pub throttled: u32,
 }
 
 impl StandFeed {
@@ -140,7 +144,14 @@ impl StandFeed {
             upstream_sources: vec![upstream_with_id(crates_io(), name)],
             roles: BTreeMap::new(),
             saved: Vec::new(),
+            throttled: 0,
         }
+    }
+
+    /// The next `n` downloads are answered 429, as Azure does when rate-limiting.
+    pub fn throttled(mut self, n: u32) -> StandFeed {
+        self.throttled = n;
+        self
     }
 
     /// No upstream at all.
@@ -800,7 +811,11 @@ impl World {
                 json!({"dl": format!("{prefix}/api/v1/crates"), "api": format!("{prefix}/"), "auth-required": true}),
             ),
             p if p == format!("Cargo/index/{}", demo.index_path()) && (saved || upstream) => {
-                Reply::new(200, "text/plain; charset=utf-8", demo.index_file())
+                Reply::new(
+                    200,
+                    "text/plain; charset=utf-8",
+                    demo.index_file() + YANKED_AZDEMO,
+                )
             }
             p if p
                 == format!(
@@ -808,6 +823,11 @@ impl World {
                     demo.name, demo.version
                 ) =>
             {
+                if self.spec.feeds[i].throttled > 0 {
+                    self.spec.feeds[i].throttled -= 1;
+                    return Reply::new(429, "text/plain; charset=utf-8", "Too Many Requests")
+                        .with_header("Retry-After", "0");
+                }
                 if saved {
                     return Reply::new(200, "application/octet-stream", demo.bytes.clone());
                 }
@@ -833,6 +853,9 @@ impl World {
         }
     }
 }
+
+/// A later `azdemo` that crates.io yanked: listed in the index, never served.
+const YANKED_AZDEMO: &str = "{\"name\":\"azdemo\",\"vers\":\"0.2.0\",\"deps\":[],\"cksum\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"features\":{},\"yanked\":true}\n";
 
 fn same_project(f: &StandFeed, project: Option<&str>) -> bool {
     match (&f.project, project) {
