@@ -764,7 +764,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__save)
-            opts="-j -v -h --check --dry-run --update --jobs --json --pat-stdin --pat-env --azure-cli --auth --verbose --help"
+            opts="-j -v -h --check --dry-run --update --protect --jobs --json --pat-stdin --pat-env --azure-cli --auth --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

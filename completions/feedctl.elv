@@ -204,6 +204,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --check 'Download nothing: list the crates missing from the feed, with when each present one was saved and whether from the upstream; exit 8 when any is missing'
             cand --dry-run 'Show what would be downloaded (the URLs, never a token) and download nothing'
             cand --update 'Run `cargo generate-lockfile` first (without it the lockfile is only read)'
+            cand --protect 'For crates of the feed''s own registry whose feed setting lets crates.io versions in (`allowExternalVersions`), set it to `auto` (needs Packaging > Read, write & manage)'
             cand --json 'Print JSON (shape in docs/json.md)'
             cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf ''%s\n'' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)'
             cand --azure-cli 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'

@@ -163,6 +163,7 @@ complete -c feedctl -n "__fish_feedctl_using_subcommand save" -l auth -d '`entra
 complete -c feedctl -n "__fish_feedctl_using_subcommand save" -l check -d 'Download nothing: list the crates missing from the feed, with when each present one was saved and whether from the upstream; exit 8 when any is missing'
 complete -c feedctl -n "__fish_feedctl_using_subcommand save" -l dry-run -d 'Show what would be downloaded (the URLs, never a token) and download nothing'
 complete -c feedctl -n "__fish_feedctl_using_subcommand save" -l update -d 'Run `cargo generate-lockfile` first (without it the lockfile is only read)'
+complete -c feedctl -n "__fish_feedctl_using_subcommand save" -l protect -d 'For crates of the feed\'s own registry whose feed setting lets crates.io versions in (`allowExternalVersions`), set it to `auto` (needs Packaging > Read, write & manage)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand save" -l json -d 'Print JSON (shape in docs/json.md)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand save" -l pat-stdin -d 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf \'%s\\n\' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)'
 complete -c feedctl -n "__fish_feedctl_using_subcommand save" -l azure-cli -d 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'

@@ -385,6 +385,11 @@ pub struct SaveArgs {
     #[arg(long, conflicts_with = "crates")]
     pub update: bool,
 
+    /// For crates of the feed's own registry whose feed setting lets crates.io versions in
+    /// (`allowExternalVersions`), set it to `auto` (needs Packaging > Read, write & manage).
+    #[arg(long)]
+    pub protect: bool,
+
     /// Parallel downloads, e.g. `-j 4` (default: the available parallelism, as cargo's jobs).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,

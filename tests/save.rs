@@ -6,6 +6,7 @@
 use assert_cmd::Command;
 
 use crate::support::Sandbox;
+use crate::support::crates_io::CratesIo;
 use crate::support::devops::{DevOps, DevOpsSpec, Kind, Role, Scope, StandFeed, User};
 use crate::support::json::json_of;
 use crate::support::output::assert_says;
@@ -472,4 +473,128 @@ fn azure_devops_server_feeds_are_saved_through_the_collection_url() {
         .args(["save", "--check"])
         .assert()
         .success();
+}
+
+const OWNER_PAT: &str = "olive-pat-0123456789abcdefghijklmnopqrstuvwx";
+
+#[test]
+fn a_private_crate_open_to_crates_io_is_warned_about_and_protect_sets_auto() {
+    let olive = User::new("olive", OWNER_PAT, Scope::Manage);
+    let devops = DevOps::start(
+        DevOpsSpec::new("contoso", &["web"])
+            .user(cole())
+            .user(olive.clone())
+            .feed(
+                StandFeed::new("crates", Some("web"))
+                    .publish("mine", "0.3.0")
+                    .allow_external("mine")
+                    .role(&cole(), Role::Collaborator)
+                    .role(&olive, Role::Administrator),
+            ),
+    );
+    let crates_io = CratesIo::start(&["mine"]);
+    let sandbox = Sandbox::new();
+    feedctl(&sandbox, &devops, COLLABORATOR_PAT)
+        .args([
+            "connect",
+            "--org",
+            "contoso",
+            "--project",
+            "web",
+            "--feed",
+            "crates",
+        ])
+        .args(["--pat-env", "AZURE_DEVOPS_PAT", "--store", "file"])
+        .assert()
+        .success();
+    let index = format!(
+        "sparse+{}/contoso/web/_packaging/crates/Cargo/index/",
+        devops.url()
+    );
+    sandbox.write_project_file(
+        "Cargo.lock",
+        &format!(
+            "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\"mine\"]\n\n\
+             [[package]]\nname = \"mine\"\nversion = \"0.3.0\"\nsource = \"{index}\"\n"
+        ),
+    );
+    let save = |pat: &str, args: &[&str]| {
+        sandbox
+            .feedctl_with(&[
+                (DEVOPS_VAR, devops.url()),
+                ("FEEDCTL_TEST_CRATES_IO_URL", crates_io.url()),
+                ("AZURE_DEVOPS_PAT", pat),
+            ])
+            .arg("save")
+            .args(args)
+            .args(["--pat-env", "AZURE_DEVOPS_PAT"])
+            .output()
+            .unwrap()
+    };
+
+    let out = save(COLLABORATOR_PAT, &["--check", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = json_of(&out);
+    let mine = &report["crates"][0];
+    assert_eq!(mine["origin"], "feed");
+    assert_eq!(mine["state"], "in-feed");
+    assert_eq!(mine["from_upstream"], false);
+    assert_eq!(
+        mine["dependency_confusion"]["upstreaming"],
+        "allowExternalVersions"
+    );
+    assert_eq!(mine["dependency_confusion"]["on_crates_io"], true);
+    let warnings = report["warnings"].to_string();
+    assert_says(
+        "warnings",
+        &warnings,
+        &[
+            "dependency confusion",
+            "feedctl save --protect",
+            "also exists on crates.io",
+        ],
+    );
+
+    // A Collaborator may not change the setting: said, and nothing changed.
+    let out = save(COLLABORATOR_PAT, &["--protect"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_says(
+        "protect refused",
+        &text(&out.stderr),
+        &["setting `auto` failed"],
+    );
+    assert_eq!(
+        devops.feed("crates").unwrap().upstreaming["mine"],
+        "allowExternalVersions"
+    );
+
+    // The Owner with a manage token protects it.
+    let out = save(OWNER_PAT, &["--protect"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_says("protect", &text(&out.stderr), &["Protected", "mine"]);
+    assert_eq!(devops.feed("crates").unwrap().upstreaming["mine"], "auto");
+    assert_hidden("protect", &text(&out.stderr), &[OWNER_PAT]);
+
+    // crates.io was asked without any token.
+    let asked = crates_io.requests();
+    assert!(!asked.is_empty());
+    assert!(
+        asked
+            .iter()
+            .all(|(path, auth)| path == "mi/ne/mine" && !auth),
+        "{asked:?}"
+    );
+
+    // The test switch takes only a loopback base.
+    let out = sandbox
+        .feedctl_with(&[("FEEDCTL_TEST_CRATES_IO_URL", "https://index.crates.io")])
+        .args(["save", "--check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_says(
+        "switch",
+        &text(&out.stderr),
+        &["FEEDCTL_TEST_CRATES_IO_URL", "loopback"],
+    );
 }

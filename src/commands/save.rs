@@ -20,6 +20,7 @@ pub fn run(args: &SaveArgs, env: &Environment) -> Result<()> {
         jobs: args.jobs.map(usize::from),
         want: args::want(&args.token),
         progress: !args.json && env.live_progress(),
+        protect: args.protect,
     };
     let report = save::run(env, &options)?;
     if args.json {
@@ -69,6 +70,20 @@ fn render(report: &Report) -> Result<()> {
         }
     }
     ui::stdout(out)?;
+    for warning in &report.warnings {
+        ui::warn(warning);
+    }
+    for c in &report.crates {
+        if c.dependency_confusion.as_ref().is_some_and(|e| e.protected) {
+            ui::status(
+                "Protected",
+                format!(
+                    "{}: crates.io versions no longer served in its place (`auto`)",
+                    c.name
+                ),
+            );
+        }
+    }
     let t = &report.totals;
     let source = report
         .lockfile

@@ -39,13 +39,16 @@ impl Config {
     }
 }
 
-/// cargo's `{prefix}`: the index directory of a name (`1`, `2`, `3/a`, `ab/cd`).
-fn prefix(name: &str) -> String {
-    match name.len() {
-        1 => "1".to_string(),
+/// cargo's `{prefix}`: the index directory of a name (`1`, `2`, `3/a`, `ab/cd`), counted
+/// in characters so that no name can split one.
+pub(super) fn prefix(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let part = |range: std::ops::Range<usize>| chars[range].iter().collect::<String>();
+    match chars.len() {
+        0 | 1 => "1".to_string(),
         2 => "2".to_string(),
-        3 => format!("3/{}", &name[..1]),
-        _ => format!("{}/{}", &name[..2], &name[2..4]),
+        3 => format!("3/{}", part(0..1)),
+        _ => format!("{}/{}", part(0..2), part(2..4)),
     }
 }
 

@@ -4,8 +4,10 @@
 //! requests; each missing one is downloaded once through the feed's download URL with a
 //! credential that may save, which is what makes Azure save it from the upstream
 //! ([`download`]). `--check` and `--dry-run` download nothing. Nothing is written to the
-//! project.
+//! project. Crates of the feed's own registry are checked to exist, and for dependency
+//! confusion ([`confusion`]).
 
+mod confusion;
 mod download;
 mod index;
 
@@ -37,6 +39,8 @@ pub struct Options {
     pub want: Want,
     /// Draw a progress bar (a terminal, not CI, not `--json`).
     pub progress: bool,
+    /// Set the upstream setting of private crates to `auto` where it allows crates.io.
+    pub protect: bool,
 }
 
 /// Where a crate comes from.
@@ -78,6 +82,9 @@ pub struct CrateReport {
     pub from_upstream: Option<bool>,
     /// The download URL (`--dry-run`; never with a token).
     pub url: Option<String>,
+    /// For a crate of the feed's own registry: its upstream setting and whether crates.io
+    /// has the name.
+    pub dependency_confusion: Option<confusion::Exposure>,
     #[serde(skip)]
     pub code: Option<Code>,
 }
@@ -103,6 +110,8 @@ pub struct Report {
     pub mode: &'static str,
     pub crates: Vec<CrateReport>,
     pub totals: Totals,
+    /// Dependency-confusion warnings, each with its fix.
+    pub warnings: Vec<String>,
     pub token_from: String,
 }
 
@@ -259,6 +268,13 @@ pub fn run(env: &Environment, options: &Options) -> Result<Report> {
             }
         }
     }
+    let http = settings.http();
+    let mut warnings = Vec::new();
+    for c in crates.iter_mut().filter(|c| c.origin == Origin::Feed) {
+        let exposure = confusion::inspect(&session, &http, &info.name, &c.name, options.protect);
+        warnings.extend(exposure.warnings.iter().cloned());
+        c.dependency_confusion = Some(exposure);
+    }
     crates.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
     let totals = Totals {
         crates: crates.len(),
@@ -275,6 +291,7 @@ pub fn run(env: &Environment, options: &Options) -> Result<Report> {
         mode,
         crates,
         totals,
+        warnings,
         token_from: session.token_from.clone(),
     })
 }
@@ -308,6 +325,7 @@ fn report(
         saved_at: None,
         from_upstream: None,
         url: None,
+        dependency_confusion: None,
         code,
     }
 }
