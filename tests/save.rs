@@ -598,3 +598,50 @@ fn a_private_crate_open_to_crates_io_is_warned_about_and_protect_sets_auto() {
         &["FEEDCTL_TEST_CRATES_IO_URL", "loopback"],
     );
 }
+
+#[test]
+fn a_crate_of_the_feeds_own_registry_missing_from_the_feed_is_named_with_the_fix() {
+    let devops = contoso(StandFeed::new("crates", Some("web")));
+    let crates_io = CratesIo::start(&[]);
+    let sandbox = readers_project(&devops);
+    let index = format!(
+        "sparse+{}/contoso/web/_packaging/crates/Cargo/index/",
+        devops.url()
+    );
+    sandbox.write_project_file(
+        "Cargo.lock",
+        &format!(
+            "version = 4\n\n[[package]]\nname = \"gone\"\nversion = \"1.0.0\"\nsource = \"{index}\"\n"
+        ),
+    );
+    let out = sandbox
+        .feedctl_with(&[
+            (DEVOPS_VAR, devops.url()),
+            ("FEEDCTL_TEST_CRATES_IO_URL", crates_io.url()),
+        ])
+        .args(["save", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", text(&out.stderr));
+    let report = json_of(&out);
+    assert_eq!(report["crates"][0]["origin"], "feed");
+    assert_eq!(report["crates"][0]["state"], "failed");
+    assert_says(
+        "own crate",
+        &report["crates"][0].to_string(),
+        &[
+            "published to `crates` but not in the feed",
+            "cargo publish --registry crates",
+        ],
+    );
+    assert_eq!(
+        report["crates"][0]["dependency_confusion"]["on_crates_io"],
+        false
+    );
+    assert!(
+        devops
+            .requests()
+            .iter()
+            .all(|r| !r.url.contains("/download"))
+    );
+}
