@@ -27,6 +27,9 @@ use crate::ui;
 /// The most of an answer read: a feed list of a large organization stays well below this.
 const BODY_LIMIT: u64 = 16 * 1024 * 1024;
 
+/// The longest a download may take.
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// The `api-version` of the feed management and package APIs (7.1 on Services and on Azure
 /// DevOps Server 2022.1 and later).
 pub const FEEDS_API_VERSION: &str = "7.1";
@@ -242,6 +245,11 @@ impl RestClient {
     /// a download counts once it is served whole.
     pub fn get_raw(&self, url: &str, keep: bool) -> Result<Raw, String> {
         let mut builder = self.prober.client().get(url);
+        if !keep {
+            // A download may wait while Azure fetches the crate from its upstream, and a big
+            // crate takes a while: the client's whole-request limit is for small answers.
+            builder = builder.timeout(DOWNLOAD_TIMEOUT);
+        }
         if let Some(token) = &self.token {
             let mut value = HeaderValue::from_str(token.as_deref().expose())
                 .map_err(|_| "the token cannot be sent as an HTTP header".to_string())?;
