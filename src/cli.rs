@@ -387,7 +387,7 @@ pub struct SaveArgs {
 
     /// For crates of the feed's own registry whose feed setting lets crates.io versions in
     /// (`allowExternalVersions`), set it to `auto` (needs Packaging > Read, write & manage).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "dry_run")]
     pub protect: bool,
 
     /// Parallel downloads, e.g. `-j 4` (default: the available parallelism, as cargo's jobs).

@@ -645,3 +645,15 @@ fn a_crate_of_the_feeds_own_registry_missing_from_the_feed_is_named_with_the_fix
             .all(|r| !r.url.contains("/download"))
     );
 }
+
+#[test]
+fn a_dry_run_cannot_protect() {
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .feedctl()
+        .args(["save", "--dry-run", "--protect"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_says("dry run", &text(&out.stderr), &["--protect", "--dry-run"]);
+}
