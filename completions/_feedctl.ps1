@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the registries, crates.io replacement, providers and tokens in effect here.')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check everything between `cargo build` and the feed; name each problem and its fix.')
             [CompletionResult]::new('feed', 'feed', [CompletionResultType]::ParameterValue, 'Create, list and show Azure Artifacts feeds (with the crates.io upstream).')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Have the feed save every crates.io crate of Cargo.lock, so that Readers can build.')
             [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Remove a registry (and the crates.io replacement pointing at it) from the project.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -215,6 +216,24 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
         'feedctl;feed;help;help' {
             break
         }
+        'feedctl;save' {
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel downloads, e.g. `-j 4` (default: the available parallelism, as cargo''s jobs)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel downloads, e.g. `-j 4` (default: the available parallelism, as cargo''s jobs)')
+            [CompletionResult]::new('--pat-env', '--pat-env', [CompletionResultType]::ParameterName, 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, '`entra`: a Microsoft Entra ID token from the platform''s identity (see `connect --help`), e.g. `--auth entra`')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Download nothing: list the crates missing from the feed, with when each present one was saved and whether from the upstream; exit 8 when any is missing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be downloaded (the URLs, never a token) and download nothing')
+            [CompletionResult]::new('--update', '--update', [CompletionResultType]::ParameterName, 'Run `cargo generate-lockfile` first (without it the lockfile is only read)')
+            [CompletionResult]::new('--protect', '--protect', [CompletionResultType]::ParameterName, 'For crates of the feed''s own registry whose feed setting lets crates.io versions in (`allowExternalVersions`), set it to `auto` (needs Packaging > Read, write & manage)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (shape in docs/json.md)')
+            [CompletionResult]::new('--pat-stdin', '--pat-stdin', [CompletionResultType]::ParameterName, 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf ''%s\n'' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)')
+            [CompletionResult]::new('--azure-cli', '--azure-cli', [CompletionResultType]::ParameterName, 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'feedctl;disconnect' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Registry to remove, e.g. `--name crates` (default: the only Azure Artifacts registry in the file)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: as for `connect`)')
@@ -244,6 +263,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the registries, crates.io replacement, providers and tokens in effect here.')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check everything between `cargo build` and the feed; name each problem and its fix.')
             [CompletionResult]::new('feed', 'feed', [CompletionResultType]::ParameterValue, 'Create, list and show Azure Artifacts feeds (with the crates.io upstream).')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Have the feed save every crates.io crate of Cargo.lock, so that Readers can build.')
             [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Remove a registry (and the crates.io replacement pointing at it) from the project.')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script.')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -283,6 +303,9 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             break
         }
         'feedctl;help;feed;show' {
+            break
+        }
+        'feedctl;help;save' {
             break
         }
         'feedctl;help;disconnect' {

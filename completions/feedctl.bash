@@ -46,6 +46,9 @@ _feedctl() {
             feedctl,providers)
                 cmd="feedctl__subcmd__providers"
                 ;;
+            feedctl,save)
+                cmd="feedctl__subcmd__save"
+                ;;
             feedctl,status)
                 cmd="feedctl__subcmd__status"
                 ;;
@@ -103,6 +106,9 @@ _feedctl() {
             feedctl__subcmd__help,providers)
                 cmd="feedctl__subcmd__help__subcmd__providers"
                 ;;
+            feedctl__subcmd__help,save)
+                cmd="feedctl__subcmd__help__subcmd__save"
+                ;;
             feedctl__subcmd__help,status)
                 cmd="feedctl__subcmd__help__subcmd__status"
                 ;;
@@ -122,7 +128,7 @@ _feedctl() {
 
     case "${cmd}" in
         feedctl)
-            opts="-v -h -V --cargo-plugin --verbose --help --version connect providers login logout env status doctor feed disconnect completions help"
+            opts="-v -h -V --cargo-plugin --verbose --help --version connect providers login logout env status doctor feed save disconnect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -468,7 +474,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__help)
-            opts="connect providers login logout env status doctor feed disconnect completions help"
+            opts="connect providers login logout env status doctor feed save disconnect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -663,6 +669,20 @@ _feedctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        feedctl__subcmd__help__subcmd__save)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         feedctl__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -734,6 +754,36 @@ _feedctl() {
                     ;;
                 --store)
                     COMPREPLY=($(compgen -W "auto os file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__save)
+            opts="-j -v -h --check --dry-run --update --protect --jobs --json --pat-stdin --pat-env --azure-cli --auth --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pat-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "entra" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand status 'Show the registries, crates.io replacement, providers and tokens in effect here.'
             cand doctor 'Check everything between `cargo build` and the feed; name each problem and its fix.'
             cand feed 'Create, list and show Azure Artifacts feeds (with the crates.io upstream).'
+            cand save 'Have the feed save every crates.io crate of Cargo.lock, so that Readers can build.'
             cand disconnect 'Remove a registry (and the crates.io replacement pointing at it) from the project.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -195,6 +196,23 @@ set edit:completion:arg-completer[feedctl] = {|@words|
         }
         &'feedctl;feed;help;help'= {
         }
+        &'feedctl;save'= {
+            cand -j 'Parallel downloads, e.g. `-j 4` (default: the available parallelism, as cargo''s jobs)'
+            cand --jobs 'Parallel downloads, e.g. `-j 4` (default: the available parallelism, as cargo''s jobs)'
+            cand --pat-env 'Read the PAT from an environment variable, e.g. `--pat-env AZURE_DEVOPS_PAT` (keeps the token out of shell history and process lists)'
+            cand --auth '`entra`: a Microsoft Entra ID token from the platform''s identity (see `connect --help`), e.g. `--auth entra`'
+            cand --check 'Download nothing: list the crates missing from the feed, with when each present one was saved and whether from the upstream; exit 8 when any is missing'
+            cand --dry-run 'Show what would be downloaded (the URLs, never a token) and download nothing'
+            cand --update 'Run `cargo generate-lockfile` first (without it the lockfile is only read)'
+            cand --protect 'For crates of the feed''s own registry whose feed setting lets crates.io versions in (`allowExternalVersions`), set it to `auto` (needs Packaging > Read, write & manage)'
+            cand --json 'Print JSON (shape in docs/json.md)'
+            cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf ''%s\n'' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)'
+            cand --azure-cli 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'feedctl;disconnect'= {
             cand --name 'Registry to remove, e.g. `--name crates` (default: the only Azure Artifacts registry in the file)'
             cand --config 'Config file to edit, e.g. `--config ../.cargo/config.toml` (default: as for `connect`)'
@@ -222,6 +240,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand status 'Show the registries, crates.io replacement, providers and tokens in effect here.'
             cand doctor 'Check everything between `cargo build` and the feed; name each problem and its fix.'
             cand feed 'Create, list and show Azure Artifacts feeds (with the crates.io upstream).'
+            cand save 'Have the feed save every crates.io crate of Cargo.lock, so that Readers can build.'
             cand disconnect 'Remove a registry (and the crates.io replacement pointing at it) from the project.'
             cand completions 'Print a shell completion script.'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -250,6 +269,8 @@ set edit:completion:arg-completer[feedctl] = {|@words|
         &'feedctl;help;feed;list'= {
         }
         &'feedctl;help;feed;show'= {
+        }
+        &'feedctl;help;save'= {
         }
         &'feedctl;help;disconnect'= {
         }

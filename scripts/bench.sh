@@ -7,6 +7,10 @@
 #   scripts/bench.sh            # RUNS=40 for more runs per command; BENCH_TOOL=loop to
 #                               # use the bash loop even when hyperfine is installed
 #
+# Also measures `feedctl save` of a 200-crate lockfile into an empty feed of a loopback
+# Azure DevOps stand-in against `cargo fetch` of the same lockfile through the same feed
+# (fresh CARGO_HOME), and `save --check` when everything is saved, with its request count.
+#
 # Also measures `feedctl --cargo-plugin` answering cargo's `get` with each `--auth entra`
 # source against a loopback stand-in (python3's http.server; skipped without python3) next to
 # `--auth azure-cli` with a fake `az` that takes a realistic 0.4 s, in the same run.
@@ -261,6 +265,118 @@ else
     echo "python3 not found: skipping the credential-provider rows" >&2
 fi
 
+# --- `feedctl save` into an empty feed vs `cargo fetch`, 200 crates, one loopback stand-in ---
+# An Azure DevOps stand-in (python3) with 200 small upstream crates (real .crate tarballs with
+# their checksums): the feed API, the Packages API (paged), the sparse index and downloads,
+# which "save" a crate. `/__reset` empties the feed, `/__count` tells the requests since.
+save_rows=0
+if command -v python3 >/dev/null && command -v curl >/dev/null; then
+    cat >"$work/devops.py" <<'PY'
+import hashlib, http.server, io, json, sys, tarfile, threading
+N = 200
+TOKEN = "Basic UEFUOmJlbmNo"  # base64("PAT:bench")
+CRATES = {}
+for i in range(N):
+    name = "bcrate%03d" % i
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for path, text in (("Cargo.toml", '[package]\nname = "%s"\nversion = "0.1.0"\nedition = "2021"\n' % name),
+                           ("src/lib.rs", "pub fn f() -> u32 { %d }\n" % i)):
+            data = text.encode()
+            info = tarfile.TarInfo("%s-0.1.0/%s" % (name, path))
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    body = buf.getvalue()
+    CRATES[name] = (body, hashlib.sha256(body).hexdigest())
+saved, lock, count = set(), threading.Lock(), [0]
+PREFIX = "/contoso/web"
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a): pass
+    def answer(self, status, body, kind="application/json"):
+        if isinstance(body, (dict, list)): body = json.dumps(body)
+        if isinstance(body, str): body = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        with lock: count[0] += 1
+        self.answer(200, {"count": 0, "value": []})  # packagemetricsbatch
+    def do_GET(self):
+        path, _, query = self.path.partition("?")
+        if path == "/__reset":
+            with lock: saved.clear(); count[0] = 0
+            return self.answer(200, "ok", "text/plain")
+        if path == "/__count":
+            return self.answer(200, str(count[0]), "text/plain")
+        with lock: count[0] += 1
+        if self.headers.get("Authorization") != TOKEN:
+            return self.answer(401, "Unauthorized", "text/plain")
+        base = "http://%s:%d" % self.server.server_address
+        feed = PREFIX + "/_packaging/crates/Cargo"
+        if path == PREFIX + "/_apis/packaging/feeds/crates":
+            return self.answer(200, {"id": "f", "name": "crates", "project": {"name": "web"}, "upstreamEnabled": True,
+                "upstreamSources": [{"id": "u", "name": "crates.io", "protocol": "Cargo", "location": "https://index.crates.io/", "upstreamSourceType": "public", "status": "ok"}]})
+        if path == PREFIX + "/_apis/packaging/Feeds/crates/packages":
+            skip = int(dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("%24skip", "0"))
+            with lock: names = sorted(saved)[skip:]
+            return self.answer(200, {"count": len(names), "value": [{"name": n, "versions": [{"version": "0.1.0", "directUpstreamSourceId": "u", "publishDate": "2026-12-01T00:00:00Z"}]} for n in names]})
+        if path == feed + "/index/config.json":
+            return self.answer(200, {"dl": base + feed + "/api/v1/crates", "api": base + feed + "/", "auth-required": True})
+        name = path.rsplit("/", 1)[-1]
+        if path.startswith(feed + "/index/") and name in CRATES:
+            line = {"name": name, "vers": "0.1.0", "deps": [], "cksum": CRATES[name][1], "features": {}, "yanked": False}
+            return self.answer(200, json.dumps(line) + "\n", "text/plain")
+        parts = path[len(feed + "/api/v1/crates/"):].split("/")
+        if path.startswith(feed + "/api/v1/crates/") and len(parts) == 3 and parts[0] in CRATES:
+            with lock: saved.add(parts[0])
+            return self.answer(200, CRATES[parts[0]][0], "application/octet-stream")
+        self.answer(404, "Not Found", "text/plain")
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1], "w").write(str(server.server_port))
+server.serve_forever()
+PY
+    python3 "$work/devops.py" "$work/devops.port" &
+    devops_pid=$!
+    trap 'kill "$feed_pid" "${standin_pid:-}" "$devops_pid" 2>/dev/null; rm -rf "$work"' EXIT
+    for _ in $(seq 100); do [[ -s $work/devops.port ]] && break; sleep 0.1; done
+    devops=http://127.0.0.1:$(cat "$work/devops.port")
+    project=$work/save-200
+    mkdir -p "$project/.cargo" "$project/src"
+    {
+        printf '[package]\nname = "bench-save"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+        for ((i = 0; i < 200; i++)); do printf 'bcrate%03d = "0.1"\n' "$i"; done
+    } >"$project/Cargo.toml"
+    : >"$project/src/lib.rs"
+    printf '[registry]\nglobal-credential-providers = ["cargo:token"]\n\n[registries]\ncrates = { index = "sparse+%s/contoso/web/_packaging/crates/Cargo/index/" }\n\n[source.crates-io]\nreplace-with = "crates"\n' \
+        "$devops" >"$project/.cargo/config.toml"
+    save_env=(env "CARGO_HOME=$work/save-home" "CARGO_REGISTRIES_CRATES_TOKEN=Basic UEFUOmJlbmNo"
+        "FEEDCTL_TEST_AZURE_DEVOPS_URL=$devops")
+    mkdir -p "$work/save-home"
+    pushd "$project" >/dev/null
+    "${save_env[@]}" cargo generate-lockfile --quiet
+    [[ $(grep -c '^name = "bcrate' Cargo.lock) == 200 ]] || { echo "the bench lockfile lacks crates" >&2; exit 1; }
+    curl -fsS "$devops/__reset" >/dev/null
+    "${save_env[@]}" "$bin" save >/dev/null 2>&1 || { echo "save failed:" >&2; "${save_env[@]}" "$bin" save >&2; exit 1; }
+    row "cargo fetch, 200 crates (fresh CARGO_HOME)" "rm -rf $work/fetch-home" \
+        env "CARGO_HOME=$work/fetch-home" "CARGO_REGISTRIES_CRATES_TOKEN=Basic UEFUOmJlbmNo" cargo fetch --quiet
+    row "save, 200 crates into an empty feed" "curl -fsS $devops/__reset" "${save_env[@]}" "$bin" save
+    row "save --check, 200 crates all saved" "" "${save_env[@]}" "$bin" save --check
+    curl -fsS "$devops/__reset" >/dev/null
+    "${save_env[@]}" "$bin" save >/dev/null 2>&1
+    curl -fsS "$devops/__count" >/dev/null
+    before=$(curl -fsS "$devops/__count")
+    "${save_env[@]}" "$bin" save --check >/dev/null 2>&1
+    check_requests=$(($(curl -fsS "$devops/__count") - before))
+    popd >/dev/null
+    save_rows=1
+else
+    echo "python3 or curl not found: skipping the save rows" >&2
+fi
+
 size_bytes=$(stat -c %s "$bin" 2>/dev/null || stat -f %z "$bin")
 size_mib=$(awk -v b="$size_bytes" 'BEGIN { printf "%.2f", b / 1048576 }')
 ratio() { awk -v a="$1" -v b="$cargo_ms" 'BEGIN { printf "%.2f×", a / b }'; }
@@ -296,3 +412,12 @@ awk -v t="$dry2k" -v w="$write2k" -v c="$cargo_ms" -v s="$size_mib" 'BEGIN {
     printf "connect --dry-run on 2,000 registries <= 0.5x: %s; ", (t <= 0.5 * c ? "met" : "MISSED")
     printf "release binary <= 8 MiB: %s (%.2f MiB)\n", (s <= 8 ? "met" : "MISSED"), s
 }'
+if ((save_rows)); then
+    awk -v f="${result["cargo fetch, 200 crates (fresh CARGO_HOME)"]}" \
+        -v s="${result["save, 200 crates into an empty feed"]}" \
+        -v c="${result["save --check, 200 crates all saved"]}" -v r="$check_requests" 'BEGIN {
+        printf "save into an empty feed <= 1.0x cargo fetch: %s (%.2fx); ", (s <= f ? "met" : "MISSED"), s / f
+        printf "save --check <= 0.2x cargo fetch: %s (%.2fx); ", (c <= 0.2 * f ? "met" : "MISSED"), c / f
+        printf "save --check requests <= 5: %s (%d)\n", (r <= 5 ? "met" : "MISSED"), r
+    }'
+fi

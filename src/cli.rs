@@ -109,6 +109,18 @@ pub enum Command {
     #[command(verbatim_doc_comment, subcommand)]
     Feed(FeedCommand),
 
+    /// Have the feed save every crates.io crate of Cargo.lock, so that Readers can build.
+    ///
+    /// Readers (most CI pipelines, contributors) fetch only crates already in the feed; a
+    /// Collaborator's `save` puts them there. `--check` only says what is missing.
+    ///
+    /// Examples:
+    ///   feedctl save                       # every crate Cargo.lock pins
+    ///   feedctl save serde@1.0.219 tokio   # named crates (newest version when none given)
+    ///   feedctl save --check               # CI gate: exit 8 when crates are missing
+    #[command(verbatim_doc_comment)]
+    Save(SaveArgs),
+
     /// Remove a registry (and the crates.io replacement pointing at it) from the project.
     ///
     /// Example:
@@ -355,6 +367,44 @@ pub struct PlaceArgs {
 }
 
 /// The token for Azure DevOps' REST API. Without these: the token cargo uses for this
+/// `feedctl save`'s flags.
+#[derive(Debug, Args)]
+pub struct SaveArgs {
+    /// Crates to save instead of the lockfile's, as `NAME` (the newest version the feed's
+    /// index lists) or `NAME@VERSION`, e.g. `serde@1.0.219 tokio`.
+    #[arg(value_name = "CRATE[@VERSION]")]
+    pub crates: Vec<String>,
+
+    /// Download nothing: list the crates missing from the feed, with when each present one
+    /// was saved and whether from the upstream; exit 8 when any is missing.
+    #[arg(long, conflicts_with_all = ["dry_run", "update"])]
+    pub check: bool,
+
+    /// Show what would be downloaded (the URLs, never a token) and download nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Run `cargo generate-lockfile` first (without it the lockfile is only read).
+    #[arg(long, conflicts_with = "crates")]
+    pub update: bool,
+
+    /// For crates of the feed's own registry whose feed setting lets crates.io versions in
+    /// (`allowExternalVersions`), set it to `auto` (needs Packaging > Read, write & manage).
+    #[arg(long, conflicts_with = "dry_run")]
+    pub protect: bool,
+
+    /// Parallel downloads, e.g. `-j 4` (default: the available parallelism, as cargo's jobs).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// Print JSON (shape in docs/json.md).
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub token: RestTokenArgs,
+}
+
 /// project's registry of that organization, else a prompt on a terminal.
 #[derive(Debug, Args, Clone, Default)]
 pub struct RestTokenArgs {

@@ -29,6 +29,7 @@ pub const STDIN_LINE_LIMIT: usize = 64 * 1024;
 pub struct Environment {
     cwd: PathBuf,
     stdin_is_terminal: bool,
+    stderr_is_terminal: bool,
     /// Every variable, keyed as the OS compares names: as written on Unix, upper-cased on
     /// Windows, where `Path` and `PATH` are one variable. The value keeps the name as set.
     vars: BTreeMap<OsString, (OsString, OsString)>,
@@ -46,6 +47,7 @@ impl Environment {
         Ok(Environment {
             cwd,
             stdin_is_terminal: io::stdin().is_terminal(),
+            stderr_is_terminal: io::stderr().is_terminal(),
             vars: std::env::vars_os()
                 .map(|(k, v)| (key(&k), (k, v)))
                 .collect(),
@@ -61,6 +63,7 @@ impl Environment {
         Environment {
             cwd: cwd.into(),
             stdin_is_terminal: false,
+            stderr_is_terminal: false,
             vars: BTreeMap::new(),
             home: None,
             exe: Err("no executable in a test environment".to_string()),
@@ -164,6 +167,11 @@ impl Environment {
     /// Whether a person may be at the keyboard: stdin is a terminal and we are not in CI.
     pub fn interactive(&self) -> bool {
         self.stdin_is_terminal && self.var("CI").is_none_or(|v| v.is_empty() || v == "false")
+    }
+
+    /// Whether a progress bar may be drawn: stderr is a terminal and we are not in CI.
+    pub fn live_progress(&self) -> bool {
+        self.stderr_is_terminal && self.var("CI").is_none_or(|v| v.is_empty() || v == "false")
     }
 
     /// `$CARGO_HOME` (relative values are taken from the working directory, as cargo does),

@@ -16,6 +16,8 @@ Exit codes:
      or a step this Azure DevOps Server cannot do
   6  feed unreachable (network, DNS, TLS, proxy, timeout, 429, 5xx)
   7  doctor found a failing check
+  8  crates of Cargo.lock are missing from the feed (save --check), or save could not save
+     some of them (each is named with the reason)
 130  interrupted (Ctrl-C at the token prompt)";
 
 /// Why feedctl failed, when the reason has its own exit code.
@@ -27,6 +29,8 @@ pub enum Code {
     NotFound = 5,
     Unreachable = 6,
     CheckFailed = 7,
+    /// Crates of the lockfile are not in the feed (`save --check`), or could not be saved.
+    Missing = 8,
     /// Ctrl-C at a prompt, as shells report an interrupted program (128 + SIGINT).
     Interrupted = 130,
 }

@@ -50,6 +50,53 @@ pub fn debug(message: impl AsRef<str>) {
     }
 }
 
+/// A one-line progress bar on stderr (`   Saving [====>   ] 12/200 serde`), drawn only
+/// when `live` (a terminal, not CI, not `--json`) and wiped when dropped. Kept this small
+/// rather than pulling in a progress crate for one line.
+pub struct Progress {
+    total: usize,
+    done: std::sync::atomic::AtomicUsize,
+    live: bool,
+}
+
+impl Progress {
+    pub fn new(total: usize, live: bool) -> Progress {
+        Progress {
+            total,
+            done: std::sync::atomic::AtomicUsize::new(0),
+            live,
+        }
+    }
+
+    /// One more step done, `what` being its name.
+    pub fn tick(&self, verb: &str, what: &str) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if !self.live || self.total == 0 {
+            return;
+        }
+        let width = 25;
+        let filled = done * width / self.total;
+        let bar = format!("{}>{}", "=".repeat(filled), " ".repeat(width - filled));
+        let mut err = anstream::stderr().lock();
+        let _ = write!(
+            err,
+            "\r\x1b[K{STATUS}{verb:>12}{STATUS:#} [{bar}] {done}/{} {what}",
+            self.total
+        );
+        let _ = err.flush();
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if self.live && self.done.load(Ordering::Relaxed) > 0 {
+            let mut err = anstream::stderr().lock();
+            let _ = write!(err, "\r\x1b[K");
+            let _ = err.flush();
+        }
+    }
+}
+
 /// Writes data to stdout. A closed pipe (`feedctl … | head`) surfaces as an
 /// `io::ErrorKind::BrokenPipe` error, which `main` turns into a quiet exit 0.
 pub fn stdout(text: impl AsRef<str>) -> io::Result<()> {

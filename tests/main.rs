@@ -31,6 +31,7 @@ mod leaks;
 mod nothing_false;
 mod nothing_lost;
 mod properties;
+mod save;
 mod secrets;
 mod stress;
 mod transactions;

@@ -13,6 +13,10 @@
 //! and `app.vssps.visualstudio.com/…` becomes `{base}/…`. [`install`] reads it once at start-up
 //! (from the [`Environment`]); without it nothing changes. It is process-wide because the index
 //! URL a config file holds must mean the same feed to every module that parses it.
+//!
+//! `FEEDCTL_TEST_CRATES_IO_URL` (tests only, loopback only, same rules) replaces crates.io's
+//! sparse index root (`https://index.crates.io/`), which `save` asks whether a private crate's
+//! name also exists on crates.io.
 
 use std::net::IpAddr;
 use std::sync::OnceLock;
@@ -26,26 +30,44 @@ use crate::exit::{Code, Failure};
 /// Test-only: the loopback base every Services host is folded into.
 pub const TEST_DEVOPS_VAR: &str = "FEEDCTL_TEST_AZURE_DEVOPS_URL";
 
+/// Test-only: a loopback stand-in for crates.io's sparse index.
+pub const TEST_CRATES_IO_VAR: &str = "FEEDCTL_TEST_CRATES_IO_URL";
+
 static STAND_IN: OnceLock<Option<Url>> = OnceLock::new();
+static CRATES_IO: OnceLock<Option<Url>> = OnceLock::new();
 
 /// Reads [`TEST_DEVOPS_VAR`] once for the whole process; refuses anything but a loopback
 /// `http(s)` URL without a path (exit 2).
 pub fn install(env: &Environment) -> Result<()> {
-    let base = match env.var(TEST_DEVOPS_VAR).filter(|v| !v.is_empty()) {
-        Some(value) => Some(parse_stand_in(&value)?),
-        None => None,
-    };
-    let _ = STAND_IN.set(base);
+    for (var, cell) in [
+        (TEST_DEVOPS_VAR, &STAND_IN),
+        (TEST_CRATES_IO_VAR, &CRATES_IO),
+    ] {
+        let base = match env.var(var).filter(|v| !v.is_empty()) {
+            Some(value) => Some(parse_stand_in(var, &value)?),
+            None => None,
+        };
+        let _ = cell.set(base);
+    }
     Ok(())
 }
 
-fn parse_stand_in(value: &str) -> Result<Url> {
+/// crates.io's sparse index root, or its test stand-in.
+pub fn crates_io_index() -> Url {
+    CRATES_IO
+        .get()
+        .and_then(Option::as_ref)
+        .cloned()
+        .unwrap_or_else(|| Url::parse("https://index.crates.io/").expect("constant URL"))
+}
+
+fn parse_stand_in(var: &str, value: &str) -> Result<Url> {
     let refuse = || {
         Failure::new(
             Code::Usage,
             format!(
-                "`{TEST_DEVOPS_VAR}={value}` must be a loopback `http(s)://127.0.0.1:PORT` URL \
-                 without a path (it exists for tests); unset it to reach Azure DevOps"
+                "`{var}={value}` must be a loopback `http(s)://127.0.0.1:PORT` URL without a \
+                 path (it exists for tests); unset it to reach the real service"
             ),
         )
     };
@@ -185,6 +207,24 @@ impl Endpoints {
         self.packaging(&self.feeds, &["Feeds", feed, "packages"])
     }
 
+    /// Cargo REST's `pkgs.dev.azure.com/{org}[/{project}]/_apis/packaging/feeds/{feed}/cargo/
+    /// packages/{name}/upstreaming` (Services only: Azure DevOps Server has no Cargo API).
+    pub fn cargo_upstreaming(&self, feed: &str, name: &str) -> Option<Url> {
+        if self.server {
+            return None;
+        }
+        let organization = self.feeds.path_segments()?.next_back()?.to_string();
+        let mut root = services_root("pkgs.dev.azure.com");
+        root.path_segments_mut()
+            .ok()?
+            .pop_if_empty()
+            .push(&organization);
+        Some(self.packaging(
+            &root,
+            &["feeds", feed, "cargo", "packages", name, "upstreaming"],
+        ))
+    }
+
     /// `{org}/_apis/packaging/globalpermissions` (never under a project).
     pub fn global_permissions(&self) -> Url {
         join(&self.feeds, &["_apis", "packaging", "globalpermissions"])
@@ -304,7 +344,7 @@ mod tests {
             "http://[::1]:4000/",
             "https://localhost:1",
         ] {
-            parse_stand_in(ok).unwrap_or_else(|e| panic!("{ok}: {e:#}"));
+            parse_stand_in(TEST_DEVOPS_VAR, ok).unwrap_or_else(|e| panic!("{ok}: {e:#}"));
         }
         for bad in [
             "http://example.com:4000",
@@ -313,7 +353,9 @@ mod tests {
             "http://127.0.0.1:4000/org",
             "127.0.0.1:4000",
         ] {
-            let err = parse_stand_in(bad).unwrap_err().to_string();
+            let err = parse_stand_in(TEST_DEVOPS_VAR, bad)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(TEST_DEVOPS_VAR) && err.contains(bad), "{err}");
         }
     }

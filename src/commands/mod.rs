@@ -12,6 +12,7 @@ pub mod feed;
 pub mod login;
 pub mod logout;
 pub mod providers;
+pub mod save;
 pub mod status;
 
 use anyhow::Result;
@@ -29,6 +30,7 @@ pub fn run(command: &Command, env: &Environment) -> Result<()> {
         Command::Status(args) => status::run(args, env),
         Command::Doctor(args) => doctor::run(args, env),
         Command::Feed(command) => feed::run(command, env),
+        Command::Save(args) => save::run(args, env),
         Command::Disconnect(args) => disconnect::run(args, env),
         Command::Completions(args) => completions::run(args),
     }

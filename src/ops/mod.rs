@@ -14,6 +14,7 @@ pub mod login;
 pub mod pick_feed;
 pub mod project;
 pub mod providers;
+pub mod save;
 pub mod status;
 pub mod transaction;
 

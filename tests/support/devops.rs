@@ -18,7 +18,8 @@
 //! | `PATCH {org}[/{project}]/_apis/packaging/feeds/{feed}` | Feed Management_Update Feed | `vso.packaging_manage`, Owner |
 //! | `GET …/_apis/packaging/Feeds/{feed}/permissions` | Feed Management_Get Feed Permissions | `vso.packaging`, Owner |
 //! | `POST …/_apis/packaging/Feeds/{feed}/packagemetricsbatch` | Artifact Details_Query Package Metrics | `vso.packaging_write`, Reader |
-//! | `GET …/_apis/packaging/Feeds/{feed}/packages` | Artifact Details_Get Packages | `vso.packaging`, Reader |
+//! | `GET …/_apis/packaging/Feeds/{feed}/packages` | Artifact Details_Get Packages (`$top`/`$skip` ignored: one page) | `vso.packaging`, Reader |
+//! | `GET/PATCH …/_apis/packaging/feeds/{feed}/cargo/packages/{name}/upstreaming` (`api-version=7.2-preview.1`, Services only) | Cargo REST (`cargoApi-AzureArtifacts.json`) Get/Update Upstreaming | `vso.packaging`, Reader / (guess) `vso.packaging_manage`, Owner |
 //! | `GET {org}/_apis/packaging/globalpermissions` | Service Settings_Get Global Permissions (also in `feed-onprem.json`) | `vso.packaging` |
 //! | `…/_packaging/{feed}/Cargo/index/…`, `…/Cargo/api/v1/crates/…` | the sparse index | Reader |
 //!
@@ -35,7 +36,9 @@
 //! download by a Feed and Upstream Reader (Collaborator) or higher with a token that may
 //! write saves the version into the feed; a Reader, or a read-only token, gets 401 `No local
 //! versions of package 'azdemo'; please provide authentication to access versions from
-//! upstream that have not yet been saved to your feed.`
+//! upstream that have not yet been saved to your feed.` The index also lists a yanked
+//! `azdemo` 0.2.0, which is never served; [`StandFeed::throttled`] answers the next downloads
+//! `429` with `Retry-After: 0`.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -127,6 +130,12 @@ pub struct StandFeed {
     pub roles: BTreeMap<String, Role>,
     /// `(crate, version)` saved in the feed.
     pub saved: Vec<(String, String)>,
+    /// Downloads still to be answered `429 Too Many Requests` (`Retry-After: 0`).
+    pub throttled: u32,
+    /// `(crate, version)` published to the feed (no upstream in their chain).
+    pub published: Vec<(String, String)>,
+    /// Lower-case crate name → `versionsFromExternalUpstreams` (`auto` when absent).
+    pub upstreaming: BTreeMap<String, String>,
 }
 
 impl StandFeed {
@@ -140,7 +149,31 @@ impl StandFeed {
             upstream_sources: vec![upstream_with_id(crates_io(), name)],
             roles: BTreeMap::new(),
             saved: Vec::new(),
+            throttled: 0,
+            published: Vec::new(),
+            upstreaming: BTreeMap::new(),
         }
+    }
+
+    /// `name` `version` published to the feed.
+    pub fn publish(mut self, name: &str, version: &str) -> StandFeed {
+        self.published.push((name.to_owned(), version.to_owned()));
+        self
+    }
+
+    /// `name`'s upstream setting is `allowExternalVersions`.
+    pub fn allow_external(mut self, name: &str) -> StandFeed {
+        self.upstreaming.insert(
+            name.to_ascii_lowercase(),
+            "allowExternalVersions".to_owned(),
+        );
+        self
+    }
+
+    /// The next `n` downloads are answered 429, as Azure does when rate-limiting.
+    pub fn throttled(mut self, n: u32) -> StandFeed {
+        self.throttled = n;
+        self
     }
 
     /// No upstream at all.
@@ -474,7 +507,15 @@ impl World {
                 "VssVersionOutOfRangeException",
             );
         }
-        if version != "7.1" {
+        // Cargo REST (`cargoApi-AzureArtifacts.json`) is at 7.2-preview.1, on Services only.
+        let cargo = route
+            .get(3)
+            .is_some_and(|s| s.eq_ignore_ascii_case("cargo"));
+        if cargo && self.spec.kind != Kind::Services {
+            return Reply::not_found();
+        }
+        let wanted = if cargo { "7.2-preview.1" } else { "7.1" };
+        if version != wanted {
             return Reply::azure_error(
                 400,
                 format!("The api-version '{version}' is not supported by this route."),
@@ -627,9 +668,16 @@ impl World {
                 Some(_) => {
                     let feed = &self.spec.feeds[i];
                     let mut by_name: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+                    for (name, version) in &feed.published {
+                        by_name.entry(name).or_default().push(json!({
+                            "version": version, "normalizedVersion": version, "isListed": true,
+                            "publishDate": "2026-11-20T08:00:00Z",
+                        }));
+                    }
                     for (name, version) in &feed.saved {
                         by_name.entry(name).or_default().push(json!({
                             "version": version, "normalizedVersion": version, "isListed": true,
+                            "publishDate": "2026-12-01T09:30:00Z",
                             "directUpstreamSourceId": feed.upstream_sources.first().and_then(|u| u.get("id")).cloned(),
                         }));
                     }
@@ -642,6 +690,33 @@ impl World {
                 }
                 None => needs("ReadPackages"),
             }),
+            ("GET", ["cargo", "packages", crate_name, "upstreaming"]) => {
+                self.scoped(user, Scope::Read, || match role {
+                    Some(_) => Reply::json(
+                        200,
+                        json!({"versionsFromExternalUpstreams": self.spec.feeds[i].upstreaming.get(*crate_name).map_or("auto", String::as_str)}),
+                    ),
+                    None => needs("ReadPackages"),
+                })
+            }
+            ("PATCH", ["cargo", "packages", crate_name, "upstreaming"]) => {
+                if user.scope < Scope::Manage {
+                    return self.scoped(user, Scope::Manage, || unreachable!());
+                }
+                if role != Some(Role::Administrator) {
+                    return needs("AdministerFeed");
+                }
+                let Some(value) = serde_json::from_str::<Value>(body)
+                    .ok()
+                    .and_then(|v| v["versionsFromExternalUpstreams"].as_str().map(str::to_owned))
+                else {
+                    return bad_request("versionsFromExternalUpstreams is required.");
+                };
+                self.spec.feeds[i]
+                    .upstreaming
+                    .insert((*crate_name).to_owned(), value);
+                Reply::new(204, "text/plain; charset=utf-8", "")
+            }
             _ => Reply::not_found(),
         }
     }
@@ -799,7 +874,11 @@ impl World {
                 json!({"dl": format!("{prefix}/api/v1/crates"), "api": format!("{prefix}/"), "auth-required": true}),
             ),
             p if p == format!("Cargo/index/{}", demo.index_path()) && (saved || upstream) => {
-                Reply::new(200, "text/plain; charset=utf-8", demo.index_file())
+                Reply::new(
+                    200,
+                    "text/plain; charset=utf-8",
+                    demo.index_file() + YANKED_AZDEMO,
+                )
             }
             p if p
                 == format!(
@@ -807,6 +886,11 @@ impl World {
                     demo.name, demo.version
                 ) =>
             {
+                if self.spec.feeds[i].throttled > 0 {
+                    self.spec.feeds[i].throttled -= 1;
+                    return Reply::new(429, "text/plain; charset=utf-8", "Too Many Requests")
+                        .with_header("Retry-After", "0");
+                }
                 if saved {
                     return Reply::new(200, "application/octet-stream", demo.bytes.clone());
                 }
@@ -832,6 +916,9 @@ impl World {
         }
     }
 }
+
+/// A later `azdemo` that crates.io yanked: listed in the index, never served.
+const YANKED_AZDEMO: &str = "{\"name\":\"azdemo\",\"vers\":\"0.2.0\",\"deps\":[],\"cksum\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"features\":{},\"yanked\":true}\n";
 
 fn same_project(f: &StandFeed, project: Option<&str>) -> bool {
     match (&f.project, project) {

@@ -28,6 +28,7 @@
 //! ```
 
 pub mod config;
+pub mod crates_io;
 pub mod demo_crate;
 pub mod devops;
 pub mod fake_az;

@@ -8,8 +8,9 @@
 //! page is still recognised. Every answer that is not a 2xx JSON document becomes a
 //! [`RestError`] that says what the identity lacks.
 
-use std::cell::Cell;
 use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use anyhow::Result;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
@@ -25,6 +26,9 @@ use crate::ui;
 
 /// The most of an answer read: a feed list of a large organization stays well below this.
 const BODY_LIMIT: u64 = 16 * 1024 * 1024;
+
+/// The longest a download may take.
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The `api-version` of the feed management and package APIs (7.1 on Services and on Azure
 /// DevOps Server 2022.1 and later).
@@ -110,7 +114,17 @@ pub struct RestClient {
     server: bool,
     /// Whether Azure has already accepted this token for some request, which narrows a later
     /// refusal down to what that request needed more (a scope or a role).
-    accepted: Cell<bool>,
+    accepted: AtomicBool,
+}
+
+/// An answer read as bytes (a sparse index file, a `.crate`), whatever its status.
+#[derive(Debug)]
+pub struct Raw {
+    pub status: u16,
+    /// `Retry-After` in seconds, on a 429 or 503.
+    pub retry_after: Option<Duration>,
+    /// The body when it was kept (else empty: a download is read to its end and dropped).
+    pub body: Vec<u8>,
 }
 
 impl RestClient {
@@ -128,7 +142,7 @@ impl RestClient {
             kind,
             place: place.to_string(),
             server,
-            accepted: Cell::new(false),
+            accepted: AtomicBool::new(false),
         })
     }
 
@@ -199,11 +213,11 @@ impl RestClient {
         ui::debug(format!("answer for {}: {status}", request.url));
         if (200..300).contains(&status) && !html {
             if let Ok(value) = serde_json::from_str(&body) {
-                self.accepted.set(true);
+                self.accepted.store(true, Ordering::Relaxed);
                 return Ok(value);
             }
             if body.trim().is_empty() {
-                self.accepted.set(true);
+                self.accepted.store(true, Ordering::Relaxed);
                 return Ok(serde_json::Value::Null);
             }
         }
@@ -211,7 +225,7 @@ impl RestClient {
         if !html && !matches!(status, 401 | 403 | 407) && !(200..300).contains(&status) {
             // Azure processed the request as this identity and answered about the thing asked
             // (a feed that does not exist, a name taken): the token itself was accepted.
-            self.accepted.set(true);
+            self.accepted.store(true, Ordering::Relaxed);
         }
         Err(Box::new(RestError::classify(
             &request.action,
@@ -224,6 +238,49 @@ impl RestClient {
         )))
     }
 
+    /// `GET url` with the token and cargo's HTTP settings, for what is not a JSON API: the
+    /// feed's sparse index and its downloads. Every status comes back for the caller to read;
+    /// only a request that got no answer is an error (in words, never with the token).
+    /// `keep` says whether the body is wanted; a body not kept is still read to its end, as
+    /// a download counts once it is served whole.
+    pub fn get_raw(&self, url: &str, keep: bool) -> Result<Raw, String> {
+        let mut builder = self.prober.client().get(url);
+        if !keep {
+            // A download may wait while Azure fetches the crate from its upstream, and a big
+            // crate takes a while: the client's whole-request limit is for small answers.
+            builder = builder.timeout(DOWNLOAD_TIMEOUT);
+        }
+        if let Some(token) = &self.token {
+            let mut value = HeaderValue::from_str(token.as_deref().expose())
+                .map_err(|_| "the token cannot be sent as an HTTP header".to_string())?;
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+        }
+        ui::debug(format!("GET {url}"));
+        let response = builder.send().map_err(|e| self.prober.describe(&e))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let mut body = Vec::new();
+        let mut reader = response.take(BODY_LIMIT);
+        let read = if keep || !(200..300).contains(&status) {
+            reader.read_to_end(&mut body).map(drop)
+        } else {
+            std::io::copy(&mut reader, &mut std::io::sink()).map(drop)
+        };
+        read.map_err(|e| format!("the answer broke off: {e}"))?;
+        ui::debug(format!("answer for {url}: {status}"));
+        Ok(Raw {
+            status,
+            retry_after,
+            body,
+        })
+    }
+
     fn context(&self) -> super::error::Context {
         super::error::Context {
             token: if self.token.is_some() {
@@ -231,7 +288,7 @@ impl RestClient {
             } else {
                 TokenKind::None
             },
-            accepted_before: self.accepted.get(),
+            accepted_before: self.accepted.load(Ordering::Relaxed),
             place: self.place.clone(),
             server: self.server,
         }

@@ -70,6 +70,16 @@ pub enum Action {
     ListPackages {
         feed: String,
     },
+    /// Cargo REST: read a package's upstream setting.
+    ReadUpstreaming {
+        feed: String,
+        name: String,
+    },
+    /// Cargo REST: set a package's upstream setting.
+    SetUpstreaming {
+        feed: String,
+        name: String,
+    },
     WhoAmI,
 }
 
@@ -78,7 +88,7 @@ impl Action {
     pub fn needs(&self) -> Scope {
         match self {
             Action::CreateFeed { .. } | Action::WriteCheck { .. } => Scope::Write,
-            Action::UpdateFeed { .. } => Scope::Manage,
+            Action::UpdateFeed { .. } | Action::SetUpstreaming { .. } => Scope::Manage,
             _ => Scope::Read,
         }
     }
@@ -86,9 +96,13 @@ impl Action {
     /// The feed role the route needs, when one does.
     fn role(&self) -> Option<&'static str> {
         match self {
-            Action::UpdateFeed { .. } | Action::ReadPermissions { .. } => Some("Owner"),
+            Action::UpdateFeed { .. }
+            | Action::ReadPermissions { .. }
+            | Action::SetUpstreaming { .. } => Some("Owner"),
             Action::WriteCheck { .. } => Some("Feed and Upstream Reader (Collaborator)"),
-            Action::GetFeed { .. } | Action::ListPackages { .. } => Some("Feed Reader"),
+            Action::GetFeed { .. }
+            | Action::ListPackages { .. }
+            | Action::ReadUpstreaming { .. } => Some("Feed Reader"),
             _ => None,
         }
     }
@@ -109,6 +123,12 @@ impl Action {
                 )
             }
             Action::ListPackages { feed } => format!("list the packages of feed `{feed}`"),
+            Action::ReadUpstreaming { feed, name } => {
+                format!("read the upstream setting of `{name}` in feed `{feed}`")
+            }
+            Action::SetUpstreaming { feed, name } => {
+                format!("set the upstream setting of `{name}` in feed `{feed}`")
+            }
             Action::WhoAmI => "say whose token this is (`connectionData`)".to_string(),
         }
     }
@@ -120,7 +140,9 @@ impl Action {
             | Action::UpdateFeed { feed }
             | Action::ReadPermissions { feed }
             | Action::WriteCheck { feed }
-            | Action::ListPackages { feed } => Some(feed),
+            | Action::ListPackages { feed }
+            | Action::ReadUpstreaming { feed, .. }
+            | Action::SetUpstreaming { feed, .. } => Some(feed),
             _ => None,
         }
     }

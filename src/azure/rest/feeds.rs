@@ -226,9 +226,25 @@ pub struct Package {
 pub struct PackageVersion {
     #[serde(default)]
     pub version: String,
+    #[serde(default)]
+    pub normalized_version: Option<String>,
     /// The upstream the version was saved from; absent for a published crate.
     #[serde(default)]
     pub direct_upstream_source_id: Option<String>,
+    /// When the version came into the feed (published, or saved from the upstream).
+    #[serde(default)]
+    pub publish_date: Option<String>,
+    #[serde(default)]
+    pub is_deleted: Option<bool>,
+}
+
+impl PackageVersion {
+    /// Whether this is `version` (Azure may also give the normalized form); a deleted one
+    /// (in the recycle bin) is not.
+    pub fn is(&self, version: &str) -> bool {
+        self.is_deleted != Some(true)
+            && (self.version == version || self.normalized_version.as_deref() == Some(version))
+    }
 }
 
 /// A list, bare or in Azure's `{"count", "value"}` envelope.
@@ -428,27 +444,52 @@ pub fn connection_data(
     client.call(&request)
 }
 
+/// Packages asked for per page of `GET …/packages`.
+const PACKAGES_PAGE: usize = 1000;
+
 /// `GET …/Feeds/{feed}/packages?protocolType=Cargo&includeAllVersions=true`, optionally
-/// narrowed to a name.
+/// narrowed to a name, page by page (`$top`/`$skip`) until a page brings nothing new (empty,
+/// or a server that ignores `$skip`); a page shorter than asked is not taken as the last, as
+/// Azure may cap `$top` lower. A feed of any size in a few requests, never one per crate.
 pub fn list_packages(
     client: &RestClient,
     endpoints: &Endpoints,
     feed: &str,
     name: Option<&str>,
 ) -> Result<Vec<Package>, Box<RestError>> {
-    let mut request = Request::new(
-        Method::Get,
-        endpoints.packages(feed),
-        Some(FEEDS_API_VERSION),
-        Action::ListPackages {
-            feed: feed.to_string(),
-        },
-    )
-    .query(&[("protocolType", "Cargo"), ("includeAllVersions", "true")]);
-    if let Some(name) = name {
-        request = request.query(&[("packageNameQuery", name)]);
+    let mut all: Vec<Package> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        let top = PACKAGES_PAGE.to_string();
+        let skip = all.len().to_string();
+        let mut request = Request::new(
+            Method::Get,
+            endpoints.packages(feed),
+            Some(FEEDS_API_VERSION),
+            Action::ListPackages {
+                feed: feed.to_string(),
+            },
+        )
+        .query(&[
+            ("protocolType", "Cargo"),
+            ("includeAllVersions", "true"),
+            ("$top", top.as_str()),
+            ("$skip", skip.as_str()),
+        ]);
+        if let Some(name) = name {
+            request = request.query(&[("packageNameQuery", name)]);
+        }
+        let page = client.call::<List<Package>>(&request)?.items();
+        let before = all.len();
+        for package in page {
+            if seen.insert(package.name.to_ascii_lowercase()) {
+                all.push(package);
+            }
+        }
+        if all.len() == before {
+            return Ok(all);
+        }
     }
-    Ok(client.call::<List<Package>>(&request)?.items())
 }
 
 #[cfg(test)]
