@@ -27,6 +27,20 @@ pub enum Unknown {
     Refused(String),
 }
 
+impl Unknown {
+    /// Why, in words, for `place` (the organization or collection in words).
+    pub fn describe(&self, place: &str) -> String {
+        match self {
+            Unknown::NoApi => format!("{place} has no Cargo REST API (Azure DevOps Server)"),
+            Unknown::Refused(why) => format!("the Cargo REST API did not give it: {why}"),
+        }
+    }
+}
+
+/// Where a feed Owner sees and changes a package's setting when no API tells it.
+pub const SEE_FOR_YOURSELF: &str = "a feed Owner checks each private package's upstream \
+    setting on its page in Artifacts (`allowExternalVersions` lets crates.io versions in)";
+
 /// What makes a private crate open to dependency confusion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Risk {

@@ -100,9 +100,7 @@ pub fn check(private: &Private, place: &str, report: &mut Report) {
                 "dependency confusion not fully checked: {}",
                 unknown.join("; ")
             ),
-            "nothing to do for cargo; a feed Owner checks each private package's upstream \
-             setting on its page in Artifacts (`allowExternalVersions` lets crates.io versions \
-             in)",
+            format!("nothing to do for cargo; {}", upstreaming::SEE_FOR_YOURSELF),
         );
     } else if !warned {
         let all = names(&|_| true).unwrap_or_default();

@@ -30,9 +30,10 @@ pub fn inspect(
     name: &str,
     protect: bool,
 ) -> Exposure {
+    let read = upstreaming::read(session, feed, name);
     let mut exposure = Exposure {
         on_crates_io: upstreaming::on_crates_io(http, name),
-        upstreaming: upstreaming::read(session, feed, name).ok(),
+        upstreaming: read.as_ref().ok().cloned(),
         ..Exposure::default()
     };
     let mut refused = None;
@@ -56,5 +57,13 @@ pub fn inspect(
             _ => format!("{}; {}", risk.message(feed, name), risk.fix()),
         })
         .collect();
+    // Not knowing is said, never taken for `auto`.
+    if let Err(unknown) = read {
+        exposure.warnings.push(format!(
+            "`{name}`: the feed's upstream setting of this private crate is not known ({}); {}",
+            unknown.describe(&session.endpoints.place),
+            upstreaming::SEE_FOR_YOURSELF
+        ));
+    }
     exposure
 }
