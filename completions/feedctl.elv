@@ -206,7 +206,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --update 'Run `cargo generate-lockfile` first (without it the lockfile is only read)'
             cand --protect 'For crates of the feed''s own registry whose feed setting lets crates.io versions in (`allowExternalVersions`), set it to `auto` (needs Packaging > Read, write & manage)'
             cand --json 'Print JSON (shape in docs/json.md)'
-            cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf ''%s\n'' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh)'
+            cand --pat-stdin 'Read a personal access token (PAT) from standard input, one line, e.g. `$env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin` (PowerShell) or `printf ''%s\n'' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin` (sh). Create the PAT with Packaging > Read & write: cargo''s first download of a crate from crates.io saves it into the feed, which a Read-only PAT may not (Read is enough only when every crate is already in the feed)'
             cand --azure-cli 'Use a Microsoft Entra ID token from the Azure CLI (`az login` first) instead of a PAT. Such tokens expire after about an hour'
             cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
             cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'

@@ -2,11 +2,13 @@
 //! stand-in with the real cargo: the three things that each make cargo's first download of a
 //! crate new to the feed fail with the same `401 No local versions` (a Reader's role, a
 //! disabled crates.io upstream, a read-only token) are three different warnings with three
-//! different fixes; a right setup is all green and builds; `--offline` sends nothing.
+//! different fixes; a right setup is all green and builds; a private crate open to
+//! dependency confusion is a warning with its fix; `--offline` sends nothing.
 
 use serde_json::Value;
 
 use crate::support::Sandbox;
+use crate::support::crates_io::CratesIo;
 use crate::support::devops::{DevOps, DevOpsSpec, Role, Scope, StandFeed, User};
 use crate::support::json::json_of;
 use crate::support::secrets::assert_hidden;
@@ -183,4 +185,99 @@ fn offline_doctor_sends_nothing_to_azure_devops() {
         .assert()
         .success();
     assert_eq!(devops.requests().len(), before);
+}
+
+#[test]
+fn a_private_crate_open_to_crates_io_is_a_warning_with_its_fix_and_offline_asks_nothing() {
+    let ada = User::new("ada", PAT, Scope::Write);
+    let devops = DevOps::start(
+        DevOpsSpec::new("contoso", &["web"]).user(ada.clone()).feed(
+            StandFeed::new("crates", Some("web"))
+                .publish("mine", "0.3.0")
+                .allow_external("mine")
+                .role(&ada, Role::Administrator),
+        ),
+    );
+    let crates_io = CratesIo::start(&["mine"]);
+    let sandbox = connected(&devops);
+    let index = format!(
+        "sparse+{}/contoso/web/_packaging/crates/Cargo/index/",
+        devops.url()
+    );
+    sandbox.write_project_file(
+        "Cargo.lock",
+        &format!(
+            "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n\
+             dependencies = [\"mine\", \"serde\"]\n\n\
+             [[package]]\nname = \"mine\"\nversion = \"0.3.0\"\nsource = \"{index}\"\n\n\
+             [[package]]\nname = \"serde\"\nversion = \"1.0.0\"\n\
+             source = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
+        ),
+    );
+    let doctor = |args: &[&str]| {
+        sandbox
+            .feedctl_with(&[
+                (DEVOPS_VAR, devops.url()),
+                ("FEEDCTL_TEST_CRATES_IO_URL", crates_io.url()),
+            ])
+            .arg("doctor")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+
+    let out = doctor(&["--json"]);
+    assert_eq!(out.status.code(), Some(0), "warnings only");
+    let checks = json_of(&out)["checks"].as_array().unwrap().clone();
+    for id in REST_CHECKS {
+        assert_eq!(find(&checks, id)["status"], "ok", "{id}: {checks:#?}");
+    }
+    let confusion: Vec<&Value> = checks
+        .iter()
+        .filter(|c| c["id"] == "feed.confusion")
+        .collect();
+    assert_eq!(confusion.len(), 1, "one warning for `mine`: {confusion:#?}");
+    let (message, fix) = (
+        confusion[0]["message"].as_str().unwrap(),
+        confusion[0]["fix"].as_str().unwrap(),
+    );
+    assert_eq!(confusion[0]["status"], "warn");
+    for phrase in [
+        "mine: feed crates may serve",
+        "allowExternalVersions",
+        "also exists on crates.io",
+    ] {
+        assert!(message.contains(phrase), "`{phrase}` not in {message}");
+    }
+    for phrase in [
+        "feedctl save --protect",
+        "Owner",
+        "a name crates.io does not have",
+    ] {
+        assert!(fix.contains(phrase), "`{phrase}` not in {fix}");
+    }
+    // Only the private crate was asked about, and nothing was changed.
+    let asked: Vec<String> = crates_io.requests().into_iter().map(|r| r.0).collect();
+    assert!(
+        asked.iter().all(|path| path.ends_with("/mine")),
+        "{asked:?}"
+    );
+    assert!(devops.writes().is_empty(), "doctor changed something");
+
+    let human = doctor(&[]);
+    assert_eq!(human.status.code(), Some(0));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&human.stdout),
+        String::from_utf8_lossy(&human.stderr)
+    );
+    assert!(said.contains("feedctl save --protect"), "{said}");
+
+    let (azure, public) = (devops.requests().len(), crates_io.requests().len());
+    let out = doctor(&["--offline", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let offline = json_of(&out)["checks"].to_string();
+    assert!(!offline.contains("feed.confusion"), "{offline}");
+    assert_eq!(devops.requests().len(), azure);
+    assert_eq!(crates_io.requests().len(), public);
 }

@@ -4,6 +4,7 @@
 //! answered with the value, the fix and a documented exit code, and saves nothing.
 
 use assert_cmd::Command;
+use serde_json::Value;
 
 use crate::support::Sandbox;
 use crate::support::crates_io::CratesIo;
@@ -473,6 +474,68 @@ fn azure_devops_server_feeds_are_saved_through_the_collection_url() {
         .args(["save", "--check"])
         .assert()
         .success();
+}
+
+#[test]
+fn a_private_crates_setting_azure_devops_server_cannot_tell_is_a_warning_not_silence() {
+    let devops = DevOps::start(
+        DevOpsSpec::new("contoso", &["web"])
+            .kind(Kind::Server)
+            .user(cole())
+            .feed(
+                StandFeed::new("crates", Some("web"))
+                    .publish("mine", "0.3.0")
+                    .role(&cole(), Role::Collaborator),
+            ),
+    );
+    let crates_io = CratesIo::start(&[]);
+    let sandbox = Sandbox::new();
+    sandbox
+        .feedctl_with(&[("AZURE_DEVOPS_PAT", COLLABORATOR_PAT)])
+        .args([
+            "connect",
+            "--server-url",
+            devops.url(),
+            "--collection",
+            "contoso",
+        ])
+        .args(["--project", "web", "--feed", "crates"])
+        .args(["--pat-env", "AZURE_DEVOPS_PAT", "--store", "file"])
+        .assert()
+        .success();
+    let index = format!(
+        "sparse+{}/contoso/web/_packaging/crates/Cargo/index/",
+        devops.url()
+    );
+    sandbox.write_project_file(
+        "Cargo.lock",
+        &format!(
+            "version = 4\n\n[[package]]\nname = \"mine\"\nversion = \"0.3.0\"\nsource = \"{index}\"\n"
+        ),
+    );
+    let out = sandbox
+        .feedctl_with(&[
+            ("FEEDCTL_TEST_CRATES_IO_URL", crates_io.url()),
+            ("AZURE_DEVOPS_PAT", COLLABORATOR_PAT),
+        ])
+        .args(["save", "--check", "--json", "--pat-env", "AZURE_DEVOPS_PAT"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = json_of(&out);
+    let mine = &report["crates"][0];
+    assert_eq!(mine["origin"], "feed", "{report:#}");
+    assert_eq!(mine["dependency_confusion"]["upstreaming"], Value::Null);
+    assert_says(
+        "unknown setting",
+        &report["warnings"].to_string(),
+        &[
+            "mine",
+            "not known",
+            "no Cargo REST API",
+            "on its page in Artifacts",
+        ],
+    );
 }
 
 const OWNER_PAT: &str = "olive-pat-0123456789abcdefghijklmnopqrstuvwx";

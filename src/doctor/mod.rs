@@ -12,7 +12,9 @@ pub mod render;
 pub mod report;
 
 use crate::environment::Environment;
-use checks::{artifacts, cargo, credentials, feed, files, index, modes, providers, setup};
+use checks::{
+    artifacts, cargo, confusion, credentials, feed, files, index, modes, providers, setup,
+};
 pub use facts::Options;
 use facts::{Facts, Mode};
 use report::Report;
@@ -71,6 +73,7 @@ pub fn check(facts: &Facts) -> Report {
         }
         if let Some(found) = &registry.artifacts {
             artifacts::check(found, &registry.registry.name, &mut own);
+            confusion::check(&found.private, &found.place, &mut own);
         }
         report.append(own);
     }

@@ -47,6 +47,7 @@ pub enum CheckId {
     FeedUpstream,
     FeedRole,
     TokenWrite,
+    FeedConfusion,
 }
 
 impl CheckId {
@@ -83,6 +84,7 @@ impl CheckId {
             CheckId::FeedUpstream => "feed.upstream",
             CheckId::FeedRole => "feed.role",
             CheckId::TokenWrite => "token.write",
+            CheckId::FeedConfusion => "feed.confusion",
         }
     }
 
@@ -250,6 +252,7 @@ mod tests {
             FeedUpstream,
             FeedRole,
             TokenWrite,
+            FeedConfusion,
         ];
         let strings: std::collections::HashSet<&str> = all.iter().map(|id| id.as_str()).collect();
         assert_eq!(strings.len(), all.len());

@@ -207,6 +207,7 @@ fn write(artifacts: &Artifacts, feed: &FeedFacts, registry: &str, report: &mut R
 mod tests {
     use super::*;
     use crate::azure::rest::error::{Action, Answer, Context, RestError};
+    use crate::doctor::facts::Private;
     use crate::doctor::report::{Level, assert_checks};
 
     fn refused(action: Action, status: u16, body: &str, server: bool) -> Box<RestError> {
@@ -248,6 +249,7 @@ mod tests {
             kind: TokenKind::Pat,
             identity: Some("Ada <ada@contoso.com>".into()),
             feed,
+            private: Private::NoLockfile,
         }
     }
 

@@ -4,6 +4,7 @@
 
 pub mod artifacts;
 pub mod cargo;
+pub mod confusion;
 pub mod credentials;
 pub mod feed;
 pub mod files;

@@ -9,8 +9,8 @@ use std::process::Command;
 
 use super::online::online;
 use super::{
-    Artifacts, Auth, AzureCliLogin, Config, EntraSource, Facts, Libsecret, Mode, Online, Options,
-    RegistryFacts,
+    Artifacts, Auth, AzureCliLogin, Config, EntraSource, Facts, Libsecret, Lockfile, Mode, Online,
+    Options, RegistryFacts,
 };
 use crate::auth::{azure_cli, entra};
 use crate::azure::probe::Prober;
@@ -18,6 +18,7 @@ use crate::cargo::config::edit::{self, ConfigFile};
 use crate::cargo::config::effective::{Definition, Registry, Settings};
 use crate::cargo::config::env_names;
 use crate::cargo::credentials::{self, Credentials};
+use crate::cargo::lockfile;
 use crate::cargo::providers;
 use crate::environment::Environment;
 use crate::util::paths::same_file;
@@ -66,13 +67,18 @@ pub fn facts(env: &Environment, options: Options) -> Facts {
         .map(|registry| registry_facts(env, &settings, registry, &machine))
         .collect();
     let http = settings.http();
+    // Read once for every registry's dependency-confusion facts, and only when they are asked.
+    let lockfile = match prober.is_some() && !registries.is_empty() {
+        true => read_lockfile(env),
+        false => Ok(None),
+    };
     let (cargo, online) = std::thread::scope(|scope| {
         let cargo = scope.spawn(|| cargo_version(env));
         let jobs: Vec<_> = registries
             .iter()
             .map(|facts| {
-                let (prober, http) = (prober.as_ref(), &http);
-                scope.spawn(move || prober.map(|prober| online(env, prober, http, facts)))
+                let (prober, http, lockfile) = (prober.as_ref(), &http, &lockfile);
+                scope.spawn(move || prober.map(|prober| online(env, prober, http, facts, lockfile)))
             })
             .collect();
         let online: Vec<Option<(Online, Option<Artifacts>)>> = jobs
@@ -125,6 +131,17 @@ pub fn facts(env: &Environment, options: Options) -> Facts {
         cargo,
         config: Ok(config),
     }
+}
+
+fn read_lockfile(env: &Environment) -> Lockfile {
+    let Ok(path) = lockfile::path(env) else {
+        return Ok(None);
+    };
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let locked = lockfile::read(&path).map_err(|e| format!("{e:#}"))?;
+    Ok(Some((path, locked)))
 }
 
 fn cargo_version(env: &Environment) -> Result<String, String> {

@@ -14,8 +14,10 @@ use crate::auth::azure_cli::{Account, Advice};
 use crate::azure::probe::Answer;
 use crate::azure::rest::error::{RestError, TokenKind};
 use crate::azure::rest::session::{KnownRole, Upstream};
+use crate::azure::rest::upstreaming::Unknown;
 use crate::cargo::config::effective::{Definition, Registry};
 use crate::cargo::credentials::{Credentials, Origin};
+use crate::cargo::lockfile::Locked;
 use crate::cargo::providers::Probe;
 
 /// What a doctor run is asked to do.
@@ -100,6 +102,38 @@ pub struct Artifacts {
     pub identity: Option<String>,
     /// The feed's settings and the caller's rights on it, or why Azure would not tell.
     pub feed: Result<FeedFacts, Box<RestError>>,
+    /// The lockfile's crates of the feed's own registry, for dependency confusion.
+    pub private: Private,
+}
+
+/// The workspace's `Cargo.lock` and its registry packages; `None` outside a cargo project
+/// or without a lockfile (doctor never creates one).
+pub type Lockfile = Result<Option<(PathBuf, Vec<Locked>)>, String>;
+
+/// What `Cargo.lock` pins from the feed's own registry (not crates.io crates the feed
+/// replaces), with what Azure and crates.io say about each name.
+#[derive(Debug)]
+pub enum Private {
+    /// No cargo project, or no `Cargo.lock` in it.
+    NoLockfile,
+    /// `Cargo.lock` is there but cannot be read, and why.
+    Unreadable(String),
+    Crates {
+        lockfile: PathBuf,
+        /// The feed's name as the requests spelled it.
+        feed: String,
+        /// One per name, sorted.
+        crates: Vec<PrivateCrate>,
+    },
+}
+
+#[derive(Debug)]
+pub struct PrivateCrate {
+    pub name: String,
+    /// The feed's per-package upstream setting (`auto`, `allowExternalVersions`).
+    pub upstreaming: Result<String, Unknown>,
+    /// Whether crates.io has the name; `None` when its index did not answer.
+    pub on_crates_io: Option<bool>,
 }
 
 #[derive(Debug)]

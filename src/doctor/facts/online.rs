@@ -4,7 +4,7 @@
 //! feed ([`super::artifacts`]).
 
 use super::artifacts::artifacts;
-use super::{Artifacts, AzureCliAnswer, EntraToken, Online, RegistryFacts, TokenAnswer};
+use super::{Artifacts, AzureCliAnswer, EntraToken, Lockfile, Online, RegistryFacts, TokenAnswer};
 use crate::auth::secret::Secret;
 use crate::auth::{azure_cli, entra};
 use crate::azure::probe::{Answer, Prober};
@@ -20,6 +20,7 @@ pub fn online(
     prober: &Prober,
     http: &HttpSettings,
     facts: &RegistryFacts,
+    lockfile: &Lockfile,
 ) -> (Online, Option<Artifacts>) {
     let registry = &facts.registry;
     let anonymous = prober
@@ -32,8 +33,8 @@ pub fn online(
         },
         _ => (None, None),
     };
-    let artifacts =
-        accepted.and_then(|(header, from)| artifacts(http, &registry.index, header, from));
+    let artifacts = accepted
+        .and_then(|(header, from)| artifacts(http, &registry.index, header, from, lockfile));
     let online = Online {
         anonymous,
         with_token,

@@ -1,23 +1,13 @@
-//! Dependency confusion: a crate of the lockfile that comes from the feed under a private
-//! registry name could be shadowed by a crates.io crate of the same name through the feed's
-//! upstream. For each such crate this reads the feed's per-package upstream setting (Cargo
-//! REST `upstreaming`, Azure DevOps Services only; Azure's default `auto` hides public
-//! versions once a version was published to the feed) and whether crates.io knows the name
-//! (its sparse index, asked without any token); `--protect` sets `auto` where it is
+//! Dependency confusion in `save`'s report: for each crate of the feed's own registry, the
+//! feed's per-package upstream setting and whether crates.io knows the name, with the
+//! warnings [`upstreaming::risks`] calls for; `--protect` sets `auto` where it is
 //! `allowExternalVersions`, which needs manage rights.
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
-use crate::azure::endpoints;
-use crate::azure::rest::client::{Method, Request, RestClient};
-use crate::azure::rest::error::{Action, TokenKind};
 use crate::azure::rest::session::Session;
+use crate::azure::rest::upstreaming::{self, ALLOW, Risk};
 use crate::cargo::config::effective::HttpSettings;
-
-/// The `api-version` of Azure's Cargo REST API.
-const CARGO_API_VERSION: &str = "7.2-preview.1";
-const ALLOW: &str = "allowExternalVersions";
 
 /// What was found for one private crate.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -40,81 +30,40 @@ pub fn inspect(
     name: &str,
     protect: bool,
 ) -> Exposure {
+    let read = upstreaming::read(session, feed, name);
     let mut exposure = Exposure {
-        on_crates_io: on_crates_io(http, name),
+        on_crates_io: upstreaming::on_crates_io(http, name),
+        upstreaming: read.as_ref().ok().cloned(),
         ..Exposure::default()
     };
-    let url = session.endpoints.cargo_upstreaming(feed, name);
-    if let Some(url) = &url {
-        let request = Request::new(
-            Method::Get,
-            url.clone(),
-            Some(CARGO_API_VERSION),
-            Action::ReadUpstreaming {
-                feed: feed.into(),
-                name: name.into(),
-            },
-        );
-        exposure.upstreaming = session.client.send(&request).ok().and_then(|v| setting(&v));
-    }
-    if exposure.upstreaming.as_deref() == Some(ALLOW) {
-        let set = url.filter(|_| protect).map(|url| {
-            let request = Request::new(
-                Method::Patch,
-                url,
-                Some(CARGO_API_VERSION),
-                Action::SetUpstreaming {
-                    feed: feed.into(),
-                    name: name.into(),
-                },
-            )
-            .body(json!({"versionsFromExternalUpstreams": "auto"}));
-            session.client.send(&request)
-        });
-        match set {
-            Some(Ok(_)) => {
+    let mut refused = None;
+    if protect && exposure.upstreaming.as_deref() == Some(ALLOW) {
+        match upstreaming::protect(session, feed, name) {
+            Ok(()) => {
                 exposure.protected = true;
                 exposure.upstreaming = Some("auto".into());
             }
-            Some(Err(err)) => exposure.warnings.push(format!(
-                "`{name}`: versions from crates.io may be served in its place (`{ALLOW}`), \
-                 and setting `auto` failed: {err}"
-            )),
-            None => exposure.warnings.push(format!(
-                "`{name}`: feed `{feed}` may serve crates.io versions of this private crate \
-                 (`{ALLOW}`: dependency confusion); `feedctl save --protect` sets `auto` \
-                 (needs Packaging > Read, write & manage and the feed's Owner role)"
-            )),
+            Err(err) => refused = Some(err),
         }
     }
-    if exposure.on_crates_io == Some(true) {
+    let risks = upstreaming::risks(exposure.upstreaming.as_deref(), exposure.on_crates_io);
+    exposure.warnings = risks
+        .into_iter()
+        .map(|risk| match (risk, &refused) {
+            (Risk::ExternalVersions, Some(err)) => format!(
+                "`{name}`: versions from crates.io may be served in its place (`{ALLOW}`), \
+                 and setting `auto` failed: {err}"
+            ),
+            _ => format!("{}; {}", risk.message(feed, name), risk.fix()),
+        })
+        .collect();
+    // Not knowing is said, never taken for `auto`.
+    if let Err(unknown) = read {
         exposure.warnings.push(format!(
-            "`{name}` also exists on crates.io: anyone whose cargo reads crates.io directly \
-             gets that crate instead; keep the feed's setting `auto` and consider a name \
-             crates.io does not have"
+            "`{name}`: the feed's upstream setting of this private crate is not known ({}); {}",
+            unknown.describe(&session.endpoints.place),
+            upstreaming::SEE_FOR_YOURSELF
         ));
     }
     exposure
-}
-
-/// `versionsFromExternalUpstreams` of an answer.
-fn setting(answer: &Value) -> Option<String> {
-    answer
-        .get("versionsFromExternalUpstreams")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-}
-
-/// Whether crates.io's sparse index has `name` (asked without a token).
-fn on_crates_io(http: &HttpSettings, name: &str) -> Option<bool> {
-    let client = RestClient::new(http, None, TokenKind::None, "crates.io", false).ok()?;
-    let lower = name.to_lowercase();
-    let prefix = super::index::prefix(&lower);
-    let root = endpoints::crates_io_index();
-    let url = format!("{}/{prefix}/{lower}", root.as_str().trim_end_matches('/'));
-    match client.get_raw(&url, false).ok()?.status {
-        200 => Some(true),
-        404 | 410 | 451 => Some(false),
-        _ => None,
-    }
 }

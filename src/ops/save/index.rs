@@ -5,6 +5,7 @@
 use anyhow::{Result, bail};
 
 use crate::azure::rest::session::Session;
+use crate::azure::rest::upstreaming::prefix;
 use crate::exit::{Code, Failure};
 
 /// The feed index's `config.json`, as far as `save` needs it.
@@ -36,19 +37,6 @@ impl Config {
             .replace("{version}", version)
             .replace("{lowerprefix}", &prefix.to_lowercase())
             .replace("{prefix}", &prefix)
-    }
-}
-
-/// cargo's `{prefix}`: the index directory of a name (`1`, `2`, `3/a`, `ab/cd`), counted
-/// in characters so that no name can split one.
-pub(super) fn prefix(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let part = |range: std::ops::Range<usize>| chars[range].iter().collect::<String>();
-    match chars.len() {
-        0 | 1 => "1".to_string(),
-        2 => "2".to_string(),
-        3 => format!("3/{}", part(0..1)),
-        _ => format!("{}/{}", part(0..2), part(2..4)),
     }
 }
 
