@@ -201,8 +201,10 @@ fn shared_token(env: &Environment, opts: &Options<'_>) -> Result<(Environment, S
 
 /// Plan → (dry run: diffs) → token checked → files written → `cargo login`.
 fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
-    let (plan, project_file, before) = plan(opts, env)?;
+    let (plan, project_file, mut before) = plan(opts, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
+    // `check_cargo_will_see` puts the edited file back into `before`.
+    before.set_aside(project_file.path());
     let project_edit = |file: &mut ConfigFile| project::connect(file, &plan.edit);
     let home_edit = |file: &mut ConfigFile| plan.home.apply(file);
     let project_planned = edit::plan_loaded(project_file, project_edit)?;

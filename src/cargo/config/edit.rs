@@ -55,6 +55,27 @@ pub enum NewParent {
 }
 
 impl ConfigFile {
+    /// `path` as a missing file: an empty config.
+    pub fn missing(path: &Path) -> ConfigFile {
+        ConfigFile {
+            path: path.to_path_buf(),
+            original: None,
+            doc: ManuallyDrop::new(Arc::new(DocumentMut::new())),
+            bom: false,
+            crlf: false,
+            edited: false,
+            rendered: OnceCell::new(),
+        }
+    }
+
+    /// Gives up this copy's share of the document, which going out of scope would not (the
+    /// document is leaked on purpose): cheap while another copy shares it, and then that
+    /// copy may be edited without being copied first.
+    pub fn release(self) {
+        let ConfigFile { doc, .. } = self;
+        drop(ManuallyDrop::into_inner(doc));
+    }
+
     /// Reads `path`; a missing file is an empty config.
     pub fn load(path: &Path) -> Result<ConfigFile> {
         let bytes = match fs::read(path) {

@@ -163,6 +163,18 @@ impl Settings {
         Ok(settings)
     }
 
+    /// Lets go of this view's copy of the file at `path` (which shares its document with the
+    /// caller's) until [`with_edited`](Self::with_edited) puts the edited file back, so that
+    /// editing the caller's copy does not first copy the whole document. The view is not to
+    /// be asked anything in between.
+    pub fn set_aside(&mut self, path: &Path) {
+        for file in &mut self.files {
+            if same_file(file.path(), path) {
+                std::mem::replace(file, ConfigFile::missing(path)).release();
+            }
+        }
+    }
+
     /// These settings once `edited` is saved at its path: the file there is swapped for it,
     /// without reading every file again. For an edit that leaves `include` alone (connect's),
     /// that is what [`load_with`](Self::load_with) reads.

@@ -52,8 +52,8 @@ impl IndexKey {
     /// those written plainly are told apart by a cheap key that any two equal URLs share,
     /// and only the rest are parsed.
     pub fn matches(&self, other: &str) -> bool {
-        if let (Some(mine), Some(theirs)) = (&self.loose, loose_key(other))
-            && *mine != theirs
+        if let Some(mine) = &self.loose
+            && loose_equals(mine, other) == Some(false)
         {
             return false;
         }
@@ -66,6 +66,32 @@ impl IndexKey {
 /// `.`, no final `git`. Two URLs with different keys are different indexes; `None` when the
 /// URL is not plain enough to tell.
 fn loose_key(url: &str) -> Option<String> {
+    let bytes: Vec<u8> = loose_bytes(url)?.collect();
+    let key = bytes.strip_suffix(b"git").unwrap_or(&bytes);
+    Some(key.iter().map(|&b| char::from(b)).collect())
+}
+
+/// Whether `url`'s [`loose_key`] is `key`, without building it and stopping at the first
+/// difference: this runs once per registry of the config.
+fn loose_equals(key: &str, url: &str) -> Option<bool> {
+    let mut bytes = loose_bytes(url)?;
+    let key = key.as_bytes();
+    for &expected in key {
+        if bytes.next() != Some(expected) {
+            return Some(false);
+        }
+    }
+    // What is left may only be the final `git` that the key went without.
+    let rest = [bytes.next(), bytes.next(), bytes.next(), bytes.next()];
+    Some(match rest {
+        [None, ..] => !key.ends_with(b"git"),
+        [Some(b'g'), Some(b'i'), Some(b't'), None] => true,
+        _ => false,
+    })
+}
+
+/// The bytes of [`loose_key`] before its final `git` goes.
+fn loose_bytes(url: &str) -> Option<impl Iterator<Item = u8> + '_> {
     let plain = url
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-._~/+:".contains(&b));
@@ -73,15 +99,52 @@ fn loose_key(url: &str) -> Option<String> {
     if !plain || url.contains("/..") || rest.contains(':') {
         return None;
     }
-    let lower = url.to_ascii_lowercase();
-    let lower = lower.strip_prefix("sparse+").unwrap_or(&lower);
-    let key: String = lower.chars().filter(|c| !matches!(c, '/' | '.')).collect();
-    Some(key.strip_suffix("git").unwrap_or(&key).to_string())
+    // Plain means ASCII, so byte 7 is a character boundary.
+    let body = match url.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("sparse+") => &url[7..],
+        _ => url,
+    };
+    Some(
+        body.bytes()
+            .filter(|b| !matches!(b, b'/' | b'.'))
+            .map(|b| b.to_ascii_lowercase()),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `loose_equals` is `loose_key` compared, without the allocation.
+    #[test]
+    fn loose_equals_agrees_with_loose_key() {
+        let urls = [
+            "sparse+https://pkgs.dev.azure.com/o/_packaging/f/Cargo/index/",
+            "SPARSE+HTTPS://pkgs.dev.azure.com/o/_packaging/f/Cargo/index",
+            "https://pkgs.dev.azure.com/o/_packaging/f/Cargo/index.git",
+            "sparse+https://pkgs.dev.azure.com/o/_packaging/g/Cargo/index/",
+            "sparse+https://host/git",
+            "sparse+https://host/",
+            "sparse+https://host:8080/x/",
+            "sparse+https://host/a/../b/",
+            "sparse+https://hôst/x/",
+            "git",
+        ];
+        for a in urls {
+            for b in urls {
+                let expected = match (loose_key(a), loose_key(b)) {
+                    (Some(ka), Some(kb)) => Some(ka == kb),
+                    (Some(_), None) => None,
+                    (None, _) => continue,
+                };
+                assert_eq!(
+                    loose_equals(&loose_key(a).unwrap(), b),
+                    expected,
+                    "{a} vs {b}"
+                );
+            }
+        }
+    }
 
     /// The spellings real cargo 1.95 took for one index (and those it told apart) when two
     /// registries named it.
