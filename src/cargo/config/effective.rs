@@ -313,19 +313,22 @@ impl Settings {
             })
             .collect();
         if names.is_empty() {
-            let mut seen = HashSet::new();
+            // Each name's index comes from the closest file that sets it (files are in
+            // precedence order); borrowed, as a config may name thousands of registries.
+            let mut seen: HashSet<&str> = HashSet::new();
             for file in &self.files {
-                for name in file.keys(&["registries"]) {
-                    if !seen.insert(name.clone()) {
+                let Some(table) = file.get(&["registries"]).and_then(Item::as_table_like) else {
+                    continue;
+                };
+                for (name, entry) in table.iter() {
+                    let Some(url) = entry.get("index").and_then(Item::as_str) else {
                         continue;
-                    }
-                    let closest = self.files.iter().find_map(|f| {
-                        Some((f.get_str(&["registries", &name, "index"])?, f.path()))
-                    });
-                    if let Some((url, path)) = closest
-                        && same(url)
-                    {
-                        names.push((name, Definition::File(path.to_path_buf())));
+                    };
+                    if seen.insert(name) && same(url) {
+                        names.push((
+                            name.to_string(),
+                            Definition::File(file.path().to_path_buf()),
+                        ));
                     }
                 }
             }
