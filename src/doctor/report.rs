@@ -12,82 +12,67 @@ pub enum Level {
     Fail,
 }
 
-/// Every check doctor can report. The string form (`as_str`) is the stable `id` of the JSON
-/// report; its part before the dot is the area shown in the human report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckId {
-    CargoVersion,
-    ConfigLoadable,
-    HttpSettings,
-    ProvidersConfigured,
-    LibsecretUsable,
-    NetOffline,
-    NamesCollision,
-    EnvUnicode,
-    IndexSparse,
-    IndexUnique,
-    ConfigLegacy,
-    CredentialsReadable,
-    ConfigToken,
-    RegistriesConfigured,
-    AzureCliLogin,
-    EntraSource,
-    TokenProvider,
-    TokenEnvIgnored,
-    TokenMacro,
-    TokenScheme,
-    TokenShadowed,
-    TokenPresent,
-    FeedReachable,
-    FeedForceAuth,
-    AzureCliVersion,
-    TokenAccepted,
-    TokenIdentity,
-    FeedExists,
-    FeedUpstream,
-    FeedRole,
-    TokenWrite,
-    FeedConfusion,
+/// Defines [`CheckId`] from one table, so its string forms and the list of every check cannot
+/// drift apart.
+macro_rules! check_ids {
+    ($($variant:ident => $id:literal,)*) => {
+        /// Every check doctor can report. The string form (`as_str`) is the stable `id` of the
+        /// JSON report; its part before the dot is the area shown in the human report.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum CheckId {
+            $($variant,)*
+        }
+
+        impl CheckId {
+            /// Every check, in the table's order.
+            #[cfg(test)]
+            const ALL: &[CheckId] = &[$(CheckId::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(CheckId::$variant => $id,)*
+                }
+            }
+        }
+    };
+}
+
+check_ids! {
+    CargoVersion => "cargo.version",
+    ConfigLoadable => "config.loadable",
+    HttpSettings => "http.settings",
+    ProvidersConfigured => "providers.configured",
+    LibsecretUsable => "libsecret.usable",
+    NetOffline => "net.offline",
+    NamesCollision => "names.collision",
+    EnvUnicode => "env.unicode",
+    IndexSparse => "index.sparse",
+    IndexUnique => "index.unique",
+    ConfigLegacy => "config.legacy",
+    CredentialsReadable => "credentials.readable",
+    ConfigToken => "config.token",
+    RegistriesConfigured => "registries.configured",
+    AzureCliLogin => "azure-cli.login",
+    EntraSource => "entra.source",
+    TokenProvider => "token.provider",
+    TokenEnvIgnored => "token.env-ignored",
+    TokenMacro => "token.macro",
+    TokenScheme => "token.scheme",
+    TokenShadowed => "token.shadowed",
+    TokenPresent => "token.present",
+    FeedReachable => "feed.reachable",
+    FeedForceAuth => "feed.force-auth",
+    AzureCliVersion => "azure-cli.version",
+    TokenAccepted => "token.accepted",
+    TokenIdentity => "token.identity",
+    FeedExists => "feed.exists",
+    FeedUpstream => "feed.upstream",
+    FeedRole => "feed.role",
+    TokenWrite => "token.write",
+    FeedConfusion => "feed.confusion",
 }
 
 impl CheckId {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckId::CargoVersion => "cargo.version",
-            CheckId::ConfigLoadable => "config.loadable",
-            CheckId::HttpSettings => "http.settings",
-            CheckId::ProvidersConfigured => "providers.configured",
-            CheckId::LibsecretUsable => "libsecret.usable",
-            CheckId::NetOffline => "net.offline",
-            CheckId::NamesCollision => "names.collision",
-            CheckId::EnvUnicode => "env.unicode",
-            CheckId::IndexSparse => "index.sparse",
-            CheckId::IndexUnique => "index.unique",
-            CheckId::ConfigLegacy => "config.legacy",
-            CheckId::CredentialsReadable => "credentials.readable",
-            CheckId::ConfigToken => "config.token",
-            CheckId::RegistriesConfigured => "registries.configured",
-            CheckId::AzureCliLogin => "azure-cli.login",
-            CheckId::EntraSource => "entra.source",
-            CheckId::TokenProvider => "token.provider",
-            CheckId::TokenEnvIgnored => "token.env-ignored",
-            CheckId::TokenMacro => "token.macro",
-            CheckId::TokenScheme => "token.scheme",
-            CheckId::TokenShadowed => "token.shadowed",
-            CheckId::TokenPresent => "token.present",
-            CheckId::FeedReachable => "feed.reachable",
-            CheckId::FeedForceAuth => "feed.force-auth",
-            CheckId::AzureCliVersion => "azure-cli.version",
-            CheckId::TokenAccepted => "token.accepted",
-            CheckId::TokenIdentity => "token.identity",
-            CheckId::FeedExists => "feed.exists",
-            CheckId::FeedUpstream => "feed.upstream",
-            CheckId::FeedRole => "feed.role",
-            CheckId::TokenWrite => "token.write",
-            CheckId::FeedConfusion => "feed.confusion",
-        }
-    }
-
     /// The area the human report labels the check with: `token` for `token.present`.
     pub fn area(self) -> &'static str {
         let id = self.as_str();
@@ -219,41 +204,7 @@ mod tests {
     /// listed where the JSON is documented.
     #[test]
     fn ids_are_distinct_and_documented() {
-        use CheckId::*;
-        let all = [
-            CargoVersion,
-            ConfigLoadable,
-            HttpSettings,
-            ProvidersConfigured,
-            LibsecretUsable,
-            NetOffline,
-            NamesCollision,
-            EnvUnicode,
-            IndexSparse,
-            IndexUnique,
-            ConfigLegacy,
-            CredentialsReadable,
-            ConfigToken,
-            RegistriesConfigured,
-            AzureCliLogin,
-            EntraSource,
-            TokenProvider,
-            TokenEnvIgnored,
-            TokenMacro,
-            TokenScheme,
-            TokenShadowed,
-            TokenPresent,
-            FeedReachable,
-            FeedForceAuth,
-            AzureCliVersion,
-            TokenAccepted,
-            TokenIdentity,
-            FeedExists,
-            FeedUpstream,
-            FeedRole,
-            TokenWrite,
-            FeedConfusion,
-        ];
+        let all = CheckId::ALL;
         let strings: std::collections::HashSet<&str> = all.iter().map(|id| id.as_str()).collect();
         assert_eq!(strings.len(), all.len());
         assert!(strings.iter().all(|s| s.split('.').count() == 2));
