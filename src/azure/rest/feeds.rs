@@ -22,34 +22,23 @@ pub const CRATES_IO_LOCATION: &str = "https://index.crates.io/";
 
 /// A feed as `GET feeds` and `GET feeds/{feed}` describe it.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeedInfo {
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub fully_qualified_name: Option<String>,
-    #[serde(default)]
     pub project: Option<ProjectRef>,
-    #[serde(default)]
     pub upstream_enabled: Option<bool>,
-    #[serde(default)]
     pub upstream_sources: Vec<UpstreamSource>,
-    #[serde(default)]
     pub is_read_only: Option<bool>,
-    #[serde(default)]
     pub capabilities: Option<String>,
-    #[serde(default)]
     pub permissions: Vec<FeedPermission>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ProjectRef {
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub name: Option<String>,
 }
 
@@ -77,8 +66,8 @@ pub struct UpstreamSource {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default)]
 pub struct StatusDetail {
-    #[serde(default)]
     pub reason: Option<String>,
 }
 
@@ -126,61 +115,46 @@ impl FeedInfo {
 
 /// One entry of a feed's permissions.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct FeedPermission {
     /// `reader`, `collaborator`, `contributor`, `administrator`, …
-    #[serde(default)]
     pub role: Option<String>,
-    #[serde(default)]
     pub identity_descriptor: Option<IdentityDescriptor>,
-    #[serde(default)]
     pub identity_id: Option<String>,
-    #[serde(default)]
     pub display_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct IdentityDescriptor {
-    #[serde(default)]
     pub identity_type: Option<String>,
-    #[serde(default)]
     pub identifier: Option<String>,
 }
 
 /// One entry of the organization's feed-creation permissions.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct GlobalPermission {
     /// `feedCreator`, `administrator`, `none`, …
-    #[serde(default)]
     pub role: Option<String>,
-    #[serde(default)]
     pub identity_descriptor: Option<IdentityDescriptor>,
-    #[serde(default)]
     pub identity_id: Option<String>,
 }
 
 /// `_apis/connectionData`: the identity the token stands for.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ConnectionData {
-    #[serde(default)]
     pub authenticated_user: Option<Identity>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Identity {
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub provider_display_name: Option<String>,
-    #[serde(default)]
     pub custom_display_name: Option<String>,
-    #[serde(default)]
     pub descriptor: Option<String>,
-    #[serde(default)]
     pub properties: Value,
 }
 
@@ -213,28 +187,21 @@ impl Identity {
 
 /// A package of a feed (`GET Feeds/{feed}/packages`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Package {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub versions: Vec<PackageVersion>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct PackageVersion {
-    #[serde(default)]
     pub version: String,
-    #[serde(default)]
     pub normalized_version: Option<String>,
     /// The upstream the version was saved from; absent for a published crate.
-    #[serde(default)]
     pub direct_upstream_source_id: Option<String>,
     /// When the version came into the feed (published, or saved from the upstream).
-    #[serde(default)]
     pub publish_date: Option<String>,
-    #[serde(default)]
     pub is_deleted: Option<bool>,
 }
 
