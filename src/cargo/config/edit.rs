@@ -54,7 +54,27 @@ pub enum NewParent {
     Inline,
 }
 
+impl Drop for ConfigFile {
+    /// Only the last share of the document is leaked (see `doc`): a copy going away gives its
+    /// share back, so the copy left can be edited without being copied first.
+    fn drop(&mut self) {
+        if Arc::strong_count(&self.doc) > 1 {
+            // SAFETY: `self.doc` is never used again; this is its only drop.
+            unsafe { ManuallyDrop::drop(&mut self.doc) }
+        }
+    }
+}
+
 impl ConfigFile {
+    /// Puts `doc` in place of the document, giving back a share of the old one as
+    /// [`Drop`] does.
+    fn replace_doc(&mut self, doc: DocumentMut) {
+        let old = std::mem::replace(&mut self.doc, ManuallyDrop::new(Arc::new(doc)));
+        if Arc::strong_count(&old) > 1 {
+            drop(ManuallyDrop::into_inner(old));
+        }
+    }
+
     /// `path` as a missing file: an empty config.
     pub fn missing(path: &Path) -> ConfigFile {
         ConfigFile {
@@ -66,14 +86,6 @@ impl ConfigFile {
             edited: false,
             rendered: OnceCell::new(),
         }
-    }
-
-    /// Gives up this copy's share of the document, which going out of scope would not (the
-    /// document is leaked on purpose): cheap while another copy shares it, and then that
-    /// copy may be edited without being copied first.
-    pub fn release(self) {
-        let ConfigFile { doc, .. } = self;
-        drop(ManuallyDrop::into_inner(doc));
     }
 
     /// Reads `path`; a missing file is an empty config.
@@ -395,7 +407,7 @@ impl ConfigFile {
                 e.to_string().trim_end()
             )
         })?;
-        self.doc = ManuallyDrop::new(Arc::new(doc));
+        self.replace_doc(doc);
         self.edited = true;
         self.rendered = OnceCell::new();
         Ok(())
@@ -807,10 +819,7 @@ mod tests {
             let after = edit(before, |f| {
                 add_registry(f)?;
                 let text = f.render();
-                *f = ConfigFile {
-                    doc: ManuallyDrop::new(Arc::new(text.parse().unwrap())),
-                    ..f.clone()
-                };
+                f.replace_doc(text.parse().unwrap());
                 assert!(f.remove(&["registries", "feed"]));
                 assert!(f.remove(&["source", "crates-io", "replace-with"]));
                 Ok(())

@@ -170,7 +170,7 @@ impl Settings {
     pub fn set_aside(&mut self, path: &Path) {
         for file in &mut self.files {
             if same_file(file.path(), path) {
-                std::mem::replace(file, ConfigFile::missing(path)).release();
+                *file = ConfigFile::missing(path);
             }
         }
     }
