@@ -3,6 +3,7 @@
 //!
 //! - [`secret`]: the one type a token travels in (a leaf).
 //! - [`token`]: token sources (prompt, stdin, variable, `az`) and the PAT/header encodings.
+//! - [`minted`]: what feedctl remembers (no secret) about the PATs it minted.
 //! - [`entry`]: recognising feedctl's own `credential-provider` entry and its mode.
 //! - [`provider`]: the credential-provider protocol (`feedctl --cargo-plugin`).
 //! - [`azure_cli`]: Entra ID tokens from `az`, with advice for each of its failures.
@@ -12,6 +13,7 @@
 pub mod azure_cli;
 pub mod entra;
 pub mod entry;
+pub mod minted;
 pub mod provider;
 pub mod secret;
 pub mod token;
