@@ -9,6 +9,7 @@ use std::process::Output;
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
+use crate::support::devops::{DevOps, DevOpsSpec, Role, Scope, StandFeed, User};
 use crate::support::json::{check, json_of, keys};
 use crate::support::minted::{Minted, write_records};
 use crate::support::output::Streams;
@@ -18,6 +19,7 @@ use crate::support::{FakeFeed, Sandbox, TOKEN_PROVIDERS, basic};
 const MINTED: &str = "minted-pat-0123456789abcdefghijklmnopqrstuvwxyz0123";
 const PASTED: &str = "pasted-pat-0123456789abcdefghijklmnopqrstuvwxyz0123";
 const RENEW: &str = "feedctl login --renew --name crates";
+const DEVOPS_VAR: &str = "FEEDCTL_TEST_AZURE_DEVOPS_URL";
 
 /// A project connected to `feed` as registry `crates`, with `pat` stored by `feedctl login`
 /// in `credentials.toml`.
@@ -399,54 +401,90 @@ fn pat_list_shows_every_minted_pat_as_a_table_and_json() {
     assert_eq!(pats[1]["scope"], "vso.packaging_write");
 }
 
-/// A refused `Basic` PAT names the retired global PAT among its causes (from 2026-12-01, which
-/// this machine's clock decides); a refused `Bearer` token never does. login, env --verify and
-/// doctor read the refusal the same way.
+/// A `Basic` PAT refused by Azure DevOps Services names the retired global PAT among its causes
+/// (from 2026-12-01, which this machine's clock decides); a refused `Bearer` token never does,
+/// nor a PAT refused by Azure DevOps Server, which has no global PATs. login, env --verify and
+/// doctor read a refusal the same way.
 #[test]
 fn a_refused_pat_names_the_retired_global_pat_and_a_bearer_token_does_not() {
+    let ada = User::new("ada", MINTED, Scope::Write);
+    let devops = DevOps::start(
+        DevOpsSpec::new("contoso", &["web"])
+            .user(ada.clone())
+            .feed(StandFeed::new("crates", Some("web")).role(&ada, Role::Administrator)),
+    );
+    let services = Sandbox::new();
+    services.write_home_config(TOKEN_PROVIDERS);
+    services
+        .feedctl_with(&[(DEVOPS_VAR, devops.url())])
+        .args([
+            "connect",
+            "--org",
+            "contoso",
+            "--project",
+            "web",
+            "--feed",
+            "crates",
+        ])
+        .args(["--no-providers", "--no-login"])
+        .assert()
+        .success();
     let feed = FakeFeed::with_pat(MINTED);
-    let sandbox = Sandbox::connected(&feed, TOKEN_PROVIDERS);
+    let server = Sandbox::connected(&feed, TOKEN_PROVIDERS);
     let retired = OffsetDateTime::now_utc().date()
         >= time::Date::from_calendar_date(2026, time::Month::December, 1).unwrap();
-    // As data (`--json`) the backticks go.
+    // As data (`--json`) the backticks go, so they are compared without.
     let global = "One more cause since 2026-12-01: it is a global PAT (made for \"All accessible \
                   organizations\"), which Azure DevOps stopped accepting on 2026-12-01: \
                   feedctl login --mint makes one scoped to the feed's organization, or create a \
                   new PAT for that one organization.";
-    let login = sandbox.feedctl_pat(["login"], PASTED).output().unwrap();
-    assert_eq!(login.status.code(), Some(4), "{}", login.stderr_text());
-    let env = sandbox
-        .feedctl_with(&[("THE_PAT", PASTED)])
-        .args(["env", "--pat-env", "THE_PAT", "--verify"])
-        .output()
-        .unwrap();
-    assert_eq!(env.status.code(), Some(4), "{}", env.stderr_text());
-    let doctor = |header: &str| {
-        let out = sandbox
-            .feedctl_with(&[("CARGO_REGISTRIES_CRATES_TOKEN", header)])
-            .args(["doctor", "--json"])
+    let refusals = |sandbox: &Sandbox| {
+        let with = |vars: &[(&str, &str)]| {
+            let mut cmd = sandbox.feedctl_with(vars);
+            cmd.env(DEVOPS_VAR, devops.url());
+            cmd
+        };
+        let login = with(&[])
+            .args(["login", "--pat-stdin"])
+            .write_stdin(format!("{PASTED}\n"))
             .output()
             .unwrap();
-        check(&json_of(&out), "token.accepted")["message"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        assert_eq!(login.status.code(), Some(4), "{}", login.stderr_text());
+        let env = with(&[("THE_PAT", PASTED)])
+            .args(["env", "--pat-env", "THE_PAT", "--verify"])
+            .output()
+            .unwrap();
+        assert_eq!(env.status.code(), Some(4), "{}", env.stderr_text());
+        let doctor = |header: &str| {
+            let out = with(&[("CARGO_REGISTRIES_CRATES_TOKEN", header)])
+                .args(["doctor", "--json"])
+                .output()
+                .unwrap();
+            check(&json_of(&out), "token.accepted")["message"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let bearer = doctor("Bearer eyJ0eXAiOiJKV1QifQ.eyJleHAiOjEyM30.c2ln");
+        let refused = [
+            ("login", login.stderr_text()),
+            ("env --verify", env.stderr_text()),
+            ("doctor", doctor(&basic(PASTED))),
+        ];
+        (refused, bearer)
     };
-    let pat_doctor = doctor(&basic(PASTED));
-    for (what, text) in [
-        ("login", login.stderr_text()),
-        ("env --verify", env.stderr_text()),
-        ("doctor", pat_doctor),
-    ] {
-        assert_hidden(what, &text, &pat_forms(PASTED));
-        says(what, &text, &["the PAT expired or was revoked"]);
-        assert_eq!(
-            text.replace('`', "").contains(global),
-            retired,
-            "{what}: {text}"
-        );
+    for (sandbox, expected) in [(&services, retired), (&server, false)] {
+        let (refused, bearer) = refusals(sandbox);
+        for (what, text) in refused {
+            assert_hidden(what, &text, &pat_forms(PASTED));
+            says(what, &text, &["the PAT expired"]);
+            assert_eq!(
+                text.replace('`', "").contains(global),
+                expected,
+                "{what}: {text}"
+            );
+        }
+        says("Bearer", &bearer, &["rejected the token"]);
+        assert!(!bearer.contains("global"), "{bearer}");
     }
-    let bearer = doctor("Bearer eyJ0eXAiOiJKV1QifQ.eyJleHAiOjEyM30.c2ln");
-    says("Bearer", &bearer, &["HTTP 401"]);
-    assert!(!bearer.contains("global"), "{bearer}");
 }

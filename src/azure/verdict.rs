@@ -15,6 +15,7 @@ use anyhow::Result;
 
 use time::{Date, Month, OffsetDateTime};
 
+use super::feed::{Feed, Host};
 use super::probe::{Answer, Known, config_json_url};
 use crate::auth::secret::Secret;
 use crate::exit::{Code, Failure};
@@ -77,13 +78,15 @@ pub const GLOBAL_PATS_RETIRED: Date = match Date::from_calendar_date(2026, Month
     Err(_) => panic!("a valid date"),
 };
 
-/// The cause a PAT refused on `today` may have from [`GLOBAL_PATS_RETIRED`] on, in words, with
-/// its fix; `None` before. Every place that explains a refused PAT says it the same way.
+/// The cause a PAT that Azure DevOps Services refused on `today` may have from
+/// [`GLOBAL_PATS_RETIRED`] on, as a sentence with its fix; `None` before. Every place that
+/// explains a refused PAT says it in these words.
 pub fn retired_global_pat(today: Date) -> Option<&'static str> {
     (today >= GLOBAL_PATS_RETIRED).then_some(
-        "it is a global PAT (made for \"All accessible organizations\"), which Azure DevOps \
-         stopped accepting on 2026-12-01: `feedctl login --mint` makes one scoped to the feed's \
-         organization, or create a new PAT for that one organization",
+        "One more cause since 2026-12-01: it is a global PAT (made for \"All accessible \
+         organizations\"), which Azure DevOps stopped accepting on 2026-12-01: `feedctl login \
+         --mint` makes one scoped to the feed's organization, or create a new PAT for that one \
+         organization.",
     )
 }
 
@@ -147,19 +150,24 @@ const NOT_A_MEMBER: &str = "ask an organization administrator to add it (Organiz
 pub fn judge(answer: &Answer, sent: &Sent<'_>, index_url: &str, registry: &str) -> Option<Verdict> {
     let url = config_json_url(index_url);
     let (code, message) = match (answer, sent) {
-        (Answer::Unauthorized { tenant: org, .. }, Sent::AzureCli { tenant }) => (
+        // A sign-in page is how Azure refuses a token too: an Entra ID token is still not a PAT.
+        (Answer::Unauthorized { .. } | Answer::SignInPage { .. }, Sent::AzureCli { tenant }) => (
             Code::Auth,
             format!(
-                "the feed rejected the Azure CLI's token for `{registry}` (HTTP 401 from \
-                 `{url}`): {}",
-                az_rejected(tenant.unwrap_or("unknown"), org.as_deref())
+                "the feed rejected the Azure CLI's token for `{registry}` ({} from `{url}`): {}",
+                refusal(answer),
+                az_rejected(tenant.unwrap_or("unknown"), answer.tenant().as_deref())
             ),
         ),
-        (Answer::Unauthorized { .. }, Sent::Entra { source, identity }) => (
+        (
+            Answer::Unauthorized { .. } | Answer::SignInPage { .. },
+            Sent::Entra { source, identity },
+        ) => (
             Code::Auth,
             format!(
-                "the feed rejected the Entra ID token from {source} for `{registry}` (HTTP 401 \
-                 from `{url}`): {}",
+                "the feed rejected the Entra ID token from {source} for `{registry}` ({} from \
+                 `{url}`): {}",
+                refusal(answer),
                 entra_rejected(identity)
             ),
         ),
@@ -171,27 +179,35 @@ pub fn judge(answer: &Answer, sent: &Sent<'_>, index_url: &str, registry: &str) 
     };
     let general = (message, fix(answer, sent, registry));
     let (message, fix) = match sent {
-        Sent::Pat(pat) => pat_refused(answer, pat, &url, registry, general),
+        Sent::Pat(pat) => {
+            // Global PATs are Azure DevOps Services' (organizations); Server has none.
+            let services = Feed::parse_url(index_url)
+                .is_ok_and(|feed| matches!(feed.host, Host::Services { .. }));
+            pat_refused(answer, pat, services, &url, registry, general)
+        }
         _ => general,
     };
     Some(Verdict { code, message, fix })
 }
 
 /// A refused PAT, where more is known than the answer: feedctl minted it (then its record says
-/// whether it expired, and it cannot be a global PAT), or the refusal came after global PATs
-/// were retired. Otherwise the `general` reading stands.
+/// whether it expired, and it cannot be a global PAT), or the refusal came from Azure DevOps
+/// `services` after global PATs were retired. Otherwise the `general` reading stands.
 fn pat_refused(
     answer: &Answer,
     pat: &Pat,
+    services: bool,
     url: &str,
     registry: &str,
     general: (String, Fix),
 ) -> (String, Fix) {
-    let how = match answer {
-        Answer::Unauthorized { .. } => "HTTP 401".to_string(),
-        Answer::SignInPage { status, .. } => format!("a sign-in page, HTTP {status}"),
-        _ => return general,
-    };
+    if !matches!(
+        answer,
+        Answer::Unauthorized { .. } | Answer::SignInPage { .. }
+    ) {
+        return general;
+    }
+    let how = refusal(answer);
     let renew = Fix::Say(renew_command(registry));
     let rejected = format!("the feed rejected the token for `{registry}` ({how} from `{url}`)");
     let day = |at: OffsetDateTime| at.to_offset(time::UtcOffset::UTC).date();
@@ -212,11 +228,18 @@ fn pat_refused(
             ),
             renew,
         ),
-        (None, Some(cause)) if pat.basic => (
-            format!("{} One more cause since 2026-12-01: {cause}.", general.0),
-            general.1,
-        ),
+        (None, Some(cause)) if pat.basic && services => {
+            (format!("{} {cause}", general.0), general.1)
+        }
         (None, _) => general,
+    }
+}
+
+/// How the feed refused a credential, in words: `HTTP 401`, or `a sign-in page, HTTP 203`.
+fn refusal(answer: &Answer) -> String {
+    match answer {
+        Answer::SignInPage { status, .. } => format!("a sign-in page, HTTP {status}"),
+        _ => "HTTP 401".to_string(),
     }
 }
 
@@ -655,6 +678,28 @@ mod tests {
             "{}",
             entra.message
         );
+        // A sign-in page refuses an Entra ID token as a 401 does: no PAT advice for it.
+        let page = Answer::SignInPage {
+            status: 203,
+            redirected_to: None,
+        };
+        for sent in [
+            Sent::AzureCli {
+                tenant: Some("0b1f"),
+            },
+            Sent::Entra {
+                source: "managed identity",
+                identity: "app `a`".into(),
+            },
+        ] {
+            let verdict = judge(&page, &sent, index, "f").unwrap();
+            assert!(
+                verdict.message.contains("(a sign-in page, HTTP 203 from")
+                    && !verdict.message.contains("PAT"),
+                "{}",
+                verdict.message
+            );
+        }
         let job = said(Sent::JobToken);
         assert!(job.message.contains("Build Service"), "{}", job.message);
         let pat = said(pat());
@@ -694,8 +739,9 @@ mod tests {
         );
     }
 
-    /// From 2026-12-01 a refused `Basic` PAT may be a retired global one; a `Bearer` token never
-    /// is, and a PAT feedctl minted is not a guess: its record says whether it expired.
+    /// From 2026-12-01 a `Basic` PAT refused by Azure DevOps Services may be a retired global
+    /// one; a `Bearer` token or a PAT for Azure DevOps Server never is, and a PAT feedctl minted
+    /// is not a guess: its record says whether it expired.
     #[test]
     fn a_refused_pat_names_what_is_known_about_it() {
         let index = "sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/";
@@ -729,6 +775,18 @@ mod tests {
             assert_eq!(after.fix, Fix::NewToken);
             let bearer = said(false, day(2026, 12, 3), None);
             assert!(!bearer.message.contains("global"), "{}", bearer.message);
+            let sent = Sent::Pat(Pat {
+                basic: true,
+                at: day(2026, 12, 3),
+                minted_until: None,
+            });
+            let server = "sparse+https://tfs.contoso.com/tfs/Coll/_packaging/f/Cargo/index/";
+            let on_server = judge(refused, &sent, server, "f").unwrap();
+            assert!(
+                !on_server.message.contains("global"),
+                "{}",
+                on_server.message
+            );
             let expired = said(true, day(2026, 12, 3), Some(day(2026, 12, 2)));
             assert!(
                 expired
