@@ -96,7 +96,7 @@ fn a_fresh_minted_pat_shows_its_end_and_builds() {
     says(
         "status",
         &status_text(&sandbox),
-        &["  expires:     minted by feedctl, expires ", "(in 6 days)"],
+        &["  expiry:      minted by feedctl, expires ", "(in 6 days)"],
     );
     let (code, report) = doctor(&sandbox, false);
     assert_eq!(code, 0, "{report:#}");
@@ -212,7 +212,7 @@ fn a_pat_feedctl_did_not_mint_has_an_unknown_end() {
         "status",
         &status_text(&sandbox),
         &[
-            "  expires:     unknown (a PAT feedctl did not mint; `feedctl login --mint --name crates` makes one whose expiry feedctl tracks)",
+            "  expiry:      unknown (a PAT feedctl did not mint; `feedctl login --mint --name crates` makes one whose expiry feedctl tracks)",
         ],
     );
     let (code, report) = doctor(&sandbox, true);

@@ -115,9 +115,9 @@ impl Expiry {
             }
             Expiry::Stale { record } => format!(
                 "unknown: the token cargo uses is not the PAT feedctl minted on {} (a stale \
-                 record; that PAT stays valid until {} unless revoked)",
+                 record; {})",
                 when(record.valid_from),
-                when(record.valid_to)
+                left_behind(record, now)
             ),
             Expiry::Bearer { valid_to: Some(to) } if *to <= now => {
                 format!("a Bearer token, EXPIRED {}", at(*to))
@@ -171,6 +171,17 @@ pub struct ExpiryData {
     /// Whether the stored token was compared with the record: `true` it is the minted PAT,
     /// `false` it is another; `null` when nothing was compared (an OS store, no record).
     pub matches_stored_token: Option<bool>,
+}
+
+/// What became of a minted PAT that cargo no longer uses, in words.
+pub fn left_behind(record: &Record, now: OffsetDateTime) -> String {
+    match record.valid_to <= now {
+        true => format!("that PAT expired on {}", when(record.valid_to)),
+        false => format!(
+            "that PAT stays valid until {} unless revoked",
+            when(record.valid_to)
+        ),
+    }
 }
 
 /// How close a token is to its end.
@@ -420,6 +431,16 @@ mod tests {
             ("minted", Some(-1), Some(true))
         );
         assert_eq!(data.valid_to.as_deref(), Some("2027-01-22T08:00:00Z"));
+        let words = |expiry: &Expiry, now| expiry.in_words("crates", now).unwrap();
+        assert_eq!(
+            words(&minted, at(1)),
+            "minted by feedctl, expires 2027-01-22 08:00 UTC (in 6 days)"
+        );
+        assert!(words(&minted, at(8)).contains("EXPIRED 2027-01-22 08:00 UTC (1 day ago): cargo gets HTTP 401 until you run `feedctl login --renew --name crates`"));
+        assert!(words(&Expiry::PerUse, at(0)).starts_with("none to renew: a fresh Entra ID token"));
+        assert_eq!(Expiry::Nothing.in_words("crates", at(0)), None);
+        let data = Expiry::PerUse.data(at(0));
+        assert_eq!((data.kind, data.valid_to), ("per_use", None));
         let data = Expiry::Unknown.data(at(0));
         assert_eq!(
             (data.kind, data.valid_to, data.days_left),

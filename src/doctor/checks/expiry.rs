@@ -73,11 +73,10 @@ pub fn check(
             CheckId::TokenExpiry,
             format!(
                 "expiry unknown: the token cargo uses for `{registry}` ({}) is not the PAT feedctl \
-                 minted on {}, whose record is stale (that PAT stays valid until {} unless revoked \
-                 in Azure DevOps)",
+                 minted on {}, whose record is stale ({})",
                 held_in(),
                 expiry::when(record.valid_from),
-                expiry::when(record.valid_to)
+                expiry::left_behind(record, now)
             ),
         ),
         Expiry::Bearer { valid_to: Some(to) } if *to <= now => report.fail(
@@ -206,6 +205,19 @@ mod tests {
                     CheckId::TokenExpiry,
                     Level::Ok,
                     "is not the PAT feedctl minted on 2027-01-15 08:00 UTC, whose record is stale",
+                )],
+                None,
+            ),
+            (
+                "a stale record of a PAT past its end",
+                Expiry::Stale {
+                    record: record(0, 7),
+                },
+                at(8),
+                vec![(
+                    CheckId::TokenExpiry,
+                    Level::Ok,
+                    "whose record is stale (that PAT expired on 2027-01-22 08:00 UTC)",
                 )],
                 None,
             ),
