@@ -488,3 +488,33 @@ fn a_refused_pat_names_the_retired_global_pat_and_a_bearer_token_does_not() {
         assert!(!bearer.contains("global"), "{bearer}");
     }
 }
+
+/// cargo's OS store cannot be read by other programs: the record is all there is, and every
+/// output says so instead of claiming a match.
+#[test]
+fn a_minted_pat_in_an_os_store_is_known_by_its_record_only() {
+    let os = if cfg!(windows) {
+        "cargo:wincred"
+    } else if cfg!(target_os = "macos") {
+        "cargo:macos-keychain"
+    } else {
+        "cargo:libsecret"
+    };
+    let feed = FakeFeed::with_pat(MINTED);
+    let providers = format!("[registry]\nglobal-credential-providers = [\"{os}\"]\n");
+    let sandbox = Sandbox::connected(&feed, &providers);
+    minted_record(&sandbox, &feed, Duration::days(6) + Duration::hours(1));
+    let expiry = status_expiry(&sandbox);
+    assert_eq!(expiry["kind"], "minted", "{expiry}");
+    assert!(expiry["matches_stored_token"].is_null(), "{expiry}");
+    assert_eq!(expiry["days_left"], 6);
+    says(
+        "status",
+        &status_text(&sandbox),
+        &["minted by feedctl, says its record (the OS store cannot be read), expires"],
+    );
+    let json = json_of(&run(&sandbox, &["pat", "list", "--json"]));
+    assert!(json["pats"][0]["in_use"].is_null(), "{json:#}");
+    let table = run(&sandbox, &["pat", "list"]).stdout_text();
+    says("pat list", &table, &[" unknown "]);
+}
