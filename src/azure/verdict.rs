@@ -3,16 +3,17 @@
 //! an exit code).
 //!
 //! A refusal means different things for different credentials: a 401 to a PAT says "new
-//! PAT", to az's token "wrong tenant or not a member", to the platform's Entra ID token "the
-//! organization does not know this identity", to a pipeline's job token "the build service
-//! lacks a role". What only the auth layer can know (az's tenant, the identity in a JWT) comes
-//! in as data inside [`Sent`], so this module needs nothing from `auth/`. No I/O: the probe
-//! asks, this module only reads the answer.
+//! PAT" (from 2026-12-01, on Azure DevOps Services, maybe "a retired global PAT"; for a PAT
+//! feedctl minted, "expired on <date>" or "revoked", as its record says), to az's token "wrong
+//! tenant or not a member", to the platform's Entra ID token "the organization does not know
+//! this identity", to a pipeline's job token "the build service lacks a role". What only the
+//! auth layer can know (az's tenant, the identity in a JWT, a minted PAT's end) comes in as data
+//! inside [`Sent`], so this module needs nothing from `auth/` but the secret type. No I/O: the
+//! probe asks, this module only reads the answer (and [`Pat::of`] the clock).
 
 use std::fmt;
 
 use anyhow::Result;
-
 use time::{Date, Month, OffsetDateTime};
 
 use super::feed::{Feed, Host};
