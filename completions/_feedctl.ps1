@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the environment variables that make cargo authenticate in CI.')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the registries, crates.io replacement, providers and tokens in effect here.')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check everything between `cargo build` and the feed; name each problem and its fix.')
+            [CompletionResult]::new('pat', 'pat', [CompletionResultType]::ParameterValue, 'List the PATs feedctl minted: scope, expiry, where each went, which one cargo uses.')
             [CompletionResult]::new('feed', 'feed', [CompletionResultType]::ParameterValue, 'Create, list and show Azure Artifacts feeds (with the crates.io upstream).')
             [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Have the feed save every crates.io crate of Cargo.lock, so that Readers can build.')
             [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Remove a registry (and the crates.io replacement pointing at it) from the project.')
@@ -133,6 +134,34 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;pat' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'feedctl;pat;list' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (shape in docs/json.md), e.g. `feedctl pat list --json | jq ''.pats[].valid_to''`')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'feedctl;pat;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'feedctl;pat;help;list' {
+            break
+        }
+        'feedctl;pat;help;help' {
             break
         }
         'feedctl;feed' {
@@ -262,6 +291,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the environment variables that make cargo authenticate in CI.')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the registries, crates.io replacement, providers and tokens in effect here.')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check everything between `cargo build` and the feed; name each problem and its fix.')
+            [CompletionResult]::new('pat', 'pat', [CompletionResultType]::ParameterValue, 'List the PATs feedctl minted: scope, expiry, where each went, which one cargo uses.')
             [CompletionResult]::new('feed', 'feed', [CompletionResultType]::ParameterValue, 'Create, list and show Azure Artifacts feeds (with the crates.io upstream).')
             [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Have the feed save every crates.io crate of Cargo.lock, so that Readers can build.')
             [CompletionResult]::new('disconnect', 'disconnect', [CompletionResultType]::ParameterValue, 'Remove a registry (and the crates.io replacement pointing at it) from the project.')
@@ -288,6 +318,13 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             break
         }
         'feedctl;help;doctor' {
+            break
+        }
+        'feedctl;help;pat' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).')
+            break
+        }
+        'feedctl;help;pat;list' {
             break
         }
         'feedctl;help;feed' {

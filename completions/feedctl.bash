@@ -43,6 +43,9 @@ _feedctl() {
             feedctl,logout)
                 cmd="feedctl__subcmd__logout"
                 ;;
+            feedctl,pat)
+                cmd="feedctl__subcmd__pat"
+                ;;
             feedctl,providers)
                 cmd="feedctl__subcmd__providers"
                 ;;
@@ -103,6 +106,9 @@ _feedctl() {
             feedctl__subcmd__help,logout)
                 cmd="feedctl__subcmd__help__subcmd__logout"
                 ;;
+            feedctl__subcmd__help,pat)
+                cmd="feedctl__subcmd__help__subcmd__pat"
+                ;;
             feedctl__subcmd__help,providers)
                 cmd="feedctl__subcmd__help__subcmd__providers"
                 ;;
@@ -121,6 +127,21 @@ _feedctl() {
             feedctl__subcmd__help__subcmd__feed,show)
                 cmd="feedctl__subcmd__help__subcmd__feed__subcmd__show"
                 ;;
+            feedctl__subcmd__help__subcmd__pat,list)
+                cmd="feedctl__subcmd__help__subcmd__pat__subcmd__list"
+                ;;
+            feedctl__subcmd__pat,help)
+                cmd="feedctl__subcmd__pat__subcmd__help"
+                ;;
+            feedctl__subcmd__pat,list)
+                cmd="feedctl__subcmd__pat__subcmd__list"
+                ;;
+            feedctl__subcmd__pat__subcmd__help,help)
+                cmd="feedctl__subcmd__pat__subcmd__help__subcmd__help"
+                ;;
+            feedctl__subcmd__pat__subcmd__help,list)
+                cmd="feedctl__subcmd__pat__subcmd__help__subcmd__list"
+                ;;
             *)
                 ;;
         esac
@@ -128,7 +149,7 @@ _feedctl() {
 
     case "${cmd}" in
         feedctl)
-            opts="-v -h -V --cargo-plugin --verbose --help --version connect providers login logout env status doctor feed save disconnect completions help"
+            opts="-v -h -V --cargo-plugin --verbose --help --version connect providers login logout env status doctor pat feed save disconnect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -474,7 +495,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__help)
-            opts="connect providers login logout env status doctor feed save disconnect completions help"
+            opts="connect providers login logout env status doctor pat feed save disconnect completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,6 +676,34 @@ _feedctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        feedctl__subcmd__help__subcmd__pat)
+            opts="list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__help__subcmd__pat__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         feedctl__subcmd__help__subcmd__providers)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -730,6 +779,76 @@ _feedctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__pat)
+            opts="-v -h --verbose --help list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__pat__subcmd__help)
+            opts="list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__pat__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__pat__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__pat__subcmd__list)
+            opts="-v -h --json --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

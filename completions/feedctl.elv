@@ -32,6 +32,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand env 'Print the environment variables that make cargo authenticate in CI.'
             cand status 'Show the registries, crates.io replacement, providers and tokens in effect here.'
             cand doctor 'Check everything between `cargo build` and the feed; name each problem and its fix.'
+            cand pat 'List the PATs feedctl minted: scope, expiry, where each went, which one cargo uses.'
             cand feed 'Create, list and show Azure Artifacts feeds (with the crates.io upstream).'
             cand save 'Have the feed save every crates.io crate of Cargo.lock, so that Readers can build.'
             cand disconnect 'Remove a registry (and the crates.io replacement pointing at it) from the project.'
@@ -123,6 +124,29 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;pat'= {
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'feedctl;pat;list'= {
+            cand --json 'Print JSON (shape in docs/json.md), e.g. `feedctl pat list --json | jq ''.pats[].valid_to''`'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'feedctl;pat;help'= {
+            cand list 'List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'feedctl;pat;help;list'= {
+        }
+        &'feedctl;pat;help;help'= {
         }
         &'feedctl;feed'= {
             cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
@@ -239,6 +263,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand env 'Print the environment variables that make cargo authenticate in CI.'
             cand status 'Show the registries, crates.io replacement, providers and tokens in effect here.'
             cand doctor 'Check everything between `cargo build` and the feed; name each problem and its fix.'
+            cand pat 'List the PATs feedctl minted: scope, expiry, where each went, which one cargo uses.'
             cand feed 'Create, list and show Azure Artifacts feeds (with the crates.io upstream).'
             cand save 'Have the feed save every crates.io crate of Cargo.lock, so that Readers can build.'
             cand disconnect 'Remove a registry (and the crates.io replacement pointing at it) from the project.'
@@ -258,6 +283,11 @@ set edit:completion:arg-completer[feedctl] = {|@words|
         &'feedctl;help;status'= {
         }
         &'feedctl;help;doctor'= {
+        }
+        &'feedctl;help;pat'= {
+            cand list 'List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).'
+        }
+        &'feedctl;help;pat;list'= {
         }
         &'feedctl;help;feed'= {
             cand create 'Create a feed with the crates.io upstream (or make sure an existing one has it).'

@@ -100,6 +100,14 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Doctor(DoctorArgs),
 
+    /// List the PATs feedctl minted: scope, expiry, where each went, which one cargo uses.
+    ///
+    /// Examples:
+    ///   feedctl pat list
+    ///   feedctl pat list --json
+    #[command(verbatim_doc_comment, subcommand)]
+    Pat(PatCommand),
+
     /// Create, list and show Azure Artifacts feeds (with the crates.io upstream).
     ///
     /// Examples:
@@ -745,4 +753,22 @@ mod tests {
             assert!(fresh == fs::read(man.join(&name)).unwrap(), "{stale}");
         }
     }
+}
+
+/// `feedctl pat …`.
+#[derive(Debug, Subcommand)]
+pub enum PatCommand {
+    /// List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).
+    ///
+    /// Example:
+    ///   feedctl pat list --json
+    #[command(verbatim_doc_comment)]
+    List(PatListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PatListArgs {
+    /// Print JSON (shape in docs/json.md), e.g. `feedctl pat list --json | jq '.pats[].valid_to'`.
+    #[arg(long)]
+    pub json: bool,
 }

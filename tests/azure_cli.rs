@@ -418,6 +418,11 @@ fn cargo_builds_with_fresh_tokens_and_nothing_is_stored() {
         .unwrap();
     let json = json_of(&status);
     assert_eq!(json["registries"][0]["token"]["source"], "azure_cli");
+    // Nothing stored can expire: az gives a fresh token each time.
+    assert_eq!(
+        json["registries"][0]["expiry"]["kind"], "per_use",
+        "{json:#}"
+    );
     az.feedctl(&sandbox)
         .arg("doctor")
         .assert()

@@ -7,6 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::support::json::{json_of, keys};
+use crate::support::minted::{Minted, write_records};
 use crate::support::output::Streams;
 use crate::support::{FakeFeed, Sandbox, TOKEN_PROVIDERS};
 
@@ -276,6 +277,18 @@ fn every_json_report_has_exactly_the_documented_keys() {
     check("login", &["login", "--pat-stdin"], Some(&pat));
     let json = check("status", &["status"], None);
     assert!(json["registries"][0]["credential_provider_from"].is_null());
+    let json = check("pat list, none minted", &["pat", "list"], None);
+    assert!(json["pats"].as_array().unwrap().is_empty(), "{json}");
+    let header = crate::support::basic("minted-elsewhere");
+    let minted = Minted::for_cargo("crates", &url, &header, time::Duration::days(7));
+    write_records(sandbox.cargo_home(), &[minted]);
+    let json = check("pat list", &["pat", "list"], None);
+    assert!(json["pats"][0]["path"].is_null(), "{json}");
+    let json = check("status, a stale record", &["status"], None);
+    assert_eq!(
+        json["registries"][0]["expiry"]["kind"], "stale_record",
+        "{json}"
+    );
     assert!(json["http"]["proxy"].is_null(), "{json:#}");
     check("doctor", &["doctor", "--offline"], None);
     check("logout", &["logout"], None);

@@ -174,6 +174,11 @@ fn github_actions_oidc_builds_with_no_secret_stored() {
     let status = sandbox.feedctl_with(&vars).arg("status").output().unwrap();
     let status = status.stdout_text();
     assert!(status.contains("GitHub Actions OIDC"), "{status}");
+    assert!(
+        status
+            .contains("expiry:      none to renew: a fresh Entra ID token for each cargo command"),
+        "{status}"
+    );
     let json = sandbox
         .feedctl_with(&vars)
         .args(["status", "--json"])

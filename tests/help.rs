@@ -44,7 +44,7 @@ fn listed_commands(help: &str) -> Vec<String> {
 fn feedctl_and_every_subcommand() {
     let sandbox = Sandbox::new();
     let commands = listed_commands(&assert_help(&sandbox, &[], "feedctl"));
-    assert_eq!(commands.len(), 11, "{commands:?}");
+    assert_eq!(commands.len(), 12, "{commands:?}");
     let mut expected = Vec::new();
     for command in &commands {
         let help = assert_help(&sandbox, &[command], command);

@@ -21,6 +21,7 @@ mod diagnosis;
 mod edge_files;
 mod entra;
 mod entra_hosts;
+mod expiry;
 mod feed_doctor;
 mod feeds;
 mod harness;

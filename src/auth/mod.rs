@@ -4,6 +4,7 @@
 //! - [`secret`]: the one type a token travels in (a leaf).
 //! - [`token`]: token sources (prompt, stdin, variable, `az`) and the PAT/header encodings.
 //! - [`minted`]: what feedctl remembers (no secret) about the PATs it minted.
+//! - [`expiry`]: when the token cargo uses stops working, as known offline.
 //! - [`entry`]: recognising feedctl's own `credential-provider` entry and its mode.
 //! - [`provider`]: the credential-provider protocol (`feedctl --cargo-plugin`).
 //! - [`azure_cli`]: Entra ID tokens from `az`, with advice for each of its failures.
@@ -13,6 +14,7 @@
 pub mod azure_cli;
 pub mod entra;
 pub mod entry;
+pub mod expiry;
 pub mod minted;
 pub mod provider;
 pub mod secret;

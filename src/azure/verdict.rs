@@ -3,17 +3,22 @@
 //! an exit code).
 //!
 //! A refusal means different things for different credentials: a 401 to a PAT says "new
-//! PAT", to az's token "wrong tenant or not a member", to the platform's Entra ID token "the
-//! organization does not know this identity", to a pipeline's job token "the build service
-//! lacks a role". What only the auth layer can know (az's tenant, the identity in a JWT) comes
-//! in as data inside [`Sent`], so this module needs nothing from `auth/`. No I/O: the probe
-//! asks, this module only reads the answer.
+//! PAT" (from 2026-12-01, on Azure DevOps Services, maybe "a retired global PAT"; for a PAT
+//! feedctl minted, "expired on <date>" or "revoked", as its record says), to az's token "wrong
+//! tenant or not a member", to the platform's Entra ID token "the organization does not know
+//! this identity", to a pipeline's job token "the build service lacks a role". What only the
+//! auth layer can know (az's tenant, the identity in a JWT, a minted PAT's end) comes in as data
+//! inside [`Sent`], so this module needs nothing from `auth/` but the secret type. No I/O: the
+//! probe asks, this module only reads the answer (and [`Pat::of`] the clock).
 
 use std::fmt;
 
 use anyhow::Result;
+use time::{Date, Month, OffsetDateTime};
 
+use super::feed::{Feed, Host};
 use super::probe::{Answer, Known, config_json_url};
+use crate::auth::secret::Secret;
 use crate::exit::{Code, Failure};
 
 /// What went with the request, with what the advice for a refusal needs to know about it.
@@ -21,8 +26,9 @@ use crate::exit::{Code, Failure};
 pub enum Sent<'a> {
     /// No credential: an anonymous request.
     Nothing,
-    /// A header the user supplied: a PAT (`Basic`) or a pasted `Bearer` token.
-    Pat,
+    /// A header the user supplied (or feedctl minted): a PAT (`Basic`) or a pasted `Bearer`
+    /// token.
+    Pat(Pat),
     /// A token from `az account get-access-token`, issued by `tenant` when known.
     AzureCli { tenant: Option<&'a str> },
     /// An Entra ID token from the platform: `source` says where from, in words, and
@@ -30,6 +36,65 @@ pub enum Sent<'a> {
     Entra { source: &'a str, identity: String },
     /// Azure Pipelines' job token (`SYSTEM_ACCESSTOKEN`), the build service's identity.
     JobToken,
+}
+
+/// What the verdict on a refused [`Sent::Pat`] needs to know about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pat {
+    /// A `Basic` value (a PAT), not a pasted `Bearer` token.
+    pub basic: bool,
+    /// When the request was made: from [`GLOBAL_PATS_RETIRED`] on, a PAT for all
+    /// organizations is refused.
+    pub at: OffsetDateTime,
+    /// When feedctl minted this PAT (so it is scoped to one organization), its end.
+    pub minted_until: Option<OffsetDateTime>,
+}
+
+impl Pat {
+    /// The header `header`, sent now, of which nothing else is known.
+    pub fn of(header: &Secret) -> Pat {
+        let basic = header
+            .as_deref()
+            .expose()
+            .get(..6)
+            .is_some_and(|p| p.eq_ignore_ascii_case("basic "));
+        Pat {
+            basic,
+            at: OffsetDateTime::now_utc(),
+            minted_until: None,
+        }
+    }
+}
+
+impl Sent<'_> {
+    /// A header the user supplied, sent now (see [`Pat::of`]).
+    pub fn pat(header: &Secret) -> Sent<'static> {
+        Sent::Pat(Pat::of(header))
+    }
+}
+
+/// The day Azure DevOps stopped accepting global (all-organizations) PATs.
+pub const GLOBAL_PATS_RETIRED: Date = match Date::from_calendar_date(2026, Month::December, 1) {
+    Ok(date) => date,
+    Err(_) => panic!("a valid date"),
+};
+
+/// The cause a PAT that Azure DevOps Services refused on `today` may have from
+/// [`GLOBAL_PATS_RETIRED`] on, as a sentence with its fix; `None` before. Every place that
+/// explains a refused PAT says it in these words.
+pub fn retired_global_pat(today: Date) -> Option<&'static str> {
+    (today >= GLOBAL_PATS_RETIRED).then_some(
+        "One more cause since 2026-12-01: it is a global PAT (made for \"All accessible \
+         organizations\"), which Azure DevOps stopped accepting on 2026-12-01: `feedctl login \
+         --mint` makes one scoped to the feed's organization, or create a new PAT for that one \
+         organization.",
+    )
+}
+
+/// The command that replaces the PAT feedctl minted for `registry` with a new one (and revokes
+/// the old): the fix for a minted PAT near or past its end.
+pub fn renew_command(registry: &str) -> String {
+    format!("feedctl login --renew --name {registry}")
 }
 
 /// What a refusal means: the exit code, the whole story, and what to do about it.
@@ -86,19 +151,24 @@ const NOT_A_MEMBER: &str = "ask an organization administrator to add it (Organiz
 pub fn judge(answer: &Answer, sent: &Sent<'_>, index_url: &str, registry: &str) -> Option<Verdict> {
     let url = config_json_url(index_url);
     let (code, message) = match (answer, sent) {
-        (Answer::Unauthorized { tenant: org, .. }, Sent::AzureCli { tenant }) => (
+        // A sign-in page is how Azure refuses a token too: an Entra ID token is still not a PAT.
+        (Answer::Unauthorized { .. } | Answer::SignInPage { .. }, Sent::AzureCli { tenant }) => (
             Code::Auth,
             format!(
-                "the feed rejected the Azure CLI's token for `{registry}` (HTTP 401 from \
-                 `{url}`): {}",
-                az_rejected(tenant.unwrap_or("unknown"), org.as_deref())
+                "the feed rejected the Azure CLI's token for `{registry}` ({} from `{url}`): {}",
+                refusal(answer),
+                az_rejected(tenant.unwrap_or("unknown"), answer.tenant().as_deref())
             ),
         ),
-        (Answer::Unauthorized { .. }, Sent::Entra { source, identity }) => (
+        (
+            Answer::Unauthorized { .. } | Answer::SignInPage { .. },
+            Sent::Entra { source, identity },
+        ) => (
             Code::Auth,
             format!(
-                "the feed rejected the Entra ID token from {source} for `{registry}` (HTTP 401 \
-                 from `{url}`): {}",
+                "the feed rejected the Entra ID token from {source} for `{registry}` ({} from \
+                 `{url}`): {}",
+                refusal(answer),
                 entra_rejected(identity)
             ),
         ),
@@ -108,11 +178,70 @@ pub fn judge(answer: &Answer, sent: &Sent<'_>, index_url: &str, registry: &str) 
         ) => (Code::Auth, job_token_refused(answer, &url, registry)),
         _ => explain(answer, &url, registry)?,
     };
-    Some(Verdict {
-        code,
-        message,
-        fix: fix(answer, sent, registry),
-    })
+    let general = (message, fix(answer, sent, registry));
+    let (message, fix) = match sent {
+        Sent::Pat(pat) => {
+            // Global PATs are Azure DevOps Services' (organizations); Server has none.
+            let services = Feed::parse_url(index_url)
+                .is_ok_and(|feed| matches!(feed.host, Host::Services { .. }));
+            pat_refused(answer, pat, services, &url, registry, general)
+        }
+        _ => general,
+    };
+    Some(Verdict { code, message, fix })
+}
+
+/// A refused PAT, where more is known than the answer: feedctl minted it (then its record says
+/// whether it expired, and it cannot be a global PAT), or the refusal came from Azure DevOps
+/// `services` after global PATs were retired. Otherwise the `general` reading stands.
+fn pat_refused(
+    answer: &Answer,
+    pat: &Pat,
+    services: bool,
+    url: &str,
+    registry: &str,
+    general: (String, Fix),
+) -> (String, Fix) {
+    if !matches!(
+        answer,
+        Answer::Unauthorized { .. } | Answer::SignInPage { .. }
+    ) {
+        return general;
+    }
+    let how = refusal(answer);
+    let renew = Fix::Say(renew_command(registry));
+    let rejected = format!("the feed rejected the token for `{registry}` ({how} from `{url}`)");
+    let day = |at: OffsetDateTime| at.to_offset(time::UtcOffset::UTC).date();
+    match (pat.minted_until, retired_global_pat(pat.at.date())) {
+        (Some(until), _) if until <= pat.at => (
+            format!(
+                "{rejected}: it is the PAT feedctl minted for `{registry}`, which expired on {}.",
+                day(until)
+            ),
+            renew,
+        ),
+        (Some(until), _) => (
+            format!(
+                "{rejected}: it is the PAT feedctl minted for `{registry}`, scoped to the feed's \
+                 organization and valid until {}, so it was revoked in Azure DevOps (or its \
+                 identity lost access to the organization).",
+                day(until)
+            ),
+            renew,
+        ),
+        (None, Some(cause)) if pat.basic && services => {
+            (format!("{} {cause}", general.0), general.1)
+        }
+        (None, _) => general,
+    }
+}
+
+/// How the feed refused a credential, in words: `HTTP 401`, or `a sign-in page, HTTP 203`.
+fn refusal(answer: &Answer) -> String {
+    match answer {
+        Answer::SignInPage { status, .. } => format!("a sign-in page, HTTP {status}"),
+        _ => "HTTP 401".to_string(),
+    }
 }
 
 /// `Ok` without a verdict; with one, its failure, adding that nothing was stored.
@@ -394,13 +523,30 @@ fn reason(status: u16) -> &'static str {
 mod tests {
     use super::*;
 
+    /// A pasted PAT refused before global PATs were retired: the general reading.
+    fn pat() -> Sent<'static> {
+        Sent::Pat(Pat {
+            basic: true,
+            at: day(2026, 11, 30),
+            minted_until: None,
+        })
+    }
+
+    fn day(year: i32, month: u8, day: u8) -> OffsetDateTime {
+        let month = Month::try_from(month).unwrap();
+        Date::from_calendar_date(year, month, day)
+            .unwrap()
+            .midnight()
+            .assume_utc()
+    }
+
     #[test]
     fn answers_are_explained() {
         let index = "sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/";
         let ok = Answer::Ok {
             auth_required: true,
         };
-        assert_eq!(judge(&ok, &Sent::Pat, index, "f"), None);
+        assert_eq!(judge(&ok, &pat(), index, "f"), None);
         let cases = [
             (
                 Answer::Unauthorized {
@@ -483,7 +629,7 @@ mod tests {
             ),
         ];
         for (answer, code, text) in cases {
-            let failure = judge(&answer, &Sent::Pat, index, "f").unwrap();
+            let failure = judge(&answer, &pat(), index, "f").unwrap();
             assert_eq!(failure.code, code, "{answer:?}");
             assert!(failure.message.contains(text), "{}", failure.message);
             assert!(
@@ -533,9 +679,31 @@ mod tests {
             "{}",
             entra.message
         );
+        // A sign-in page refuses an Entra ID token as a 401 does: no PAT advice for it.
+        let page = Answer::SignInPage {
+            status: 203,
+            redirected_to: None,
+        };
+        for sent in [
+            Sent::AzureCli {
+                tenant: Some("0b1f"),
+            },
+            Sent::Entra {
+                source: "managed identity",
+                identity: "app `a`".into(),
+            },
+        ] {
+            let verdict = judge(&page, &sent, index, "f").unwrap();
+            assert!(
+                verdict.message.contains("(a sign-in page, HTTP 203 from")
+                    && !verdict.message.contains("PAT"),
+                "{}",
+                verdict.message
+            );
+        }
         let job = said(Sent::JobToken);
         assert!(job.message.contains("Build Service"), "{}", job.message);
-        let pat = said(Sent::Pat);
+        let pat = said(pat());
         assert!(pat.message.contains("Create a PAT"), "{}", pat.message);
         for verdict in [az, az_here, entra, job, pat] {
             assert_eq!(verdict.code, Code::Auth);
@@ -553,22 +721,118 @@ mod tests {
                 .contains("--name f --force")
         );
         assert_eq!(
-            fix(missing(), Sent::Pat).to_string(),
+            fix(missing(), pat()).to_string(),
             "check the organization, project and feed name"
         );
         let refused = || Answer::Unauthorized {
             tenant: None,
             known: None,
         };
-        assert_eq!(fix(refused(), Sent::Pat), Fix::NewToken);
+        assert_eq!(fix(refused(), pat()), Fix::NewToken);
         assert_eq!(
             fix(refused(), Sent::JobToken).to_string(),
-            fix(Answer::Forbidden { known: None }, Sent::Pat).to_string()
+            fix(Answer::Forbidden { known: None }, pat()).to_string()
         );
         assert!(
             fix(missing(), Sent::AzureCli { tenant: None })
                 .to_string()
                 .starts_with("az login")
         );
+    }
+
+    /// From 2026-12-01 a `Basic` PAT refused by Azure DevOps Services may be a retired global
+    /// one; a `Bearer` token or a PAT for Azure DevOps Server never is, and a PAT feedctl minted
+    /// is not a guess: its record says whether it expired.
+    #[test]
+    fn a_refused_pat_names_what_is_known_about_it() {
+        let index = "sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/";
+        let refusals = [
+            Answer::Unauthorized {
+                tenant: None,
+                known: None,
+            },
+            Answer::SignInPage {
+                status: 203,
+                redirected_to: None,
+            },
+        ];
+        let global = "global PAT (made for \"All accessible organizations\"), which Azure DevOps \
+                      stopped accepting on 2026-12-01: `feedctl login --mint` makes one scoped to \
+                      the feed's organization";
+        for refused in &refusals {
+            let said = |basic: bool, at: OffsetDateTime, minted_until: Option<OffsetDateTime>| {
+                let sent = Sent::Pat(Pat {
+                    basic,
+                    at,
+                    minted_until,
+                });
+                judge(refused, &sent, index, "f").unwrap()
+            };
+            let before = said(true, day(2026, 11, 30), None);
+            assert!(!before.message.contains("global"), "{}", before.message);
+            let after = said(true, day(2026, 12, 1), None);
+            assert!(after.message.contains(global), "{}", after.message);
+            assert!(after.message.contains("was revoked"), "{}", after.message);
+            assert_eq!(after.fix, Fix::NewToken);
+            let bearer = said(false, day(2026, 12, 3), None);
+            assert!(!bearer.message.contains("global"), "{}", bearer.message);
+            let sent = Sent::Pat(Pat {
+                basic: true,
+                at: day(2026, 12, 3),
+                minted_until: None,
+            });
+            let server = "sparse+https://tfs.contoso.com/tfs/Coll/_packaging/f/Cargo/index/";
+            let on_server = judge(refused, &sent, server, "f").unwrap();
+            assert!(
+                !on_server.message.contains("global"),
+                "{}",
+                on_server.message
+            );
+            let expired = said(true, day(2026, 12, 3), Some(day(2026, 12, 2)));
+            assert!(
+                expired
+                    .message
+                    .contains("it is the PAT feedctl minted for `f`, which expired on 2026-12-02."),
+                "{}",
+                expired.message
+            );
+            assert!(!expired.message.contains("global"), "{}", expired.message);
+            assert_eq!(
+                expired.fix,
+                Fix::Say("feedctl login --renew --name f".to_string())
+            );
+            let revoked = said(true, day(2026, 12, 3), Some(day(2026, 12, 9)));
+            assert!(
+                revoked
+                    .message
+                    .contains("valid until 2026-12-09, so it was revoked"),
+                "{}",
+                revoked.message
+            );
+            assert_eq!(revoked.code, Code::Auth);
+        }
+        // Other answers keep their reading, minted or not.
+        let missing = Answer::NotFound { known: None };
+        let sent = Sent::Pat(Pat {
+            basic: true,
+            at: day(2026, 12, 3),
+            minted_until: Some(day(2026, 12, 2)),
+        });
+        let verdict = judge(&missing, &sent, index, "f").unwrap();
+        assert!(
+            verdict.message.contains("no Cargo feed"),
+            "{}",
+            verdict.message
+        );
+    }
+
+    #[test]
+    fn the_scheme_of_a_supplied_header_is_read() {
+        use crate::auth::secret::verbatim;
+        assert!(Pat::of(&verbatim("Basic abc")).basic);
+        assert!(Pat::of(&verbatim("basic abc")).basic);
+        assert!(!Pat::of(&verbatim("Bearer abc")).basic);
+        assert_eq!(retired_global_pat(day(2026, 11, 30).date()), None);
+        assert!(retired_global_pat(day(2026, 12, 1).date()).is_some());
     }
 }

@@ -6,7 +6,8 @@
 //! (`--auth azure-cli`, `--auth entra`), where each fresh token comes from; the credentials
 //! files that exist; and tokens committed to project config files, named by key. Used by
 //! `status`, `doctor` and `login`. A token read here only ever goes to the feed (`doctor`'s
-//! check), never to output.
+//! check) or into a fingerprint compared with the records of minted PATs
+//! ([`crate::auth::expiry`]), never to output.
 
 use std::path::{Path, PathBuf};
 

@@ -11,6 +11,7 @@ pub mod env;
 pub mod feed;
 pub mod login;
 pub mod logout;
+pub mod pat;
 pub mod providers;
 pub mod save;
 pub mod status;
@@ -29,6 +30,7 @@ pub fn run(command: &Command, env: &Environment) -> Result<()> {
         Command::Env(args) => env::run(args, env),
         Command::Status(args) => status::run(args, env),
         Command::Doctor(args) => doctor::run(args, env),
+        Command::Pat(command) => pat::run(command, env),
         Command::Feed(command) => feed::run(command, env),
         Command::Save(args) => save::run(args, env),
         Command::Disconnect(args) => disconnect::run(args, env),

@@ -31,6 +31,9 @@ fn human(status: &Status) -> String {
         out += &format!("  index:       {}\n", r.index_url);
         out += &format!("  defined in:  {}\n", r.defined_in);
         out += &format!("  token:       {}\n", r.token_text);
+        if let Some(expiry) = &r.expiry_text {
+            out += &format!("  expiry:      {expiry}\n");
+        }
         out += &format!("  env var:     {}\n", r.token_env_var);
         if let Some(from) = &r.credential_provider_from {
             out += &format!(

@@ -13,7 +13,7 @@ pub mod report;
 
 use crate::environment::Environment;
 use checks::{
-    artifacts, cargo, confusion, credentials, feed, files, index, modes, providers, setup,
+    artifacts, cargo, confusion, credentials, expiry, feed, files, index, modes, providers, setup,
 };
 pub use facts::Options;
 use facts::{Facts, Mode};
@@ -49,6 +49,7 @@ pub fn check(facts: &Facts) -> Report {
     files::legacy(config, &mut report);
     files::credentials_readable(config, &mut report);
     files::committed_tokens(config, &mut report);
+    expiry::unreadable_records(config.unreadable_records.as_ref(), &mut report);
     setup::registries_configured(config, &mut report);
     for registry in &config.registries {
         let mut own = Report::for_registry(&registry.registry.name);
@@ -67,6 +68,8 @@ pub fn check(facts: &Facts) -> Report {
                     credentials::check(registry, credentials, *storing_runnable, &mut own)
                 }
             }
+            let name = &facts.name;
+            expiry::check(name, credentials, &auth.expiry, auth.now, &mut own);
         }
         if let Some(online) = &registry.online {
             feed::check(registry, online, &mut own);
@@ -85,6 +88,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
+    use crate::auth::expiry::Expiry;
     use crate::azure::probe::Answer;
     use crate::cargo::config::effective::Definition;
     use crate::cargo::credentials::Origin;
@@ -143,11 +147,14 @@ mod tests {
             mode: Mode::Cargo {
                 storing_runnable: true,
             },
+            expiry: Expiry::Unknown,
+            now: fixture::sent().at,
         });
         crates.online = Some(Online {
             anonymous: Ok(Answer::Forbidden { known: None }),
             with_token: Some(TokenAnswer::Cargo {
                 origin: Origin::EnvVar(var.to_string()),
+                sent: fixture::sent(),
                 answer: Ok(Answer::Ok {
                     auth_required: true,
                 }),
@@ -159,6 +166,8 @@ mod tests {
             mode: Mode::Cargo {
                 storing_runnable: true,
             },
+            expiry: Expiry::Nothing,
+            now: fixture::sent().at,
         });
         let config = Config {
             http_error: Some("bad proxy".to_string()),
@@ -187,6 +196,7 @@ mod tests {
                 (CheckId::NetOffline, None, Level::Warn),
                 (CheckId::IndexSparse, Some("crates"), Level::Fail),
                 (CheckId::ConfigToken, Some("tools"), Level::Fail),
+                (CheckId::TokenExpiry, Some("crates"), Level::Ok),
                 (CheckId::FeedReachable, Some("crates"), Level::Ok),
                 (CheckId::TokenAccepted, Some("crates"), Level::Ok),
                 (CheckId::TokenPresent, Some("tools"), Level::Fail),

@@ -60,6 +60,7 @@ check_ids! {
     TokenScheme => "token.scheme",
     TokenShadowed => "token.shadowed",
     TokenPresent => "token.present",
+    TokenExpiry => "token.expiry",
     FeedReachable => "feed.reachable",
     FeedForceAuth => "feed.force-auth",
     AzureCliVersion => "azure-cli.version",

@@ -174,7 +174,7 @@ impl Issued {
     /// What the feed's answer for `registry` means; `None` when it accepted the token.
     fn check(&self, answer: &Answer, registry: &Registry) -> Option<Failure> {
         let sent = match self {
-            Issued::Pat(_) => Sent::Pat,
+            Issued::Pat(secret) => Sent::pat(secret),
             Issued::JobToken(_) => Sent::JobToken,
             Issued::AzureCli(token) => token.sent(),
             Issued::Entra(minted) => minted.sent(),

@@ -154,7 +154,7 @@ pub fn check(
         return Ok(());
     }
     let answer = probe::Prober::new(http)?.probe(index, Some(token))?;
-    verdict::refuse_unstored(verdict::judge(&answer, &Sent::Pat, index, registry))?;
+    verdict::refuse_unstored(verdict::judge(&answer, &Sent::pat(token), index, registry))?;
     ui::status(
         "Verified",
         format!("the feed accepted the token for `{registry}`"),

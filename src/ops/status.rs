@@ -1,15 +1,20 @@
 //! `status`'s use case: what is configured for the current directory — Azure registries,
-//! the crates.io replacement, the credential providers in effect and where each token is —
-//! gathered without reading a token or making a request. [`Status`] is also the shape of
-//! `feedctl status --json`.
+//! the crates.io replacement, the credential providers in effect, where each token is and
+//! when it expires — gathered without showing a token or making a request (a stored token is
+//! only compared with the fingerprint in the records of the PATs feedctl minted). [`Status`]
+//! is also the shape of `feedctl status --json`.
 
 use anyhow::Result;
 use serde::Serialize;
+use time::OffsetDateTime;
 
+use crate::auth::expiry::{Expiry, ExpiryData};
+use crate::auth::minted::Records;
 use crate::azure::feed::Feed;
 use crate::cargo::config::effective::{Definition, HttpSettings, Settings};
 use crate::cargo::credentials::{self, TokenLocation};
 use crate::environment::Environment;
+use crate::ui;
 
 /// Everything `status` shows; serialized as is for `--json` (shape in `docs/json.md`).
 #[derive(Debug, Serialize)]
@@ -69,15 +74,29 @@ pub struct RegistryStatus {
     /// The same in words, for people.
     #[serde(skip)]
     pub token_text: String,
+    /// When the token cargo uses expires, as far as is known offline.
+    pub expiry: ExpiryData,
+    /// The same in words; `None` when no token is known.
+    #[serde(skip)]
+    pub expiry_text: Option<String>,
 }
 
 /// What is configured for the current directory, read once.
 pub fn status(env: &Environment) -> Result<Status> {
     let settings = Settings::load(env)?;
     let cargo_home = env.cargo_home()?;
+    // A damaged record file costs the expiries, not the rest of the report.
+    let records = Records::load(&cargo_home)
+        .inspect_err(|e| ui::warn(format!("{e:#}")))
+        .ok();
+    let now = OffsetDateTime::now_utc();
     let mut registries = Vec::new();
     for registry in settings.azure_registries() {
         let credentials = credentials::credentials(env, &settings, &registry)?;
+        let record = records
+            .as_ref()
+            .and_then(|r| r.stored_for(&registry.name, &registry.index));
+        let expiry = Expiry::of(&credentials, record);
         let feed = Feed::parse_url(&registry.index)?;
         let origin = |d: Option<&Definition>| d.map(Definition::plain);
         registries.push(RegistryStatus {
@@ -88,6 +107,8 @@ pub fn status(env: &Environment) -> Result<Status> {
             token: credentials.location(),
             token_text: credentials.whereabouts(&cargo_home),
             stores_with: credentials.storing.clone(),
+            expiry: expiry.data(now),
+            expiry_text: expiry.in_words(&registry.name, now),
             token_env_var: registry.token_var(),
             feed: feed.to_string(),
             scope: feed.scope().to_string(),

@@ -15,6 +15,7 @@
 //! - [`config`]: Azure index URLs, one-file `connect` arguments, generated configs and a
 //!   key-by-key view of a TOML document.
 //! - [`json`]: `--json` reports parsed, `doctor`'s checks by id.
+//! - [`minted`]: records of PATs feedctl minted, written as `login --mint` writes them.
 //! - [`output`]: a run's streams as text ([`output::Streams`]), phrases it must say, and the
 //!   shape of a refused `env --verify`.
 //! - [`secrets`]: every form of a PAT, and assertions that none is shown or stored.
@@ -36,6 +37,7 @@ pub mod feed;
 pub mod http;
 pub mod identity;
 pub mod json;
+pub mod minted;
 pub mod output;
 pub mod sandbox;
 pub mod secrets;

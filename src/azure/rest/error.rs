@@ -13,7 +13,9 @@
 use std::fmt;
 
 use serde::Deserialize;
+use time::OffsetDateTime;
 
+use crate::azure::verdict;
 use crate::exit::{Code, Failure};
 
 /// Azure Artifacts' token scopes, as the PAT page names them.
@@ -361,10 +363,19 @@ impl RestError {
                 } else {
                     String::new()
                 };
+                // Global PATs are Azure DevOps Services'; Server has none.
+                let global = match (self.context.token, self.context.server) {
+                    (TokenKind::Pat, false) => {
+                        verdict::retired_global_pat(OffsetDateTime::now_utc().date())
+                    }
+                    _ => None,
+                };
                 format!(
                     "the token was not accepted: it is expired, revoked, mistyped or issued for \
-                     another organization than {}{scope}. Fix: {}",
+                     another organization than {}{scope}.{}{} Fix: {}",
                     self.context.place,
+                    if global.is_some() { " " } else { "" },
+                    global.unwrap_or_default(),
                     token_fix(needs)
                 )
             }
@@ -738,5 +749,33 @@ mod tests {
             assert!(text.contains(phrase), "{phrase}: {text}");
         }
         assert_eq!(err.code(), Code::Auth);
+    }
+
+    /// A PAT Azure DevOps Services refuses may be a retired global one (from 2026-12-01, and
+    /// this machine's clock is past it); an Entra token or a PAT for a Server never is.
+    #[test]
+    fn a_rejected_services_pat_names_the_retired_global_pat() {
+        let refused = |token: TokenKind, server: bool| {
+            let answer = Answer {
+                status: 401,
+                html: false,
+                body: "",
+            };
+            let action = Action::GetFeed { feed: feed("f") };
+            let err = RestError::classify(&action, &answer, &context(token, false, server));
+            assert_eq!(err.problem, Problem::TokenRejected);
+            err.to_string()
+        };
+        let global = "global PAT (made for \"All accessible organizations\")";
+        let services = refused(TokenKind::Pat, false);
+        assert!(services.contains(global), "{services}");
+        assert!(
+            services.contains("organization. Fix: create a PAT"),
+            "{services}"
+        );
+        for (token, server) in [(TokenKind::Pat, true), (TokenKind::Entra, false)] {
+            let text = refused(token, server);
+            assert!(!text.contains("global"), "{text}");
+        }
     }
 }

@@ -4,7 +4,7 @@
 use crate::auth::entra;
 use crate::azure::feed::Feed;
 use crate::azure::probe::{self, Answer};
-use crate::azure::verdict::{self, Sent};
+use crate::azure::verdict::{self, Pat, Sent};
 use crate::cargo::config::effective::Registry;
 use crate::cargo::credentials::Origin;
 use crate::doctor::facts::{AzureCliAnswer, Online, RegistryFacts, TokenAnswer};
@@ -46,9 +46,10 @@ pub fn check(facts: &RegistryFacts, online: &Online, report: &mut Report) {
         }
         Some(TokenAnswer::Cargo {
             origin,
+            sent,
             answer: Ok(answer),
         }) => {
-            if let Some(check) = answer_check(Asked::WithToken(origin), answer, registry) {
+            if let Some(check) = answer_check(Asked::WithToken(origin, sent), answer, registry) {
                 report.add(check);
             }
         }
@@ -88,7 +89,7 @@ fn azure_cli(answer: &AzureCliAnswer, registry: &Registry, report: &mut Report) 
 pub enum Asked<'a> {
     Anonymously,
     /// With the token cargo would send, found at this origin.
-    WithToken(&'a Origin),
+    WithToken(&'a Origin, &'a Pat),
 }
 
 /// Doctor's reading of one answer of the feed to `GET config.json`: the check it makes, with
@@ -99,7 +100,7 @@ pub enum Asked<'a> {
 pub fn answer_check(asked: Asked, answer: &Answer, registry: &Registry) -> Option<Check> {
     let (id, status, message, fix) = match asked {
         Asked::Anonymously => anonymous(answer, registry)?,
-        Asked::WithToken(origin) => with_token(origin, answer, registry),
+        Asked::WithToken(origin, sent) => with_token(origin, sent, answer, registry),
     };
     Some(Check {
         id,
@@ -164,8 +165,9 @@ fn anonymous(answer: &Answer, registry: &Registry) -> Option<Reading> {
     Some(verdict)
 }
 
-fn with_token(origin: &Origin, answer: &Answer, registry: &Registry) -> Reading {
-    let Some(v) = verdict::judge(answer, &Sent::Pat, &registry.index, &registry.name) else {
+fn with_token(origin: &Origin, sent: &Pat, answer: &Answer, registry: &Registry) -> Reading {
+    let sent = Sent::Pat(sent.clone());
+    let Some(v) = verdict::judge(answer, &sent, &registry.index, &registry.name) else {
         return (
             CheckId::TokenAccepted,
             Level::Ok,
@@ -227,6 +229,7 @@ mod tests {
     fn pat(origin: Origin, answer: Answer) -> Option<TokenAnswer> {
         Some(TokenAnswer::Cargo {
             origin,
+            sent: fixture::sent(),
             answer: Ok(answer),
         })
     }
@@ -381,6 +384,7 @@ mod tests {
                 "PAT request failed",
                 Some(TokenAnswer::Cargo {
                     origin: file(),
+                    sent: fixture::sent(),
                     answer: Err("timed out".to_string()),
                 }),
                 Level::Fail,

@@ -6,6 +6,7 @@ pub mod artifacts;
 pub mod cargo;
 pub mod confusion;
 pub mod credentials;
+pub mod expiry;
 pub mod feed;
 pub mod files;
 pub mod index;

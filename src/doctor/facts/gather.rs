@@ -7,11 +7,15 @@ use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use time::OffsetDateTime;
+
 use super::online::online;
 use super::{
     Artifacts, Auth, AzureCliLogin, Config, EntraSource, Facts, Libsecret, Lockfile, Mode, Online,
     Options, RegistryFacts,
 };
+use crate::auth::expiry::Expiry;
+use crate::auth::minted::Records;
 use crate::auth::{azure_cli, entra};
 use crate::azure::probe::Prober;
 use crate::cargo::config::edit::{self, ConfigFile};
@@ -61,10 +65,11 @@ pub fn facts(env: &Environment, options: Options) -> Facts {
     // az's login and the Entra source are the machine's, not a registry's: each is read at
     // most once (az is a slow process).
     let machine = Machine::default();
+    let (records, unreadable_records) = records(env);
     let mut registries: Vec<RegistryFacts> = settings
         .azure_registries()
         .into_iter()
-        .map(|registry| registry_facts(env, &settings, registry, &machine))
+        .map(|registry| registry_facts(env, &settings, registry, &machine, records.as_ref()))
         .collect();
     let http = settings.http();
     // Read once for every registry's dependency-confusion facts, and only when they are asked.
@@ -125,6 +130,7 @@ pub fn facts(env: &Environment, options: Options) -> Facts {
         libsecret: libsecret(env, &settings),
         unreadable_credentials: unreadable_credentials(env),
         committed_tokens: credentials::project_config_tokens(env, &settings),
+        unreadable_records,
         registries,
     };
     Facts {
@@ -161,17 +167,33 @@ struct Machine {
     entra_source: OnceCell<Result<EntraSource, String>>,
 }
 
+/// The records of the PATs feedctl minted (local, so known offline too), or why they cannot
+/// be read.
+fn records(env: &Environment) -> (Option<Records>, Option<String>) {
+    let loaded = env.cargo_home().and_then(|home| Records::load(&home));
+    match loaded {
+        Ok(records) => (Some(records), None),
+        Err(e) => (None, Some(format!("{e:#}"))),
+    }
+}
+
 fn registry_facts(
     env: &Environment,
     settings: &Settings,
     registry: Registry,
     machine: &Machine,
+    records: Option<&Records>,
 ) -> RegistryFacts {
     let auth = credentials::credentials(env, settings, &registry)
         .ok()
         .map(|credentials| Auth {
             mode: mode(env, &registry, &credentials, machine),
+            expiry: Expiry::of(
+                &credentials,
+                records.and_then(|r| r.stored_for(&registry.name, &registry.index)),
+            ),
             credentials,
+            now: OffsetDateTime::now_utc(),
         });
     RegistryFacts {
         index_origin: settings.index_origin(&registry.name).cloned(),

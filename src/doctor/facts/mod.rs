@@ -10,11 +10,15 @@ mod online;
 
 use std::path::PathBuf;
 
+use time::OffsetDateTime;
+
 use crate::auth::azure_cli::{Account, Advice};
+use crate::auth::expiry::Expiry;
 use crate::azure::probe::Answer;
 use crate::azure::rest::error::{RestError, TokenKind};
 use crate::azure::rest::session::{KnownRole, Upstream};
 use crate::azure::rest::upstreaming::Unknown;
+use crate::azure::verdict::Pat;
 use crate::cargo::config::effective::{Definition, Registry};
 use crate::cargo::credentials::{Credentials, Origin};
 use crate::cargo::lockfile::Locked;
@@ -58,6 +62,8 @@ pub struct Config {
     pub unreadable_credentials: Vec<(PathBuf, String)>,
     /// Tokens written into project configs: the file and the key, never the value.
     pub committed_tokens: Vec<(PathBuf, String)>,
+    /// Why the records of the PATs feedctl minted cannot be read (then no expiry is known).
+    pub unreadable_records: Option<String>,
     /// The Azure Artifacts registries, in config order.
     pub registries: Vec<RegistryFacts>,
 }
@@ -152,6 +158,10 @@ pub struct FeedFacts {
 pub struct Auth {
     pub credentials: Credentials,
     pub mode: Mode,
+    /// When the token cargo uses stops working, as far as is known offline.
+    pub expiry: Expiry,
+    /// When the facts were read: what the expiry is measured against.
+    pub now: OffsetDateTime,
 }
 
 /// Where the registry's tokens come from, with what that source needs checked.
@@ -202,6 +212,8 @@ pub enum TokenAnswer {
     AzureCli(Result<AzureCliAnswer, Advice>),
     Cargo {
         origin: Origin,
+        /// What the verdict on a refusal needs to know about the token sent.
+        sent: Pat,
         answer: Result<Answer, String>,
     },
 }
@@ -285,6 +297,19 @@ pub mod fixture {
             origin: Origin::ConfigFile(PathBuf::from("/p/.cargo/config.toml")),
             secret: secret::verbatim(value),
         })
+    }
+
+    /// A pasted PAT sent on 2026-11-30, before global PATs were retired: the plain reading of
+    /// a refusal.
+    pub fn sent() -> Pat {
+        Pat {
+            basic: true,
+            at: time::Date::from_calendar_date(2026, time::Month::November, 30)
+                .unwrap()
+                .midnight()
+                .assume_utc(),
+            minted_until: None,
+        }
     }
 
     /// A token in `$CARGO_HOME/credentials.toml` (at `/h`).

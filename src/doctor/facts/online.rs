@@ -4,12 +4,15 @@
 //! feed ([`super::artifacts`]).
 
 use super::artifacts::artifacts;
-use super::{Artifacts, AzureCliAnswer, EntraToken, Lockfile, Online, RegistryFacts, TokenAnswer};
+use super::{
+    Artifacts, Auth, AzureCliAnswer, EntraToken, Lockfile, Online, RegistryFacts, TokenAnswer,
+};
+use crate::auth::expiry::Expiry;
 use crate::auth::secret::Secret;
 use crate::auth::{azure_cli, entra};
 use crate::azure::probe::{Answer, Prober};
+use crate::azure::verdict::Pat;
 use crate::cargo::config::effective::{HttpSettings, Registry};
-use crate::cargo::credentials::Credentials;
 use crate::environment::Environment;
 
 /// A token the feed accepted, and where it came from in words.
@@ -28,7 +31,7 @@ pub fn online(
         .map_err(|e| format!("{e:#}"));
     let (with_token, accepted) = match (&anonymous, &facts.auth) {
         (Ok(answer), Some(auth)) => match answer.is_from_the_feed() {
-            true => token_answer(env, prober, registry, &auth.credentials, answer),
+            true => token_answer(env, prober, registry, auth, answer),
             false => (None, None),
         },
         _ => (None, None),
@@ -46,9 +49,10 @@ fn token_answer(
     env: &Environment,
     prober: &Prober,
     registry: &Registry,
-    credentials: &Credentials,
+    auth: &Auth,
     anonymous: &Answer,
 ) -> (Option<TokenAnswer>, Accepted) {
+    let (credentials, expiry) = (&auth.credentials, &auth.expiry);
     let (index, name) = (&registry.index, &registry.name);
     let works = |answer: &Answer| matches!(answer, Answer::Ok { .. });
     if credentials.entra.is_some() {
@@ -94,6 +98,7 @@ fn token_answer(
     let Some(found) = credentials.effective() else {
         return (None, None);
     };
+    let sent = Pat::of(&found.secret);
     let answer = prober
         .probe(index, Some(&found.secret))
         .map_err(|e| format!("{e:#}"));
@@ -101,8 +106,20 @@ fn token_answer(
         let from = format!("the token from {}", found.origin.describe());
         (found.secret.clone(), from)
     });
+    // A refusal of the PAT feedctl minted is read with its record: expired, or revoked.
+    let minted_until = match expiry {
+        Expiry::Minted {
+            record,
+            confirmed: true,
+        } => Some(record.valid_to),
+        _ => None,
+    };
     let answer = TokenAnswer::Cargo {
         origin: found.origin.clone(),
+        sent: Pat {
+            minted_until,
+            ..sent
+        },
         answer,
     };
     (Some(answer), accepted)
