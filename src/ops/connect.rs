@@ -20,6 +20,7 @@ use crate::cargo::providers::Store;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ops::login::{self, Stored};
+use crate::ops::mint::{self, MintedReport};
 use crate::ops::project::{self, ConnectEdit};
 use crate::ops::providers::{self, HomeEdit, RegistryProvider};
 use crate::ops::{AuthMode, pick_feed, resolve_feed, transaction};
@@ -51,6 +52,8 @@ pub struct Options<'a> {
     pub auth: AuthMode,
     /// Without `--feed`, offer the feeds on a terminal (not with `--json`).
     pub may_ask: bool,
+    /// `--mint`: create the PAT to store instead of reading one.
+    pub mint: Option<mint::Ask>,
 }
 
 impl Options<'_> {
@@ -58,7 +61,9 @@ impl Options<'_> {
     /// (`azure-cli`, `entra`) nothing is stored, so a token flag there is a mistake, said as
     /// clap says its own conflicts.
     pub fn check_flags(&self) -> Result<(), Failure> {
-        let flag = if self.token.pat_stdin {
+        let flag = if self.mint.is_some() {
+            "--mint"
+        } else if self.token.pat_stdin {
             "--pat-stdin"
         } else if self.token.pat_env.is_some() {
             "--pat-env"
@@ -111,6 +116,8 @@ impl Plan {
 pub struct TokenStep {
     pub verified: bool,
     pub stored: Option<Stored>,
+    /// The PAT `--mint` created and stored.
+    pub minted: Option<MintedReport>,
 }
 
 /// What `connect` did, or in a dry run would do.
@@ -183,7 +190,7 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
 /// prompt is read once and given to both (a second prompt, or an empty stdin, otherwise).
 fn shared_token(env: &Environment, opts: &Options<'_>) -> Result<(Environment, SourceFlags)> {
     let mut flags = opts.token.clone();
-    let logs_in = opts.auth == AuthMode::Pat && opts.login && !opts.dry_run;
+    let logs_in = opts.auth == AuthMode::Pat && opts.login && !opts.dry_run && opts.mint.is_none();
     if opts.parts.feed.is_some() && !logs_in {
         return Ok((env.clone(), flags));
     }
@@ -245,7 +252,7 @@ fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
             .transpose()?;
         let mut step = TokenStep {
             verified: token.verified,
-            stored: None,
+            ..TokenStep::default()
         };
         if let Some(secret) = &token.secret {
             let registry = plan.registry();
@@ -253,8 +260,16 @@ fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
             let (list, explicit) = settings.providers_for(&registry);
             login::require_providers(explicit)?;
             step.stored = Some(login::store(transaction, env, &registry, secret, &list)?);
+            if let Some(minted) = &token.minted {
+                minted.record(transaction, env, &registry)?;
+                step.minted = Some(minted.report.clone());
+            }
         }
         Ok((project, home, step))
+    })
+    .map_err(|e| match &token.minted {
+        Some(minted) => minted.undo(env, e),
+        None => e,
     })?;
     Ok(Outcome {
         plan,
@@ -267,11 +282,13 @@ fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
 }
 
 /// The token read and checked before anything is written.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Token {
     /// The token to store with `cargo login` (`--auth pat` with a token source).
     secret: Option<Secret>,
     verified: bool,
+    /// `--mint`: the PAT created for `secret`, revoked again if connect fails.
+    minted: Option<mint::ForConnect>,
 }
 
 /// `after` is cargo's view once the project config is written: it decides.
@@ -291,8 +308,8 @@ fn token_before_writing(
             }
             login::azure_cli_token(env, &after.http(), name, index, true)?;
             Ok(Token {
-                secret: None,
                 verified: true,
+                ..Token::default()
             })
         }
         AuthMode::Pat => {
@@ -303,13 +320,14 @@ fn token_before_writing(
                 ));
                 return Ok(Token::default());
             }
-            let Some(source) = token::select_source(&opts.token, env.interactive()) else {
+            let source = token::select_source(&opts.token, env.interactive());
+            if source.is_none() && opts.mint.is_none() {
                 ui::note(format!(
                     "no token given and no terminal to ask on; the config is written. To \
                      store a token, run:\n  {next}"
                 ));
                 return Ok(Token::default());
-            };
+            }
             // Cargo would store a token it never sends without a provider list: refuse
             // before reading the token, let alone writing anything.
             if plan.home.global.is_none() {
@@ -319,18 +337,31 @@ fn token_before_writing(
             login::require_readable_credentials(env)?;
             login::require_online(after)?;
             login::require_storing_provider(after, name)?;
+            if let Some(ask) = &opts.mint {
+                let minted =
+                    mint::for_connect(env, after, &plan.feed, name, index, ask, opts.verify)?;
+                return Ok(Token {
+                    secret: Some(minted.header.clone()),
+                    verified: opts.verify,
+                    minted: Some(minted),
+                });
+            }
+            let Some(source) = source else {
+                return Ok(Token::default());
+            };
             let secret = token::read(&source, env)?;
             login::check(&after.http(), name, index, &secret, opts.verify)?;
             Ok(Token {
                 secret: Some(secret),
                 verified: opts.verify,
+                minted: None,
             })
         }
         AuthMode::Entra => {
             entra::verify_step(&after.http(), index, name, env, !opts.verify)?;
             Ok(Token {
-                secret: None,
                 verified: opts.verify,
+                ..Token::default()
             })
         }
     }

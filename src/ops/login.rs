@@ -272,7 +272,12 @@ pub fn store(
 /// `feedctl logout`: the registry `name` picks (default: the only Azure one) and whether
 /// cargo had a token to remove. A token cargo still sends afterwards (an env var, a config
 /// file's `token`, which `cargo logout` leaves alone) is named, so nobody believes it gone.
-pub fn logout_named(env: &Environment, name: Option<&str>) -> Result<(Registry, bool)> {
+/// `revoked`: the stored token was a minted PAT that is revoked already.
+pub fn logout_named(
+    env: &Environment,
+    name: Option<&str>,
+    revoked: bool,
+) -> Result<(Registry, bool)> {
     let settings = Settings::load(env)?;
     let registry = settings.pick(name)?;
     let before = credentials::credentials(env, &settings, &registry)?;
@@ -281,7 +286,7 @@ pub fn logout_named(env: &Environment, name: Option<&str>) -> Result<(Registry, 
     // a variable that it leaves alone: only the credentials file's copy can go.
     let only_cargo_token = before.storing.as_deref() == Some(providers::TOKEN);
     let removed = cargo_removed(&said) && !(only_cargo_token && before.file_token.is_none());
-    report_logout(&registry.name, removed, &said);
+    report_logout(&registry.name, removed, &said, revoked);
     let still = credentials::credentials(env, &settings, &registry)?;
     if let Some(found) = still.effective() {
         ui::warn(format!(
@@ -303,7 +308,7 @@ pub fn logout(
 ) -> Result<bool> {
     let said = run_logout(transaction, env, registry)?;
     let removed = cargo_removed(&said);
-    report_logout(&registry.name, removed, &said);
+    report_logout(&registry.name, removed, &said, false);
     Ok(removed)
 }
 
@@ -327,7 +332,7 @@ fn cargo_removed(said: &str) -> bool {
     !said.contains("not currently logged in")
 }
 
-fn report_logout(name: &str, removed: bool, said: &str) {
+fn report_logout(name: &str, removed: bool, said: &str, revoked: bool) {
     if !removed && cargo_removed(said) {
         ui::status(
             "Unchanged",
@@ -346,6 +351,9 @@ fn report_logout(name: &str, removed: bool, said: &str) {
         return;
     }
     ui::status("Logged out", format!("of `{name}` (cargo: {said})"));
+    if revoked {
+        return;
+    }
     ui::note(
         "this does not revoke the token: revoke a PAT in Azure DevOps (User settings > \
          Personal access tokens)",

@@ -1,0 +1,198 @@
+//! Revoking the PATs feedctl minted: the ones a renewal replaced, and the stored one at
+//! `logout`. Only PATs with a record are ever revoked (a record is written only for a PAT
+//! feedctl minted), always by their authorization id.
+//!
+//! A renewal revokes the old PATs only after the new one is stored and recorded; an old one
+//! that cannot be revoked then keeps its record (it is still valid until its date), and the
+//! next `login --renew`, `login --mint` or `logout` for the registry tries again. `logout`
+//! revokes before it removes anything, so a failing revoke loses nothing; `--keep-pat` logs
+//! out without revoking.
+
+use anyhow::Result;
+use time::format_description::well_known::Rfc3339;
+
+use super::session::{self, Session};
+use crate::auth::minted::{Destination, Record, Records};
+use crate::auth::secret::{Secret, verbatim};
+use crate::azure::feed::Feed;
+use crate::cargo::config::effective::{Registry, Settings};
+use crate::cargo::{credentials, providers};
+use crate::environment::Environment;
+use crate::exit::Code;
+use crate::ops::login;
+use crate::ui;
+
+/// The PATs minted for cargo's registry `registry` (same name and index), oldest first.
+pub fn replaced(records: &Records, registry: &Registry) -> Vec<Record> {
+    let mut mine: Vec<Record> = records
+        .pats
+        .iter()
+        .filter(|r| r.destination == Destination::Cargo)
+        .filter(|r| r.registry == registry.name && r.index == registry.index)
+        .cloned()
+        .collect();
+    mine.sort_by_key(|r| r.valid_from);
+    mine
+}
+
+/// Revokes the PATs a new one replaced and forgets them; one that cannot be revoked is kept
+/// (with a warning) for the next run to retry. Returns the ids revoked.
+pub fn after_renewal(session: &Session, records: &mut Records, old: &[Record]) -> Vec<String> {
+    let mut revoked = Vec::new();
+    for record in old {
+        match revoke(session, record) {
+            Ok(()) => {
+                records.remove(&record.authorization_id);
+                revoked.push(record.authorization_id.clone());
+            }
+            Err(why) => ui::warn(format!(
+                "could not revoke the PAT it replaces (`{}`: {why}); it stays valid until {}. \
+                 feedctl keeps its record and tries again on the next `feedctl login --renew` \
+                 or `feedctl logout`; or revoke it at {}",
+                record.authorization_id,
+                until(record),
+                session::tokens_page(&record.organization)
+            )),
+        }
+    }
+    if !revoked.is_empty()
+        && let Err(e) = records.save()
+    {
+        ui::warn(format!(
+            "the replaced PATs are revoked, but their records stay in `{}`: {e:#}",
+            records.file().display()
+        ));
+    }
+    revoked
+}
+
+/// Revokes one PAT; one Azure no longer knows (revoked by hand, expired) counts as revoked.
+fn revoke(session: &Session, record: &Record) -> Result<(), String> {
+    match session.revoke(&record.authorization_id) {
+        Ok(()) => {
+            ui::status(
+                "Revoked",
+                format!(
+                    "PAT \"{}\" (`{}`)",
+                    record.display_name, record.authorization_id
+                ),
+            );
+            Ok(())
+        }
+        Err(e) if e.code() == Code::NotFound => Ok(()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// "<date> (N days from now)".
+fn until(record: &Record) -> String {
+    let days = record.days_left(time::OffsetDateTime::now_utc());
+    format!(
+        "{} ({days} days from now)",
+        record.valid_to.format(&Rfc3339).unwrap_or_default()
+    )
+}
+
+/// What `logout` did.
+#[derive(Debug)]
+pub struct LoggedOut {
+    pub registry: Registry,
+    /// Whether cargo had a token to remove.
+    pub removed: bool,
+    pub revoked: Vec<String>,
+}
+
+/// `feedctl logout [--keep-pat]`: revokes the minted PAT stored for the registry (only when
+/// the stored token is that PAT, or the store cannot be read), forgets its record, then runs
+/// `cargo logout`.
+pub fn logout(env: &Environment, name: Option<&str>, keep_pat: bool) -> Result<LoggedOut> {
+    let settings = Settings::load(env)?;
+    let registry = settings.pick(name)?;
+    let mut records = Records::load(&env.cargo_home()?)?;
+    let mine = replaced(&records, &registry);
+    let stored = stored_header(env, &settings, &registry)?;
+    let newest = records.stored_for(&registry.name, &registry.index);
+    let ours = match &stored {
+        Some(header) => mine.iter().any(|r| r.is(header)),
+        // An OS store cannot be read by other programs: the records say feedctl put its PAT
+        // there, and `cargo logout` removes whatever is stored.
+        None => newest.is_some(),
+    };
+    if !mine.is_empty() && !ours {
+        ui::note(format!(
+            "the token stored for `{}` is not a PAT feedctl minted, so no PAT is revoked",
+            registry.name
+        ));
+    }
+    let mut revoked = Vec::new();
+    if ours && keep_pat {
+        for record in &mine {
+            records.remove(&record.authorization_id);
+            ui::note(format!(
+                "not revoking PAT \"{}\" (`--keep-pat`): it stays valid until {}; revoke it at {}",
+                record.display_name,
+                until(record),
+                session::tokens_page(&record.organization)
+            ));
+        }
+    } else if ours {
+        let feed = Feed::parse_url(&registry.index)?;
+        let session = Session::open(env, &settings.http(), &feed, &registry.index)
+            .map_err(|e| keep_pat_hint(e, &registry))?;
+        // The newest is the stored one: if it cannot be revoked, nothing changes.
+        for (i, record) in mine.iter().rev().enumerate() {
+            match revoke(&session, record) {
+                Ok(()) => {
+                    records.remove(&record.authorization_id);
+                    revoked.push(record.authorization_id.clone());
+                }
+                Err(why) if i == 0 => {
+                    let why = anyhow::anyhow!("revoking `{}`: {why}", record.authorization_id);
+                    return Err(keep_pat_hint(why, &registry));
+                }
+                Err(why) => ui::warn(format!(
+                    "could not revoke the older PAT `{}` ({why}); feedctl keeps its record and \
+                     tries again next time",
+                    record.authorization_id
+                )),
+            }
+        }
+    }
+    if ours {
+        records.save()?;
+    }
+    let (registry, removed) = login::logout_named(env, name, !revoked.is_empty())?;
+    Ok(LoggedOut {
+        registry,
+        removed,
+        revoked,
+    })
+}
+
+/// The `Authorization` value cargo's credentials file holds for `registry` (`Some("")` when
+/// it holds none), or `None` when tokens go to an OS store feedctl cannot read.
+fn stored_header(
+    env: &Environment,
+    settings: &Settings,
+    registry: &Registry,
+) -> Result<Option<Secret>> {
+    let creds = credentials::credentials(env, settings, registry)?;
+    if creds.storing.as_deref() != Some(providers::TOKEN) {
+        return Ok(None);
+    }
+    Ok(Some(
+        creds
+            .file_token
+            .map_or_else(|| verbatim(""), |found| found.secret),
+    ))
+}
+
+fn keep_pat_hint(err: anyhow::Error, registry: &Registry) -> anyhow::Error {
+    err.context(format!(
+        "feedctl did not log out of `{name}` (the token is still stored and nothing changed): \
+         the PAT feedctl minted for it could not be revoked. Run `feedctl logout` again once \
+         the cause below is fixed, or `feedctl logout --name {name} --keep-pat` to log out \
+         without revoking (the PAT then stays valid until it expires)",
+        name = registry.name
+    ))
+}
