@@ -423,18 +423,61 @@ fn logout_keep_pat_forgets_without_revoking_and_a_pasted_pat_is_never_revoked() 
     assert!(!w.devops.pats()[0].revoked);
     assert_eq!(w.records()["pats"], serde_json::json!([]));
 
-    // A PAT the user pasted over a minted one is not feedctl's: logout revokes nothing.
+    // A PAT pasted over a minted one: login says the minted one stays valid, and logout
+    // revokes only that one (it has a record), never the pasted one.
     w.feedctl().args(["login", "--mint"]).assert().success();
-    let pasted = w.devops.pats()[1].token.clone();
-    w.feedctl()
+    let minted = w.devops.pats()[1].clone();
+    let out = w
+        .feedctl()
         .args(["login", "--pat-env", "MY_PAT", "--no-verify"])
         .env("MY_PAT", "pasted-pat-not-minted")
-        .assert()
-        .success();
-    let out = w.run(&["logout"]);
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_says(
+        "pasted over",
+        &stderr(&out),
+        &[
+            "no longer stored for cargo",
+            minted.authorization_id.as_str(),
+        ],
+    );
+    let out = w.run(&["logout", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_says("pasted", &stderr(&out), &["not a PAT feedctl minted"]);
-    assert!(w.devops.pats().iter().all(|p| !p.revoked), "{pasted}");
+    assert_eq!(
+        json_of(&out)["revoked"],
+        serde_json::json!([minted.authorization_id])
+    );
+    // cargo logout removed the pasted token; it was never sent to the PAT API.
+    let pasted = &pat_forms("pasted-pat-not-minted")[2];
+    assert!(!w.credentials().contains(pasted.as_str()));
+    assert!(
+        w.devops
+            .requests()
+            .iter()
+            .all(|r| !r.url.contains("pasted"))
+    );
+}
+
+#[test]
+fn disconnect_logout_names_the_minted_pat_it_leaves_valid() {
+    let w = world(PatPolicy::default());
+    w.connected();
+    w.feedctl().args(["login", "--mint"]).assert().success();
+    let out = w.run(&["disconnect", "--logout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pat = &w.devops.pats()[0];
+    assert!(!pat.revoked);
+    assert_says(
+        "disconnect",
+        &stderr(&out),
+        &[
+            pat.authorization_id.as_str(),
+            "stays valid until",
+            "feedctl logout",
+        ],
+    );
 }
 
 #[test]

@@ -271,6 +271,9 @@ fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
         Some(minted) => minted.undo(env, e),
         None => e,
     })?;
+    if let (Some(secret), None) = (&token.secret, &token.minted) {
+        login::note_minted_left(env, &plan.registry(), Some(secret));
+    }
     Ok(Outcome {
         plan,
         project,

@@ -9,6 +9,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::auth::azure_cli;
+use crate::auth::minted::{Destination, Records};
 use crate::auth::secret::Secret;
 use crate::auth::token::{self, Source, SourceFlags};
 use crate::azure::probe;
@@ -66,6 +67,7 @@ pub fn login(opts: &Options<'_>, env: &Environment) -> Result<LoggedIn> {
     let stored = transaction::all_or_nothing(|transaction| {
         store(transaction, env, &registry, &secret, &list)
     })?;
+    note_minted_left(env, &registry, Some(&secret));
     Ok(LoggedIn {
         registry,
         verified: opts.verify,
@@ -309,7 +311,38 @@ pub fn logout(
     let said = run_logout(transaction, env, registry)?;
     let removed = cargo_removed(&said);
     report_logout(&registry.name, removed, &said, false);
+    note_minted_left(env, registry, None);
     Ok(removed)
+}
+
+/// Names each PAT feedctl minted for `registry` that cargo no longer holds (`now` is the
+/// token it holds, if any): a pasted token replaced it, or `disconnect --logout` removed it.
+/// Such a PAT stays valid; only `feedctl logout` (or the tokens page) revokes it.
+pub fn note_minted_left(env: &Environment, registry: &Registry, now: Option<&Secret>) {
+    let Ok(records) = env.cargo_home().and_then(|home| Records::load(&home)) else {
+        return;
+    };
+    for record in records.pats.iter().filter(|r| {
+        r.destination == Destination::Cargo
+            && r.registry == registry.name
+            && r.index == registry.index
+            && !now.is_some_and(|header| r.is(header))
+    }) {
+        ui::note(format!(
+            "the PAT feedctl minted for `{}` (\"{}\", `{}`) is no longer stored for cargo but \
+             stays valid until {}: `feedctl logout --name {}` revokes it, or revoke it at \
+             https://dev.azure.com/{}/_usersSettings/tokens",
+            registry.name,
+            record.display_name,
+            record.authorization_id,
+            record
+                .valid_to
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            registry.name,
+            record.organization
+        ));
+    }
 }
 
 /// `cargo logout --registry NAME` with cargo's credentials files guarded, and cargo's status

@@ -5,8 +5,8 @@
 //! A renewal revokes the old PATs only after the new one is stored and recorded; an old one
 //! that cannot be revoked then keeps its record (it is still valid until its date), and the
 //! next `login --renew`, `login --mint` or `logout` for the registry tries again. `logout`
-//! revokes before it removes anything, so a failing revoke loses nothing; `--keep-pat` logs
-//! out without revoking.
+//! revokes before it removes anything, so a failing revoke of the stored PAT loses nothing;
+//! `--keep-pat` logs out without revoking.
 
 use anyhow::Result;
 use time::format_description::well_known::Rfc3339;
@@ -46,10 +46,9 @@ pub fn after_renewal(session: &Session, records: &mut Records, old: &[Record]) -
                 revoked.push(record.authorization_id.clone());
             }
             Err(why) => ui::warn(format!(
-                "could not revoke the PAT it replaces (`{}`: {why}); it stays valid until {}. \
-                 feedctl keeps its record and tries again on the next `feedctl login --renew` \
-                 or `feedctl logout`; or revoke it at {}",
-                record.authorization_id,
+                "{why}. That PAT, which the new one replaces, stays valid until {}; feedctl \
+                 keeps its record and tries again on the next `feedctl login --renew` or \
+                 `feedctl logout`, or revoke it at {}",
                 until(record),
                 session::tokens_page(&record.organization)
             )),
@@ -102,30 +101,31 @@ pub struct LoggedOut {
     pub revoked: Vec<String>,
 }
 
-/// `feedctl logout [--keep-pat]`: revokes the minted PAT stored for the registry (only when
-/// the stored token is that PAT, or the store cannot be read), forgets its record, then runs
-/// `cargo logout`.
+/// `feedctl logout [--keep-pat]`: revokes the PATs feedctl minted for the registry (the
+/// stored one, and any an earlier renewal could not revoke), forgets their records, then runs
+/// `cargo logout`. A stored token without a record is never revoked.
 pub fn logout(env: &Environment, name: Option<&str>, keep_pat: bool) -> Result<LoggedOut> {
     let settings = Settings::load(env)?;
     let registry = settings.pick(name)?;
     let mut records = Records::load(&env.cargo_home()?)?;
-    let mine = replaced(&records, &registry);
-    let stored = stored_header(env, &settings, &registry)?;
-    let newest = records.stored_for(&registry.name, &registry.index);
-    let ours = match &stored {
-        Some(header) => mine.iter().any(|r| r.is(header)),
-        // An OS store cannot be read by other programs: the records say feedctl put its PAT
-        // there, and `cargo logout` removes whatever is stored.
-        None => newest.is_some(),
-    };
-    if !mine.is_empty() && !ours {
+    let mut mine = replaced(&records, &registry);
+    // The PAT cargo holds now, when it is one feedctl minted. An OS store cannot be read by
+    // other programs: then the newest record says what feedctl put there.
+    let stored = match stored_header(env, &settings, &registry)? {
+        Some(header) => mine.iter().find(|r| r.is(&header)),
+        None => records.stored_for(&registry.name, &registry.index),
+    }
+    .map(|r| r.authorization_id.clone());
+    if !mine.is_empty() && stored.is_none() {
         ui::note(format!(
-            "the token stored for `{}` is not a PAT feedctl minted, so no PAT is revoked",
+            "the token stored for `{}` is not a PAT feedctl minted, so it is not revoked",
             registry.name
         ));
     }
+    // The stored PAT first: if it cannot be revoked, nothing changes.
+    mine.sort_by_key(|r| Some(&r.authorization_id) != stored.as_ref());
     let mut revoked = Vec::new();
-    if ours && keep_pat {
+    if keep_pat {
         for record in &mine {
             records.remove(&record.authorization_id);
             ui::note(format!(
@@ -135,33 +135,33 @@ pub fn logout(env: &Environment, name: Option<&str>, keep_pat: bool) -> Result<L
                 session::tokens_page(&record.organization)
             ));
         }
-    } else if ours {
+    } else if !mine.is_empty() {
         let feed = Feed::parse_url(&registry.index)?;
         let session = Session::open(env, &settings.http(), &feed, &registry.index)
             .map_err(|e| keep_pat_hint(e, &registry))?;
-        // The newest is the stored one: if it cannot be revoked, nothing changes.
-        for (i, record) in mine.iter().rev().enumerate() {
+        for record in &mine {
             match revoke(&session, record) {
                 Ok(()) => {
                     records.remove(&record.authorization_id);
                     revoked.push(record.authorization_id.clone());
                 }
-                Err(why) if i == 0 => {
-                    let why = anyhow::anyhow!("revoking `{}`: {why}", record.authorization_id);
-                    return Err(keep_pat_hint(why, &registry));
+                Err(why) if Some(&record.authorization_id) == stored.as_ref() => {
+                    return Err(keep_pat_hint(anyhow::anyhow!(why), &registry));
                 }
+                // One a renewal replaced earlier: nothing holds it, and it is retried later.
                 Err(why) => ui::warn(format!(
-                    "could not revoke the older PAT `{}` ({why}); feedctl keeps its record and \
+                    "{why}. That older PAT stays valid until {}; feedctl keeps its record and \
                      tries again next time",
-                    record.authorization_id
+                    until(record)
                 )),
             }
         }
     }
-    if ours {
+    if !mine.is_empty() {
         records.save()?;
     }
-    let (registry, removed) = login::logout_named(env, name, !revoked.is_empty())?;
+    let stored_revoked = stored.is_some_and(|id| revoked.contains(&id));
+    let (registry, removed) = login::logout_named(env, name, stored_revoked)?;
     Ok(LoggedOut {
         registry,
         removed,
@@ -189,10 +189,10 @@ fn stored_header(
 
 fn keep_pat_hint(err: anyhow::Error, registry: &Registry) -> anyhow::Error {
     err.context(format!(
-        "feedctl did not log out of `{name}` (the token is still stored and nothing changed): \
-         the PAT feedctl minted for it could not be revoked. Run `feedctl logout` again once \
-         the cause below is fixed, or `feedctl logout --name {name} --keep-pat` to log out \
-         without revoking (the PAT then stays valid until it expires)",
+        "feedctl did not log out of `{name}`, because the PAT it minted for it could not be \
+         revoked; nothing changed (the token is still stored). Run `feedctl logout` again once \
+         the cause is fixed, or `feedctl logout --name {name} --keep-pat` to log out without \
+         revoking (the PAT then stays valid until it expires). The cause",
         name = registry.name
     ))
 }
