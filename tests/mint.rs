@@ -133,7 +133,8 @@ fn connect_mint_stores_an_organization_scoped_pat_that_real_cargo_builds_with() 
         .feedctl()
         .args(["connect"])
         .args(FEED)
-        .args(["--store", "file", "--mint", "--json"])
+        // `-v` shows every request and answer status: never the PAT.
+        .args(["--store", "file", "--mint", "--json", "--verbose"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -330,6 +331,26 @@ fn renew_revokes_the_old_pat_only_after_the_new_one_is_stored() {
         .unwrap();
     assert!(new_checked < revoke);
     w.assert_hidden_in(&out);
+
+    // `login --mint` and `connect --mint` replace a minted PAT the same way.
+    let out = w.run(&["login", "--mint", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        json_of(&out)["revoked"],
+        serde_json::json!([pats[1].authorization_id])
+    );
+    let out = w.run(&[
+        "connect", FEED[0], FEED[1], FEED[2], FEED[3], FEED[4], FEED[5], "--mint", "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pats = w.devops.pats();
+    assert_eq!(
+        json_of(&out)["revoked"],
+        serde_json::json!([pats[2].authorization_id])
+    );
+    assert_eq!(pats.iter().filter(|p| !p.revoked).count(), 1);
+    assert_eq!(w.records()["pats"].as_array().unwrap().len(), 1);
+    w.sandbox.cargo_build().assert().success();
 
     // Nothing to renew elsewhere: a usage error naming `--mint`.
     let other = world(PatPolicy::default());

@@ -47,6 +47,8 @@ struct Report {
     token_file: Option<String>,
     /// The PAT `--mint` created and stored, else `null`.
     minted: Option<MintedReport>,
+    /// The PATs feedctl minted before for the registry, revoked by `--mint`.
+    revoked: Vec<String>,
     ready: bool,
 }
 
@@ -126,6 +128,7 @@ fn json_report(outcome: &Outcome) -> Report {
             .and_then(|s| s.file.as_ref())
             .map(|f| f.display().to_string()),
         minted: step.minted.clone(),
+        revoked: step.revoked.clone(),
         ready: outcome.ready(),
     }
 }

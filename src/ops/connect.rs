@@ -118,6 +118,8 @@ pub struct TokenStep {
     pub stored: Option<Stored>,
     /// The PAT `--mint` created and stored.
     pub minted: Option<MintedReport>,
+    /// The PATs feedctl minted before for the registry, revoked once `--mint` stored its own.
+    pub revoked: Vec<String>,
 }
 
 /// What `connect` did, or in a dry run would do.
@@ -245,7 +247,7 @@ fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
         });
     }
     let token = token_before_writing(opts, env, &plan, &after)?;
-    let (project, home, step) = transaction::all_or_nothing(|transaction| {
+    let (project, home, mut step) = transaction::all_or_nothing(|transaction| {
         let project = transaction.commit(project_planned, project_edit)?;
         let home = home_planned
             .map(|planned| transaction.commit(planned, home_edit))
@@ -271,8 +273,10 @@ fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
         Some(minted) => minted.undo(env, e),
         None => e,
     })?;
-    if let (Some(secret), None) = (&token.secret, &token.minted) {
-        login::note_minted_left(env, &plan.registry(), Some(secret));
+    match (&token.secret, &token.minted) {
+        (_, Some(minted)) => step.revoked = minted.retire_previous(env, &plan.registry()),
+        (Some(secret), None) => login::note_minted_left(env, &plan.registry(), Some(secret)),
+        (None, None) => {}
     }
     Ok(Outcome {
         plan,

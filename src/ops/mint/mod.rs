@@ -288,6 +288,19 @@ impl ForConnect {
         save_record(transaction, &mut records, record)
     }
 
+    /// Once connect succeeded: revokes the PATs feedctl minted for `registry` before this one
+    /// (as `login --mint` does when it replaces one); returns their ids.
+    pub fn retire_previous(&self, env: &Environment, registry: &Registry) -> Vec<String> {
+        let Ok(mut records) = env.cargo_home().and_then(|home| Records::load(&home)) else {
+            return Vec::new();
+        };
+        let previous: Vec<Record> = retire::replaced(&records, registry)
+            .into_iter()
+            .filter(|r| r.authorization_id != self.minted.authorization_id)
+            .collect();
+        retire::after_renewal(&self.session, &mut records, &previous)
+    }
+
     /// Revokes the PAT again after connect failed with `err`.
     pub fn undo(&self, env: &Environment, err: anyhow::Error) -> anyhow::Error {
         let file = env
