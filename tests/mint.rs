@@ -586,4 +586,27 @@ fn azure_devops_server_has_no_pat_api_and_says_where_to_create_one() {
     );
     assert!(az.calls().is_empty());
     assert!(devops.requests().is_empty());
+
+    // `connect --mint` says the same before writing anything.
+    let fresh = Sandbox::new();
+    let out = az
+        .feedctl(&fresh)
+        .args([
+            "connect",
+            "--server-url",
+            devops.url(),
+            "--collection",
+            "DefaultCollection",
+        ])
+        .args(["--feed", "crates", "--store", "file", "--mint"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_says(
+        "connect on server",
+        &stderr(&out),
+        &["no API to create PATs", "--pat-stdin"],
+    );
+    assert!(!fresh.project().join(".cargo").exists());
+    assert!(fresh.read_cargo_home_file("config.toml").is_none());
 }

@@ -344,15 +344,29 @@ fn token_before_writing(
             login::require_readable_credentials(env)?;
             login::require_online(after)?;
             login::require_storing_provider(after, name)?;
-            if let Some(ask) = &opts.mint {
-                let minted =
-                    mint::for_connect(env, after, &plan.feed, name, index, ask, opts.verify)?;
-                return Ok(Token {
-                    secret: Some(minted.header.clone()),
-                    verified: opts.verify,
-                    minted: Some(minted),
-                });
-            }
+            let source = match &opts.mint {
+                // Azure DevOps Server has no PAT API: on a terminal, the PAT is pasted.
+                Some(ask) => match mint::paste_instead(env, &plan.feed, name)? {
+                    Some(prompt) => Some(prompt),
+                    None => {
+                        let minted = mint::for_connect(
+                            env,
+                            after,
+                            &plan.feed,
+                            name,
+                            index,
+                            ask,
+                            opts.verify,
+                        )?;
+                        return Ok(Token {
+                            secret: Some(minted.header.clone()),
+                            verified: opts.verify,
+                            minted: Some(minted),
+                        });
+                    }
+                },
+                None => source,
+            };
             let Some(source) = source else {
                 return Ok(Token::default());
             };

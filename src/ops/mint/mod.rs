@@ -25,7 +25,7 @@ use session::Session;
 
 use crate::auth::minted::{self, Record, Records};
 use crate::auth::secret::Secret;
-use crate::auth::token::{self, SourceFlags};
+use crate::auth::token::{self, Source, SourceFlags};
 use crate::azure::endpoints::Endpoints;
 use crate::azure::feed::{Feed, Host};
 use crate::azure::rest::pats::{self, Minted, NewPat};
@@ -247,9 +247,6 @@ pub fn for_connect(
 ) -> Result<ForConnect> {
     let Ask { scope, days } = *ask;
     check_days(days)?;
-    if let Host::Server { .. } = feed.host {
-        return Err(server_refusal(feed, &format!("feedctl login --name {registry}")).into());
-    }
     let organization = organization(feed);
     let new = plan(env, registry, scope, days);
     let http = settings.http();
@@ -437,6 +434,28 @@ fn dry_run(feed: &Feed, new: &NewPat, registry: Registry, organization: &str) ->
     })
 }
 
+/// For `connect --mint`: `None` on Services (mint), the prompt on an Azure DevOps Server
+/// registry when a terminal is attached (after saying where to create the PAT), else the
+/// error naming `--pat-stdin`.
+pub fn paste_instead(env: &Environment, feed: &Feed, registry: &str) -> Result<Option<Source>> {
+    if let Host::Services { .. } = feed.host {
+        return Ok(None);
+    }
+    if !env.interactive() {
+        return Err(server_refusal(feed, &format!("feedctl login --name {registry}")).into());
+    }
+    ui::note(server_note(feed));
+    Ok(Some(Source::Prompt))
+}
+
+fn server_note(feed: &Feed) -> String {
+    format!(
+        "Azure DevOps Server has no API to create PATs (only Azure DevOps Services has); \
+         create one with Packaging > Read & write at {} and paste it here",
+        tokens_page_of(feed)
+    )
+}
+
 /// The PAT API is Services only: on a terminal, say where to create a PAT and take it as
 /// `login` does; otherwise an error naming `--pat-stdin`.
 fn server_fallback(
@@ -449,11 +468,7 @@ fn server_fallback(
     if !env.interactive() || opts.output != Output::Cargo || opts.renew || opts.dry_run {
         return Err(server_refusal(feed, &command).into());
     }
-    ui::note(format!(
-        "Azure DevOps Server has no API to create PATs (only Azure DevOps Services has); \
-         create one with Packaging > Read & write at {} and paste it here",
-        tokens_page_of(feed)
-    ));
+    ui::note(server_note(feed));
     let done = login::login(
         &login::Options {
             name: Some(&registry.name),
