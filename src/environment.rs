@@ -98,6 +98,13 @@ impl Environment {
         self
     }
 
+    /// The same surroundings with standard output on a terminal.
+    #[cfg(test)]
+    pub fn with_stdout_terminal(mut self) -> Environment {
+        self.stdout_is_terminal = true;
+        self
+    }
+
     /// The same surroundings with one line of standard input read now and given again to
     /// every later read: for a run that hands the same `--pat-stdin` token to two steps.
     pub fn replaying_stdin_line(&self) -> Result<Environment> {

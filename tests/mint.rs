@@ -379,6 +379,25 @@ fn a_renewal_that_fails_keeps_the_old_pat_stored_and_working() {
 }
 
 #[test]
+fn connect_mint_with_a_pat_the_feed_refuses_revokes_it_and_writes_nothing() {
+    let w = world(PatPolicy {
+        feed_rejects_minted: true,
+        ..PatPolicy::default()
+    });
+    let before = w.files();
+    let out = w.run(&[
+        "connect", FEED[0], FEED[1], FEED[2], FEED[3], FEED[4], FEED[5], "--store", "file",
+        "--mint",
+    ]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_says("connect refused", &stderr(&out), &["was revoked again"]);
+    assert!(w.devops.pats()[0].revoked);
+    assert_eq!(w.files(), before);
+    assert!(!w.sandbox.project().join(".cargo").exists());
+    w.assert_hidden_in(&out);
+}
+
+#[test]
 fn a_new_pat_that_cannot_be_revoked_after_a_failure_is_named_with_where_to_revoke_it() {
     let w = world(PatPolicy {
         feed_rejects_minted: true,

@@ -179,12 +179,21 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
         };
         return connect(&picked, &env);
     }
-    connect(opts, &env).map_err(|e| match e.downcast::<Failure>() {
-        Ok(failure) if failure.code == Code::NotFound => {
-            pick_feed::did_you_mean(&env, &opts.parts, &opts.token, opts.auth, failure).into()
+    // Only a missing feed is answered anew; any other error keeps its whole chain (what a
+    // rollback restored, a minted PAT revoked again), which a downcast would drop.
+    connect(opts, &env).map_err(|e| {
+        let missing = e
+            .downcast_ref::<Failure>()
+            .is_some_and(|f| f.code == Code::NotFound);
+        if !missing {
+            return e;
         }
-        Ok(failure) => failure.into(),
-        Err(e) => e,
+        match e.downcast::<Failure>() {
+            Ok(failure) => {
+                pick_feed::did_you_mean(&env, &opts.parts, &opts.token, opts.auth, failure).into()
+            }
+            Err(e) => e,
+        }
     })
 }
 

@@ -132,6 +132,10 @@ mod tests {
         );
         check(&Output::File("new.txt".into()), &env, &records).unwrap();
         check(&Output::Stdout, &env, &records).unwrap();
+        let terminal = env.with_stdout_terminal();
+        let shown = check(&Output::Stdout, &terminal, &records).unwrap_err();
+        assert_eq!(crate::exit::code_of(&shown), Code::Usage as i32);
+        assert!(shown.to_string().contains("--output FILE"), "{shown}");
     }
 
     #[cfg(unix)]
