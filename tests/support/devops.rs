@@ -240,6 +240,7 @@ pub struct StandPat {
     pub authorization_id: String,
     pub display_name: String,
     pub scope: String,
+    pub valid_from: String,
     pub valid_to: String,
     pub token: String,
     /// The user id it belongs to.
@@ -679,7 +680,7 @@ impl World {
             json!({
                 "displayName": p.display_name, "validTo": p.valid_to, "scope": p.scope,
                 "targetAccounts": ["38aaa865-2c70-4bf7-a308-0c6539c38c1a"],
-                "validFrom": "2026-12-01T00:00:00Z", "authorizationId": p.authorization_id,
+                "validFrom": p.valid_from, "authorizationId": p.authorization_id,
                 "token": if with_token { Value::from(p.token.clone()) } else { Value::Null },
             })
         };
@@ -799,6 +800,7 @@ impl World {
             authorization_id: format!("5eed{n:04x}-0000-4000-8000-{hash:012x}"),
             display_name: display_name.to_owned(),
             scope: scope.to_owned(),
+            valid_from: now.format(&rfc).unwrap(),
             valid_to: valid_to.format(&rfc).unwrap(),
             token: format!("mintedpat{n:02}SECRET{hash:012x}"),
             owner: owner.id.clone(),

@@ -52,9 +52,23 @@ pub fn check(output: &Output, env: &Environment, records: &Records) -> Result<()
         .into()),
         Output::Stdout => Ok(()),
         Output::File(path) => {
+            let full = env.cwd().join(path);
+            if full
+                .parent()
+                .is_some_and(|dir| !dir.as_os_str().is_empty() && !dir.is_dir())
+            {
+                return Err(Failure::new(
+                    Code::Usage,
+                    format!(
+                        "`--output {}`: its folder does not exist; create it first",
+                        path.display()
+                    ),
+                )
+                .into());
+            }
             let destination = output.destination(env);
             let ours = records.pats.iter().any(|r| r.destination == destination);
-            if env.cwd().join(path).exists() && !ours {
+            if full.exists() && !ours {
                 return Err(Failure::new(
                     Code::Usage,
                     format!(
@@ -131,6 +145,11 @@ mod tests {
             "{foreign}"
         );
         check(&Output::File("new.txt".into()), &env, &records).unwrap();
+        let nowhere = check(&Output::File("no/such/dir/t".into()), &env, &records).unwrap_err();
+        assert!(
+            nowhere.to_string().contains("folder does not exist"),
+            "{nowhere}"
+        );
         check(&Output::Stdout, &env, &records).unwrap();
         let terminal = env.with_stdout_terminal();
         let shown = check(&Output::Stdout, &terminal, &records).unwrap_err();
