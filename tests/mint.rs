@@ -94,6 +94,30 @@ impl World {
         assert_hidden("az's argv", &self.az.calls().join("\n"), &secrets);
     }
 
+    /// No minted secret in any file of the sandbox but cargo's credentials file (and the
+    /// `--output` file, kept outside these folders).
+    fn assert_only_in_the_store(&self) {
+        let secrets = self.secrets();
+        for dir in [self.sandbox.project(), self.sandbox.home()] {
+            assert_hidden(&dir.display().to_string(), &text_under(dir), &secrets);
+        }
+        for entry in std::fs::read_dir(self.sandbox.cargo_home())
+            .unwrap()
+            .flatten()
+        {
+            let path = entry.path();
+            if path.file_name().is_some_and(|n| n == "credentials.toml") {
+                continue;
+            }
+            let text = if path.is_dir() {
+                text_under(&path)
+            } else {
+                String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned()
+            };
+            assert_hidden(&path.display().to_string(), &text, &secrets);
+        }
+    }
+
     /// Every file of `CARGO_HOME` and the project's `.cargo/`, for byte comparisons.
     fn files(&self) -> String {
         text_under(self.sandbox.cargo_home()) + &text_under(&self.sandbox.project().join(".cargo"))
@@ -181,6 +205,7 @@ fn connect_mint_stores_an_organization_scoped_pat_that_real_cargo_builds_with() 
     // Real cargo is the judge.
     w.sandbox.cargo_build().assert().success();
     assert_eq!(w.devops.feed("crates").unwrap().saved.len(), 1);
+    w.assert_only_in_the_store();
 }
 
 #[test]
@@ -573,6 +598,7 @@ fn no_store_writes_a_private_file_or_a_pipe_and_never_the_credential_store() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), piped);
     assert_hidden("stderr", &stderr(&out), &pat_forms(&piped));
     assert!(!w.credentials().contains(&piped));
+    w.assert_only_in_the_store();
 }
 
 #[test]
