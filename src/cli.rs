@@ -46,6 +46,7 @@ pub enum Command {
     /// Examples:
     ///   feedctl connect https://dev.azure.com/contoso/web/_artifacts/feed/crates
     ///   feedctl connect --org contoso --project web --feed crates --dry-run
+    ///   feedctl connect --org contoso --project web --feed crates --mint --days 30
     ///   feedctl connect --server-url https://tfs.contoso.com/tfs \
     ///       --collection DefaultCollection --feed crates
     #[command(verbatim_doc_comment)]
