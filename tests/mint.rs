@@ -478,6 +478,19 @@ fn logout_revokes_the_minted_pat_and_a_failing_revoke_loses_nothing() {
 }
 
 #[test]
+fn a_pat_revoked_by_hand_counts_as_revoked() {
+    let w = world(PatPolicy::default());
+    w.connected();
+    w.feedctl().args(["login", "--mint"]).assert().success();
+    let id = w.devops.pats()[0].authorization_id.clone();
+    w.devops.revoke_by_hand(&id);
+    let out = w.run(&["logout", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json_of(&out)["revoked"], serde_json::json!([id]));
+    assert_eq!(w.records()["pats"], serde_json::json!([]));
+}
+
+#[test]
 fn logout_keep_pat_forgets_without_revoking_and_a_pasted_pat_is_never_revoked() {
     let w = world(PatPolicy::default());
     w.connected();

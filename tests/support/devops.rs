@@ -411,6 +411,19 @@ impl DevOps {
         self.state.lock().unwrap().pats.clone()
     }
 
+    /// Revokes a PAT as its owner would on the Personal access tokens page.
+    pub fn revoke_by_hand(&self, authorization_id: &str) {
+        let mut world = self.state.lock().unwrap();
+        let pat = world
+            .pats
+            .iter_mut()
+            .find(|p| p.authorization_id == authorization_id)
+            .expect("a PAT the stand-in minted");
+        pat.revoked = true;
+        let header = basic(&pat.token);
+        world.spec.users.retain(|u| u.header != header);
+    }
+
     /// Changes the PAT policy (and injected failures) from now on.
     pub fn set_pat_policy(&self, change: impl FnOnce(&mut PatPolicy)) {
         change(&mut self.state.lock().unwrap().spec.pat_policy);
