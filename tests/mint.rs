@@ -668,3 +668,50 @@ fn azure_devops_server_has_no_pat_api_and_says_where_to_create_one() {
     assert!(!fresh.project().join(".cargo").exists());
     assert!(fresh.read_cargo_home_file("config.toml").is_none());
 }
+
+/// A cargo (found through `$CARGO`) whose `login` empties `credentials.toml`, as a full disk
+/// leaves it, and fails; anything else goes to the real cargo.
+#[cfg(unix)]
+const FAILING_LOGIN: &str = r#"#!/bin/sh
+if [ "$1" = login ]; then
+  : > "$CARGO_HOME/credentials.toml"
+  echo "error: failed to write credentials: No space left on device (os error 28)" >&2
+  exit 101
+fi
+exec "$REAL_CARGO" "$@"
+"#;
+
+#[cfg(unix)]
+#[test]
+fn a_renewal_whose_store_fails_revokes_the_new_pat_and_keeps_the_old_one_working() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = world(PatPolicy::default());
+    w.connected();
+    w.feedctl().args(["login", "--mint"]).assert().success();
+    let before = w.files();
+    let cargo = w.sandbox.root().join("failing-cargo");
+    std::fs::write(&cargo, FAILING_LOGIN).unwrap();
+    std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = w
+        .feedctl()
+        .args(["login", "--renew"])
+        .env("CARGO", &cargo)
+        .env("REAL_CARGO", crate::support::sandbox::real_cargo())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_says(
+        "failed store",
+        &stderr(&out),
+        &[
+            "No space left on device",
+            "was revoked again",
+            "credentials.toml",
+        ],
+    );
+    assert_eq!(w.files(), before, "every file is back as it was");
+    let pats = w.devops.pats();
+    assert!(!pats[0].revoked && pats[1].revoked);
+    w.assert_hidden_in(&out);
+    w.sandbox.cargo_build().assert().success();
+}
