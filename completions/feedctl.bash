@@ -177,7 +177,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__connect)
-            opts="-v -h --org --server-url --collection --project --feed --force-auth --name --config --user --no-replace-crates-io --force --dry-run --json --no-providers --store --no-login --no-verify --pat-stdin --pat-env --azure-cli --auth --verbose --help"
+            opts="-v -h --org --server-url --collection --project --feed --force-auth --name --config --user --no-replace-crates-io --force --dry-run --json --no-providers --store --no-login --no-verify --pat-stdin --pat-env --azure-cli --mint --scope --days --auth --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,6 +216,14 @@ _feedctl() {
                     return 0
                     ;;
                 --pat-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -W "write read" -- "${cur}"))
+                    return 0
+                    ;;
+                --days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -747,7 +755,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__login)
-            opts="-v -h --name --pat-stdin --pat-env --azure-cli --no-verify --json --verbose --help"
+            opts="-v -h --name --pat-stdin --pat-env --azure-cli --mint --renew --scope --days --no-store --output --raw --dry-run --no-verify --json --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -761,6 +769,18 @@ _feedctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --scope)
+                    COMPREPLY=($(compgen -W "write read" -- "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -769,7 +789,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__logout)
-            opts="-v -h --name --json --verbose --help"
+            opts="-v -h --name --keep-pat --json --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::cargo::providers::Store;
 use crate::ops::AuthMode;
 use crate::ops::ci_env::Format;
+use crate::ops::mint::PatScope;
 
 use crate::exit;
 
@@ -45,6 +46,7 @@ pub enum Command {
     /// Examples:
     ///   feedctl connect https://dev.azure.com/contoso/web/_artifacts/feed/crates
     ///   feedctl connect --org contoso --project web --feed crates --dry-run
+    ///   feedctl connect --org contoso --project web --feed crates --mint --days 30
     ///   feedctl connect --server-url https://tfs.contoso.com/tfs \
     ///       --collection DefaultCollection --feed crates
     #[command(verbatim_doc_comment)]
@@ -65,13 +67,17 @@ pub enum Command {
     ///   $env:AZURE_DEVOPS_PAT | feedctl login --pat-stdin               # PowerShell
     ///   printf '%s\n' "$AZURE_DEVOPS_PAT" | feedctl login --pat-stdin  # sh
     ///   feedctl login --name company --pat-env AZURE_DEVOPS_PAT
+    ///   feedctl login --mint --days 30             # a PAT made from your `az login`
+    ///   feedctl login --renew
+    ///   feedctl login --mint --no-store --days 30 | gh secret set CARGO_TOKEN --app dependabot
     #[command(verbatim_doc_comment)]
     Login(LoginArgs),
 
-    /// Remove the stored token for a registry (`cargo logout`).
+    /// Remove the stored token (`cargo logout`) and revoke a PAT feedctl minted.
     ///
-    /// Example:
+    /// Examples:
     ///   feedctl logout --name company
+    ///   feedctl logout --keep-pat
     #[command(verbatim_doc_comment)]
     Logout(LogoutArgs),
 
@@ -287,6 +293,7 @@ pub struct ProvidersArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("minting").args(["mint", "renew"])))]
 pub struct LoginArgs {
     /// Registry to log in to, e.g. `--name company` (default: the only Azure Artifacts
     /// registry configured for this directory).
@@ -295,6 +302,48 @@ pub struct LoginArgs {
 
     #[command(flatten)]
     pub token: TokenArgs,
+
+    /// Create a PAT for the registry's organization only, from your Azure CLI login (`az
+    /// login` as a user; app identities cannot create PATs), check it and store it; replaces
+    /// a PAT feedctl minted before (revoked once the new one works). See docs/tokens.md.
+    #[arg(long, conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli"])]
+    pub mint: bool,
+
+    /// Replace the PAT feedctl minted for the registry with a new one of the same scope,
+    /// then revoke the old one; if any step fails, the old one stays stored and working.
+    #[arg(long, conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli", "mint"])]
+    pub renew: bool,
+
+    /// With `--mint`: `write` (Packaging > Read & write, default: also saves crates from
+    /// crates.io into the feed) or `read` (Packaging > Read: only crates already in the feed).
+    #[arg(long, value_enum, requires = "minting")]
+    pub scope: Option<PatScope>,
+
+    /// With `--mint` or `--renew`: days the PAT is valid, 1 to 365 (an organization may
+    /// allow fewer), e.g. `--days 30`.
+    #[arg(long, value_name = "N", default_value_t = 7, requires = "minting",
+          value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub days: u32,
+
+    /// With `--mint`: do not store the PAT for cargo; write it to `--output FILE` (created
+    /// with mode 0600) or to standard output when that is a pipe, as the whole `Basic …`
+    /// value that `CARGO_REGISTRIES_<NAME>_TOKEN` and Dependabot take.
+    #[arg(long, requires = "mint")]
+    pub no_store: bool,
+
+    /// With `--no-store`: the new file to write the PAT to, e.g. `--output cargo-token.txt`.
+    #[arg(long, value_name = "FILE", requires = "no_store")]
+    pub output: Option<PathBuf>,
+
+    /// With `--no-store`: write the bare PAT instead of `Basic …` (for tools that encode it
+    /// themselves).
+    #[arg(long, requires = "no_store")]
+    pub raw: bool,
+
+    /// With `--mint` or `--renew`: print the PAT request (name, scope, lifetime,
+    /// organization) and send nothing.
+    #[arg(long, requires = "minting")]
+    pub dry_run: bool,
 
     /// Store the token without first checking it against the feed.
     #[arg(long)]
@@ -311,6 +360,11 @@ pub struct LogoutArgs {
     /// registry configured for this directory).
     #[arg(long, value_name = "REGISTRY")]
     pub name: Option<String>,
+
+    /// Do not revoke the PAT feedctl minted for the registry: log out and forget it (it
+    /// stays valid until it expires).
+    #[arg(long)]
+    pub keep_pat: bool,
 
     /// Print a machine-readable JSON result to stdout (shape in the README).
     #[arg(long)]
@@ -591,6 +645,20 @@ pub struct ConnectArgs {
     #[command(flatten)]
     pub token: TokenArgs,
 
+    /// Create a PAT for the feed's organization only from your Azure CLI login (`az login`
+    /// as a user), check it and store it (as `feedctl login --mint` does).
+    #[arg(long, conflicts_with_all = ["pat_stdin", "pat_env", "azure_cli", "no_login"])]
+    pub mint: bool,
+
+    /// With `--mint`: `write` (default) or `read`, as in `feedctl login --help`.
+    #[arg(long, value_enum, requires = "mint")]
+    pub scope: Option<PatScope>,
+
+    /// With `--mint`: days the PAT is valid, 1 to 365, e.g. `--days 30`.
+    #[arg(long, value_name = "N", default_value_t = 7, requires = "mint",
+          value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub days: u32,
+
     /// How cargo gets a token: `pat` (default) stores a verified PAT with `cargo login`;
     /// `azure-cli` makes feedctl hand cargo a fresh Entra ID token from `az` on every build,
     /// storing nothing, e.g. `--auth azure-cli` after `az login`; `entra` does the same with
@@ -642,6 +710,19 @@ impl ValueEnum for Format {
             ),
         };
         Some(PossibleValue::new(name).help(help))
+    }
+}
+
+impl ValueEnum for PatScope {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[PatScope::Write, PatScope::Read]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            PatScope::Write => PossibleValue::new("write").help("Packaging > Read & write"),
+            PatScope::Read => PossibleValue::new("read").help("Packaging > Read"),
+        })
     }
 }
 

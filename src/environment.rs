@@ -30,6 +30,7 @@ pub struct Environment {
     cwd: PathBuf,
     stdin_is_terminal: bool,
     stderr_is_terminal: bool,
+    stdout_is_terminal: bool,
     /// Every variable, keyed as the OS compares names: as written on Unix, upper-cased on
     /// Windows, where `Path` and `PATH` are one variable. The value keeps the name as set.
     vars: BTreeMap<OsString, (OsString, OsString)>,
@@ -48,6 +49,7 @@ impl Environment {
             cwd,
             stdin_is_terminal: io::stdin().is_terminal(),
             stderr_is_terminal: io::stderr().is_terminal(),
+            stdout_is_terminal: io::stdout().is_terminal(),
             vars: std::env::vars_os()
                 .map(|(k, v)| (key(&k), (k, v)))
                 .collect(),
@@ -64,6 +66,7 @@ impl Environment {
             cwd: cwd.into(),
             stdin_is_terminal: false,
             stderr_is_terminal: false,
+            stdout_is_terminal: false,
             vars: BTreeMap::new(),
             home: None,
             exe: Err("no executable in a test environment".to_string()),
@@ -92,6 +95,13 @@ impl Environment {
     #[cfg(test)]
     pub fn with_home(mut self, home: impl Into<PathBuf>) -> Environment {
         self.home = Some(home.into());
+        self
+    }
+
+    /// The same surroundings with standard output on a terminal.
+    #[cfg(test)]
+    pub fn with_stdout_terminal(mut self) -> Environment {
+        self.stdout_is_terminal = true;
         self
     }
 
@@ -172,6 +182,22 @@ impl Environment {
     /// Whether a progress bar may be drawn: stderr is a terminal and we are not in CI.
     pub fn live_progress(&self) -> bool {
         self.stderr_is_terminal && self.var("CI").is_none_or(|v| v.is_empty() || v == "false")
+    }
+
+    /// Whether standard output is a terminal (where a secret must not be printed).
+    pub fn stdout_is_terminal(&self) -> bool {
+        self.stdout_is_terminal
+    }
+
+    /// This machine's name, for labels a person reads later (a PAT's display name):
+    /// `COMPUTERNAME` (Windows), `HOSTNAME`, else `/etc/hostname`.
+    pub fn machine_name(&self) -> Option<String> {
+        ["COMPUTERNAME", "HOSTNAME"]
+            .iter()
+            .find_map(|var| self.var(var))
+            .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+            .map(|name| name.trim().to_string())
+            .filter(|name| !name.is_empty())
     }
 
     /// `$CARGO_HOME` (relative values are taken from the working directory, as cargo does),

@@ -195,13 +195,17 @@ fn objects_at<'a>(value: &'a serde_json::Value, path: &[String]) -> Vec<&'a serd
 /// `json`, the report of `command`, has exactly the documented keys at every documented
 /// level; returns the levels it found (an empty array has none to check).
 #[track_caller]
-fn assert_documented_keys(command: &str, case: &str, json: &serde_json::Value) -> Vec<String> {
+pub fn assert_documented_keys(command: &str, case: &str, json: &serde_json::Value) -> Vec<String> {
     let rows = documented();
     let mine: Vec<_> = rows.iter().filter(|(path, _)| path[0] == command).collect();
     assert!(!mine.is_empty(), "no documented keys for `{command}`");
     let mut checked = Vec::new();
     for (path, expected) in mine {
-        let found = objects_at(json, &path[1..]);
+        // An object that does not apply is `null` (e.g. `minted` without `--mint`).
+        let found: Vec<_> = objects_at(json, &path[1..])
+            .into_iter()
+            .filter(|o| !o.is_null())
+            .collect();
         if !found.is_empty() {
             checked.push(path.join("."));
         }
@@ -304,9 +308,11 @@ fn every_json_report_has_exactly_the_documented_keys() {
     sandbox.configure(&[&url, "--force"]);
     let json = check("disconnect after --force", &["disconnect"], None);
     assert_eq!(json["restored"][0]["value"], "vendored", "{json}");
+    // `minted` needs the PAT API stand-in and az: tests/mint.rs checks those levels.
     let documented: std::collections::BTreeSet<String> = documented()
         .into_iter()
         .map(|(path, _)| path.join("."))
+        .filter(|level| !level.ends_with(".minted"))
         .collect();
     assert_eq!(
         *checked.borrow(),

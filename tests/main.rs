@@ -29,6 +29,7 @@ mod help;
 mod human_output;
 mod json_contract;
 mod leaks;
+mod mint;
 mod nothing_false;
 mod nothing_lost;
 mod properties;

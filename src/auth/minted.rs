@@ -176,6 +176,10 @@ impl Records {
         };
         let mut text = serde_json::to_string_pretty(&shape)?;
         text.push('\n');
+        if let Some(dir) = self.path.parent() {
+            fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create `{}`", dir.display()))?;
+        }
         let target = atomic_file::resolve(&self.path)?;
         let _lock = atomic_file::lock(&target)?;
         atomic_file::write(&target, text.as_bytes())

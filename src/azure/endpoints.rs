@@ -225,6 +225,17 @@ impl Endpoints {
         ))
     }
 
+    /// `vssps.dev.azure.com/{org}/_apis/tokens/pats`: the PAT lifecycle API (create, list,
+    /// get, revoke), Services only (Azure DevOps Server has no such API).
+    pub fn pats(&self) -> Option<Url> {
+        if self.server {
+            return None;
+        }
+        let organization = self.feeds.path_segments()?.next_back()?.to_string();
+        let root = services_root("vssps.dev.azure.com");
+        Some(join(&root, &[&organization, "_apis", "tokens", "pats"]))
+    }
+
     /// `{org}/_apis/packaging/globalpermissions` (never under a project).
     pub fn global_permissions(&self) -> Url {
         join(&self.feeds, &["_apis", "packaging", "globalpermissions"])
@@ -288,6 +299,10 @@ mod tests {
             "https://feeds.dev.azure.com/contoso/Web%20Team/_apis/packaging/Feeds/crates/packages"
         );
         assert_eq!(
+            e.pats().unwrap().as_str(),
+            "https://vssps.dev.azure.com/contoso/_apis/tokens/pats"
+        );
+        assert_eq!(
             services_root_in(None, "app.vssps.visualstudio.com").as_str(),
             "https://app.vssps.visualstudio.com/"
         );
@@ -334,6 +349,7 @@ mod tests {
                 e.connection_data().as_str(),
                 "https://tfs.contoso.com/tfs/DefaultCollection/_apis/connectionData"
             );
+            assert_eq!(e.pats(), None);
         }
     }
 

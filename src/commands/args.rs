@@ -10,7 +10,7 @@ use crate::cli::{
     ConnectArgs, EnvArgs, EnvAuth, FeedArgs, FeedCreateArgs, PlaceArgs, RestTokenArgs, TokenArgs,
 };
 use crate::ops::feed::{self, create};
-use crate::ops::{AuthMode, ci_env, connect};
+use crate::ops::{AuthMode, ci_env, connect, mint};
 
 /// The token flags as [`crate::auth::token::select_source`] takes them.
 pub fn source_flags(args: &TokenArgs) -> SourceFlags {
@@ -52,6 +52,10 @@ pub fn connect(args: &ConnectArgs) -> connect::Options<'_> {
         token: source_flags(&args.token),
         auth: args.auth,
         may_ask: !args.json,
+        mint: args.mint.then_some(mint::Ask {
+            scope: args.scope.unwrap_or(mint::PatScope::Write),
+            days: args.days,
+        }),
     }
 }
 
@@ -117,6 +121,7 @@ pub fn connect_to<'a>(feed: &'a Feed, token: &RestTokenArgs) -> connect::Options
             feed: Some(&feed.name),
             force_auth: feed.force_auth,
         },
+        mint: None,
         name: None,
         config: None,
         user: false,

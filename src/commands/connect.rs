@@ -9,6 +9,7 @@ use crate::cli::ConnectArgs;
 use crate::commands::args;
 use crate::environment::Environment;
 use crate::ops::connect::{self, Outcome};
+use crate::ops::mint::MintedReport;
 use crate::ops::providers::{self, RegistryProvider};
 use crate::ui;
 
@@ -44,6 +45,10 @@ struct Report {
     token_stored: bool,
     token_provider: Option<String>,
     token_file: Option<String>,
+    /// The PAT `--mint` created and stored, else `null`.
+    minted: Option<MintedReport>,
+    /// The PATs feedctl minted before for the registry, revoked by `--mint`.
+    revoked: Vec<String>,
     ready: bool,
 }
 
@@ -122,6 +127,8 @@ fn json_report(outcome: &Outcome) -> Report {
             .as_ref()
             .and_then(|s| s.file.as_ref())
             .map(|f| f.display().to_string()),
+        minted: step.minted.clone(),
+        revoked: step.revoked.clone(),
         ready: outcome.ready(),
     }
 }

@@ -1,12 +1,13 @@
 //! `feedctl logout`: `cargo logout --registry NAME`, run so that cargo's configured provider
-//! removes the token wherever it keeps it.
+//! removes the token wherever it keeps it; a PAT feedctl minted for the registry is revoked
+//! first (unless `--keep-pat`), see [`crate::ops::mint::retire::logout`].
 
 use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::LogoutArgs;
 use crate::environment::Environment;
-use crate::ops::login;
+use crate::ops::mint::retire;
 use crate::ui;
 
 /// `logout --json`; the shape is documented in `docs/json.md`.
@@ -16,15 +17,18 @@ struct Report {
     index_url: String,
     /// `false` when cargo had no token to remove.
     removed: bool,
+    /// The authorization ids of the minted PATs revoked.
+    revoked: Vec<String>,
 }
 
 pub fn run(args: &LogoutArgs, env: &Environment) -> Result<()> {
-    let (registry, removed) = login::logout_named(env, args.name.as_deref())?;
+    let done = retire::logout(env, args.name.as_deref(), args.keep_pat)?;
     if args.json {
         let report = Report {
-            registry: registry.name,
-            index_url: registry.index,
-            removed,
+            registry: done.registry.name,
+            index_url: done.registry.index,
+            removed: done.removed,
+            revoked: done.revoked,
         };
         ui::json(&report)?;
     }

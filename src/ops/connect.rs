@@ -20,6 +20,7 @@ use crate::cargo::providers::Store;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::ops::login::{self, Stored};
+use crate::ops::mint::{self, MintedReport};
 use crate::ops::project::{self, ConnectEdit};
 use crate::ops::providers::{self, HomeEdit, RegistryProvider};
 use crate::ops::{AuthMode, pick_feed, resolve_feed, transaction};
@@ -51,6 +52,8 @@ pub struct Options<'a> {
     pub auth: AuthMode,
     /// Without `--feed`, offer the feeds on a terminal (not with `--json`).
     pub may_ask: bool,
+    /// `--mint`: create the PAT to store instead of reading one.
+    pub mint: Option<mint::Ask>,
 }
 
 impl Options<'_> {
@@ -58,7 +61,9 @@ impl Options<'_> {
     /// (`azure-cli`, `entra`) nothing is stored, so a token flag there is a mistake, said as
     /// clap says its own conflicts.
     pub fn check_flags(&self) -> Result<(), Failure> {
-        let flag = if self.token.pat_stdin {
+        let flag = if self.mint.is_some() {
+            "--mint"
+        } else if self.token.pat_stdin {
             "--pat-stdin"
         } else if self.token.pat_env.is_some() {
             "--pat-env"
@@ -111,6 +116,10 @@ impl Plan {
 pub struct TokenStep {
     pub verified: bool,
     pub stored: Option<Stored>,
+    /// The PAT `--mint` created and stored.
+    pub minted: Option<MintedReport>,
+    /// The PATs feedctl minted before for the registry, revoked once `--mint` stored its own.
+    pub revoked: Vec<String>,
 }
 
 /// What `connect` did, or in a dry run would do.
@@ -170,12 +179,21 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
         };
         return connect(&picked, &env);
     }
-    connect(opts, &env).map_err(|e| match e.downcast::<Failure>() {
-        Ok(failure) if failure.code == Code::NotFound => {
-            pick_feed::did_you_mean(&env, &opts.parts, &opts.token, opts.auth, failure).into()
+    // Only a missing feed is answered anew; any other error keeps its whole chain (what a
+    // rollback restored, a minted PAT revoked again), which a downcast would drop.
+    connect(opts, &env).map_err(|e| {
+        let missing = e
+            .downcast_ref::<Failure>()
+            .is_some_and(|f| f.code == Code::NotFound);
+        if !missing {
+            return e;
         }
-        Ok(failure) => failure.into(),
-        Err(e) => e,
+        match e.downcast::<Failure>() {
+            Ok(failure) => {
+                pick_feed::did_you_mean(&env, &opts.parts, &opts.token, opts.auth, failure).into()
+            }
+            Err(e) => e,
+        }
     })
 }
 
@@ -183,7 +201,7 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
 /// prompt is read once and given to both (a second prompt, or an empty stdin, otherwise).
 fn shared_token(env: &Environment, opts: &Options<'_>) -> Result<(Environment, SourceFlags)> {
     let mut flags = opts.token.clone();
-    let logs_in = opts.auth == AuthMode::Pat && opts.login && !opts.dry_run;
+    let logs_in = opts.auth == AuthMode::Pat && opts.login && !opts.dry_run && opts.mint.is_none();
     if opts.parts.feed.is_some() && !logs_in {
         return Ok((env.clone(), flags));
     }
@@ -238,14 +256,14 @@ fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
         });
     }
     let token = token_before_writing(opts, env, &plan, &after)?;
-    let (project, home, step) = transaction::all_or_nothing(|transaction| {
+    let (project, home, mut step) = transaction::all_or_nothing(|transaction| {
         let project = transaction.commit(project_planned, project_edit)?;
         let home = home_planned
             .map(|planned| transaction.commit(planned, home_edit))
             .transpose()?;
         let mut step = TokenStep {
             verified: token.verified,
-            stored: None,
+            ..TokenStep::default()
         };
         if let Some(secret) = &token.secret {
             let registry = plan.registry();
@@ -253,9 +271,22 @@ fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
             let (list, explicit) = settings.providers_for(&registry);
             login::require_providers(explicit)?;
             step.stored = Some(login::store(transaction, env, &registry, secret, &list)?);
+            if let Some(minted) = &token.minted {
+                minted.record(transaction, env, &registry)?;
+                step.minted = Some(minted.report.clone());
+            }
         }
         Ok((project, home, step))
+    })
+    .map_err(|e| match &token.minted {
+        Some(minted) => minted.undo(env, e),
+        None => e,
     })?;
+    match (&token.secret, &token.minted) {
+        (_, Some(minted)) => step.revoked = minted.retire_previous(env, &plan.registry()),
+        (Some(secret), None) => login::note_minted_left(env, &plan.registry(), Some(secret)),
+        (None, None) => {}
+    }
     Ok(Outcome {
         plan,
         project,
@@ -267,11 +298,13 @@ fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
 }
 
 /// The token read and checked before anything is written.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Token {
     /// The token to store with `cargo login` (`--auth pat` with a token source).
     secret: Option<Secret>,
     verified: bool,
+    /// `--mint`: the PAT created for `secret`, revoked again if connect fails.
+    minted: Option<mint::ForConnect>,
 }
 
 /// `after` is cargo's view once the project config is written: it decides.
@@ -291,8 +324,8 @@ fn token_before_writing(
             }
             login::azure_cli_token(env, &after.http(), name, index, true)?;
             Ok(Token {
-                secret: None,
                 verified: true,
+                ..Token::default()
             })
         }
         AuthMode::Pat => {
@@ -303,13 +336,14 @@ fn token_before_writing(
                 ));
                 return Ok(Token::default());
             }
-            let Some(source) = token::select_source(&opts.token, env.interactive()) else {
+            let source = token::select_source(&opts.token, env.interactive());
+            if source.is_none() && opts.mint.is_none() {
                 ui::note(format!(
                     "no token given and no terminal to ask on; the config is written. To \
                      store a token, run:\n  {next}"
                 ));
                 return Ok(Token::default());
-            };
+            }
             // Cargo would store a token it never sends without a provider list: refuse
             // before reading the token, let alone writing anything.
             if plan.home.global.is_none() {
@@ -319,18 +353,45 @@ fn token_before_writing(
             login::require_readable_credentials(env)?;
             login::require_online(after)?;
             login::require_storing_provider(after, name)?;
+            let source = match &opts.mint {
+                // Azure DevOps Server has no PAT API: on a terminal, the PAT is pasted.
+                Some(ask) => match mint::paste_instead(env, &plan.feed, name)? {
+                    Some(prompt) => Some(prompt),
+                    None => {
+                        let minted = mint::for_connect(
+                            env,
+                            after,
+                            &plan.feed,
+                            name,
+                            index,
+                            ask,
+                            opts.verify,
+                        )?;
+                        return Ok(Token {
+                            secret: Some(minted.header.clone()),
+                            verified: opts.verify,
+                            minted: Some(minted),
+                        });
+                    }
+                },
+                None => source,
+            };
+            let Some(source) = source else {
+                return Ok(Token::default());
+            };
             let secret = token::read(&source, env)?;
             login::check(&after.http(), name, index, &secret, opts.verify)?;
             Ok(Token {
                 secret: Some(secret),
                 verified: opts.verify,
+                minted: None,
             })
         }
         AuthMode::Entra => {
             entra::verify_step(&after.http(), index, name, env, !opts.verify)?;
             Ok(Token {
-                secret: None,
                 verified: opts.verify,
+                ..Token::default()
             })
         }
     }

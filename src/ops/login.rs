@@ -9,6 +9,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::auth::azure_cli;
+use crate::auth::minted::{Destination, Records};
 use crate::auth::secret::Secret;
 use crate::auth::token::{self, Source, SourceFlags};
 use crate::azure::probe;
@@ -66,6 +67,7 @@ pub fn login(opts: &Options<'_>, env: &Environment) -> Result<LoggedIn> {
     let stored = transaction::all_or_nothing(|transaction| {
         store(transaction, env, &registry, &secret, &list)
     })?;
+    note_minted_left(env, &registry, Some(&secret));
     Ok(LoggedIn {
         registry,
         verified: opts.verify,
@@ -272,7 +274,12 @@ pub fn store(
 /// `feedctl logout`: the registry `name` picks (default: the only Azure one) and whether
 /// cargo had a token to remove. A token cargo still sends afterwards (an env var, a config
 /// file's `token`, which `cargo logout` leaves alone) is named, so nobody believes it gone.
-pub fn logout_named(env: &Environment, name: Option<&str>) -> Result<(Registry, bool)> {
+/// `revoked`: the stored token was a minted PAT that is revoked already.
+pub fn logout_named(
+    env: &Environment,
+    name: Option<&str>,
+    revoked: bool,
+) -> Result<(Registry, bool)> {
     let settings = Settings::load(env)?;
     let registry = settings.pick(name)?;
     let before = credentials::credentials(env, &settings, &registry)?;
@@ -281,7 +288,7 @@ pub fn logout_named(env: &Environment, name: Option<&str>) -> Result<(Registry, 
     // a variable that it leaves alone: only the credentials file's copy can go.
     let only_cargo_token = before.storing.as_deref() == Some(providers::TOKEN);
     let removed = cargo_removed(&said) && !(only_cargo_token && before.file_token.is_none());
-    report_logout(&registry.name, removed, &said);
+    report_logout(&registry.name, removed, &said, revoked);
     let still = credentials::credentials(env, &settings, &registry)?;
     if let Some(found) = still.effective() {
         ui::warn(format!(
@@ -303,8 +310,39 @@ pub fn logout(
 ) -> Result<bool> {
     let said = run_logout(transaction, env, registry)?;
     let removed = cargo_removed(&said);
-    report_logout(&registry.name, removed, &said);
+    report_logout(&registry.name, removed, &said, false);
+    note_minted_left(env, registry, None);
     Ok(removed)
+}
+
+/// Names each PAT feedctl minted for `registry` that cargo no longer holds (`now` is the
+/// token it holds, if any): a pasted token replaced it, or `disconnect --logout` removed it.
+/// Such a PAT stays valid; only `feedctl logout` (or the tokens page) revokes it.
+pub fn note_minted_left(env: &Environment, registry: &Registry, now: Option<&Secret>) {
+    let Ok(records) = env.cargo_home().and_then(|home| Records::load(&home)) else {
+        return;
+    };
+    for record in records.pats.iter().filter(|r| {
+        r.destination == Destination::Cargo
+            && r.registry == registry.name
+            && r.index == registry.index
+            && !now.is_some_and(|header| r.is(header))
+    }) {
+        ui::note(format!(
+            "the PAT feedctl minted for `{}` (\"{}\", `{}`) is no longer stored for cargo but \
+             stays valid until {}: `feedctl logout --name {}` revokes it, or revoke it at \
+             https://dev.azure.com/{}/_usersSettings/tokens",
+            registry.name,
+            record.display_name,
+            record.authorization_id,
+            record
+                .valid_to
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            registry.name,
+            record.organization
+        ));
+    }
 }
 
 /// `cargo logout --registry NAME` with cargo's credentials files guarded, and cargo's status
@@ -327,7 +365,7 @@ fn cargo_removed(said: &str) -> bool {
     !said.contains("not currently logged in")
 }
 
-fn report_logout(name: &str, removed: bool, said: &str) {
+fn report_logout(name: &str, removed: bool, said: &str, revoked: bool) {
     if !removed && cargo_removed(said) {
         ui::status(
             "Unchanged",
@@ -346,6 +384,9 @@ fn report_logout(name: &str, removed: bool, said: &str) {
         return;
     }
     ui::status("Logged out", format!("of `{name}` (cargo: {said})"));
+    if revoked {
+        return;
+    }
     ui::note(
         "this does not revoke the token: revoke a PAT in Azure DevOps (User settings > \
          Personal access tokens)",

@@ -1,6 +1,7 @@
 //! The use cases behind the commands, below the command line and above the file, cargo and
 //! HTTP plumbing: connect and disconnect a project, log in, emit CI variables, set credential
-//! providers, show the status, list the PATs feedctl minted, create and inspect feeds, edit the project config, and write several files all-or-nothing.
+//! providers, mint, list and revoke PATs, show the status, create and inspect feeds, edit the
+//! project config, and write several files all-or-nothing.
 //!
 //! Nothing here knows clap: each use case takes a plain options struct that its command
 //! fills from the parsed flags, and returns an outcome that the command renders. Commands
@@ -11,6 +12,7 @@ pub mod connect;
 pub mod disconnect;
 pub mod feed;
 pub mod login;
+pub mod mint;
 pub mod pat_list;
 pub mod pick_feed;
 pub mod project;

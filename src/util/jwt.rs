@@ -13,6 +13,10 @@ pub struct Claims {
     pub oid: Option<String>,
     pub tid: Option<String>,
     pub upn: Option<String>,
+    /// `app` for a service principal's or managed identity's token (v2 and recent v1).
+    pub idtyp: Option<String>,
+    /// Delegated scopes: only a user's (delegated) token has them.
+    pub scp: Option<String>,
     pub exp: Option<i64>,
     pub iss: Option<String>,
     pub sub: Option<String>,
@@ -54,6 +58,12 @@ impl Claims {
         self.appid.as_deref().or(self.azp.as_deref())
     }
 
+    /// Whether the token is an app's (a service principal or managed identity), not a
+    /// user's: `idtyp: app`, or neither the delegated scopes nor the name a user's token has.
+    pub fn is_app(&self) -> bool {
+        self.idtyp.as_deref() == Some("app") || (self.scp.is_none() && self.upn.is_none())
+    }
+
     /// "app `…` (object `…`) in tenant `…`", or a user's name, for messages.
     pub fn identity(&self) -> String {
         let mut who = match (&self.upn, self.client_id()) {
@@ -93,7 +103,12 @@ mod tests {
             claims.identity(),
             "app `app-1` (object `obj-1`) in tenant `ten-1`"
         );
+        assert!(claims.is_app());
         assert_eq!(Claims::of_bearer(&format!("Bearer {token}")), Some(claims));
+        let user = Claims::of(&jwt(r#"{"upn":"a@c.com","scp":"user_impersonation"}"#)).unwrap();
+        assert!(!user.is_app());
+        let app = Claims::of(&jwt(r#"{"scp":"x","idtyp":"app"}"#)).unwrap();
+        assert!(app.is_app());
         assert_eq!(Claims::of("opaque-token"), None);
         assert_eq!(Claims::of("a.%%%.c"), None);
     }

@@ -22,6 +22,17 @@
 //! | `GET/PATCH …/_apis/packaging/feeds/{feed}/cargo/packages/{name}/upstreaming` (`api-version=7.2-preview.1`, Services only) | Cargo REST (`cargoApi-AzureArtifacts.json`) Get/Update Upstreaming | `vso.packaging`, Reader / (guess) `vso.packaging_manage`, Owner |
 //! | `GET {org}/_apis/packaging/globalpermissions` | Service Settings_Get Global Permissions (also in `feed-onprem.json`) | `vso.packaging` |
 //! | `…/_packaging/{feed}/Cargo/index/…`, `…/Cargo/api/v1/crates/…` | the sparse index | Reader |
+//! | `POST/GET/DELETE {org}/_apis/tokens/pats` (`api-version=7.1-preview.1`, Services only) | `specification/tokens/7.1/tokens.json` Pats_Create, Pats_Get (and the list of `httpExamples/Pats/ListPats.json`, paged by `continuationToken`), Pats_Revoke | a user's Entra ID token (`Bearer`) |
+//!
+//! The PAT API ([`PatPolicy`]): the spec's answers are `PatTokenResult` (`{"patToken",
+//! "patTokenError"}`, HTTP 200 even when refused, as `CreatePat.json` shows the shape) and an
+//! empty 204 for a revoke (`RevokePat.json`). Only a user's Bearer token is served; a `Basic`
+//! PAT or an unknown token gets 401, as Azure answers callers that are not Entra users. An app
+//! token (`idtyp: app`) gets `patTokenError: invalidUserType` — inferred: Microsoft documents
+//! only that service principals and managed identities cannot create PATs, not the answer. A
+//! minted PAT is `mintedpat<N>SECRET<hash>` (recognisable in leak checks), becomes a [`User`]
+//! with its owner's id (so the owner's feed roles apply) and the scope asked for, and stops
+//! working once revoked.
 //!
 //! Refusals, in Azure's shapes: no or unknown token → 401 with Azure's challenges (plain
 //! body), or for an unknown token without `X-TFS-FedAuthRedirect: Suppress` 203 and the
@@ -207,6 +218,34 @@ pub struct DevOpsSpec {
     pub feeds: Vec<StandFeed>,
     pub kind: Kind,
     pub scope_refusal: ScopeRefusal,
+    pub pat_policy: PatPolicy,
+}
+
+/// The organization's PAT policies, and failures a test injects into the PAT API.
+#[derive(Clone, Debug, Default)]
+pub struct PatPolicy {
+    /// "Enforce maximum personal access token lifespan", in days.
+    pub max_days: Option<i64>,
+    /// Every create is refused with this `patTokenError`.
+    pub refuse_create: Option<String>,
+    /// Every revoke fails (500).
+    pub fail_revoke: bool,
+    /// New PATs are created but the feed does not take them (the verify step fails).
+    pub feed_rejects_minted: bool,
+}
+
+/// A PAT the stand-in minted.
+#[derive(Clone, Debug)]
+pub struct StandPat {
+    pub authorization_id: String,
+    pub display_name: String,
+    pub scope: String,
+    pub valid_from: String,
+    pub valid_to: String,
+    pub token: String,
+    /// The user id it belongs to.
+    pub owner: String,
+    pub revoked: bool,
 }
 
 impl DevOpsSpec {
@@ -219,7 +258,13 @@ impl DevOpsSpec {
             feeds: Vec::new(),
             kind: Kind::Services,
             scope_refusal: ScopeRefusal::Unauthorized,
+            pat_policy: PatPolicy::default(),
         }
+    }
+
+    pub fn pat_policy(mut self, policy: PatPolicy) -> DevOpsSpec {
+        self.pat_policy = policy;
+        self
     }
 
     pub fn user(mut self, user: User) -> DevOpsSpec {
@@ -253,6 +298,17 @@ impl User {
             scope,
             member: true,
             feed_creator: false,
+        }
+    }
+
+    /// A member signed in with Entra ID: `header` is the whole `Bearer …` value (e.g. the fake
+    /// az's [`bearer_of`](super::fake_az::bearer_of)); such a token carries the user's own
+    /// rights.
+    pub fn entra(name: &str, header: &str) -> User {
+        User {
+            header: header.to_owned(),
+            scope: Scope::Manage,
+            ..User::new(name, "unused", Scope::Manage)
         }
     }
 
@@ -291,6 +347,7 @@ struct World {
     spec: DevOpsSpec,
     base: String,
     log: Vec<Seen>,
+    pats: Vec<StandPat>,
 }
 
 impl DevOps {
@@ -303,6 +360,7 @@ impl DevOps {
             spec,
             base: base.clone(),
             log: Vec::new(),
+            pats: Vec::new(),
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -346,6 +404,29 @@ impl DevOps {
     pub fn feed_names(&self) -> Vec<String> {
         let world = self.state.lock().unwrap();
         world.spec.feeds.iter().map(|f| f.name.clone()).collect()
+    }
+
+    /// Every PAT minted so far (revoked ones too), oldest first.
+    pub fn pats(&self) -> Vec<StandPat> {
+        self.state.lock().unwrap().pats.clone()
+    }
+
+    /// Revokes a PAT as its owner would on the Personal access tokens page.
+    pub fn revoke_by_hand(&self, authorization_id: &str) {
+        let mut world = self.state.lock().unwrap();
+        let pat = world
+            .pats
+            .iter_mut()
+            .find(|p| p.authorization_id == authorization_id)
+            .expect("a PAT the stand-in minted");
+        pat.revoked = true;
+        let header = basic(&pat.token);
+        world.spec.users.retain(|u| u.header != header);
+    }
+
+    /// Changes the PAT policy (and injected failures) from now on.
+    pub fn set_pat_policy(&self, change: impl FnOnce(&mut PatPolicy)) {
+        change(&mut self.state.lock().unwrap().spec.pat_policy);
     }
 
     /// Every request so far, oldest first.
@@ -455,6 +536,13 @@ impl World {
             _ => return Reply::not_found(),
         };
         let route: Vec<&str> = rest[apis + 1..].iter().map(String::as_str).collect();
+        if project.is_none()
+            && route.len() == 2
+            && route[0].eq_ignore_ascii_case("tokens")
+            && route[1].eq_ignore_ascii_case("pats")
+        {
+            return self.pats(method, query, authorization, &caller, body);
+        }
         let user = match caller {
             // Without `X-TFS-FedAuthRedirect: Suppress`, a token Azure does not take is
             // answered with 203 and the sign-in page.
@@ -569,6 +657,178 @@ impl World {
             (_, ["feeds", _, ..]) => self.feed_route(method, &user, project, &lower, &route, body),
             _ => Reply::not_found(),
         }
+    }
+
+    /// The PAT lifecycle API (see the module docs).
+    fn pats(
+        &mut self,
+        method: &str,
+        query: &str,
+        authorization: Option<&str>,
+        caller: &Caller,
+        body: &str,
+    ) -> Reply {
+        if self.spec.kind != Kind::Services {
+            return Reply::not_found();
+        }
+        let param = |name: &str| {
+            query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=').map(decode_segment))
+        };
+        if param("api-version").as_deref() != Some("7.1-preview.1") {
+            return bad_request("The api-version of the tokens API is 7.1-preview.1.");
+        }
+        let unauthorized = || Reply::new(401, "text/plain; charset=utf-8", "Unauthorized");
+        let bearer = authorization.and_then(|a| a.strip_prefix("Bearer "));
+        let (Some(bearer), Caller::User(user)) = (bearer, caller) else {
+            return unauthorized();
+        };
+        let refused =
+            |error: &str| Reply::json(200, json!({"patToken": null, "patTokenError": error}));
+        if claims(bearer)["idtyp"] == "app" {
+            return refused("invalidUserType");
+        }
+        let pat_json = |p: &StandPat, with_token: bool| {
+            json!({
+                "displayName": p.display_name, "validTo": p.valid_to, "scope": p.scope,
+                "targetAccounts": ["38aaa865-2c70-4bf7-a308-0c6539c38c1a"],
+                "validFrom": p.valid_from, "authorizationId": p.authorization_id,
+                "token": if with_token { Value::from(p.token.clone()) } else { Value::Null },
+            })
+        };
+        let id = param("authorizationId");
+        let mine = |p: &&StandPat| p.owner == user.id && !p.revoked;
+        match (method, id) {
+            ("POST", None) => self.mint(user, body).map_or_else(
+                |error| refused(&error),
+                |p| {
+                    Reply::json(
+                        200,
+                        json!({"patToken": pat_json(&p, true), "patTokenError": "none"}),
+                    )
+                },
+            ),
+            ("GET", Some(id)) => match self
+                .pats
+                .iter()
+                .filter(mine)
+                .find(|p| p.authorization_id == id)
+            {
+                Some(p) => Reply::json(
+                    200,
+                    json!({"patToken": pat_json(p, false), "patTokenError": "none"}),
+                ),
+                None => refused("authorizationNotFound"),
+            },
+            ("GET", None) => {
+                // Pages of two, so that a client must follow `continuationToken`.
+                let start: usize = param("continuationToken")
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(0);
+                let all: Vec<Value> = self
+                    .pats
+                    .iter()
+                    .filter(mine)
+                    .map(|p| pat_json(p, false))
+                    .collect();
+                let page: Vec<Value> = all.iter().skip(start).take(2).cloned().collect();
+                let next = if start + 2 < all.len() {
+                    (start + 2).to_string()
+                } else {
+                    String::new()
+                };
+                Reply::json(200, json!({"continuationToken": next, "patTokens": page}))
+            }
+            ("DELETE", Some(id)) => {
+                if self.spec.pat_policy.fail_revoke {
+                    return Reply::azure_error(
+                        500,
+                        "TF246017: Azure DevOps could not connect to the database.".to_owned(),
+                        "DatabaseConnectionException",
+                    );
+                }
+                let Some(p) = self
+                    .pats
+                    .iter_mut()
+                    .find(|p| p.owner == user.id && p.authorization_id == id && !p.revoked)
+                else {
+                    return Reply::azure_error(
+                        404,
+                        format!(
+                            "The personal access token with authorization id {id} was not found."
+                        ),
+                        "SessionTokenNotFoundException",
+                    );
+                };
+                p.revoked = true;
+                let header = basic(&p.token);
+                self.spec.users.retain(|u| u.header != header);
+                Reply::new(204, "text/plain; charset=utf-8", "")
+            }
+            _ => Reply::not_found(),
+        }
+    }
+
+    /// Pats_Create with the organization's policies; the `patTokenError` when refused.
+    fn mint(&mut self, owner: &User, body: &str) -> Result<StandPat, String> {
+        let policy = self.spec.pat_policy.clone();
+        if let Some(error) = policy.refuse_create {
+            return Err(error);
+        }
+        let asked: Value =
+            serde_json::from_str(body).map_err(|_| "invalidDisplayName".to_owned())?;
+        // Global PATs are blocked since 2026-03-15 and stopped working on 2026-12-01.
+        if asked["allOrgs"] != false {
+            return Err("globalPatPolicyViolation".to_owned());
+        }
+        let display_name = asked["displayName"]
+            .as_str()
+            .filter(|d| !d.is_empty())
+            .ok_or("displayNameRequired")?;
+        let scope = asked["scope"].as_str().unwrap_or_default();
+        let granted = match scope {
+            "vso.packaging" => Scope::Read,
+            "vso.packaging_write" => Scope::Write,
+            "vso.packaging_manage" => Scope::Manage,
+            _ => return Err("invalidScope".to_owned()),
+        };
+        let rfc = time::format_description::well_known::Rfc3339;
+        let valid_to = asked["validTo"]
+            .as_str()
+            .and_then(|t| time::OffsetDateTime::parse(t, &rfc).ok())
+            .ok_or("invalidValidTo")?;
+        let now = time::OffsetDateTime::now_utc();
+        if valid_to <= now {
+            return Err("invalidValidTo".to_owned());
+        }
+        if let Some(days) = policy.max_days
+            && valid_to > now + time::Duration::days(days) + time::Duration::hours(1)
+        {
+            return Err("patLifespanPolicyViolation".to_owned());
+        }
+        let n = self.pats.len() + 1;
+        let hash = fxhash(&format!("{}/{n}", self.base));
+        let pat = StandPat {
+            authorization_id: format!("5eed{n:04x}-0000-4000-8000-{hash:012x}"),
+            display_name: display_name.to_owned(),
+            scope: scope.to_owned(),
+            valid_from: now.format(&rfc).unwrap(),
+            valid_to: valid_to.format(&rfc).unwrap(),
+            token: format!("mintedpat{n:02}SECRET{hash:012x}"),
+            owner: owner.id.clone(),
+            revoked: false,
+        };
+        if !policy.feed_rejects_minted {
+            self.spec.users.push(User {
+                name: format!("{}-pat{n}", owner.name),
+                header: basic(&pat.token),
+                scope: granted,
+                ..owner.clone()
+            });
+        }
+        self.pats.push(pat.clone());
+        Ok(pat)
     }
 
     /// Answers `f()` if the user's token has `scope`, else refuses as Azure does.
@@ -967,6 +1227,20 @@ fn upstream_with_id(mut u: Value, feed: &str) -> Value {
         u["displayLocation"] = u["location"].clone();
     }
     u
+}
+
+/// A JWT's claims, unverified (`Null` when it is not one).
+fn claims(jwt: &str) -> Value {
+    use base64::Engine as _;
+    jwt.split('.')
+        .nth(1)
+        .and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p.trim_end_matches('='))
+                .ok()
+        })
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(Value::Null)
 }
 
 /// A small stable hash for made-up GUIDs.

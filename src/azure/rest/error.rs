@@ -83,6 +83,12 @@ pub enum Action {
         name: String,
     },
     WhoAmI,
+    /// The PAT lifecycle API: create a PAT for one organization.
+    CreatePat,
+    /// The PAT lifecycle API: revoke the PAT with this authorization id.
+    RevokePat {
+        authorization_id: String,
+    },
 }
 
 impl Action {
@@ -132,6 +138,10 @@ impl Action {
                 format!("set the upstream setting of `{name}` in feed `{feed}`")
             }
             Action::WhoAmI => "say whose token this is (`connectionData`)".to_string(),
+            Action::CreatePat => "create a personal access token".to_string(),
+            Action::RevokePat { authorization_id } => {
+                format!("revoke the personal access token `{authorization_id}`")
+            }
         }
     }
 

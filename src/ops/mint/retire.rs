@@ -1,0 +1,210 @@
+//! Revoking the PATs feedctl minted: the ones a renewal replaced, and the stored one at
+//! `logout`. Only PATs with a record are ever revoked (a record is written only for a PAT
+//! feedctl minted), always by their authorization id.
+//!
+//! A renewal revokes the old PATs only after the new one is stored and recorded; an old one
+//! that cannot be revoked then keeps its record (it is still valid until its date), and the
+//! next `login --renew`, `login --mint` or `logout` for the registry tries again. `logout`
+//! revokes before it removes anything, so a failing revoke of the stored PAT loses nothing;
+//! `--keep-pat` logs out without revoking.
+
+use anyhow::Result;
+use time::format_description::well_known::Rfc3339;
+
+use super::session::{self, Session};
+use crate::auth::minted::{Destination, Record, Records};
+use crate::auth::secret::{Secret, verbatim};
+use crate::azure::feed::Feed;
+use crate::cargo::config::effective::{Registry, Settings};
+use crate::cargo::{credentials, providers};
+use crate::environment::Environment;
+use crate::exit::Code;
+use crate::ops::login;
+use crate::ui;
+
+/// The PATs minted for cargo's registry `registry` (same name and index), oldest first.
+pub fn replaced(records: &Records, registry: &Registry) -> Vec<Record> {
+    let mut mine: Vec<Record> = records
+        .pats
+        .iter()
+        .filter(|r| r.destination == Destination::Cargo)
+        .filter(|r| r.registry == registry.name && r.index == registry.index)
+        .cloned()
+        .collect();
+    mine.sort_by_key(|r| r.valid_from);
+    mine
+}
+
+/// Revokes the PATs a new one replaced and forgets them; one that cannot be revoked is kept
+/// (with a warning) for the next run to retry. Returns the ids revoked.
+pub fn after_renewal(session: &Session, records: &mut Records, old: &[Record]) -> Vec<String> {
+    let mut revoked = Vec::new();
+    for record in old {
+        match revoke(session, record) {
+            Ok(()) => {
+                records.remove(&record.authorization_id);
+                revoked.push(record.authorization_id.clone());
+            }
+            Err(why) => ui::warn(format!(
+                "{why}. That PAT, which the new one replaces, stays valid until {}; feedctl \
+                 keeps its record and tries again on the next `feedctl login --renew` or \
+                 `feedctl logout`, or revoke it at {}",
+                until(record),
+                session::tokens_page(&record.organization)
+            )),
+        }
+    }
+    if !revoked.is_empty()
+        && let Err(e) = records.save()
+    {
+        ui::warn(format!(
+            "the replaced PATs are revoked, but their records stay in `{}`: {e:#}",
+            records.file().display()
+        ));
+    }
+    revoked
+}
+
+/// Revokes one PAT; one Azure no longer knows (revoked by hand, expired) counts as revoked.
+fn revoke(session: &Session, record: &Record) -> Result<(), String> {
+    match session.revoke(&record.authorization_id) {
+        Ok(()) => {
+            ui::status(
+                "Revoked",
+                format!(
+                    "PAT \"{}\" (`{}`)",
+                    record.display_name, record.authorization_id
+                ),
+            );
+            Ok(())
+        }
+        Err(e) if e.code() == Code::NotFound => Ok(()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// "<date> (N days from now)".
+fn until(record: &Record) -> String {
+    let days = record.days_left(time::OffsetDateTime::now_utc());
+    format!(
+        "{} ({days} days from now)",
+        record.valid_to.format(&Rfc3339).unwrap_or_default()
+    )
+}
+
+/// What `logout` did.
+#[derive(Debug)]
+pub struct LoggedOut {
+    pub registry: Registry,
+    /// Whether cargo had a token to remove.
+    pub removed: bool,
+    pub revoked: Vec<String>,
+}
+
+/// `feedctl logout [--keep-pat]`: revokes the PATs feedctl minted for the registry (the
+/// stored one, and any an earlier renewal could not revoke), forgets their records, then runs
+/// `cargo logout`. A stored token without a record is never revoked.
+pub fn logout(env: &Environment, name: Option<&str>, keep_pat: bool) -> Result<LoggedOut> {
+    let settings = Settings::load(env)?;
+    let registry = settings.pick(name)?;
+    let mut records = Records::load(&env.cargo_home()?)?;
+    let mut mine = replaced(&records, &registry);
+    // The PAT cargo holds now, when it is one feedctl minted. An OS store cannot be read by
+    // other programs: then the newest record says what feedctl put there.
+    let stored = match stored_header(env, &settings, &registry)? {
+        Some(header) => mine.iter().find(|r| r.is(&header)),
+        None => records.stored_for(&registry.name, &registry.index),
+    }
+    .map(|r| r.authorization_id.clone());
+    if !mine.is_empty() && stored.is_none() {
+        ui::note(format!(
+            "the token stored for `{}` is not a PAT feedctl minted, so it is not revoked",
+            registry.name
+        ));
+    }
+    // The stored PAT first: if it cannot be revoked, nothing changes.
+    mine.sort_by_key(|r| Some(&r.authorization_id) != stored.as_ref());
+    let mut revoked = Vec::new();
+    if keep_pat {
+        for record in &mine {
+            records.remove(&record.authorization_id);
+            ui::note(format!(
+                "not revoking PAT \"{}\" (`--keep-pat`): it stays valid until {}; revoke it at {}",
+                record.display_name,
+                until(record),
+                session::tokens_page(&record.organization)
+            ));
+        }
+    } else if !mine.is_empty() {
+        let feed = Feed::parse_url(&registry.index)?;
+        // Only the stored PAT may stop the logout; older ones are retried next time.
+        let session = match Session::open(env, &settings.http(), &feed, &registry.index) {
+            Ok(session) => Some(session),
+            Err(e) if stored.is_some() => return Err(keep_pat_hint(e, &registry)),
+            Err(e) => {
+                ui::warn(format!(
+                    "{e:#}. The {} older PAT(s) feedctl minted for `{}` stay valid until their \
+                     dates; feedctl keeps their records and tries again next time",
+                    mine.len(),
+                    registry.name
+                ));
+                None
+            }
+        };
+        for (session, record) in mine.iter().filter_map(|r| Some((session.as_ref()?, r))) {
+            match revoke(session, record) {
+                Ok(()) => {
+                    records.remove(&record.authorization_id);
+                    revoked.push(record.authorization_id.clone());
+                }
+                Err(why) if Some(&record.authorization_id) == stored.as_ref() => {
+                    return Err(keep_pat_hint(anyhow::anyhow!(why), &registry));
+                }
+                // One a renewal replaced earlier: nothing holds it, and it is retried later.
+                Err(why) => ui::warn(format!(
+                    "{why}. That older PAT stays valid until {}; feedctl keeps its record and \
+                     tries again next time",
+                    until(record)
+                )),
+            }
+        }
+    }
+    if !mine.is_empty() {
+        records.save()?;
+    }
+    let stored_revoked = stored.is_some_and(|id| revoked.contains(&id));
+    let (registry, removed) = login::logout_named(env, name, stored_revoked)?;
+    Ok(LoggedOut {
+        registry,
+        removed,
+        revoked,
+    })
+}
+
+/// The `Authorization` value cargo's credentials file holds for `registry` (`Some("")` when
+/// it holds none), or `None` when tokens go to an OS store feedctl cannot read.
+fn stored_header(
+    env: &Environment,
+    settings: &Settings,
+    registry: &Registry,
+) -> Result<Option<Secret>> {
+    let creds = credentials::credentials(env, settings, registry)?;
+    if creds.storing.as_deref() != Some(providers::TOKEN) {
+        return Ok(None);
+    }
+    Ok(Some(
+        creds
+            .file_token
+            .map_or_else(|| verbatim(""), |found| found.secret),
+    ))
+}
+
+fn keep_pat_hint(err: anyhow::Error, registry: &Registry) -> anyhow::Error {
+    err.context(format!(
+        "feedctl did not log out of `{name}`, because the PAT it minted for it could not be \
+         revoked; nothing changed (the token is still stored). Run `feedctl logout` again once \
+         the cause is fixed, or `feedctl logout --name {name} --keep-pat` to log out without \
+         revoking (the PAT then stays valid until it expires). The cause",
+        name = registry.name
+    ))
+}
