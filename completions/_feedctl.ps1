@@ -154,6 +154,7 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke PATs feedctl minted (never one it did not mint, nor the one cargo uses now).')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -165,12 +166,25 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'feedctl;pat;revoke' {
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say which PATs would be revoked, and revoke nothing (no network either)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (shape in docs/json.md): `{"dry_run", "revoked": [ids]}`')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print what feedctl reads, runs and requests (never a token), to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'feedctl;pat;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke PATs feedctl minted (never one it did not mint, nor the one cargo uses now).')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'feedctl;pat;help;list' {
+            break
+        }
+        'feedctl;pat;help;revoke' {
             break
         }
         'feedctl;pat;help;help' {
@@ -334,9 +348,13 @@ Register-ArgumentCompleter -Native -CommandName 'feedctl' -ScriptBlock {
         }
         'feedctl;help;pat' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke PATs feedctl minted (never one it did not mint, nor the one cargo uses now).')
             break
         }
         'feedctl;help;pat;list' {
+            break
+        }
+        'feedctl;help;pat;revoke' {
             break
         }
         'feedctl;help;feed' {

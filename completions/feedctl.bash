@@ -130,17 +130,26 @@ _feedctl() {
             feedctl__subcmd__help__subcmd__pat,list)
                 cmd="feedctl__subcmd__help__subcmd__pat__subcmd__list"
                 ;;
+            feedctl__subcmd__help__subcmd__pat,revoke)
+                cmd="feedctl__subcmd__help__subcmd__pat__subcmd__revoke"
+                ;;
             feedctl__subcmd__pat,help)
                 cmd="feedctl__subcmd__pat__subcmd__help"
                 ;;
             feedctl__subcmd__pat,list)
                 cmd="feedctl__subcmd__pat__subcmd__list"
                 ;;
+            feedctl__subcmd__pat,revoke)
+                cmd="feedctl__subcmd__pat__subcmd__revoke"
+                ;;
             feedctl__subcmd__pat__subcmd__help,help)
                 cmd="feedctl__subcmd__pat__subcmd__help__subcmd__help"
                 ;;
             feedctl__subcmd__pat__subcmd__help,list)
                 cmd="feedctl__subcmd__pat__subcmd__help__subcmd__list"
+                ;;
+            feedctl__subcmd__pat__subcmd__help,revoke)
+                cmd="feedctl__subcmd__pat__subcmd__help__subcmd__revoke"
                 ;;
             *)
                 ;;
@@ -685,7 +694,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__help__subcmd__pat)
-            opts="list"
+            opts="list revoke"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -699,6 +708,20 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__help__subcmd__pat__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__help__subcmd__pat__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -807,7 +830,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__pat)
-            opts="-v -h --verbose --help list help"
+            opts="-v -h --verbose --help list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -821,7 +844,7 @@ _feedctl() {
             return 0
             ;;
         feedctl__subcmd__pat__subcmd__help)
-            opts="list help"
+            opts="list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -862,8 +885,36 @@ _feedctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        feedctl__subcmd__pat__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         feedctl__subcmd__pat__subcmd__list)
             opts="-v -h --json --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        feedctl__subcmd__pat__subcmd__revoke)
+            opts="-v -h --dry-run --json --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -143,6 +143,7 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand list 'List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).'
+            cand revoke 'Revoke PATs feedctl minted (never one it did not mint, nor the one cargo uses now).'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'feedctl;pat;list'= {
@@ -152,11 +153,22 @@ set edit:completion:arg-completer[feedctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'feedctl;pat;revoke'= {
+            cand --dry-run 'Say which PATs would be revoked, and revoke nothing (no network either)'
+            cand --json 'Print JSON (shape in docs/json.md): `{"dry_run", "revoked": [ids]}`'
+            cand -v 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand --verbose 'Print what feedctl reads, runs and requests (never a token), to stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'feedctl;pat;help'= {
             cand list 'List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).'
+            cand revoke 'Revoke PATs feedctl minted (never one it did not mint, nor the one cargo uses now).'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'feedctl;pat;help;list'= {
+        }
+        &'feedctl;pat;help;revoke'= {
         }
         &'feedctl;pat;help;help'= {
         }
@@ -298,8 +310,11 @@ set edit:completion:arg-completer[feedctl] = {|@words|
         }
         &'feedctl;help;pat'= {
             cand list 'List the PATs feedctl minted, from the records in `$CARGO_HOME` (never a secret).'
+            cand revoke 'Revoke PATs feedctl minted (never one it did not mint, nor the one cargo uses now).'
         }
         &'feedctl;help;pat;list'= {
+        }
+        &'feedctl;help;pat;revoke'= {
         }
         &'feedctl;help;feed'= {
             cand create 'Create a feed with the crates.io upstream (or make sure an existing one has it).'

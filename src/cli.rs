@@ -845,6 +845,33 @@ pub enum PatCommand {
     ///   feedctl pat list --json
     #[command(verbatim_doc_comment)]
     List(PatListArgs),
+
+    /// Revoke PATs feedctl minted (never one it did not mint, nor the one cargo uses now).
+    ///
+    /// Names them by authorization id as `feedctl pat list` shows it, or a unique start of it
+    /// (4 characters or more), and forgets their records. Needs `az` logged in as the user who
+    /// minted them.
+    ///
+    /// Examples:
+    ///   feedctl pat revoke 3d3aca0c
+    ///   feedctl pat revoke 3d3aca0c-9ad3-4b07-8334-08ec8b1ddc32 4ab5764f --json
+    #[command(verbatim_doc_comment)]
+    Revoke(PatRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PatRevokeArgs {
+    /// The PATs' authorization ids (or unique starts of them), as `feedctl pat list` shows.
+    #[arg(value_name = "ID", required = true)]
+    pub ids: Vec<String>,
+
+    /// Say which PATs would be revoked, and revoke nothing (no network either).
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print JSON (shape in docs/json.md): `{"dry_run", "revoked": [ids]}`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -539,23 +539,111 @@ fn logout_keep_pat_forgets_without_revoking_and_a_pasted_pat_is_never_revoked() 
 }
 
 #[test]
-fn disconnect_logout_names_the_minted_pat_it_leaves_valid() {
+fn disconnect_logout_revokes_the_minted_pat_last_and_a_failing_revoke_puts_every_file_back() {
     let w = world(PatPolicy::default());
     w.connected();
     w.feedctl().args(["login", "--mint"]).assert().success();
+    let pat = w.devops.pats()[0].clone();
+    w.devops.set_pat_policy(|p| p.fail_revoke = true);
+    let before = w.files();
     let out = w.run(&["disconnect", "--logout"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let pat = &w.devops.pats()[0];
-    assert!(!pat.revoked);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_says(
-        "disconnect",
+        "failed revoke",
         &stderr(&out),
-        &[
-            pat.authorization_id.as_str(),
-            "stays valid until",
-            "feedctl logout",
-        ],
+        &["every file is back", "could not be revoked", "--keep-pat"],
     );
+    assert_eq!(w.files(), before);
+    assert!(!w.devops.pats()[0].revoked);
+    w.sandbox.cargo_build().assert().success();
+
+    w.devops.set_pat_policy(|p| p.fail_revoke = false);
+    let out = w.run(&["disconnect", "--logout", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(w.devops.pats()[0].revoked);
+    assert_eq!(
+        json_of(&out)["revoked"],
+        serde_json::json!([pat.authorization_id])
+    );
+    assert_eq!(w.records()["pats"], serde_json::json!([]));
+    assert!(!w.credentials().contains(&pat_forms(&pat.token)[2]));
+    w.assert_hidden_in(&out);
+}
+
+#[test]
+fn pat_revoke_revokes_only_recorded_pats_that_cargo_does_not_use() {
+    let w = world(PatPolicy::default());
+    w.connected();
+    w.feedctl().args(["login", "--mint"]).assert().success();
+    let held = w.devops.pats()[0].clone();
+    let deletes = |w: &World| {
+        w.devops
+            .writes()
+            .iter()
+            .filter(|r| r.method == "DELETE")
+            .count()
+    };
+
+    // The PAT cargo uses is refused, with the commands that replace or remove it.
+    let out = w.run(&["pat", "revoke", &held.authorization_id[..8]]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_says("held", &stderr(&out), &["logout --name crates", "--renew"]);
+    // An id feedctl has no record of is never sent.
+    let out = w.run(&["pat", "revoke", "0000dead-0000-0000-0000-000000000000"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_says(
+        "unknown",
+        &stderr(&out),
+        &["feedctl pat list", "only PATs it minted"],
+    );
+    assert_eq!(deletes(&w), 0);
+
+    // A pasted token over it leaves the minted PAT valid: login names `pat revoke`.
+    let out = w
+        .feedctl()
+        .args(["login", "--pat-env", "MY_PAT", "--no-verify"])
+        .env("MY_PAT", "pasted-pat-not-minted")
+        .output()
+        .unwrap();
+    assert_says(
+        "pasted over",
+        &stderr(&out),
+        &[&format!("feedctl pat revoke {}", held.authorization_id)],
+    );
+    let before = w.files();
+    let out = w.run(&[
+        "pat",
+        "revoke",
+        &held.authorization_id,
+        "--dry-run",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json_of(&out)["dry_run"], serde_json::json!(true));
+    assert_eq!(deletes(&w), 0);
+    assert_eq!(w.files(), before);
+
+    let out = w.run(&[
+        "pat",
+        "revoke",
+        &held.authorization_id.to_uppercase(),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = json_of(&out);
+    assert_documented_keys("pat revoke", "pat revoke", &report);
+    assert_eq!(
+        report["revoked"],
+        serde_json::json!([held.authorization_id])
+    );
+    assert!(w.devops.pats()[0].revoked);
+    assert_eq!(w.records()["pats"], serde_json::json!([]));
+    // The pasted token is still cargo's.
+    assert!(
+        w.credentials()
+            .contains(&pat_forms("pasted-pat-not-minted")[2])
+    );
+    w.assert_hidden_in(&out);
 }
 
 #[test]
@@ -740,7 +828,7 @@ fn a_leftover_minted_pat_that_cannot_be_revoked_never_blocks_logging_out_a_paste
     assert_says(
         "leftover",
         &err,
-        &["not a PAT feedctl minted", "tries again"],
+        &["not a PAT feedctl minted", "feedctl pat revoke"],
     );
     assert!(!err.contains("did not log out"), "{err}");
     assert_eq!(json_of(&out)["revoked"], serde_json::json!([]));

@@ -24,6 +24,9 @@ struct Report {
     restored: Vec<Restored>,
     /// Whether `--logout` removed a stored token (`null` without `--logout`).
     logged_out: Option<bool>,
+    /// The authorization ids of the PATs feedctl minted for the registry that `--logout`
+    /// revoked (empty when none).
+    revoked: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -94,6 +97,7 @@ fn json_report(done: &Done) -> Report {
             .collect(),
         restored: done.restored.clone(),
         logged_out: done.logged_out,
+        revoked: done.revoked.clone(),
     }
 }
 
@@ -138,6 +142,7 @@ fn report_nothing(args: &DisconnectArgs, path: &Path) -> Result<()> {
             files: Vec::new(),
             restored: Vec::new(),
             logged_out: None,
+            revoked: Vec::new(),
         });
     }
     ui::status(

@@ -1,19 +1,42 @@
 //! `feedctl pat list`: the PATs feedctl minted, from [`crate::ops::pat_list`], as a table or
-//! `--json`. Never a secret, never a request.
+//! `--json` (never a secret, never a request); `feedctl pat revoke`: revoke some of them
+//! through [`crate::ops::pat_revoke`].
 
 use anyhow::Result;
+use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::auth::expiry;
-use crate::cli::{PatCommand, PatListArgs};
+use crate::cli::{PatCommand, PatListArgs, PatRevokeArgs};
 use crate::environment::Environment;
 use crate::ops::pat_list::{self, PatList};
+use crate::ops::pat_revoke;
 use crate::ui;
 
 pub fn run(command: &PatCommand, env: &Environment) -> Result<()> {
     match command {
         PatCommand::List(args) => list(args, env),
+        PatCommand::Revoke(args) => revoke(args, env),
     }
+}
+
+/// `pat revoke --json`; the shape is documented in `docs/json.md`.
+#[derive(Debug, Serialize)]
+struct Revoked {
+    dry_run: bool,
+    /// The authorization ids revoked (in a dry run: those that would be).
+    revoked: Vec<String>,
+}
+
+fn revoke(args: &PatRevokeArgs, env: &Environment) -> Result<()> {
+    let done = pat_revoke::pat_revoke(env, &args.ids, args.dry_run)?;
+    if args.json {
+        return ui::json(&Revoked {
+            dry_run: args.dry_run,
+            revoked: done.into_iter().map(|r| r.authorization_id).collect(),
+        });
+    }
+    Ok(())
 }
 
 fn list(args: &PatListArgs, env: &Environment) -> Result<()> {

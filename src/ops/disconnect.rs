@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::auth::minted::Records;
 use crate::cargo::config::edit::{self, ConfigFile, Updated};
 use crate::cargo::config::effective::{Definition, Registry, Settings};
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
+use crate::ops::mint::retire;
 use crate::ops::project::{self, Restored};
 use crate::ops::providers::{HomeEdit, RegistryProvider};
 use crate::ops::{login, transaction};
@@ -58,6 +60,8 @@ pub struct Done {
     pub restored: Vec<Restored>,
     /// Whether `logout` removed a stored token (`None` without `logout`).
     pub logged_out: Option<bool>,
+    /// The PATs feedctl minted for the registry that `logout` revoked.
+    pub revoked: Vec<String>,
     /// Why cargo, run here, still uses the registry (empty in a dry run).
     pub still_seen: Vec<String>,
 }
@@ -114,6 +118,7 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
         diffs: None,
         restored: outcome.restored,
         logged_out: None,
+        revoked: Vec::new(),
         still_seen: Vec::new(),
     };
     if opts.dry_run {
@@ -125,35 +130,54 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
         return Ok(Outcome::Done(Box::new(done)));
     }
     let [project_planned, home_planned] = done.files;
-    // The token goes last: when `cargo logout` fails, the files are put back.
-    let (project_done, home_done, logged_out) = transaction::all_or_nothing(|transaction| {
-        let project = transaction.commit_with(project_planned, remove_if_empty, project_edit)?;
-        let home_done = transaction.commit(home_planned, home_edit)?;
-        let logged_out = match (opts.logout, &index) {
-            (false, _) => None,
-            (true, Some(index)) => Some(login::logout(
-                transaction,
-                env,
-                &Registry {
-                    name: name.clone(),
-                    index: index.clone(),
-                    file: path.clone(),
-                    credential_provider: None,
-                },
-            )?),
-            (true, None) => {
-                ui::warn(format!(
-                    "no registry `{name}` in `{}`, so no token to remove",
-                    path.display()
-                ));
-                Some(false)
-            }
-        };
-        Ok((project, home_done, logged_out))
-    })?;
+    let registry = index.as_ref().map(|index| Registry {
+        name: name.clone(),
+        index: index.clone(),
+        file: path.clone(),
+        credential_provider: None,
+    });
+    // Which minted PAT cargo holds is read before `cargo logout` removes it.
+    let minted = match (&registry, opts.logout) {
+        (Some(registry), true) => retire::Minted::of_registry(env, registry)?,
+        _ => None,
+    };
+    // The token goes last, and revoking a PAT feedctl minted (which cannot be undone) after
+    // it: when either fails, the files are put back.
+    let (project_done, home_done, logged_out, revoked) =
+        transaction::all_or_nothing(|transaction| {
+            let project =
+                transaction.commit_with(project_planned, remove_if_empty, project_edit)?;
+            let home_done = transaction.commit(home_planned, home_edit)?;
+            let logged_out = match (opts.logout, &registry) {
+                (false, _) => None,
+                (true, Some(registry)) => Some(login::logout(transaction, env, registry)?),
+                (true, None) => {
+                    ui::warn(format!(
+                        "no registry `{name}` in `{}`, so no token to remove",
+                        path.display()
+                    ));
+                    Some(false)
+                }
+            };
+            let revoked = match (minted, &registry) {
+                (Some((minted, http)), Some(registry)) => {
+                    transaction.guard(&Records::path(&env.cargo_home()?))?;
+                    minted.revoke(env, &http, &registry.index).map_err(|e| {
+                        e.context(format!(
+                            "the PAT feedctl minted for `{name}` could not be revoked; run this \
+                             again once the cause is fixed, or `feedctl logout --name {name} \
+                             --keep-pat` first to keep it valid. The cause"
+                        ))
+                    })?
+                }
+                _ => Vec::new(),
+            };
+            Ok((project, home_done, logged_out, revoked))
+        })?;
     Ok(Outcome::Done(Box::new(Done {
         files: [project_done, home_done],
         logged_out,
+        revoked,
         still_seen: still_seen(env, Some(&name)),
         ..done
     })))

@@ -311,13 +311,12 @@ pub fn logout(
     let said = run_logout(transaction, env, registry)?;
     let removed = cargo_removed(&said);
     report_logout(&registry.name, removed, &said, false);
-    note_minted_left(env, registry, None);
     Ok(removed)
 }
 
 /// Names each PAT feedctl minted for `registry` that cargo no longer holds (`now` is the
-/// token it holds, if any): a pasted token replaced it, or `disconnect --logout` removed it.
-/// Such a PAT stays valid; only `feedctl logout` (or the tokens page) revokes it.
+/// token it holds, if any): a pasted token replaced it. Such a PAT stays valid until
+/// `feedctl pat revoke` (or the tokens page) revokes it.
 pub fn note_minted_left(env: &Environment, registry: &Registry, now: Option<&Secret>) {
     let Ok(records) = env.cargo_home().and_then(|home| Records::load(&home)) else {
         return;
@@ -330,8 +329,7 @@ pub fn note_minted_left(env: &Environment, registry: &Registry, now: Option<&Sec
     }) {
         ui::note(format!(
             "the PAT feedctl minted for `{}` (\"{}\", `{}`) is no longer stored for cargo but \
-             stays valid until {}: `feedctl logout --name {}` revokes it, or revoke it at \
-             https://dev.azure.com/{}/_usersSettings/tokens",
+             stays valid until {}: `feedctl pat revoke {}` revokes it",
             registry.name,
             record.display_name,
             record.authorization_id,
@@ -339,8 +337,7 @@ pub fn note_minted_left(env: &Environment, registry: &Registry, now: Option<&Sec
                 .valid_to
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
-            registry.name,
-            record.organization
+            record.authorization_id,
         ));
     }
 }

@@ -14,6 +14,7 @@ pub mod feed;
 pub mod login;
 pub mod mint;
 pub mod pat_list;
+pub mod pat_revoke;
 pub mod pick_feed;
 pub mod project;
 pub mod providers;

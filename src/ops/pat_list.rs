@@ -107,7 +107,7 @@ fn minted_pat(record: &Record, in_use: Option<bool>, now: OffsetDateTime) -> Min
 
 /// Whether the token cargo uses for the record's registry is this PAT, read as `status` reads
 /// it; a registry not configured here is looked up with the global provider list.
-fn in_use(env: &Environment, settings: &Settings, record: &Record) -> Option<bool> {
+pub fn in_use(env: &Environment, settings: &Settings, record: &Record) -> Option<bool> {
     let registry = settings
         .azure_registries()
         .into_iter()

@@ -15,7 +15,7 @@ use super::session::{self, Session};
 use crate::auth::minted::{Destination, Record, Records};
 use crate::auth::secret::{Secret, verbatim};
 use crate::azure::feed::Feed;
-use crate::cargo::config::effective::{Registry, Settings};
+use crate::cargo::config::effective::{HttpSettings, Registry, Settings};
 use crate::cargo::{credentials, providers};
 use crate::environment::Environment;
 use crate::exit::Code;
@@ -66,7 +66,7 @@ pub fn after_renewal(session: &Session, records: &mut Records, old: &[Record]) -
 }
 
 /// Revokes one PAT; one Azure no longer knows (revoked by hand, expired) counts as revoked.
-fn revoke(session: &Session, record: &Record) -> Result<(), String> {
+pub fn revoke(session: &Session, record: &Record) -> Result<(), String> {
     match session.revoke(&record.authorization_id) {
         Ok(()) => {
             ui::status(
@@ -84,7 +84,7 @@ fn revoke(session: &Session, record: &Record) -> Result<(), String> {
 }
 
 /// "<date> (N days from now)".
-fn until(record: &Record) -> String {
+pub fn until(record: &Record) -> String {
     let days = record.days_left(time::OffsetDateTime::now_utc());
     format!(
         "{} ({days} days from now)",
@@ -101,33 +101,64 @@ pub struct LoggedOut {
     pub revoked: Vec<String>,
 }
 
-/// `feedctl logout [--keep-pat]`: revokes the PATs feedctl minted for the registry (the
-/// stored one, and any an earlier renewal could not revoke), forgets their records, then runs
-/// `cargo logout`. A stored token without a record is never revoked.
-pub fn logout(env: &Environment, name: Option<&str>, keep_pat: bool) -> Result<LoggedOut> {
-    let settings = Settings::load(env)?;
-    let registry = settings.pick(name)?;
-    let mut records = Records::load(&env.cargo_home()?)?;
-    let mut mine = replaced(&records, &registry);
-    // The PAT cargo holds now, when it is one feedctl minted. An OS store cannot be read by
-    // other programs: then the newest record says what feedctl put there.
-    let stored = match stored_header(env, &settings, &registry)? {
-        Some(header) => mine.iter().find(|r| r.is(&header)),
-        None => records.stored_for(&registry.name, &registry.index),
+/// The PATs feedctl minted for one registry, the one cargo holds first.
+#[derive(Debug)]
+pub struct Minted {
+    records: Records,
+    mine: Vec<Record>,
+    /// The authorization id of the PAT cargo holds, when feedctl minted it.
+    held: Option<String>,
+}
+
+impl Minted {
+    /// The records of `registry`'s minted PATs and which one cargo holds (before anything is
+    /// removed: it is read from cargo's credentials file, or for an OS store that other
+    /// programs cannot read, the newest record says what feedctl put there).
+    pub fn of(env: &Environment, settings: &Settings, registry: &Registry) -> Result<Minted> {
+        let records = Records::load(&env.cargo_home()?)?;
+        let mut mine = replaced(&records, registry);
+        let held = match stored_header(env, settings, registry)? {
+            Some(header) => mine.iter().find(|r| r.is(&header)),
+            None => records.stored_for(&registry.name, &registry.index),
+        }
+        .map(|r| r.authorization_id.clone());
+        if !mine.is_empty() && held.is_none() {
+            ui::note(format!(
+                "the token stored for `{}` is not a PAT feedctl minted, so it is not revoked",
+                registry.name
+            ));
+        }
+        // The held PAT first: if it cannot be revoked, nothing changes.
+        mine.sort_by_key(|r| Some(&r.authorization_id) != held.as_ref());
+        Ok(Minted {
+            records,
+            mine,
+            held,
+        })
     }
-    .map(|r| r.authorization_id.clone());
-    if !mine.is_empty() && stored.is_none() {
-        ui::note(format!(
-            "the token stored for `{}` is not a PAT feedctl minted, so it is not revoked",
-            registry.name
-        ));
+
+    /// [`Minted::of`] with cargo's HTTP settings, loaded only when feedctl minted a PAT for
+    /// `registry` (so that a step with nothing to revoke reads nothing more).
+    pub fn of_registry(
+        env: &Environment,
+        registry: &Registry,
+    ) -> Result<Option<(Minted, HttpSettings)>> {
+        let records = Records::load(&env.cargo_home()?)?;
+        if replaced(&records, registry).is_empty() {
+            return Ok(None);
+        }
+        let settings = Settings::load(env)?;
+        Ok(Some((
+            Minted::of(env, &settings, registry)?,
+            settings.http(),
+        )))
     }
-    // The stored PAT first: if it cannot be revoked, nothing changes.
-    mine.sort_by_key(|r| Some(&r.authorization_id) != stored.as_ref());
-    let mut revoked = Vec::new();
-    if keep_pat {
-        for record in &mine {
-            records.remove(&record.authorization_id);
+
+    /// Forgets every PAT without revoking it (`--keep-pat`), saying until when each stays
+    /// valid.
+    pub fn forget(mut self) -> Result<()> {
+        for record in &self.mine {
+            self.records.remove(&record.authorization_id);
             ui::note(format!(
                 "not revoking PAT \"{}\" (`--keep-pat`): it stays valid until {}; revoke it at {}",
                 record.display_name,
@@ -135,45 +166,80 @@ pub fn logout(env: &Environment, name: Option<&str>, keep_pat: bool) -> Result<L
                 session::tokens_page(&record.organization)
             ));
         }
-    } else if !mine.is_empty() {
-        let feed = Feed::parse_url(&registry.index)?;
-        // Only the stored PAT may stop the logout; older ones are retried next time.
-        let session = match Session::open(env, &settings.http(), &feed, &registry.index) {
+        match self.mine.is_empty() {
+            true => Ok(()),
+            false => self.records.save(),
+        }
+    }
+
+    /// Revokes every PAT and forgets it. Failing to revoke the one cargo holds is an error
+    /// (`Err` with the cause, nothing forgotten); an older one that cannot be revoked keeps its
+    /// record, with a warning naming `feedctl pat revoke`. Returns the ids revoked.
+    pub fn revoke(
+        mut self,
+        env: &Environment,
+        http: &HttpSettings,
+        index: &str,
+    ) -> Result<Vec<String>> {
+        if self.mine.is_empty() {
+            return Ok(Vec::new());
+        }
+        let feed = Feed::parse_url(index)?;
+        // Only the held PAT may stop the caller; older ones can be revoked later.
+        let session = match Session::open(env, http, &feed, index) {
             Ok(session) => Some(session),
-            Err(e) if stored.is_some() => return Err(keep_pat_hint(e, &registry)),
+            Err(e) if self.held.is_some() => return Err(e),
             Err(e) => {
-                ui::warn(format!(
-                    "{e:#}. The {} older PAT(s) feedctl minted for `{}` stay valid until their \
-                     dates; feedctl keeps their records and tries again next time",
-                    mine.len(),
-                    registry.name
-                ));
+                ui::warn(format!("{e:#}"));
                 None
             }
         };
-        for (session, record) in mine.iter().filter_map(|r| Some((session.as_ref()?, r))) {
-            match revoke(session, record) {
+        let mut revoked = Vec::new();
+        for record in &self.mine {
+            let outcome = match &session {
+                Some(session) => revoke(session, record),
+                None => Err("the PAT API could not be asked (see above)".to_string()),
+            };
+            match outcome {
                 Ok(()) => {
-                    records.remove(&record.authorization_id);
+                    self.records.remove(&record.authorization_id);
                     revoked.push(record.authorization_id.clone());
                 }
-                Err(why) if Some(&record.authorization_id) == stored.as_ref() => {
-                    return Err(keep_pat_hint(anyhow::anyhow!(why), &registry));
+                Err(why) if Some(&record.authorization_id) == self.held.as_ref() => {
+                    anyhow::bail!(why)
                 }
-                // One a renewal replaced earlier: nothing holds it, and it is retried later.
                 Err(why) => ui::warn(format!(
-                    "{why}. That older PAT stays valid until {}; feedctl keeps its record and \
-                     tries again next time",
-                    until(record)
+                    "{why}: the older PAT \"{}\" stays valid until {}; feedctl keeps its record, \
+                     and `feedctl pat revoke {}` revokes it later",
+                    record.display_name,
+                    until(record),
+                    record.authorization_id
                 )),
             }
         }
+        if !revoked.is_empty() {
+            self.records.save()?;
+        }
+        Ok(revoked)
     }
-    if !mine.is_empty() {
-        records.save()?;
-    }
-    let stored_revoked = stored.is_some_and(|id| revoked.contains(&id));
-    let (registry, removed) = login::logout_named(env, name, stored_revoked)?;
+}
+
+/// `feedctl logout [--keep-pat]`: revokes the PATs feedctl minted for the registry (the
+/// stored one, and any an earlier renewal could not revoke), forgets their records, then runs
+/// `cargo logout`. A stored token without a record is never revoked.
+pub fn logout(env: &Environment, name: Option<&str>, keep_pat: bool) -> Result<LoggedOut> {
+    let settings = Settings::load(env)?;
+    let registry = settings.pick(name)?;
+    let minted = Minted::of(env, &settings, &registry)?;
+    let held = minted.held.clone();
+    let revoked = match keep_pat {
+        true => minted.forget().map(|()| Vec::new())?,
+        false => minted
+            .revoke(env, &settings.http(), &registry.index)
+            .map_err(|e| keep_pat_hint(e, &registry))?,
+    };
+    let held_revoked = held.is_some_and(|id| revoked.contains(&id));
+    let (registry, removed) = login::logout_named(env, name, held_revoked)?;
     Ok(LoggedOut {
         registry,
         removed,
