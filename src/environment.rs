@@ -190,12 +190,13 @@ impl Environment {
     }
 
     /// This machine's name, for labels a person reads later (a PAT's display name):
-    /// `COMPUTERNAME` (Windows), `HOSTNAME`, else `/etc/hostname`.
+    /// `COMPUTERNAME` (Windows), `HOSTNAME`, else the system's host name (on Unix; macOS
+    /// exports neither variable).
     pub fn machine_name(&self) -> Option<String> {
         ["COMPUTERNAME", "HOSTNAME"]
             .iter()
             .find_map(|var| self.var(var))
-            .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+            .or_else(system_host_name)
             .map(|name| name.trim().to_string())
             .filter(|name| !name.is_empty())
     }
@@ -332,9 +333,38 @@ fn key(name: &OsStr) -> OsString {
     }
 }
 
+/// The host name the system reports (`gethostname`), where there is one.
+#[cfg(unix)]
+fn system_host_name() -> Option<String> {
+    let mut name = [0u8; 256];
+    // SAFETY: the buffer is valid for writes of its whole length, which is what we pass.
+    let rc = unsafe { libc::gethostname(name.as_mut_ptr().cast(), name.len()) };
+    if rc != 0 {
+        return None;
+    }
+    let end = name.iter().position(|&b| b == 0)?;
+    String::from_utf8(name[..end].to_vec()).ok()
+}
+
+/// Windows names the machine in `COMPUTERNAME`; there is nothing else to ask.
+#[cfg(not(unix))]
+fn system_host_name() -> Option<String> {
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_machine_name_comes_from_the_variables_then_the_system() {
+        let env = Environment::for_test("/work/project");
+        let named = env.clone().with_var("HOSTNAME", " build-01\n");
+        assert_eq!(named.machine_name().as_deref(), Some("build-01"));
+        // No variable (as on macOS): Unix still knows the host's name.
+        #[cfg(unix)]
+        assert!(env.machine_name().is_some_and(|n| !n.is_empty()));
+    }
 
     #[test]
     fn a_test_environment_answers_from_its_own_values() {
