@@ -154,13 +154,20 @@ pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
     let mut temp = builder
         .tempfile_in(dir)
         .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
-    temp.write_all(contents)
-        .and_then(|()| {
-            if let Some(meta) = &existing {
-                fs::set_permissions(temp.path(), meta.permissions())?;
-            }
-            temp.as_file().sync_all()
-        })
+    // On Unix the old mode goes on before the bytes do, so that a private file (a PAT written
+    // for another tool, mode 0600) is never readable by others, not even as the temporary file.
+    // Windows keeps a read-only file's attribute until the write is done.
+    let mode = existing.as_ref().map(fs::Metadata::permissions);
+    let unix = cfg!(unix);
+    let set_mode = |path: &Path, now: bool| match &mode {
+        Some(mode) if now => fs::set_permissions(path, mode.clone()),
+        _ => Ok(()),
+    };
+    let temp_path = temp.path().to_path_buf();
+    set_mode(&temp_path, unix)
+        .and_then(|()| temp.write_all(contents))
+        .and_then(|()| set_mode(&temp_path, !unix))
+        .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("failed to write `{}`", temp.path().display()))?;
     persist(temp, path).with_context(|| format!("failed to replace `{}`", path.display()))?;
     #[cfg(unix)]
