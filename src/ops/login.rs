@@ -9,6 +9,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::auth::azure_cli;
+use crate::auth::expiry;
 use crate::auth::minted::{Destination, Records};
 use crate::auth::secret::Secret;
 use crate::auth::token::{self, Source, SourceFlags};
@@ -333,10 +334,7 @@ pub fn note_minted_left(env: &Environment, registry: &Registry, now: Option<&Sec
             registry.name,
             record.display_name,
             record.authorization_id,
-            record
-                .valid_to
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
+            expiry::when(record.valid_to),
             record.authorization_id,
         ));
     }

@@ -17,12 +17,12 @@ use std::path::Path;
 
 use anyhow::Result;
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 pub use output::Output;
 use session::Session;
 
+use crate::auth::expiry;
 use crate::auth::minted::{self, Record, Records};
 use crate::auth::secret::Secret;
 use crate::auth::token::{self, Source, SourceFlags};
@@ -335,15 +335,16 @@ fn announce(minted: Minted, organization: &str) -> Minted {
         format!(
             "PAT \"{}\" ({}, organization `{organization}` only, valid until {})",
             minted.display_name,
-            minted.scope,
-            date(minted.valid_to)
+            expiry::scope_in_words(&minted.scope),
+            expiry::when(minted.valid_to)
         ),
     );
     minted
 }
 
+/// A date in `--json`: RFC 3339.
 fn date(at: OffsetDateTime) -> String {
-    at.format(&Rfc3339).unwrap_or_default()
+    expiry::rfc3339(at)
 }
 
 fn report(minted: &Minted, organization: &str) -> MintedReport {
@@ -400,7 +401,7 @@ fn undo(session: &Session, minted: &Minted, records: &Path, err: anyhow::Error) 
             "the PAT feedctl had just created (`{id}`, \"{}\") could not be revoked either \
              ({revoke}); it stays valid until {}: revoke it by hand at {}",
             minted.display_name,
-            date(minted.valid_to),
+            expiry::when(minted.valid_to),
             session::tokens_page(&session.organization)
         )),
     }
@@ -413,8 +414,8 @@ fn dry_run(feed: &Feed, new: &NewPat, registry: Registry, organization: &str) ->
         "dry run: feedctl would create the PAT \"{}\" ({}, organization `{organization}` \
          only, valid until {}), check it against the feed and store it; nothing was sent",
         new.display_name,
-        new.scope,
-        date(new.valid_to)
+        expiry::scope_in_words(&new.scope),
+        expiry::when(new.valid_to)
     ));
     Ok(Outcome {
         minted: Some(MintedReport {

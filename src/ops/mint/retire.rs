@@ -9,9 +9,9 @@
 //! `--keep-pat` logs out without revoking.
 
 use anyhow::Result;
-use time::format_description::well_known::Rfc3339;
 
 use super::session::{self, Session};
+use crate::auth::expiry;
 use crate::auth::minted::{Destination, Record, Records};
 use crate::auth::secret::{Secret, verbatim};
 use crate::azure::feed::Feed;
@@ -83,12 +83,13 @@ pub fn revoke(session: &Session, record: &Record) -> Result<(), String> {
     }
 }
 
-/// "<date> (N days from now)".
+/// "<date> (in N days)".
 pub fn until(record: &Record) -> String {
-    let days = record.days_left(time::OffsetDateTime::now_utc());
+    let now = time::OffsetDateTime::now_utc();
     format!(
-        "{} ({days} days from now)",
-        record.valid_to.format(&Rfc3339).unwrap_or_default()
+        "{} ({})",
+        expiry::when(record.valid_to),
+        expiry::relative(record.valid_to, now)
     )
 }
 
