@@ -20,6 +20,7 @@ use crate::cargo::config::effective::{HttpSettings, Registry, Settings};
 use crate::cargo::config::env_names;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
+use crate::ops::login;
 use crate::ui;
 
 /// Azure Pipelines' job access token, which must be mapped into a step's environment.
@@ -275,14 +276,7 @@ fn azure_cli_token(
     registries: &[Registry],
 ) -> Result<azure_cli::AzToken> {
     let token = match registries.first() {
-        Some(registry) => azure_cli::token_for_feed(env, || {
-            Prober::new(http)
-                .ok()?
-                .probe(&registry.index, None)
-                .ok()?
-                .tenant()
-        })
-        .map_err(Failure::from)?,
+        Some(registry) => login::az_token_for_feed(env, http, &registry.index)?,
         None => azure_cli::access_token(env)?,
     };
     if let Some(warning) = token.outdated_warning() {

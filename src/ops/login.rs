@@ -165,6 +165,23 @@ pub fn check(
     Ok(())
 }
 
+/// The Azure CLI's token for the organization's tenant of the feed at `index` (which the
+/// feed's anonymous 401 names), with az's advice when it fails.
+pub fn az_token_for_feed(
+    env: &Environment,
+    http: &HttpSettings,
+    index: &str,
+) -> Result<azure_cli::AzToken> {
+    let tenant = || {
+        probe::Prober::new(http)
+            .ok()?
+            .probe(index, None)
+            .ok()?
+            .tenant()
+    };
+    Ok(azure_cli::token_for_feed(env, tenant).map_err(Failure::from)?)
+}
+
 /// A token from the Azure CLI for the organization's tenant of the feed at `index`, checked
 /// against the feed (unless `verify` is off) with az's wording for a refusal, never PAT advice.
 pub fn azure_cli_token(
@@ -174,14 +191,7 @@ pub fn azure_cli_token(
     index: &str,
     verify: bool,
 ) -> Result<Secret> {
-    let token = azure_cli::token_for_feed(env, || {
-        probe::Prober::new(http)
-            .ok()?
-            .probe(index, None)
-            .ok()?
-            .tenant()
-    })
-    .map_err(Failure::from)?;
+    let token = az_token_for_feed(env, http, index)?;
     if let Some(warning) = token.outdated_warning() {
         ui::warn(warning);
     }

@@ -9,13 +9,13 @@ use anyhow::Result;
 use crate::auth::azure_cli::{self, Kind};
 use crate::azure::endpoints::Endpoints;
 use crate::azure::feed::{Feed, Host};
-use crate::azure::probe;
 use crate::azure::rest::client::RestClient;
 use crate::azure::rest::error::{RestError, TokenKind};
 use crate::azure::rest::pats::{self, Minted, NewPat};
 use crate::cargo::config::effective::HttpSettings;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
+use crate::ops::login;
 use crate::util::jwt::Claims;
 
 /// The PAT API of one Services organization, with a user's Entra ID token.
@@ -36,14 +36,7 @@ impl Session {
             )
             .into());
         };
-        let token = azure_cli::token_for_feed(env, || {
-            probe::Prober::new(http)
-                .ok()?
-                .probe(index, None)
-                .ok()?
-                .tenant()
-        })
-        .map_err(Failure::from)?;
+        let token = login::az_token_for_feed(env, http, index)?;
         let account = azure_cli::account(env).ok().flatten();
         let claims = Claims::of_bearer(token.token.header.as_deref().expose());
         let app_kind = account
