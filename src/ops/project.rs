@@ -304,15 +304,17 @@ pub fn disconnect(file: &mut ConfigFile, registry: &str) -> Result<DisconnectOut
 /// sees what cargo sees from here (`settings`: every config file, `include`d ones too, and
 /// `CARGO_REGISTRIES_<NAME>_INDEX`, compared as cargo compares URLs), plus `target`, the file
 /// `connect` edits, when cargo does not read it from here; failing that, an entry whose
-/// index is another spelling of the same feed.
+/// index is another spelling of the same feed. `index_names` is what
+/// [`Settings::names_for_index`] gives for the feed's index.
 pub fn registry_for_feed(
     settings: &Settings,
     wanted: &str,
     feed: &Feed,
     target: &ConfigFile,
+    index_names: &[(String, Definition)],
 ) -> Option<(String, Definition)> {
     let index = feed.index_url();
-    let mut same = settings.names_for_index(&index);
+    let mut same = index_names.to_vec();
     if !settings.reads(target.path()) {
         let key = index_url::IndexKey::new(&index);
         same.extend(
@@ -328,19 +330,21 @@ pub fn registry_for_feed(
         );
     }
     if same.is_empty() {
-        // Parse only what may be a spelling of this feed: a config can list thousands.
-        let name = feed.name.to_ascii_lowercase();
-        let name = name.as_str();
+        // Parse only what may be a spelling of this feed, without a copy of each name or
+        // URL: a config can list thousands.
         same = settings
             .config_files()
             .flat_map(|file| {
-                file.keys(&["registries"])
+                let table = file.get(&["registries"]).and_then(Item::as_table_like);
+                table
                     .into_iter()
-                    .filter_map(move |key| {
-                        let url = file.get_str(&["registries", &key, "index"])?;
-                        let spelled = url.to_ascii_lowercase().contains(name)
+                    .flat_map(|table| table.iter())
+                    .filter_map(move |(key, entry)| {
+                        let url = entry.get("index").and_then(Item::as_str)?;
+                        let spelled = contains_ignore_ascii_case(url, &feed.name)
                             && Feed::parse_url(url).is_ok_and(|f| &f == feed);
-                        spelled.then(|| (key, Definition::File(file.path().to_path_buf())))
+                        spelled
+                            .then(|| (key.to_string(), Definition::File(file.path().to_path_buf())))
                     })
             })
             .collect();
@@ -350,6 +354,18 @@ pub fn registry_for_feed(
         return None;
     }
     same.into_iter().next()
+}
+
+/// Whether `text` holds `part`, ASCII letters compared without regard to case. Runs once per
+/// registry of the config: a candidate start is found by its first byte with the case bit
+/// set (an ASCII letter's two cases differ only in that bit), and only then compared.
+fn contains_ignore_ascii_case(text: &str, part: &str) -> bool {
+    let Some(first) = part.as_bytes().first().map(|b| b | 0x20) else {
+        return true;
+    };
+    text.as_bytes()
+        .windows(part.len())
+        .any(|at| at[0] | 0x20 == first && at.eq_ignore_ascii_case(part.as_bytes()))
 }
 
 /// The Azure Artifacts registries in this file, for `disconnect` without `--name`.

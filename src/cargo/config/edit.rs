@@ -9,6 +9,7 @@
 //! the edit if the file changed meanwhile) and replaces the file atomically.
 
 use std::cell::OnceCell;
+use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::mem::ManuallyDrop;
@@ -43,6 +44,10 @@ pub struct ConfigFile {
     /// The rendering of `doc`, computed once per state (a large file renders in
     /// milliseconds, and an edit needs it several times).
     rendered: OnceCell<String>,
+    /// The registries whose `[registries]` entries `set` and `remove` may have changed, so
+    /// that a check after the edit need not look at thousands of others again; `None` once
+    /// any registry may have changed (the whole text replaced, `[registries]` itself set).
+    registries_touched: Option<Vec<String>>,
 }
 
 /// How a parent table that has to be created should look.
@@ -85,6 +90,7 @@ impl ConfigFile {
             crlf: false,
             edited: false,
             rendered: OnceCell::new(),
+            registries_touched: Some(Vec::new()),
         }
     }
 
@@ -129,6 +135,7 @@ impl ConfigFile {
             crlf,
             edited: false,
             rendered: OnceCell::new(),
+            registries_touched: Some(Vec::new()),
         })
     }
 
@@ -149,7 +156,10 @@ impl ConfigFile {
     /// The text the file would have now.
     pub fn render(&self) -> &str {
         self.rendered.get_or_init(|| {
-            let mut text = self.doc.to_string();
+            // Sized for the file as read, plus a little: a big file is not copied over and
+            // over while it grows.
+            let mut text = String::with_capacity(self.original_text().len() + 256);
+            write!(text, "{}", **self.doc).expect("writing to a String cannot fail");
             if self.crlf {
                 text = text.replace("\r\n", "\n").replace('\n', "\r\n");
             } else if self.edited
@@ -166,6 +176,27 @@ impl ConfigFile {
             }
             text
         })
+    }
+
+    /// The registries whose entries the edits so far may have changed (see the field);
+    /// `None` when any may have.
+    pub fn registries_touched(&self) -> Option<&[String]> {
+        self.registries_touched.as_deref()
+    }
+
+    /// Notes that an edit at `path` is about to be made (see `registries_touched`).
+    fn touch(&mut self, path: &[&str]) {
+        match path {
+            ["registries", name, ..] => {
+                if let Some(touched) = &mut self.registries_touched
+                    && !touched.iter().any(|t| t == name)
+                {
+                    touched.push(name.to_string());
+                }
+            }
+            ["registries"] | [] => self.registries_touched = None,
+            _ => {}
+        }
     }
 
     /// Whether the edits so far change the file.
@@ -215,6 +246,7 @@ impl ConfigFile {
         new_parent: NewParent,
     ) -> Result<()> {
         let (last, parents) = path.split_last().expect("a non-empty path");
+        self.touch(path);
         let file = self.path.display().to_string();
         let mut created = false;
         // Whether `table` is a table the file names only in dotted headers (`[registries.x]`).
@@ -283,6 +315,7 @@ impl ConfigFile {
     /// [`ConfigFile::remove`], except that an emptied parent table for which `keep` (given
     /// its dotted path) says so stays, as the user had it.
     pub fn remove_keeping(&mut self, path: &[&str], keep: &dyn Fn(&str) -> bool) -> bool {
+        self.touch(path);
         /// A removed table that had a header: where it was, and the user's text before it.
         type Gone = (Option<isize>, String);
         fn note(item: Option<Item>, gone: &mut Vec<Gone>) -> bool {
@@ -408,6 +441,7 @@ impl ConfigFile {
             )
         })?;
         self.replace_doc(doc);
+        self.registries_touched = None;
         self.edited = true;
         self.rendered = OnceCell::new();
         Ok(())
