@@ -20,6 +20,7 @@ use anyhow::{Context, Result, bail};
 use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use super::layout;
+use super::touched::Touched;
 use crate::exit::{Code, Failure};
 use crate::util::atomic_file;
 use crate::util::paths::same_file;
@@ -30,7 +31,9 @@ const BOM: &str = "\u{feff}";
 #[derive(Debug, Clone)]
 pub struct ConfigFile {
     path: PathBuf,
-    original: Option<String>,
+    /// Shared by clones, like `doc` and `rendered`: a config may be hundreds of kilobytes,
+    /// and the config model holds a clone of the file `connect` edits.
+    original: Option<Arc<str>>,
     /// Leaked on purpose: freeing it was 17% of `connect --dry-run`'s work on 2,000 registries.
     /// Shared by clones (the config model takes one of the file `connect` edits) and copied
     /// only when a clone is edited: a deep copy was 13% of that work.
@@ -43,11 +46,11 @@ pub struct ConfigFile {
     edited: bool,
     /// The rendering of `doc`, computed once per state (a large file renders in
     /// milliseconds, and an edit needs it several times).
-    rendered: OnceCell<String>,
+    rendered: OnceCell<Arc<str>>,
     /// The registries whose `[registries]` entries `set` and `remove` may have changed, so
     /// that a check after the edit need not look at thousands of others again; `None` once
     /// any registry may have changed (the whole text replaced, `[registries]` itself set).
-    registries_touched: Option<Vec<String>>,
+    registries_touched: Touched,
 }
 
 /// How a parent table that has to be created should look.
@@ -90,7 +93,7 @@ impl ConfigFile {
             crlf: false,
             edited: false,
             rendered: OnceCell::new(),
-            registries_touched: Some(Vec::new()),
+            registries_touched: Touched::nothing(),
         }
     }
 
@@ -119,11 +122,12 @@ impl ConfigFile {
                     )
                 })
             })
-            .transpose()?;
+            .transpose()?
+            .map(Arc::<str>::from);
         let text = original.as_deref().unwrap_or("");
         let bom = text.starts_with(BOM);
         let body = text.strip_prefix(BOM).unwrap_or(text);
-        let crlf = uses_crlf_only(body);
+        let crlf = layout::uses_crlf_only(body);
         let doc: DocumentMut = body
             .parse()
             .map_err(|e: toml_edit::TomlError| parse_error(path, body, &e))?;
@@ -135,7 +139,7 @@ impl ConfigFile {
             crlf,
             edited: false,
             rendered: OnceCell::new(),
-            registries_touched: Some(Vec::new()),
+            registries_touched: Touched::nothing(),
         })
     }
 
@@ -174,29 +178,14 @@ impl ConfigFile {
             if self.bom {
                 text.insert_str(0, BOM);
             }
-            text
+            text.into()
         })
     }
 
     /// The registries whose entries the edits so far may have changed (see the field);
     /// `None` when any may have.
     pub fn registries_touched(&self) -> Option<&[String]> {
-        self.registries_touched.as_deref()
-    }
-
-    /// Notes that an edit at `path` is about to be made (see `registries_touched`).
-    fn touch(&mut self, path: &[&str]) {
-        match path {
-            ["registries", name, ..] => {
-                if let Some(touched) = &mut self.registries_touched
-                    && !touched.iter().any(|t| t == name)
-                {
-                    touched.push(name.to_string());
-                }
-            }
-            ["registries"] | [] => self.registries_touched = None,
-            _ => {}
-        }
+        self.registries_touched.names()
     }
 
     /// Whether the edits so far change the file.
@@ -246,7 +235,7 @@ impl ConfigFile {
         new_parent: NewParent,
     ) -> Result<()> {
         let (last, parents) = path.split_last().expect("a non-empty path");
-        self.touch(path);
+        self.registries_touched.note(path);
         let file = self.path.display().to_string();
         let mut created = false;
         // Whether `table` is a table the file names only in dotted headers (`[registries.x]`).
@@ -315,7 +304,7 @@ impl ConfigFile {
     /// [`ConfigFile::remove`], except that an emptied parent table for which `keep` (given
     /// its dotted path) says so stays, as the user had it.
     pub fn remove_keeping(&mut self, path: &[&str], keep: &dyn Fn(&str) -> bool) -> bool {
-        self.touch(path);
+        self.registries_touched.note(path);
         /// A removed table that had a header: where it was, and the user's text before it.
         type Gone = (Option<isize>, String);
         fn note(item: Option<Item>, gone: &mut Vec<Gone>) -> bool {
@@ -441,7 +430,7 @@ impl ConfigFile {
             )
         })?;
         self.replace_doc(doc);
-        self.registries_touched = None;
+        self.registries_touched.anything();
         self.edited = true;
         self.rendered = OnceCell::new();
         Ok(())
@@ -457,7 +446,7 @@ impl ConfigFile {
             .map(str::to_string);
         if let Some(trimmed) = trimmed {
             self.edited = true;
-            self.rendered = OnceCell::from(trimmed);
+            self.rendered = OnceCell::from(Arc::from(trimmed));
         }
     }
 
@@ -466,16 +455,6 @@ impl ConfigFile {
     fn save(&self) -> Result<()> {
         atomic_file::write(&self.path, self.render().as_bytes())
     }
-}
-
-/// Whether every line ending in `text` is CRLF (and there is at least one).
-fn uses_crlf_only(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.contains(&b'\n')
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, &b)| b != b'\n' || (i > 0 && bytes[i - 1] == b'\r'))
 }
 
 /// What [`plan`] or [`commit`] did.

@@ -83,22 +83,30 @@ fn loose_equals(key: &str, url: &str) -> Option<bool> {
         _ => 0,
     };
     let mut scheme_ended = false;
-    let mut differs = false;
-    let mut seen: usize = 0;
-    for at in start..bytes.len() {
-        let b = bytes[at];
-        if !ORDINARY[usize::from(b)] {
-            match b {
-                b'/' => continue,
-                b'.' if at >= 2 && &bytes[at - 2..at] == b"/." => return None,
-                b'.' => continue,
-                // No `:` after the first `://` (a port, a user).
-                b':' if scheme_ended => return None,
-                b':' => scheme_ended = bytes[at + 1..].starts_with(b"//"),
-                _ => return None,
+    // A byte other than a letter, digit, `-`, `_`, `~` or `+`: `None` when the URL is not
+    // plain, else whether the key keeps it (`:` yes, `/` and `.` no).
+    let mut special = |at: usize| -> Option<bool> {
+        match bytes[at] {
+            b'/' => Some(false),
+            b'.' if at >= 2 && &bytes[at - 2..at] == b"/." => None,
+            b'.' => Some(false),
+            // No `:` after the first `://` (a port, a user).
+            b':' if scheme_ended => None,
+            b':' => {
+                scheme_ended = bytes[at + 1..].starts_with(b"//");
+                Some(true)
             }
+            _ => None,
         }
-        if differs {
+    };
+    // Compared up to the first difference…
+    let mut seen: usize = 0;
+    let mut differs = false;
+    let mut at = start;
+    while at < bytes.len() && !differs {
+        let b = bytes[at];
+        at += 1;
+        if !ORDINARY[usize::from(b)] && !special(at - 1)? {
             continue;
         }
         // Past the key, only the final `git` that the key went without may follow.
@@ -110,6 +118,12 @@ fn loose_equals(key: &str, url: &str) -> Option<bool> {
             seen += 1;
         } else {
             differs = true;
+        }
+    }
+    // …and only checked to be plain after it, in a loop that does little per byte.
+    for at in at..bytes.len() {
+        if !ORDINARY[usize::from(bytes[at])] {
+            special(at)?;
         }
     }
     if !scheme_ended {
@@ -189,6 +203,7 @@ mod tests {
             "sparse+https://host/",
             "sparse+https://host:8080/x/",
             "sparse+https://host/a/../b/",
+            "/..://host/x/",
             "sparse+https://hôst/x/",
             "git",
         ];
