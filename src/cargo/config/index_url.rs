@@ -103,22 +103,26 @@ fn loose_equals(key: &str, url: &str) -> Option<bool> {
     let mut seen: usize = 0;
     let mut differs = false;
     let mut at = start;
-    while at < bytes.len() && !differs {
+    while at < bytes.len() {
         let b = bytes[at];
         at += 1;
         if !ORDINARY[usize::from(b)] && !special(at - 1)? {
             continue;
         }
         // Past the key, only the final `git` that the key went without may follow.
-        let expected = match seen.checked_sub(key.len()) {
-            None => key.get(seen),
-            Some(past) => b"git".get(past),
-        };
-        if expected == Some(&b.to_ascii_lowercase()) {
-            seen += 1;
+        let expected = if seen < key.len() {
+            key[seen]
+        } else if seen < key.len() + 3 {
+            b"git"[seen - key.len()]
         } else {
+            // Nothing more may follow; a NUL is not plain, so it never gets here.
+            0
+        };
+        if b.to_ascii_lowercase() != expected {
             differs = true;
+            break;
         }
+        seen += 1;
     }
     // …and only checked to be plain after it, in a loop that does little per byte.
     for at in at..bytes.len() {
