@@ -122,7 +122,10 @@ timed() {
 median_of() { printf '%s\n' "$@" | sort -n | awk '{ t[NR] = $1 } END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; printf "%.2f", m / 1000 }'; }
 echo "  interleaved rounds ($rounds): cargo --version, connect --dry-run and write on 2,000 registries…" >&2
 inter_cargo=() inter_dry=() inter_write=()
+here=$PWD
 for ((i = 0; i < rounds + 3; i++)); do
+    # Where the reference above ran: cargo reads the config files of its directory.
+    cd "$here"
     timed cargo --version
     c=$elapsed
     # Each in its project, as the rows below run them.
@@ -133,9 +136,9 @@ for ((i = 0; i < rounds + 3; i++)); do
     cd "$work/copy-2000"
     CARGO_HOME=$work/cargo-home timed "$bin" "${connect[@]}" --config "$work/copy-2000/.cargo/config.toml"
     w=$elapsed
-    cd "$root"
     ((i >= 3)) && inter_cargo+=("$c") inter_dry+=("$d") inter_write+=("$w")
 done
+cd "$here"
 inter_cargo_ms=$(median_of "${inter_cargo[@]}")
 inter_dry_ms=$(median_of "${inter_dry[@]}")
 inter_write_ms=$(median_of "${inter_write[@]}")
