@@ -16,7 +16,7 @@ use anyhow::Result;
 use toml_edit::{DocumentMut, Item, Value};
 
 use crate::azure::feed::{self, Feed};
-use crate::cargo::config::edit::{ConfigFile, NewParent};
+use crate::cargo::config::edit::{ConfigFile, NewParent, registry_index};
 use crate::cargo::config::effective::{Definition, Settings};
 use crate::cargo::config::index_url;
 use crate::exit::{Code, Failure};
@@ -319,14 +319,17 @@ pub fn registry_for_feed(
         let key = index_url::IndexKey::new(&index);
         same.extend(
             target
-                .keys(&["registries"])
-                .into_iter()
-                .filter(|name| {
-                    target
-                        .get_str(&["registries", name, "index"])
+                .registries()
+                .filter(|(_, entry)| {
+                    registry_index(entry)
                         .is_some_and(|url| key.as_ref().is_some_and(|k| k.matches(url)))
                 })
-                .map(|name| (name, Definition::File(target.path().to_path_buf()))),
+                .map(|(name, _)| {
+                    (
+                        name.to_string(),
+                        Definition::File(target.path().to_path_buf()),
+                    )
+                }),
         );
     }
     if same.is_empty() {
@@ -335,17 +338,12 @@ pub fn registry_for_feed(
         same = settings
             .config_files()
             .flat_map(|file| {
-                let table = file.get(&["registries"]).and_then(Item::as_table_like);
-                table
-                    .into_iter()
-                    .flat_map(|table| table.iter())
-                    .filter_map(move |(key, entry)| {
-                        let url = entry.get("index").and_then(Item::as_str)?;
-                        let spelled = contains_ignore_ascii_case(url, &feed.name)
-                            && Feed::parse_url(url).is_ok_and(|f| &f == feed);
-                        spelled
-                            .then(|| (key.to_string(), Definition::File(file.path().to_path_buf())))
-                    })
+                file.registries().filter_map(move |(key, entry)| {
+                    let url = registry_index(entry)?;
+                    let spelled = contains_ignore_ascii_case(url, &feed.name)
+                        && Feed::parse_url(url).is_ok_and(|f| &f == feed);
+                    spelled.then(|| (key.to_string(), Definition::File(file.path().to_path_buf())))
+                })
             })
             .collect();
     }
@@ -370,11 +368,8 @@ fn contains_ignore_ascii_case(text: &str, part: &str) -> bool {
 
 /// The Azure Artifacts registries in this file, for `disconnect` without `--name`.
 pub fn azure_registries(file: &ConfigFile) -> Vec<String> {
-    file.keys(&["registries"])
-        .into_iter()
-        .filter(|name| {
-            file.get_str(&["registries", name, "index"])
-                .is_some_and(feed::is_azure_index)
-        })
+    file.registries()
+        .filter(|(_, entry)| registry_index(entry).is_some_and(feed::is_azure_index))
+        .map(|(name, _)| name.to_string())
         .collect()
 }

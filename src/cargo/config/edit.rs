@@ -213,6 +213,15 @@ impl ConfigFile {
         self.get(path)?.as_str()
     }
 
+    /// Each `[registries]` entry, its name and item, read in place: a config may list
+    /// thousands, and copying each name to look it up again costs more than the reading.
+    pub fn registries(&self) -> impl Iterator<Item = (&str, &Item)> {
+        self.get(&["registries"])
+            .and_then(Item::as_table_like)
+            .into_iter()
+            .flat_map(|table| table.iter())
+    }
+
     /// The keys of the table at a dotted path (empty when there is no such table).
     pub fn keys(&self, path: &[&str]) -> Vec<String> {
         let table = if path.is_empty() {
@@ -455,6 +464,12 @@ impl ConfigFile {
     fn save(&self) -> Result<()> {
         atomic_file::write(&self.path, self.render().as_bytes())
     }
+}
+
+/// `registries.NAME.index` as a string, given the entry `registries.NAME` (see
+/// [`ConfigFile::registries`]).
+pub fn registry_index(entry: &Item) -> Option<&str> {
+    entry.get("index").and_then(Item::as_str)
 }
 
 /// What [`plan`] or [`commit`] did.

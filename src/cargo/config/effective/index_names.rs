@@ -3,10 +3,8 @@
 //! of one file is swapped in, looking again only at the registries the edit touched: a
 //! config may list thousands.
 
-use toml_edit::Item;
-
 use super::{Definition, Settings};
-use crate::cargo::config::edit::ConfigFile;
+use crate::cargo::config::edit::{ConfigFile, registry_index};
 use crate::cargo::config::index_url::IndexKey;
 
 impl Settings {
@@ -37,9 +35,9 @@ impl Settings {
                         !tables[..at]
                             .iter()
                             .flatten()
-                            .any(|t| t.get(name).and_then(index_of).is_some())
+                            .any(|t| t.get(name).and_then(registry_index).is_some())
                     };
-                    if index_of(entry).is_some_and(|url| wanted.matches(url)) && closest() {
+                    if registry_index(entry).is_some_and(|url| wanted.matches(url)) && closest() {
                         names.push((
                             name.to_string(),
                             Definition::File(self.files[at].path().to_path_buf()),
@@ -77,10 +75,9 @@ impl Settings {
             .filter(|(name, _)| !touched.contains(name))
             .collect();
         for name in touched {
-            let closest = tables
-                .iter()
-                .zip(&self.files)
-                .find_map(|(table, file)| Some((index_of(table.as_ref()?.get(name)?)?, file)));
+            let closest = tables.iter().zip(&self.files).find_map(|(table, file)| {
+                Some((registry_index(table.as_ref()?.get(name)?)?, file))
+            });
             if let Some((url, file)) = closest
                 && wanted.matches(url)
             {
@@ -105,9 +102,4 @@ impl Settings {
             })
             .collect()
     }
-}
-
-/// `registries.NAME.index` as a string, given `registries.NAME`.
-fn index_of(entry: &Item) -> Option<&str> {
-    entry.get("index").and_then(Item::as_str)
 }
