@@ -23,7 +23,7 @@ use super::layout;
 use super::touched::Touched;
 use crate::exit::{Code, Failure};
 use crate::util::atomic_file;
-use crate::util::paths::same_file;
+use crate::util::paths::{self, same_file};
 
 const BOM: &str = "\u{feff}";
 
@@ -697,7 +697,7 @@ fn workspace_root(package_dir: &Path) -> Result<PathBuf> {
         .and_then(|p| p.get("workspace"))
         .and_then(Item::as_str)
     {
-        return Ok(normalize(&package_dir.join(explicit)));
+        return Ok(paths::normalize(&package_dir.join(explicit)));
     }
     for dir in package_dir.ancestors() {
         let manifest_path = dir.join("Cargo.toml");
@@ -725,21 +725,6 @@ fn workspace_root(package_dir: &Path) -> Result<PathBuf> {
         }
     }
     Ok(package_dir.to_path_buf())
-}
-
-/// `a/b/../c` → `a/c`, without touching the file system (as cargo normalizes manifest paths).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn read_manifest(path: &Path) -> Result<DocumentMut> {
