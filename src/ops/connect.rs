@@ -219,7 +219,7 @@ fn shared_token(env: &Environment, opts: &Options<'_>) -> Result<(Environment, S
 
 /// Plan → (dry run: diffs) → token checked → files written → `cargo login`.
 fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
-    let (plan, project_file, mut before) = plan(opts, env)?;
+    let (plan, project_file, mut before, index_names) = plan(opts, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
     // `check_cargo_will_see` puts the edited file back into `before`.
     before.set_aside(project_file.path());
@@ -227,7 +227,7 @@ fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
     let home_edit = |file: &mut ConfigFile| plan.home.apply(file);
     let project_planned = edit::plan_loaded(project_file, project_edit)?;
     // What cargo will see once the edit is saved: the checks before writing go by it.
-    let after = check_cargo_will_see(before, &plan, &project_planned.file, opts.user)?;
+    let after = check_cargo_will_see(before, &plan, &project_planned.file, opts.user, index_names)?;
     let mut drops_feedctl = false;
     let home_planned = if plan.home.is_empty() {
         None
@@ -437,9 +437,12 @@ fn registry_provider(
     })
 }
 
-/// The plan, the project config as read while planning (parsed once, then edited), and
-/// cargo's view of the config before the edit.
-fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile, Settings)> {
+/// The plan, the project config as read while planning (parsed once, then edited), cargo's
+/// view of the config before the edit, and the names it gives the feed's index there.
+fn plan(
+    opts: &Options<'_>,
+    env: &Environment,
+) -> Result<(Plan, ConfigFile, Settings, Vec<(String, Definition)>)> {
     opts.check_flags()?;
     let feed = resolve_feed(opts.url, &opts.parts).map_err(usage)?;
     let index = feed.index_url();
@@ -453,7 +456,8 @@ fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile, Sett
     };
     let project_file = edit::load_target(&config)?;
     let before = Settings::load_with(env, &project_file)?;
-    let existing = project::registry_for_feed(&before, &wanted, &feed, &project_file);
+    let index_names = before.names_for_index(&index);
+    let existing = project::registry_for_feed(&before, &wanted, &feed, &project_file, &index_names);
     let (registry, reused_from) = match existing {
         Some((name, from)) => {
             ui::note(format!(
@@ -502,19 +506,21 @@ fn plan(opts: &Options<'_>, env: &Environment) -> Result<(Plan, ConfigFile, Sett
         config,
         home,
     };
-    Ok((plan, project_file, before))
+    Ok((plan, project_file, before, index_names))
 }
 
 /// Refuses an edit that cargo would not see from here: a closer config, an `include`d file or
 /// a `CARGO_REGISTRIES_<NAME>_INDEX` that defines the registry otherwise or replaces crates.io
 /// with something else wins over the file being written. With `--user` that is only a warning
 /// (this project overrides the user's config on purpose). `before` is cargo's view as
-/// planned; returns the view once the edit is saved.
+/// planned, `index_names` the names it gives the feed's index; returns the view once the
+/// edit is saved.
 fn check_cargo_will_see(
     before: Settings,
     plan: &Plan,
     edited: &ConfigFile,
     user: bool,
+    index_names: Vec<(String, Definition)>,
 ) -> Result<Settings> {
     let settings = before.with_edited(edited);
     let file = edited.path().display();
@@ -526,7 +532,7 @@ fn check_cargo_will_see(
     }
     // What the reuse search could not settle (two names there already): cargo would fail on
     // every command that needs the feed's token, so connect does not report success.
-    let names = settings.names_for_index(&plan.edit.index);
+    let names = settings.names_for_index_after(&plan.edit.index, index_names, edited);
     if names.len() > 1 {
         let listed: Vec<String> = names
             .iter()

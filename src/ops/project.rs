@@ -16,7 +16,7 @@ use anyhow::Result;
 use toml_edit::{DocumentMut, Item, Value};
 
 use crate::azure::feed::{self, Feed};
-use crate::cargo::config::edit::{ConfigFile, NewParent};
+use crate::cargo::config::edit::{ConfigFile, NewParent, registry_index};
 use crate::cargo::config::effective::{Definition, Settings};
 use crate::cargo::config::index_url;
 use crate::exit::{Code, Failure};
@@ -304,44 +304,46 @@ pub fn disconnect(file: &mut ConfigFile, registry: &str) -> Result<DisconnectOut
 /// sees what cargo sees from here (`settings`: every config file, `include`d ones too, and
 /// `CARGO_REGISTRIES_<NAME>_INDEX`, compared as cargo compares URLs), plus `target`, the file
 /// `connect` edits, when cargo does not read it from here; failing that, an entry whose
-/// index is another spelling of the same feed.
+/// index is another spelling of the same feed. `index_names` is what
+/// [`Settings::names_for_index`] gives for the feed's index.
 pub fn registry_for_feed(
     settings: &Settings,
     wanted: &str,
     feed: &Feed,
     target: &ConfigFile,
+    index_names: &[(String, Definition)],
 ) -> Option<(String, Definition)> {
     let index = feed.index_url();
-    let mut same = settings.names_for_index(&index);
+    let mut same = index_names.to_vec();
     if !settings.reads(target.path()) {
         let key = index_url::IndexKey::new(&index);
         same.extend(
             target
-                .keys(&["registries"])
-                .into_iter()
-                .filter(|name| {
-                    target
-                        .get_str(&["registries", name, "index"])
+                .registries()
+                .filter(|(_, entry)| {
+                    registry_index(entry)
                         .is_some_and(|url| key.as_ref().is_some_and(|k| k.matches(url)))
                 })
-                .map(|name| (name, Definition::File(target.path().to_path_buf()))),
+                .map(|(name, _)| {
+                    (
+                        name.to_string(),
+                        Definition::File(target.path().to_path_buf()),
+                    )
+                }),
         );
     }
     if same.is_empty() {
-        // Parse only what may be a spelling of this feed: a config can list thousands.
-        let name = feed.name.to_ascii_lowercase();
-        let name = name.as_str();
+        // Parse only what may be a spelling of this feed, without a copy of each name or
+        // URL: a config can list thousands.
         same = settings
             .config_files()
             .flat_map(|file| {
-                file.keys(&["registries"])
-                    .into_iter()
-                    .filter_map(move |key| {
-                        let url = file.get_str(&["registries", &key, "index"])?;
-                        let spelled = url.to_ascii_lowercase().contains(name)
-                            && Feed::parse_url(url).is_ok_and(|f| &f == feed);
-                        spelled.then(|| (key, Definition::File(file.path().to_path_buf())))
-                    })
+                file.registries().filter_map(move |(key, entry)| {
+                    let url = registry_index(entry)?;
+                    let spelled = contains_ignore_ascii_case(url, &feed.name)
+                        && Feed::parse_url(url).is_ok_and(|f| &f == feed);
+                    spelled.then(|| (key.to_string(), Definition::File(file.path().to_path_buf())))
+                })
             })
             .collect();
     }
@@ -352,13 +354,22 @@ pub fn registry_for_feed(
     same.into_iter().next()
 }
 
+/// Whether `text` holds `part`, ASCII letters compared without regard to case. Runs once per
+/// registry of the config: a candidate start is found by its first byte with the case bit
+/// set (an ASCII letter's two cases differ only in that bit), and only then compared.
+fn contains_ignore_ascii_case(text: &str, part: &str) -> bool {
+    let Some(first) = part.as_bytes().first().map(|b| b | 0x20) else {
+        return true;
+    };
+    text.as_bytes()
+        .windows(part.len())
+        .any(|at| at[0] | 0x20 == first && at.eq_ignore_ascii_case(part.as_bytes()))
+}
+
 /// The Azure Artifacts registries in this file, for `disconnect` without `--name`.
 pub fn azure_registries(file: &ConfigFile) -> Vec<String> {
-    file.keys(&["registries"])
-        .into_iter()
-        .filter(|name| {
-            file.get_str(&["registries", name, "index"])
-                .is_some_and(feed::is_azure_index)
-        })
+    file.registries()
+        .filter(|(_, entry)| registry_index(entry).is_some_and(feed::is_azure_index))
+        .map(|(name, _)| name.to_string())
         .collect()
 }

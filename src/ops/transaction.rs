@@ -11,8 +11,8 @@ use anyhow::{Context, Result};
 
 use crate::cargo::config::edit::{self, ConfigFile, Updated};
 use crate::ui;
-use crate::util::atomic_file;
 use crate::util::paths::in_resolved_dir;
+use crate::util::{atomic_file, diff};
 
 /// One file written by a transaction, or that a step it started may write, and how to undo it.
 #[derive(Debug)]
@@ -231,10 +231,12 @@ pub fn diff(file: &ConfigFile, removed: bool, cwd: &Path) -> String {
     } else {
         name
     };
-    similar::TextDiff::from_lines(file.original_text(), file.render())
-        .unified_diff()
-        .header(&header_name(&old), &header_name(&new))
-        .to_string()
+    diff::unified(
+        file.original_text(),
+        file.render(),
+        &header_name(&old),
+        &header_name(&new),
+    )
 }
 
 /// A path as a `---`/`+++` header names it so that `patch` and `git apply` read it whole, as

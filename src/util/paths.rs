@@ -1,6 +1,7 @@
 //! Whether two paths name one file as the OS resolves them (symlinks, `..`, a directory
 //! reached two ways), also for a file that does not exist yet: cargo's config files and
-//! feedctl's lock files are compared by where they are, not by how they were spelled.
+//! feedctl's lock files are compared by where they are, not by how they were spelled. Also
+//! a path with its `..` taken out by spelling alone, as cargo takes a manifest's.
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +19,21 @@ pub fn canonical(path: &Path) -> PathBuf {
 pub fn in_resolved_dir(path: &Path) -> Option<PathBuf> {
     let name = path.file_name()?;
     Some(parent_dir(path).canonicalize().ok()?.join(name))
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system (as cargo normalizes manifest paths).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The directory `path` is in: `.` for a bare name.

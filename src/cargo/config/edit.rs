@@ -9,6 +9,7 @@
 //! the edit if the file changed meanwhile) and replaces the file atomically.
 
 use std::cell::OnceCell;
+use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::mem::ManuallyDrop;
@@ -19,9 +20,10 @@ use anyhow::{Context, Result, bail};
 use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use super::layout;
+use super::touched::Touched;
 use crate::exit::{Code, Failure};
 use crate::util::atomic_file;
-use crate::util::paths::same_file;
+use crate::util::paths::{self, same_file};
 
 const BOM: &str = "\u{feff}";
 
@@ -29,7 +31,9 @@ const BOM: &str = "\u{feff}";
 #[derive(Debug, Clone)]
 pub struct ConfigFile {
     path: PathBuf,
-    original: Option<String>,
+    /// Shared by clones, like `doc` and `rendered`: a config may be hundreds of kilobytes,
+    /// and the config model holds a clone of the file `connect` edits.
+    original: Option<Arc<str>>,
     /// Leaked on purpose: freeing it was 17% of `connect --dry-run`'s work on 2,000 registries.
     /// Shared by clones (the config model takes one of the file `connect` edits) and copied
     /// only when a clone is edited: a deep copy was 13% of that work.
@@ -42,7 +46,11 @@ pub struct ConfigFile {
     edited: bool,
     /// The rendering of `doc`, computed once per state (a large file renders in
     /// milliseconds, and an edit needs it several times).
-    rendered: OnceCell<String>,
+    rendered: OnceCell<Arc<str>>,
+    /// The registries whose `[registries]` entries `set` and `remove` may have changed, so
+    /// that a check after the edit need not look at thousands of others again; `None` once
+    /// any registry may have changed (the whole text replaced, `[registries]` itself set).
+    registries_touched: Touched,
 }
 
 /// How a parent table that has to be created should look.
@@ -85,6 +93,7 @@ impl ConfigFile {
             crlf: false,
             edited: false,
             rendered: OnceCell::new(),
+            registries_touched: Touched::nothing(),
         }
     }
 
@@ -113,11 +122,12 @@ impl ConfigFile {
                     )
                 })
             })
-            .transpose()?;
+            .transpose()?
+            .map(Arc::<str>::from);
         let text = original.as_deref().unwrap_or("");
         let bom = text.starts_with(BOM);
         let body = text.strip_prefix(BOM).unwrap_or(text);
-        let crlf = uses_crlf_only(body);
+        let crlf = layout::uses_crlf_only(body);
         let doc: DocumentMut = body
             .parse()
             .map_err(|e: toml_edit::TomlError| parse_error(path, body, &e))?;
@@ -129,6 +139,7 @@ impl ConfigFile {
             crlf,
             edited: false,
             rendered: OnceCell::new(),
+            registries_touched: Touched::nothing(),
         })
     }
 
@@ -149,7 +160,10 @@ impl ConfigFile {
     /// The text the file would have now.
     pub fn render(&self) -> &str {
         self.rendered.get_or_init(|| {
-            let mut text = self.doc.to_string();
+            // Sized for the file as read, plus a little: a big file is not copied over and
+            // over while it grows.
+            let mut text = String::with_capacity(self.original_text().len() + 256);
+            write!(text, "{}", **self.doc).expect("writing to a String cannot fail");
             if self.crlf {
                 text = text.replace("\r\n", "\n").replace('\n', "\r\n");
             } else if self.edited
@@ -164,8 +178,14 @@ impl ConfigFile {
             if self.bom {
                 text.insert_str(0, BOM);
             }
-            text
+            text.into()
         })
+    }
+
+    /// The registries whose entries the edits so far may have changed (see the field);
+    /// `None` when any may have.
+    pub fn registries_touched(&self) -> Option<&[String]> {
+        self.registries_touched.names()
     }
 
     /// Whether the edits so far change the file.
@@ -193,6 +213,15 @@ impl ConfigFile {
         self.get(path)?.as_str()
     }
 
+    /// Each `[registries]` entry, its name and item, read in place: a config may list
+    /// thousands, and copying each name to look it up again costs more than the reading.
+    pub fn registries(&self) -> impl Iterator<Item = (&str, &Item)> {
+        self.get(&["registries"])
+            .and_then(Item::as_table_like)
+            .into_iter()
+            .flat_map(|table| table.iter())
+    }
+
     /// The keys of the table at a dotted path (empty when there is no such table).
     pub fn keys(&self, path: &[&str]) -> Vec<String> {
         let table = if path.is_empty() {
@@ -215,6 +244,7 @@ impl ConfigFile {
         new_parent: NewParent,
     ) -> Result<()> {
         let (last, parents) = path.split_last().expect("a non-empty path");
+        self.registries_touched.note(path);
         let file = self.path.display().to_string();
         let mut created = false;
         // Whether `table` is a table the file names only in dotted headers (`[registries.x]`).
@@ -283,6 +313,7 @@ impl ConfigFile {
     /// [`ConfigFile::remove`], except that an emptied parent table for which `keep` (given
     /// its dotted path) says so stays, as the user had it.
     pub fn remove_keeping(&mut self, path: &[&str], keep: &dyn Fn(&str) -> bool) -> bool {
+        self.registries_touched.note(path);
         /// A removed table that had a header: where it was, and the user's text before it.
         type Gone = (Option<isize>, String);
         fn note(item: Option<Item>, gone: &mut Vec<Gone>) -> bool {
@@ -408,6 +439,7 @@ impl ConfigFile {
             )
         })?;
         self.replace_doc(doc);
+        self.registries_touched.anything();
         self.edited = true;
         self.rendered = OnceCell::new();
         Ok(())
@@ -423,7 +455,7 @@ impl ConfigFile {
             .map(str::to_string);
         if let Some(trimmed) = trimmed {
             self.edited = true;
-            self.rendered = OnceCell::from(trimmed);
+            self.rendered = OnceCell::from(Arc::from(trimmed));
         }
     }
 
@@ -434,14 +466,10 @@ impl ConfigFile {
     }
 }
 
-/// Whether every line ending in `text` is CRLF (and there is at least one).
-fn uses_crlf_only(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.contains(&b'\n')
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, &b)| b != b'\n' || (i > 0 && bytes[i - 1] == b'\r'))
+/// `registries.NAME.index` as a string, given the entry `registries.NAME` (see
+/// [`ConfigFile::registries`]).
+pub fn registry_index(entry: &Item) -> Option<&str> {
+    entry.get("index").and_then(Item::as_str)
 }
 
 /// What [`plan`] or [`commit`] did.
@@ -669,7 +697,7 @@ fn workspace_root(package_dir: &Path) -> Result<PathBuf> {
         .and_then(|p| p.get("workspace"))
         .and_then(Item::as_str)
     {
-        return Ok(normalize(&package_dir.join(explicit)));
+        return Ok(paths::normalize(&package_dir.join(explicit)));
     }
     for dir in package_dir.ancestors() {
         let manifest_path = dir.join("Cargo.toml");
@@ -697,21 +725,6 @@ fn workspace_root(package_dir: &Path) -> Result<PathBuf> {
         }
     }
     Ok(package_dir.to_path_buf())
-}
-
-/// `a/b/../c` → `a/c`, without touching the file system (as cargo normalizes manifest paths).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn read_manifest(path: &Path) -> Result<DocumentMut> {

@@ -21,11 +21,13 @@ use toml_edit::{Item, TableLike, Value};
 use crate::azure::feed;
 use crate::cargo::config::edit::{self, ConfigFile};
 use crate::cargo::config::env_names::{REGISTRIES_PREFIX, env_key, env_var_name};
-use crate::cargo::config::{include, index_url};
+use crate::cargo::config::include;
 use crate::cargo::providers;
 use crate::environment::Environment;
 use crate::exit::{Code, Failure};
 use crate::util::paths::same_file;
+
+mod index_names;
 
 /// A `[registries]` entry and the file that defines it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -289,56 +291,20 @@ impl Settings {
             .find_map(|f| Some((f.get_str(&["registries", name, "token"])?, f.path())))
     }
 
-    /// The registry names cargo finds for `index` when it looks a registry up by its URL, as
-    /// it does for every registry it needs a token for: the `CARGO_REGISTRIES_<KEY>_INDEX`
-    /// variables holding that URL (named by the key in lower case) if there is one, else the
-    /// `[registries]` entries of the files (each index from its closest file; the variables
-    /// are not applied there). URLs are compared by [`index_url::canonical_index`]. With two or more
-    /// names cargo fails: "multiple registries are configured with the same index url".
-    /// All of this was checked against cargo 1.95 (tests/config_model.rs).
-    pub fn names_for_index(&self, index: &str) -> Vec<(String, Definition)> {
-        let Some(wanted) = index_url::IndexKey::new(index) else {
-            return Vec::new();
-        };
-        let same = |url: &str| wanted.matches(url);
-        let mut names: Vec<(String, Definition)> = self
-            .vars
-            .iter()
-            .filter(|(_, value)| same(value))
-            .filter_map(|(var, _)| {
-                let key = var
-                    .strip_prefix("CARGO_REGISTRIES_")?
-                    .strip_suffix("_INDEX")?;
-                Some((key.to_lowercase(), Definition::Env(var.clone())))
-            })
-            .collect();
-        if names.is_empty() {
-            // Each name's index comes from the closest file that sets it (files are in
-            // precedence order); borrowed, as a config may name thousands of registries.
-            let mut seen: HashSet<&str> = HashSet::new();
-            for file in &self.files {
-                let Some(table) = file.get(&["registries"]).and_then(Item::as_table_like) else {
-                    continue;
-                };
-                for (name, entry) in table.iter() {
-                    let Some(url) = entry.get("index").and_then(Item::as_str) else {
-                        continue;
-                    };
-                    if seen.insert(name) && same(url) {
-                        names.push((
-                            name.to_string(),
-                            Definition::File(file.path().to_path_buf()),
-                        ));
-                    }
-                }
-            }
-        }
-        names.sort_by(|a, b| a.0.cmp(&b.0));
-        names
-    }
-
     /// The registry `name`, if one is defined.
     pub fn registry(&self, name: &str) -> Option<Registry> {
+        // Without a `CARGO_REGISTRIES_*` variable only the files define registries, and one
+        // of them is resolved as `resolve_registries` resolves each: a config may list
+        // thousands, and `connect` asks for one.
+        if self.registries.get().is_none() && !self.has_registry_vars() {
+            let tables = self.registry_tables();
+            let at = tables
+                .iter()
+                .position(|table| table.is_some_and(|t| t.get(name).is_some()))?;
+            return self
+                .resolve_from_files(&tables, at, name)
+                .map(|r| r.registry);
+        }
         self.resolved(name).map(|r| r.registry.clone())
     }
 
@@ -360,13 +326,16 @@ impl Settings {
             .map(|i| &all[i])
     }
 
-    fn resolve_registries(&self) -> Vec<Resolved> {
-        // Each file's `[registries]`, found once: a config may list thousands of registries.
-        let tables: Vec<Option<&dyn TableLike>> = self
-            .files
+    /// Each file's `[registries]`, found once: a config may list thousands of registries.
+    fn registry_tables(&self) -> Vec<Option<&dyn TableLike>> {
+        self.files
             .iter()
             .map(|f| f.get(&["registries"]).and_then(Item::as_table_like))
-            .collect();
+            .collect()
+    }
+
+    fn resolve_registries(&self) -> Vec<Resolved> {
+        let tables = self.registry_tables();
         let mut found: Vec<Resolved> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         for (at, table) in tables.iter().enumerate() {
@@ -374,27 +343,9 @@ impl Settings {
                 continue;
             };
             for (name, _) in table.iter() {
-                if !seen.insert(name) {
-                    continue;
+                if seen.insert(name) {
+                    found.extend(self.resolve_from_files(&tables, at, name));
                 }
-                // No file before this one names the registry.
-                let from_file = self.registry_key(&tables, at, name, "index", Item::as_str);
-                let name = name.to_string();
-                let (index, file, index_from) = match (self.registry_var(&name, "INDEX"), from_file)
-                {
-                    (Some((var, value)), file) => (
-                        value.to_string(),
-                        file.map(|(_, path)| path.to_path_buf()).unwrap_or_default(),
-                        Definition::Env(var),
-                    ),
-                    (None, Some((index, path))) => (
-                        index.to_string(),
-                        path.to_path_buf(),
-                        Definition::File(path.to_path_buf()),
-                    ),
-                    (None, None) => continue,
-                };
-                found.push(self.resolved_registry(&tables, at, name, index, file, index_from));
             }
         }
         // A registry defined only by `CARGO_REGISTRIES_<NAME>_INDEX`: cargo finds it when
@@ -436,6 +387,31 @@ impl Settings {
         }
         found.sort_by(|a, b| a.registry.name.cmp(&b.registry.name));
         found
+    }
+
+    /// The registry `name`, which the file at `at` is the first to name in `[registries]`
+    /// (`tables` holds each file's); `None` when nothing gives it an index.
+    fn resolve_from_files(
+        &self,
+        tables: &[Option<&dyn TableLike>],
+        at: usize,
+        name: &str,
+    ) -> Option<Resolved> {
+        let from_file = self.registry_key(tables, at, name, "index", Item::as_str);
+        let (index, file, index_from) = match (self.registry_var(name, "INDEX"), from_file) {
+            (Some((var, value)), file) => (
+                value.to_string(),
+                file.map(|(_, path)| path.to_path_buf()).unwrap_or_default(),
+                Definition::Env(var),
+            ),
+            (None, Some((index, path))) => (
+                index.to_string(),
+                path.to_path_buf(),
+                Definition::File(path.to_path_buf()),
+            ),
+            (None, None) => return None,
+        };
+        Some(self.resolved_registry(tables, at, name.to_string(), index, file, index_from))
     }
 
     /// `registries.NAME.KEY` as `read` accepts it, from the closest file from `at` on (`tables`
@@ -702,14 +678,19 @@ impl Settings {
     /// the name costs more than looking it up, and a config may list thousands of
     /// registries while no `CARGO_REGISTRIES_*` variable is set.
     fn registry_var(&self, registry: &str, suffix: &str) -> Option<(String, &str)> {
-        let from = (Bound::Included(REGISTRIES_PREFIX), Bound::Unbounded);
-        let first = self.vars.range::<str, _>(from).next();
-        if !first.is_some_and(|(var, _)| var.starts_with(REGISTRIES_PREFIX)) {
+        if !self.has_registry_vars() {
             return None;
         }
         let var = env_var_name(registry, suffix);
         let value = self.var(&var)?;
         Some((var, value))
+    }
+
+    /// Whether any `CARGO_REGISTRIES_*` variable is set (empty ones too).
+    fn has_registry_vars(&self) -> bool {
+        let from = (Bound::Included(REGISTRIES_PREFIX), Bound::Unbounded);
+        let first = self.vars.range::<str, _>(from).next();
+        first.is_some_and(|(var, _)| var.starts_with(REGISTRIES_PREFIX))
     }
 
     /// A variable cargo would read, if set and not empty.
@@ -876,6 +857,119 @@ mod tests {
             s.index_origin("my-feed"),
             Some(&Definition::Env("CARGO_REGISTRIES_MY_FEED_INDEX".into()))
         );
+    }
+
+    /// `registry(name)` resolves one registry without resolving them all: the answer is the
+    /// one from the full resolution, for every kind of definition.
+    #[test]
+    fn one_registry_is_resolved_as_all_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            (
+                "p/.cargo/config.toml",
+                "include = [\"more.toml\"]\n[registries]\nnear = { index = \"near\" }\n\
+                 split = { credential-provider = \"cargo:token\" }\nbare = {}\n\
+                 notable = 3\n[credential-alias]\nmine = [\"/x\", \"--y\"]\n",
+            ),
+            (
+                "p/.cargo/more.toml",
+                "[registries.split]\nindex = \"included\"\ncredential-provider = \"mine\"\n\
+                 [registries.near]\nindex = \"shadowed\"\n",
+            ),
+            (
+                "home/config.toml",
+                "[registries]\nfar = { index = \"far\", credential-provider = \"mine\" }\n\
+                 bare = { index = \"far\" }\n",
+            ),
+        ];
+        let names = ["near", "split", "bare", "notable", "far", "none"];
+        for vars in [
+            &[][..],
+            &[("CARGO_REGISTRIES_FAR_INDEX", "env")][..],
+            &[("CARGO_REGISTRIES_ONLY_INDEX", "env")][..],
+        ] {
+            let all = settings(dir.path(), &files, vars).registries();
+            let one = settings(dir.path(), &files, vars);
+            for name in names {
+                let expected = all.iter().find(|r| r.name == name).cloned();
+                assert_eq!(one.registry(name), expected, "{name} with {vars:?}");
+            }
+            assert!(one.registry("split").unwrap().credential_provider.is_some());
+        }
+    }
+
+    /// After an edit, only the registries it touched are looked up again, and the answer is
+    /// the full search's: in the closest file or not, added, changed, removed, respelled.
+    #[test]
+    fn names_after_an_edit_are_those_of_a_full_search() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = "sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/";
+        let near = "p/.cargo/config.toml";
+        let far = "home/config.toml";
+        let files = [
+            (
+                near,
+                "[registries]\na = { index = \"sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index\" }\n\
+                 shadow = { index = \"sparse+https://other/\" }\n",
+            ),
+            (
+                far,
+                "[registries]\nshadow = { index = \"sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/\" }\n\
+                 b = { index = \"sparse+https://b/\" }\n",
+            ),
+        ];
+        type Edit = fn(&mut ConfigFile);
+        fn set(file: &mut ConfigFile, name: &str, url: &str) {
+            file.set(&["registries", name, "index"], url, edit::NewParent::Inline)
+                .unwrap();
+        }
+        let edits: [(&str, Edit); 7] = [
+            (far, |f| {
+                set(
+                    f,
+                    "new",
+                    "sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/",
+                )
+            }),
+            (far, |f| set(f, "shadow", "sparse+https://x/")),
+            (far, |f| {
+                set(
+                    f,
+                    "b",
+                    "sparse+HTTPS://pkgs.dev.azure.com/c/_packaging/f/Cargo/index",
+                )
+            }),
+            (near, |f| assert!(f.remove(&["registries", "a"]))),
+            (near, |f| set(f, "a", "sparse+https://other/")),
+            (near, |f| {
+                set(
+                    f,
+                    "shadow",
+                    "sparse+https://pkgs.dev.azure.com/c/_packaging/f/Cargo/index/",
+                )
+            }),
+            (near, |f| {
+                let text = f
+                    .render()
+                    .replace("other", "pkgs.dev.azure.com/c/_packaging/f/Cargo/index");
+                f.replace_text(&text).unwrap();
+            }),
+        ];
+        for vars in [&[][..], &[("CARGO_REGISTRIES_V_INDEX", index)][..]] {
+            for (rel, edit) in edits {
+                let before = settings(dir.path(), &files, vars);
+                let known = before.names_for_index(index);
+                let mut edited = ConfigFile::load(&dir.path().join(rel)).unwrap();
+                edit(&mut edited);
+                let after = before.with_edited(&edited);
+                assert_eq!(
+                    after.names_for_index_after(index, known, &edited),
+                    after.names_for_index(index),
+                    "{rel} with {vars:?}: {}",
+                    edited.render()
+                );
+            }
+        }
     }
 
     #[test]

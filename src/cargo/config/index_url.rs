@@ -71,44 +71,120 @@ fn loose_key(url: &str) -> Option<String> {
     Some(key.iter().map(|&b| char::from(b)).collect())
 }
 
-/// Whether `url`'s [`loose_key`] is `key`, without building it and stopping at the first
-/// difference: this runs once per registry of the config.
+/// Whether `url`'s [`loose_key`] is `key`, without building it: this runs once per registry
+/// of the config, so `url` is read once, telling whether it is plain (as [`plain_body`] does)
+/// while comparing it up to the first difference.
 fn loose_equals(key: &str, url: &str) -> Option<bool> {
-    let mut bytes = loose_bytes(url)?;
+    let bytes = url.as_bytes();
     let key = key.as_bytes();
-    for &expected in key {
-        if bytes.next() != Some(expected) {
-            return Some(false);
+    // `sparse+` is plain and holds none of the bytes checked below.
+    let start = match bytes.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(b"sparse+") => 7,
+        _ => 0,
+    };
+    let mut scheme_ended = false;
+    // A byte other than a letter, digit, `-`, `_`, `~` or `+`: `None` when the URL is not
+    // plain, else whether the key keeps it (`:` yes, `/` and `.` no).
+    let mut special = |at: usize| -> Option<bool> {
+        match bytes[at] {
+            b'/' => Some(false),
+            b'.' if at >= 2 && &bytes[at - 2..at] == b"/." => None,
+            b'.' => Some(false),
+            // No `:` after the first `://` (a port, a user).
+            b':' if scheme_ended => None,
+            b':' => {
+                scheme_ended = bytes[at + 1..].starts_with(b"//");
+                Some(true)
+            }
+            _ => None,
+        }
+    };
+    // Compared up to the first difference…
+    let mut seen: usize = 0;
+    let mut differs = false;
+    let mut at = start;
+    while at < bytes.len() {
+        let b = bytes[at];
+        at += 1;
+        if !ORDINARY[usize::from(b)] && !special(at - 1)? {
+            continue;
+        }
+        // Past the key, only the final `git` that the key went without may follow.
+        let expected = if seen < key.len() {
+            key[seen]
+        } else if seen < key.len() + 3 {
+            b"git"[seen - key.len()]
+        } else {
+            // Nothing more may follow; a NUL is not plain, so it never gets here.
+            0
+        };
+        if b.to_ascii_lowercase() != expected {
+            differs = true;
+            break;
+        }
+        seen += 1;
+    }
+    // …and only checked to be plain after it, in a loop that does little per byte.
+    for at in at..bytes.len() {
+        if !ORDINARY[usize::from(bytes[at])] {
+            special(at)?;
         }
     }
-    // What is left may only be the final `git` that the key went without.
-    let rest = [bytes.next(), bytes.next(), bytes.next(), bytes.next()];
-    Some(match rest {
-        [None, ..] => !key.ends_with(b"git"),
-        [Some(b'g'), Some(b'i'), Some(b't'), None] => true,
-        _ => false,
+    if !scheme_ended {
+        return None;
+    }
+    Some(if differs {
+        false
+    } else if seen == key.len() {
+        !key.ends_with(b"git")
+    } else {
+        seen == key.len() + 3
     })
+}
+
+/// The bytes a plain URL is made of (see [`loose_key`]).
+static PLAIN: [bool; 256] = byte_table(b"-._~/+:");
+/// The same without the three that [`loose_equals`] looks at twice.
+static ORDINARY: [bool; 256] = byte_table(b"-_~+");
+
+/// ASCII letters and digits, and `others`.
+const fn byte_table(others: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < others.len() {
+        table[others[i] as usize] = true;
+        i += 1;
+    }
+    table
 }
 
 /// The bytes of [`loose_key`] before its final `git` goes.
 fn loose_bytes(url: &str) -> Option<impl Iterator<Item = u8> + '_> {
-    let plain = url
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-._~/+:".contains(&b));
+    Some(
+        plain_body(url)?
+            .iter()
+            .filter(|b| !matches!(b, b'/' | b'.'))
+            .map(|b| b.to_ascii_lowercase()),
+    )
+}
+
+/// A plain `url` (see [`loose_key`]) without a `sparse+` prefix; `None` when it is not plain.
+fn plain_body(url: &str) -> Option<&[u8]> {
+    let bytes = url.as_bytes();
+    let plain = bytes.iter().all(|&b| PLAIN[usize::from(b)]);
     let (_, rest) = url.split_once("://")?;
     if !plain || url.contains("/..") || rest.contains(':') {
         return None;
     }
-    // Plain means ASCII, so byte 7 is a character boundary.
-    let body = match url.get(..7) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("sparse+") => &url[7..],
-        _ => url,
-    };
-    Some(
-        body.bytes()
-            .filter(|b| !matches!(b, b'/' | b'.'))
-            .map(|b| b.to_ascii_lowercase()),
-    )
+    Some(match bytes.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(b"sparse+") => &bytes[7..],
+        _ => bytes,
+    })
 }
 
 #[cfg(test)]
@@ -124,9 +200,14 @@ mod tests {
             "https://pkgs.dev.azure.com/o/_packaging/f/Cargo/index.git",
             "sparse+https://pkgs.dev.azure.com/o/_packaging/g/Cargo/index/",
             "sparse+https://host/git",
+            "sparse+https://host/xgit",
+            "sparse+https://host/x.git/",
+            "sparse+https://host/xgitgit",
+            "sparse+https://host/xgi",
             "sparse+https://host/",
             "sparse+https://host:8080/x/",
             "sparse+https://host/a/../b/",
+            "/..://host/x/",
             "sparse+https://hôst/x/",
             "git",
         ];
@@ -145,6 +226,44 @@ mod tests {
             }
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// The same over URLs made of the pieces the two functions treat specially, from
+        /// an alphabet small enough that equal keys are common.
+        #[test]
+        fn loose_equals_agrees_with_loose_key_on_generated_urls(
+            a in URL_PIECES,
+            b in URL_PIECES,
+        ) {
+            if let Some(key) = loose_key(&a) {
+                let expected = loose_key(&b).map(|other| other == key);
+                proptest::prop_assert_eq!(loose_equals(&key, &b), expected);
+            }
+        }
+
+        /// Respellings of one URL (case, `/`, `.`, a final `git`), which share a key or
+        /// differ only at the end.
+        #[test]
+        fn loose_equals_agrees_with_loose_key_on_respellings(
+            a in URL_PIECES,
+            ending in "(/|\\.|git|\\.git|g|gi|/git|x){0,3}",
+            upper: bool,
+        ) {
+            let b = format!("{a}{ending}");
+            let b = if upper { b.to_ascii_uppercase() } else { b };
+            for (one, other) in [(&a, &b), (&b, &a)] {
+                if let Some(key) = loose_key(one) {
+                    let expected = loose_key(other).map(|k| k == key);
+                    proptest::prop_assert_eq!(loose_equals(&key, other), expected);
+                }
+            }
+        }
+    }
+
+    const URL_PIECES: &str = "(sparse\\+|SPARSE\\+|sPaRsE\\+)?(https|HTTP|x)?(://|:|:/)?(h|H|ô|%|:9|@|\\?)?\
+         (/|\\.|x|X|g|i|t|git|\\.git|\\.\\.|:|/\\.\\.){0,8}";
 
     /// The spellings real cargo 1.95 took for one index (and those it told apart) when two
     /// registries named it.

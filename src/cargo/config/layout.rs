@@ -157,3 +157,13 @@ pub fn keep_line_endings(original: &str, edited: String) -> String {
     }
     out
 }
+
+/// Whether every line ending in `text` is CRLF (and there is at least one).
+pub fn uses_crlf_only(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.contains(&b'\n')
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| b != b'\n' || (i > 0 && bytes[i - 1] == b'\r'))
+}
