@@ -219,7 +219,12 @@ fn shared_token(env: &Environment, opts: &Options<'_>) -> Result<(Environment, S
 
 /// Plan → (dry run: diffs) → token checked → files written → `cargo login`.
 fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
-    let (plan, project_file, mut before, index_names) = plan(opts, env)?;
+    let Planned {
+        plan,
+        project_file,
+        mut before,
+        index_names,
+    } = plan(opts, env)?;
     ui::debug(format!("editing `{}`", plan.config.display()));
     // `check_cargo_will_see` puts the edited file back into `before`.
     before.set_aside(project_file.path());
@@ -437,12 +442,19 @@ fn registry_provider(
     })
 }
 
-/// The plan, the project config as read while planning (parsed once, then edited), cargo's
-/// view of the config before the edit, and the names it gives the feed's index there.
-fn plan(
-    opts: &Options<'_>,
-    env: &Environment,
-) -> Result<(Plan, ConfigFile, Settings, Vec<(String, Definition)>)> {
+/// What planning read, kept for the edit and the checks after it.
+struct Planned {
+    plan: Plan,
+    /// The project config as read while planning (parsed once, then edited).
+    project_file: ConfigFile,
+    /// Cargo's view of the config before the edit.
+    before: Settings,
+    /// The names cargo gives the feed's index there, and where each is defined.
+    index_names: Vec<(String, Definition)>,
+}
+
+/// Plans the edit: which registry (reused or new), which files, which providers.
+fn plan(opts: &Options<'_>, env: &Environment) -> Result<Planned> {
     opts.check_flags()?;
     let feed = resolve_feed(opts.url, &opts.parts).map_err(usage)?;
     let index = feed.index_url();
@@ -506,7 +518,12 @@ fn plan(
         config,
         home,
     };
-    Ok((plan, project_file, before, index_names))
+    Ok(Planned {
+        plan,
+        project_file,
+        before,
+        index_names,
+    })
 }
 
 /// Refuses an edit that cargo would not see from here: a closer config, an `include`d file or
