@@ -553,6 +553,8 @@ fn disconnect_logout_revokes_the_minted_pat_last_and_a_failing_revoke_puts_every
         &stderr(&out),
         &["every file is back", "could not be revoked", "--keep-pat"],
     );
+    // Nothing that was put back is reported done.
+    assert!(!stderr(&out).contains("Logged out"), "{}", stderr(&out));
     assert_eq!(w.files(), before);
     assert!(!w.devops.pats()[0].revoked);
     w.sandbox.cargo_build().assert().success();
@@ -560,6 +562,11 @@ fn disconnect_logout_revokes_the_minted_pat_last_and_a_failing_revoke_puts_every
     w.devops.set_pat_policy(|p| p.fail_revoke = false);
     let out = w.run(&["disconnect", "--logout", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("does not revoke"),
+        "{}",
+        stderr(&out)
+    );
     assert!(w.devops.pats()[0].revoked);
     assert_eq!(
         json_of(&out)["revoked"],

@@ -156,9 +156,13 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
                         "no registry `{name}` in `{}`, so no token to remove",
                         path.display()
                     ));
-                    Some(false)
+                    None
                 }
             };
+            let held = minted
+                .as_ref()
+                .and_then(|(minted, _)| minted.held())
+                .map(str::to_string);
             let revoked = match (minted, &registry) {
                 (Some((minted, http)), Some(registry)) => {
                     transaction.guard(&Records::path(&env.cargo_home()?))?;
@@ -172,7 +176,15 @@ pub fn run(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
                 }
                 _ => Vec::new(),
             };
-            Ok((project, home_done, logged_out, revoked))
+            if let Some(logout) = &logged_out {
+                let held_revoked = held.as_ref().is_some_and(|id| revoked.contains(id));
+                logout.report(held_revoked);
+            }
+            // `--logout` without the registry: nothing was removed.
+            let removed = opts
+                .logout
+                .then(|| logged_out.as_ref().is_some_and(|l| l.removed));
+            Ok((project, home_done, removed, revoked))
         })?;
     Ok(Outcome::Done(Box::new(Done {
         files: [project_done, home_done],

@@ -312,17 +312,35 @@ pub fn logout_named(
     Ok((registry, removed))
 }
 
-/// Runs `cargo logout` for `registry` as a step of `transaction`; `true` when a token was
-/// removed, `false` when cargo had none (then nothing is said to be logged out).
+/// What `cargo logout` said, reported by [`CargoLogout::report`] once every later step of the
+/// caller's transaction has succeeded (nothing is said to be logged out that was put back).
+#[derive(Debug)]
+pub struct CargoLogout {
+    name: String,
+    /// Whether a token was removed (`false` when cargo had none).
+    pub removed: bool,
+    said: String,
+}
+
+impl CargoLogout {
+    /// Says what happened; `revoked` when the removed token was also revoked.
+    pub fn report(&self, revoked: bool) {
+        report_logout(&self.name, self.removed, &self.said, revoked);
+    }
+}
+
+/// Runs `cargo logout` for `registry` as a step of `transaction`, without saying so yet.
 pub fn logout(
     transaction: &mut Transaction,
     env: &Environment,
     registry: &Registry,
-) -> Result<bool> {
+) -> Result<CargoLogout> {
     let said = run_logout(transaction, env, registry)?;
-    let removed = cargo_removed(&said);
-    report_logout(&registry.name, removed, &said, false);
-    Ok(removed)
+    Ok(CargoLogout {
+        name: registry.name.clone(),
+        removed: cargo_removed(&said),
+        said,
+    })
 }
 
 /// Names each PAT feedctl minted for `registry` that cargo no longer holds (`now` is the

@@ -138,6 +138,11 @@ impl Minted {
         })
     }
 
+    /// The authorization id of the minted PAT cargo holds, if it holds one.
+    pub fn held(&self) -> Option<&str> {
+        self.held.as_deref()
+    }
+
     /// [`Minted::of`] with cargo's HTTP settings, loaded only when feedctl minted a PAT for
     /// `registry` (so that a step with nothing to revoke reads nothing more).
     pub fn of_registry(
