@@ -155,7 +155,7 @@ impl Records {
 
     /// Adds a record (replacing one with the same authorization id).
     pub fn add(&mut self, record: Record) {
-        self.remove(&record.authorization_id.clone());
+        self.remove(&record.authorization_id);
         self.pats.push(record);
     }
 

@@ -158,16 +158,19 @@ pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
     // for another tool, mode 0600) is never readable by others, not even as the temporary file.
     // Windows keeps a read-only file's attribute until the write is done.
     let mode = existing.as_ref().map(fs::Metadata::permissions);
-    let unix = cfg!(unix);
-    let set_mode = |path: &Path, now: bool| match &mode {
-        Some(mode) if now => fs::set_permissions(path, mode.clone()),
-        _ => Ok(()),
-    };
-    let temp_path = temp.path().to_path_buf();
-    set_mode(&temp_path, unix)
-        .and_then(|()| temp.write_all(contents))
-        .and_then(|()| set_mode(&temp_path, !unix))
-        .and_then(|()| temp.as_file().sync_all())
+    #[cfg(unix)]
+    if let Some(mode) = &mode {
+        fs::set_permissions(temp.path(), mode.clone())
+            .with_context(|| format!("failed to write `{}`", temp.path().display()))?;
+    }
+    temp.write_all(contents)
+        .and_then(|()| {
+            #[cfg(not(unix))]
+            if let Some(mode) = &mode {
+                fs::set_permissions(temp.path(), mode.clone())?;
+            }
+            temp.as_file().sync_all()
+        })
         .with_context(|| format!("failed to write `{}`", temp.path().display()))?;
     persist(temp, path).with_context(|| format!("failed to replace `{}`", path.display()))?;
     #[cfg(unix)]

@@ -93,6 +93,17 @@ pub fn until(record: &Record) -> String {
     )
 }
 
+/// Warns that an older minted PAT was not revoked (`why`) and keeps its record.
+fn kept(record: &Record, why: &str) {
+    ui::warn(format!(
+        "{why}: the older PAT \"{}\" stays valid until {}; feedctl keeps its record, and \
+         `feedctl pat revoke {}` revokes it later",
+        record.display_name,
+        until(record),
+        record.authorization_id
+    ));
+}
+
 /// What `logout` did.
 #[derive(Debug)]
 pub struct LoggedOut {
@@ -116,7 +127,16 @@ impl Minted {
     /// removed: it is read from cargo's credentials file, or for an OS store that other
     /// programs cannot read, the newest record says what feedctl put there).
     pub fn of(env: &Environment, settings: &Settings, registry: &Registry) -> Result<Minted> {
-        let records = Records::load(&env.cargo_home()?)?;
+        Minted::of_records(Records::load(&env.cargo_home()?)?, env, settings, registry)
+    }
+
+    /// [`Minted::of`] with the records already read.
+    fn of_records(
+        records: Records,
+        env: &Environment,
+        settings: &Settings,
+        registry: &Registry,
+    ) -> Result<Minted> {
         let mut mine = replaced(&records, registry);
         let held = match stored_header(env, settings, registry)? {
             Some(header) => mine.iter().find(|r| r.is(&header)),
@@ -154,10 +174,8 @@ impl Minted {
             return Ok(None);
         }
         let settings = Settings::load(env)?;
-        Ok(Some((
-            Minted::of(env, &settings, registry)?,
-            settings.http(),
-        )))
+        let minted = Minted::of_records(records, env, &settings, registry)?;
+        Ok(Some((minted, settings.http())))
     }
 
     /// Forgets every PAT without revoking it (`--keep-pat`), saying until when each stays
@@ -193,20 +211,19 @@ impl Minted {
         let feed = Feed::parse_url(index)?;
         // Only the held PAT may stop the caller; older ones can be revoked later.
         let session = match Session::open(env, http, &feed, index) {
-            Ok(session) => Some(session),
+            Ok(session) => session,
             Err(e) if self.held.is_some() => return Err(e),
             Err(e) => {
                 ui::warn(format!("{e:#}"));
-                None
+                for record in &self.mine {
+                    kept(record, "the PAT API could not be asked (see above)");
+                }
+                return Ok(Vec::new());
             }
         };
         let mut revoked = Vec::new();
         for record in &self.mine {
-            let outcome = match &session {
-                Some(session) => revoke(session, record),
-                None => Err("the PAT API could not be asked (see above)".to_string()),
-            };
-            match outcome {
+            match revoke(&session, record) {
                 Ok(()) => {
                     self.records.remove(&record.authorization_id);
                     revoked.push(record.authorization_id.clone());
@@ -214,13 +231,7 @@ impl Minted {
                 Err(why) if Some(&record.authorization_id) == self.held.as_ref() => {
                     anyhow::bail!(why)
                 }
-                Err(why) => ui::warn(format!(
-                    "{why}: the older PAT \"{}\" stays valid until {}; feedctl keeps its record, \
-                     and `feedctl pat revoke {}` revokes it later",
-                    record.display_name,
-                    until(record),
-                    record.authorization_id
-                )),
+                Err(why) => kept(record, &why),
             }
         }
         if !revoked.is_empty() {
