@@ -16,6 +16,15 @@ use crate::support::secrets::assert_hidden;
 const PAT: &str = "doctor-pat-0123456789abcdefghijklmnopqrstuvw";
 const DEVOPS_VAR: &str = "FEEDCTL_TEST_AZURE_DEVOPS_URL";
 
+/// Organization `contoso` with project `web` and `feed`, where `user` has `role`.
+fn start(user: &User, feed: StandFeed, role: Role) -> DevOps {
+    DevOps::start(
+        DevOpsSpec::new("contoso", &["web"])
+            .user(user.clone())
+            .feed(feed.role(user, role)),
+    )
+}
+
 /// A project connected to feed `crates` of `contoso/web` with `user`'s PAT (file store).
 fn connected(devops: &DevOps) -> Sandbox {
     let sandbox = Sandbox::new();
@@ -81,10 +90,10 @@ fn only_warning(checks: &[Value], id: &str, message: &[&str], fix: &[&str]) {
 #[test]
 fn a_right_setup_is_green_and_builds_through_the_upstream() {
     let ada = User::new("ada", PAT, Scope::Write);
-    let devops = DevOps::start(
-        DevOpsSpec::new("contoso", &["web"])
-            .user(ada.clone())
-            .feed(StandFeed::new("crates", Some("web")).role(&ada, Role::Administrator)),
+    let devops = start(
+        &ada,
+        StandFeed::new("crates", Some("web")),
+        Role::Administrator,
     );
     let sandbox = connected(&devops);
     let (code, checks) = doctor(&sandbox, &devops);
@@ -105,11 +114,7 @@ fn a_right_setup_is_green_and_builds_through_the_upstream() {
 #[test]
 fn a_readers_role_is_named_with_who_can_grant_more() {
     let rae = User::new("rae", PAT, Scope::Write);
-    let devops = DevOps::start(
-        DevOpsSpec::new("contoso", &["web"])
-            .user(rae.clone())
-            .feed(StandFeed::new("crates", Some("web")).role(&rae, Role::Reader)),
-    );
+    let devops = start(&rae, StandFeed::new("crates", Some("web")), Role::Reader);
     let sandbox = connected(&devops);
     let (code, checks) = doctor(&sandbox, &devops);
     assert_eq!(code, 0, "warnings only: cargo's own checks pass");
@@ -130,12 +135,10 @@ fn a_readers_role_is_named_with_who_can_grant_more() {
 #[test]
 fn a_disabled_upstream_is_named_with_azures_reason() {
     let ada = User::new("ada", PAT, Scope::Write);
-    let devops = DevOps::start(
-        DevOpsSpec::new("contoso", &["web"]).user(ada.clone()).feed(
-            StandFeed::new("crates", Some("web"))
-                .failing_upstream("Upstream unreachable")
-                .role(&ada, Role::Administrator),
-        ),
+    let devops = start(
+        &ada,
+        StandFeed::new("crates", Some("web")).failing_upstream("Upstream unreachable"),
+        Role::Administrator,
     );
     let sandbox = connected(&devops);
     let (code, checks) = doctor(&sandbox, &devops);
@@ -151,10 +154,10 @@ fn a_disabled_upstream_is_named_with_azures_reason() {
 #[test]
 fn a_read_only_token_is_named_with_the_scope_to_ask_for() {
     let ada = User::new("ada", PAT, Scope::Read);
-    let devops = DevOps::start(
-        DevOpsSpec::new("contoso", &["web"])
-            .user(ada.clone())
-            .feed(StandFeed::new("crates", Some("web")).role(&ada, Role::Administrator)),
+    let devops = start(
+        &ada,
+        StandFeed::new("crates", Some("web")),
+        Role::Administrator,
     );
     let sandbox = connected(&devops);
     let (code, checks) = doctor(&sandbox, &devops);
@@ -172,10 +175,10 @@ fn a_read_only_token_is_named_with_the_scope_to_ask_for() {
 #[test]
 fn offline_doctor_sends_nothing_to_azure_devops() {
     let ada = User::new("ada", PAT, Scope::Write);
-    let devops = DevOps::start(
-        DevOpsSpec::new("contoso", &["web"])
-            .user(ada.clone())
-            .feed(StandFeed::new("crates", Some("web")).role(&ada, Role::Administrator)),
+    let devops = start(
+        &ada,
+        StandFeed::new("crates", Some("web")),
+        Role::Administrator,
     );
     let sandbox = connected(&devops);
     let before = devops.requests().len();
@@ -190,13 +193,12 @@ fn offline_doctor_sends_nothing_to_azure_devops() {
 #[test]
 fn a_private_crate_open_to_crates_io_is_a_warning_with_its_fix_and_offline_asks_nothing() {
     let ada = User::new("ada", PAT, Scope::Write);
-    let devops = DevOps::start(
-        DevOpsSpec::new("contoso", &["web"]).user(ada.clone()).feed(
-            StandFeed::new("crates", Some("web"))
-                .publish("mine", "0.3.0")
-                .allow_external("mine")
-                .role(&ada, Role::Administrator),
-        ),
+    let devops = start(
+        &ada,
+        StandFeed::new("crates", Some("web"))
+            .publish("mine", "0.3.0")
+            .allow_external("mine"),
+        Role::Administrator,
     );
     let crates_io = CratesIo::start(&["mine"]);
     let sandbox = connected(&devops);

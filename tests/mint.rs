@@ -10,7 +10,9 @@ use assert_cmd::Command;
 
 use crate::contracts::assert_documented_keys;
 use crate::support::Sandbox;
-use crate::support::devops::{DevOps, DevOpsSpec, Kind, PatPolicy, Role, StandFeed, User};
+use crate::support::devops::{
+    DevOps, DevOpsSpec, Kind, PatPolicy, Role, StandFeed, StandPat, User,
+};
 use crate::support::fake_az::{FakeAz, bearer_of};
 use crate::support::json::json_of;
 use crate::support::output::assert_says;
@@ -129,6 +131,18 @@ impl World {
             .read_cargo_home_file("feedctl/minted-pats.json")
             .unwrap_or_else(|| r#"{"pats": []}"#.into());
         serde_json::from_str(&text).unwrap()
+    }
+
+    /// `out` (a `--json` report) revoked `pat`, which left the records and cargo's store,
+    /// and showed no minted secret.
+    fn assert_revoked_and_gone(&self, out: &std::process::Output, pat: &StandPat) {
+        assert_eq!(
+            json_of(out)["revoked"],
+            serde_json::json!([pat.authorization_id])
+        );
+        assert_eq!(self.records()["pats"], serde_json::json!([]));
+        assert!(!self.credentials().contains(&pat_forms(&pat.token)[2]));
+        self.assert_hidden_in(out);
     }
 
     fn credentials(&self) -> String {
@@ -468,13 +482,7 @@ fn logout_revokes_the_minted_pat_and_a_failing_revoke_loses_nothing() {
     assert!(out.status.success(), "{}", stderr(&out));
     let pat = &w.devops.pats()[0];
     assert!(pat.revoked);
-    assert_eq!(
-        json_of(&out)["revoked"],
-        serde_json::json!([pat.authorization_id])
-    );
-    assert_eq!(w.records()["pats"], serde_json::json!([]));
-    assert!(!w.credentials().contains(&pat_forms(&pat.token)[2]));
-    w.assert_hidden_in(&out);
+    w.assert_revoked_and_gone(&out, pat);
 }
 
 #[test]
@@ -568,13 +576,7 @@ fn disconnect_logout_revokes_the_minted_pat_last_and_a_failing_revoke_puts_every
         stderr(&out)
     );
     assert!(w.devops.pats()[0].revoked);
-    assert_eq!(
-        json_of(&out)["revoked"],
-        serde_json::json!([pat.authorization_id])
-    );
-    assert_eq!(w.records()["pats"], serde_json::json!([]));
-    assert!(!w.credentials().contains(&pat_forms(&pat.token)[2]));
-    w.assert_hidden_in(&out);
+    w.assert_revoked_and_gone(&out, &pat);
 }
 
 #[test]
