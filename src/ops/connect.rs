@@ -284,7 +284,7 @@ fn connect(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
         Ok((project, home, step))
     })
     .map_err(|e| match &token.minted {
-        Some(minted) => minted.undo(env, e),
+        Some(minted) => minted.undo(e),
         None => e,
     })?;
     match (&token.secret, &token.minted) {

@@ -61,12 +61,7 @@ impl Transaction {
         remove_if_empty: bool,
         edit: impl Fn(&mut ConfigFile) -> Result<()>,
     ) -> Result<Updated> {
-        let created_dir = planned
-            .file
-            .path()
-            .parent()
-            .filter(|dir| !dir.as_os_str().is_empty() && !dir.exists())
-            .map(Path::to_path_buf);
+        let created_dir = missing_dir(planned.file.path());
         let updated = edit::commit(planned, remove_if_empty, edit)?;
         if updated.changed {
             self.written.push(Written {
@@ -98,10 +93,10 @@ impl Transaction {
             }
         };
         self.written.push(Written {
+            created_dir: missing_dir(&path),
             path,
             before,
             permissions,
-            created_dir: None,
         });
         Ok(())
     }
@@ -162,6 +157,14 @@ impl Transaction {
         }
         (restored, failed)
     }
+}
+
+/// The directory of `path` when it does not exist yet: a rollback that removes the file the
+/// step created takes that directory away too.
+fn missing_dir(path: &Path) -> Option<PathBuf> {
+    path.parent()
+        .filter(|dir| !dir.as_os_str().is_empty() && !dir.exists())
+        .map(Path::to_path_buf)
 }
 
 /// Runs `steps` (the writes and what follows them) in a transaction; when a step fails, the
@@ -267,5 +270,24 @@ fn header_name(name: &str) -> String {
         format!("{name}\t")
     } else {
         name.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rollback_removes_a_guarded_file_the_step_created_and_its_new_directory() {
+        let home = tempfile::tempdir().unwrap();
+        let file = home.path().join("feedctl").join("minted-pats.json");
+        let mut transaction = Transaction::default();
+        transaction.guard(&file).unwrap();
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(&file, "{}").unwrap();
+        let (restored, failed) = transaction.rollback();
+        assert!(failed.is_empty(), "{failed:?}");
+        assert_eq!(restored.len(), 1);
+        assert!(!home.path().join("feedctl").exists());
     }
 }

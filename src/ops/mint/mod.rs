@@ -13,8 +13,6 @@ mod output;
 pub mod retire;
 pub mod session;
 
-use std::path::Path;
-
 use anyhow::Result;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
@@ -201,7 +199,7 @@ pub fn login(opts: &Options<'_>, env: &Environment) -> Result<Outcome> {
             Ok(stored)
         })
     };
-    let stored = steps().map_err(|e| undo(&session, &minted, records.file(), e))?;
+    let stored = steps().map_err(|e| undo(&session, &minted, e))?;
     let revoked = retire::after_renewal(&session, &mut records, &previous);
     Ok(Outcome {
         minted: Some(report(&minted, &organization)),
@@ -254,7 +252,7 @@ pub fn for_connect(
     let minted = announce(session.create(&new, days)?, &organization);
     let header = token::basic_from_pat(minted.pat.as_deref().expose(), "Azure DevOps")?;
     if let Err(e) = login::check(&http, registry, index, &header, verify) {
-        return Err(undo(&session, &minted, Path::new(""), e));
+        return Err(undo(&session, &minted, e));
     }
     Ok(ForConnect {
         report: report(&minted, &organization),
@@ -299,12 +297,8 @@ impl ForConnect {
     }
 
     /// Revokes the PAT again after connect failed with `err`.
-    pub fn undo(&self, env: &Environment, err: anyhow::Error) -> anyhow::Error {
-        let file = env
-            .cargo_home()
-            .map(|h| Records::path(&h))
-            .unwrap_or_default();
-        undo(&self.session, &self.minted, &file, err)
+    pub fn undo(&self, err: anyhow::Error) -> anyhow::Error {
+        undo(&self.session, &self.minted, err)
     }
 }
 
@@ -387,11 +381,7 @@ fn save_record(transaction: &mut Transaction, records: &mut Records, record: Rec
 }
 
 /// After a failed step: revokes the PAT just minted, and says how that went with `err`.
-fn undo(session: &Session, minted: &Minted, records: &Path, err: anyhow::Error) -> anyhow::Error {
-    // A records folder the failed step created is empty again: take it away too.
-    if let Some(dir) = records.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = std::fs::remove_dir(dir);
-    }
+fn undo(session: &Session, minted: &Minted, err: anyhow::Error) -> anyhow::Error {
     let id = &minted.authorization_id;
     match session.revoke(id) {
         Ok(()) => err.context(format!(
