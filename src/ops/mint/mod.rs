@@ -336,17 +336,12 @@ fn announce(minted: Minted, organization: &str) -> Minted {
     minted
 }
 
-/// A date in `--json`: RFC 3339.
-fn date(at: OffsetDateTime) -> String {
-    expiry::rfc3339(at)
-}
-
 fn report(minted: &Minted, organization: &str) -> MintedReport {
     MintedReport {
         authorization_id: Some(minted.authorization_id.clone()),
         organization: organization.to_string(),
         scope: minted.scope.clone(),
-        valid_to: date(minted.valid_to),
+        valid_to: expiry::rfc3339(minted.valid_to),
         display_name: minted.display_name.clone(),
     }
 }
@@ -412,7 +407,7 @@ fn dry_run(feed: &Feed, new: &NewPat, registry: Registry, organization: &str) ->
             authorization_id: None,
             organization: organization.to_string(),
             scope: new.scope.clone(),
-            valid_to: date(new.valid_to),
+            valid_to: expiry::rfc3339(new.valid_to),
             display_name: new.display_name.clone(),
         }),
         revoked: Vec::new(),
